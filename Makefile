@@ -1,0 +1,31 @@
+.PHONY: dev test setup lint unit admin bench clean
+
+PY := functions/venv/bin/python
+TEST_PROJECT := demo-portal-test
+
+## make dev: install what is missing, start the emulators with the portal, seed demo data
+dev:
+	@scripts/setup.sh
+	@scripts/dev.sh
+
+## make test: install what is missing, lint, then the whole suite against the emulators and Chromium
+test:
+	@scripts/setup.sh --test
+	@$(MAKE) --no-print-directory lint
+	@scripts/emulators.sh exec --project $(TEST_PROJECT) \
+		"cd functions && venv/bin/python -m pytest ../tests -p no:cacheprovider $(PYTEST_ARGS)"
+
+setup:
+	@scripts/setup.sh --test
+
+lint:
+	@$(PY) -m ruff check functions/portal functions/https functions/triggers functions/main.py functions/params.py tests bench scripts
+	@$(PY) -m ruff format --check functions/portal functions/https functions/triggers functions/main.py functions/params.py tests bench scripts
+	@cd functions && venv/bin/python -m mypy portal
+
+## make admin ARGS="user list": the admin CLI (emulators for demo- projects)
+admin:
+	@cd functions && venv/bin/python -m portal.cli $(ARGS)
+
+clean:
+	rm -rf node_modules functions/venv hosting/dist .cache

@@ -1,0 +1,132 @@
+"""Authentication: Firebase ID tokens, session cookies and CSRF tokens.
+
+The Firebase Admin SDK is imported on first use, not at cold start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import time
+from functools import cache
+from typing import Any
+
+from . import config
+from .errors import Forbidden, Unauthenticated
+from .identity import Caller, Role
+
+SESSION_COOKIE = "__session"
+RECENT_SIGN_IN_SECONDS = 5 * 60
+
+
+@cache
+def admin_app() -> Any:
+    """The Firebase Admin app for this project (initialised once, lazily)."""
+    import firebase_admin
+
+    try:
+        return firebase_admin.get_app()
+    except ValueError:
+        return firebase_admin.initialize_app(options={"projectId": config.project_id()})
+
+
+def admin_auth() -> Any:
+    from firebase_admin import auth
+
+    admin_app()
+    return auth
+
+
+def _unauthenticated(exc: Exception) -> Unauthenticated:
+    from firebase_admin import auth
+
+    if isinstance(exc, auth.UserDisabledError):
+        return Unauthenticated("This account is disabled.", code="user_disabled")
+    if isinstance(exc, (auth.RevokedIdTokenError, auth.RevokedSessionCookieError)):
+        return Unauthenticated("Your session was revoked. Please sign in again.", code="revoked")
+    if isinstance(exc, (auth.ExpiredIdTokenError, auth.ExpiredSessionCookieError)):
+        return Unauthenticated("Your session has expired. Please sign in again.", code="expired")
+    return Unauthenticated("Invalid credentials.", code="invalid_token")
+
+
+def caller_from_claims(claims: dict[str, Any], method: str) -> Caller:
+    """A :class:`Caller` from verified claims; accounts without portal claims are refused."""
+    try:
+        role = Role(claims.get("role"))
+    except ValueError:
+        raise Forbidden("This account has no access to the portal.", code="no_access") from None
+    org_id = claims.get("orgId")
+    if not isinstance(org_id, str) or not org_id:
+        raise Forbidden("This account has no access to the portal.", code="no_access")
+    perms = claims.get("permissions") or []
+    return Caller(
+        uid=str(claims["uid"]),
+        email=str(claims.get("email", "")),
+        role=role,
+        org_id=org_id,
+        permissions=frozenset(p for p in perms if isinstance(p, str)),
+        auth_method=method,
+    )
+
+
+def verify_id_token(token: str) -> dict[str, Any]:
+    auth = admin_auth()
+    try:
+        return dict(auth.verify_id_token(token, check_revoked=True))
+    except (ValueError, auth.InvalidIdTokenError, auth.UserDisabledError, auth.UserNotFoundError) as exc:
+        raise _unauthenticated(exc) from None
+    except auth.CertificateFetchError:
+        raise Unauthenticated("Credentials could not be checked; try again.", code="unavailable") from None
+
+
+def verify_session_cookie(cookie: str) -> dict[str, Any]:
+    auth = admin_auth()
+    try:
+        return dict(auth.verify_session_cookie(cookie, check_revoked=True))
+    except (ValueError, auth.InvalidSessionCookieError, auth.UserDisabledError, auth.UserNotFoundError) as exc:
+        raise _unauthenticated(exc) from None
+    except auth.CertificateFetchError:
+        raise Unauthenticated("Credentials could not be checked; try again.", code="unavailable") from None
+
+
+def authenticate(authorization: str | None, cookie: str | None) -> Caller:
+    """The caller behind an ``Authorization: Bearer`` header or a session cookie."""
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("Authorization must be 'Bearer <Firebase ID token>'.", code="invalid_token")
+        return caller_from_claims(verify_id_token(token.strip()), "bearer")
+    if cookie:
+        return caller_from_claims(verify_session_cookie(cookie), "session")
+    raise Unauthenticated("Sign in to continue.", code="no_credentials")
+
+
+def create_session_cookie(id_token: str) -> tuple[str, dict[str, Any], int]:
+    """Exchange a freshly minted ID token for a session cookie: (cookie, claims, max_age)."""
+    claims = verify_id_token(id_token)
+    auth_time = int(claims.get("auth_time", 0))
+    if time.time() - auth_time > RECENT_SIGN_IN_SECONDS:
+        raise Unauthenticated("Sign in again to start a session.", code="stale_sign_in")
+    caller_from_claims(claims, "session")  # refuse accounts without portal access
+    days = config.session_days()
+    auth = admin_auth()
+    try:
+        cookie = auth.create_session_cookie(id_token, expires_in=dt.timedelta(days=days))
+    except (ValueError, auth.InvalidIdTokenError) as exc:
+        raise _unauthenticated(exc) from None
+    return cookie, claims, days * 86400
+
+
+def revoke_sessions(uid: str) -> None:
+    admin_auth().revoke_refresh_tokens(uid)
+
+
+def csrf_token(session_cookie: str) -> str:
+    """The CSRF token bound to a session cookie (HMAC, so only the server can mint it)."""
+    digest = hashlib.sha256(session_cookie.encode()).digest()
+    return hmac.new(config.csrf_secret(), digest, hashlib.sha256).hexdigest()
+
+
+def csrf_ok(session_cookie: str, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(csrf_token(session_cookie), token or "")

@@ -1,0 +1,146 @@
+"""The admin command line: organisations and users, against the emulators or a real project.
+
+    python -m portal.cli [--project ID] org create --name "Acme" [--kind client] [--id acme]
+    python -m portal.cli org list
+    python -m portal.cli user create --email a@b.com --role client_owner --org acme [--password ...]
+    python -m portal.cli user invite --email a@b.com --role client_member --org acme
+    python -m portal.cli user set-role --user a@b.com --role client_owner
+    python -m portal.cli user disable --user a@b.com
+    python -m portal.cli user list [--org acme]
+    python -m portal.cli invite list --org acme
+    python -m portal.cli seed
+
+A ``demo-`` project (the default, from ``.firebaserc``) is always the local emulators.
+For a real project, pass ``--project`` and provide Application Default Credentials
+(``GOOGLE_APPLICATION_CREDENTIALS`` pointing at a service-account key, or
+``gcloud auth application-default login``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .errors import PortalError
+from .identity import OrgKind, Role
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_project() -> str:
+    try:
+        return str(json.loads((ROOT / ".firebaserc").read_text())["projects"]["default"])
+    except (OSError, ValueError, KeyError):
+        return "demo-client-portal"
+
+
+def use_project(project: str) -> None:
+    os.environ["GCLOUD_PROJECT"] = project
+    if project.startswith("demo-"):
+        os.environ.setdefault("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080")
+        os.environ.setdefault("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="portal", description="Administer the client portal.")
+    p.add_argument("--project", default=None, help="Firebase project id (default: .firebaserc)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    sub = p.add_subparsers(dest="group", required=True)
+
+    org = sub.add_parser("org").add_subparsers(dest="cmd", required=True)
+    c = org.add_parser("create")
+    c.add_argument("--name", required=True)
+    c.add_argument("--kind", choices=[k.value for k in OrgKind], default="client")
+    c.add_argument("--id", default=None)
+    org.add_parser("list")
+
+    user = sub.add_parser("user").add_subparsers(dest="cmd", required=True)
+    roles = [r.value for r in Role]
+    c = user.add_parser("create")
+    c.add_argument("--email", required=True)
+    c.add_argument("--role", choices=roles, required=True)
+    c.add_argument("--org", required=True)
+    c.add_argument("--password", default=None, help="omit to sign in by email link only")
+    c.add_argument("--first", default="")
+    c.add_argument("--last", default="")
+    c = user.add_parser("invite")
+    c.add_argument("--email", required=True)
+    c.add_argument("--role", choices=roles, required=True)
+    c.add_argument("--org", required=True)
+    c = user.add_parser("set-role")
+    c.add_argument("--user", required=True, help="email or uid")
+    c.add_argument("--role", choices=roles, required=True)
+    c = user.add_parser("disable")
+    c.add_argument("--user", required=True, help="email or uid")
+    c = user.add_parser("list")
+    c.add_argument("--org", default=None)
+
+    inv = sub.add_parser("invite").add_subparsers(dest="cmd", required=True)
+    c = inv.add_parser("list")
+    c.add_argument("--org", required=True)
+    c = inv.add_parser("revoke")
+    c.add_argument("--org", required=True)
+    c.add_argument("--id", required=True)
+
+    sub.add_parser("seed", help="create the demo data (emulators only)")
+    return p
+
+
+def run(args: argparse.Namespace) -> Any:
+    from .services import invites, orgs, users
+
+    g, cmd = args.group, getattr(args, "cmd", None)
+    if g == "org" and cmd == "create":
+        return orgs.create_org(args.name, OrgKind(args.kind), org_id=args.id)
+    if g == "org" and cmd == "list":
+        return orgs.list_all()
+    if g == "user" and cmd == "create":
+        return users.create_user(email=args.email.strip().lower(), role=Role(args.role), org_id=args.org,
+                                 first_name=args.first, last_name=args.last, password=args.password)
+    if g == "user" and cmd == "invite":
+        return invites.create(None, email=args.email.strip().lower(), role=Role(args.role), org_id=args.org)
+    if g == "user" and cmd == "set-role":
+        return users.set_role(users.find_uid(args.user), Role(args.role))
+    if g == "user" and cmd == "disable":
+        return users.disable_user(users.find_uid(args.user))
+    if g == "user" and cmd == "list":
+        return users.list_users(args.org)
+    if g == "invite" and cmd == "list":
+        return invites.list_invites(None, args.org)
+    if g == "invite" and cmd == "revoke":
+        return invites.revoke(None, args.id, args.org)
+    if g == "seed":
+        from .seed import seed_demo
+
+        if not os.environ["GCLOUD_PROJECT"].startswith("demo-"):
+            raise PortalError("Seeding demo data is only for demo- projects (the emulators).")
+        return seed_demo()
+    raise AssertionError(args)
+
+
+def _print(result: Any, as_json: bool) -> None:
+    if as_json or not isinstance(result, list):
+        print(json.dumps(result, indent=2, default=str))
+        return
+    for row in result:
+        print("  ".join(f"{k}={v}" for k, v in row.items() if k in ("id", "uid", "email", "name", "kind", "role",
+                                                                     "orgId", "status", "disabled", "expiresAt")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    use_project(args.project or default_project())
+    try:
+        _print(run(args), args.json)
+    except PortalError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Settings read from the environment when first needed, never at import time.
+
+In a deployed project the values come from Firebase params (``functions/params.py``
+declares them) and secrets; locally from ``functions/.env.local`` and
+``functions/.secret.local``, which ``make dev`` writes with development values.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, ""))
+    except ValueError:
+        return default
+
+
+@cache
+def project_id() -> str:
+    for name in ("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT"):
+        if os.environ.get(name):
+            return os.environ[name]
+    try:
+        return str(json.loads(os.environ.get("FIREBASE_CONFIG", "{}")).get("projectId", ""))
+    except ValueError:
+        return ""
+
+
+def is_emulated() -> bool:
+    return bool(os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") or os.environ.get("FUNCTIONS_EMULATOR"))
+
+
+def portal_url() -> str:
+    """The public origin of the portal, used in invite links."""
+    return env("PORTAL_URL", "http://127.0.0.1:5000").rstrip("/")
+
+
+def cors_origins() -> frozenset[str]:
+    raw = env("CORS_ORIGINS", "")
+    origins = {o.strip().rstrip("/") for o in raw.split(",") if o.strip()}
+    origins.add(portal_url())
+    return frozenset(origins)
+
+
+def csrf_secret() -> bytes:
+    secret = env("SESSION_SECRET")
+    if not secret:
+        if is_emulated():
+            secret = "emulator-only-session-secret"
+        else:  # pragma: no cover - deployment misconfiguration
+            raise RuntimeError("SESSION_SECRET is not set")
+    return secret.encode()
+
+
+def session_days() -> int:
+    return max(1, min(14, env_int("SESSION_DAYS", 5)))
+
+
+def invite_ttl_hours() -> int:
+    return max(1, env_int("INVITE_TTL_HOURS", 168))
+
+
+def max_body_bytes() -> int:
+    return env_int("MAX_BODY_BYTES", 1_048_576)
+
+
+def rate_limits() -> dict[str, int]:
+    """Requests allowed per minute, by bucket."""
+    return {
+        "user": env_int("RATE_LIMIT_PER_USER", 300),
+        "ip": env_int("RATE_LIMIT_PER_IP", 600),
+        "auth_ip": env_int("RATE_LIMIT_AUTH_PER_IP", 30),
+    }
+
+
+def trusted_proxy_hops() -> int:
+    """How many proxies in front of the functions append to X-Forwarded-For."""
+    return max(0, env_int("TRUSTED_PROXY_HOPS", 1))
+
+
+def web_api_key() -> str:
+    return env("WEB_API_KEY", "demo-api-key" if is_emulated() else "")
+
+
+def auth_emulator_url() -> str | None:
+    host = os.environ.get("FIREBASE_AUTH_EMULATOR_HOST")
+    return f"http://{host}" if host else None

@@ -1,0 +1,117 @@
+"""The one place that decides who may do what: role x action x organisation.
+
+Every endpoint asks :func:`authorize`; ``firestore.rules`` mirrors the read rules;
+``tests/unit/test_policy.py`` walks the whole table.
+
+The organisation dimension is structural: a client role acts only inside its own
+organisation, whatever its actions; staff act on every client organisation, and on
+the agency organisation only for the actions in :data:`AGENCY_ORG_ACTIONS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .errors import Forbidden, NotFound
+from .identity import CLIENT_ROLES, STAFF_ROLES, Caller, OrgKind, Role
+
+
+class Action(StrEnum):
+    ORG_READ = "org.read"
+    MEMBERS_READ = "members.read"
+    MEMBERS_INVITE = "members.invite"
+    MEMBERS_REMOVE = "members.remove"
+    MEMBERS_SET_ROLE = "members.set_role"
+    PROJECTS_READ = "projects.read"
+    PROJECTS_CREATE = "projects.create"
+    PROJECTS_UPDATE = "projects.update"
+    MILESTONES_MANAGE = "milestones.manage"
+    APPROVALS_READ = "approvals.read"
+    APPROVALS_SUBMIT = "approvals.submit"
+    APPROVALS_DECIDE = "approvals.decide"
+    APPROVALS_COMMENT = "approvals.comment"
+    BILLING_READ = "billing.read"
+    BILLING_SYNC = "billing.sync"
+    MESSAGES_READ = "messages.read"
+    MESSAGES_WRITE = "messages.write"
+    FILES_READ = "files.read"
+    FILES_UPLOAD = "files.upload"
+    FILES_MANAGE = "files.manage"
+    BOOKINGS_READ = "bookings.read"
+    AUDIT_READ = "audit.read"
+
+
+A = Action
+
+_CLIENT_MEMBER = frozenset(
+    {
+        A.ORG_READ, A.MEMBERS_READ, A.PROJECTS_READ, A.APPROVALS_READ, A.APPROVALS_DECIDE,
+        A.APPROVALS_COMMENT, A.MESSAGES_READ, A.MESSAGES_WRITE, A.FILES_READ, A.FILES_UPLOAD,
+        A.BOOKINGS_READ,
+    }
+)
+_CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE}
+_OPS = _CLIENT_OWNER | {
+    A.PROJECTS_CREATE, A.MILESTONES_MANAGE, A.APPROVALS_SUBMIT, A.FILES_MANAGE,
+}
+_ADMIN = _OPS | {A.PROJECTS_UPDATE, A.BILLING_SYNC, A.MEMBERS_SET_ROLE, A.AUDIT_READ}
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.CLIENT_MEMBER: _CLIENT_MEMBER,
+    Role.CLIENT_OWNER: _CLIENT_OWNER,
+    Role.AJ_OPS: _OPS - {A.APPROVALS_DECIDE},
+    Role.AJ_ADMIN: _ADMIN - {A.APPROVALS_DECIDE},
+}
+"""Actions each role may take. Deciding approvals is the client's alone."""
+
+AGENCY_ORG_ACTIONS = frozenset({A.ORG_READ, A.MEMBERS_READ})
+"""What staff may do on the agency's own organisation; admins may also manage its members."""
+
+GRANTABLE = frozenset({A.BILLING_READ})
+"""Extra actions a client owner's organisation may grant a member through the
+``permissions`` claim (for example a finance contact who should see billing)."""
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """An organisation as the policy needs to see it."""
+
+    id: str
+    kind: OrgKind
+
+
+def allowed(caller: Caller, action: Action, org: OrgRef) -> bool:
+    """Whether ``caller`` may take ``action`` on organisation ``org``."""
+    actions = ROLE_ACTIONS[caller.role]
+    if caller.role in CLIENT_ROLES:
+        if org.id != caller.org_id or org.kind != OrgKind.CLIENT:
+            return False
+        return action in actions or (action in GRANTABLE and action.value in caller.permissions)
+    if org.kind == OrgKind.AGENCY:
+        if caller.role == Role.AJ_ADMIN and action in (A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE):
+            return True
+        return action in AGENCY_ORG_ACTIONS
+    return action in actions
+
+
+def authorize(caller: Caller, action: Action, org: OrgRef) -> None:
+    """Raise unless ``caller`` may take ``action`` on ``org``.
+
+    A client asking about another organisation gets :class:`NotFound`, never
+    :class:`Forbidden`: whether that organisation exists is none of their business.
+    """
+    if allowed(caller, action, org):
+        return
+    if caller.role in CLIENT_ROLES and org.id != caller.org_id:
+        raise NotFound("Not found.")
+    raise Forbidden("You are not allowed to do this.")
+
+
+def assignable_roles(caller: Caller, org: OrgRef) -> frozenset[Role]:
+    """Roles ``caller`` may give to someone in ``org`` (by invitation or role change)."""
+    if org.kind == OrgKind.AGENCY:
+        return STAFF_ROLES if caller.role == Role.AJ_ADMIN else frozenset()
+    if not allowed(caller, A.MEMBERS_INVITE, org):
+        return frozenset()
+    return CLIENT_ROLES

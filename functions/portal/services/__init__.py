@@ -1,0 +1,1 @@
+"""Services: each public function is one use case, taking the caller's identity."""

@@ -1,0 +1,47 @@
+"""The audit log: an append-only record of security-relevant events.
+
+Entries live in the top-level ``auditLog`` collection; only admins read them and
+nobody writes them but the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import db, logs
+from ..identity import Caller
+
+
+def record(
+    event: str,
+    *,
+    actor: Caller | None = None,
+    actor_label: str | None = None,
+    org_id: str | None = None,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+    ip: str | None = None,
+    request_id: str | None = None,
+    transaction: Any = None,
+) -> None:
+    """Append one entry (inside ``transaction`` when given)."""
+    from google.cloud import firestore
+
+    entry = {
+        "event": event,
+        "at": firestore.SERVER_TIMESTAMP,
+        "actorUid": actor.uid if actor else None,
+        "actorEmail": actor.email if actor else actor_label,
+        "actorRole": actor.role.value if actor else None,
+        "orgId": org_id,
+        "target": target,
+        "details": details or {},
+        "ip": ip,
+        "requestId": request_id,
+    }
+    ref = db.client().collection("auditLog").document()
+    if transaction is not None:
+        transaction.create(ref, entry)
+    else:
+        ref.create(entry)
+    logs.info("audit", event=event, target=target, auditOrgId=org_id)

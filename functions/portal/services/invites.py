@@ -1,0 +1,209 @@
+"""Invitations: the only way to get a portal account.
+
+An invite lives at ``orgs/{orgId}/invites/{inviteId}`` and stores only the SHA-256
+of its secret. The link carries ``{orgId}.{inviteId}.{secret}``, so accepting reads
+one document. Invites are single-use (Firebase Auth's unique email plus a
+transaction on the invite), expire, and can be revoked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from .. import authn, config, db
+from ..errors import BadRequest, Conflict, Forbidden, Gone, NotFound
+from ..identity import Caller, Role
+from ..policy import Action, assignable_roles
+from . import audit, users
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _status(data: dict[str, Any], now: dt.datetime) -> str:
+    status = str(data.get("status", "pending"))
+    expires = data.get("expiresAt")
+    if status == "pending" and expires is not None and expires <= now:
+        return "expired"
+    return status
+
+
+def _grant(caller: Caller | None, org_id: str | None) -> db.Grant:
+    """The policy's grant for managing invites; ``caller`` None is the admin CLI."""
+    if caller is not None:
+        return db.grant(caller, Action.MEMBERS_INVITE, org_id)
+    if not org_id:
+        raise BadRequest("Name the organisation.")
+    return db.trusted_grant(Action.MEMBERS_INVITE, org_id)
+
+
+def _label(caller: Caller | None) -> str:
+    return caller.email if caller else "admin-cli"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def invite_json(snap: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    data = snap.to_dict() or {}
+    out = db.to_json({k: data.get(k) for k in ("email", "role", "orgId", "expiresAt", "createdAt", "invitedBy")})
+    out["id"] = snap.id
+    out["status"] = _status(data, now or _now())
+    return out
+
+
+def create(caller: Caller | None, *, email: str, role: Role, org_id: str | None, ip: str | None = None,
+           request_id: str | None = None) -> dict[str, Any]:
+    """Invite ``email`` into ``org_id`` with ``role``; returns the invite and its link.
+
+    ``caller`` None is the admin CLI. A new invite for the same email and organisation
+    replaces any pending one."""
+    from google.cloud import firestore
+
+    grant = _grant(caller, org_id)
+    if caller is not None and role not in assignable_roles(caller, grant.org):
+        raise Forbidden("You may not invite someone with this role here.", code="role_not_allowed")
+    users.check_role_fits(role, grant.org.kind)
+    inviter = _label(caller)
+    auth = authn.admin_auth()
+    try:
+        auth.get_user_by_email(email)
+        raise Conflict("This person already has an account.", code="email_exists")
+    except auth.UserNotFoundError:
+        pass
+    invites = grant.collection("invites")
+    secret = secrets.token_urlsafe(32)
+    now = _now()
+    ref = invites.document()
+    data = {
+        "email": email,
+        "role": role.value,
+        "orgId": grant.org.id,
+        "status": "pending",
+        "tokenHash": _hash(secret),
+        "createdAt": now,
+        "expiresAt": now + dt.timedelta(hours=config.invite_ttl_hours()),
+        "invitedBy": inviter,
+        "invitedByUid": caller.uid if caller else None,
+    }
+    batch = db.client().batch()
+    for old in invites.where(filter=db.eq("email", email).where(filter=db.eq("status", "pending").stream():
+        batch.update(old.reference, {"status": "revoked", "revokedAt": firestore.SERVER_TIMESTAMP,
+                                     "revokedBy": inviter})
+    batch.create(ref, data)
+    batch.commit()
+    audit.record("invite.created", actor=caller, actor_label=inviter, org_id=grant.org.id, target=ref.id,
+                 details={"email": email, "role": role.value}, ip=ip, request_id=request_id)
+    token = f"{grant.org.id}.{ref.id}.{secret}"
+    invite = invite_json(_Snap(ref.id, data), now)
+    return {"invite": invite, "inviteUrl": f"{config.portal_url()}/invite?token={token}"}
+
+
+class _Snap:
+    """A just-written document, shaped like a snapshot."""
+
+    def __init__(self, id_: str, data: dict[str, Any]) -> None:
+        self.id, self._data = id_, data
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._data
+
+
+def list_invites(caller: Caller | None, org_id: str | None) -> list[dict[str, Any]]:
+    grant = _grant(caller, org_id)
+    now = _now()
+    query = grant.collection("invites").order_by("createdAt", direction="DESCENDING").limit(200)
+    return [invite_json(s, now) for s in query.stream()]
+
+
+def revoke(caller: Caller | None, invite_id: str, org_id: str | None, *, ip: str | None = None,
+           request_id: str | None = None) -> dict[str, Any]:
+    from google.cloud import firestore
+
+    grant = _grant(caller, org_id)
+    ref = grant.collection("invites").document(invite_id)
+    transaction = db.client().transaction()
+
+    @firestore.transactional
+    def run(tx: Any) -> dict[str, Any]:
+        snap = ref.get(transaction=tx)
+        if not snap.exists:
+            raise NotFound("Invite not found.")
+        data = snap.to_dict()
+        if _status(data, _now()) != "pending":
+            raise Conflict(f"This invite is already {_status(data, _now())}.", code="invite_not_pending")
+        tx.update(ref, {"status": "revoked", "revokedAt": firestore.SERVER_TIMESTAMP, "revokedBy": _label(caller)})
+        audit.record("invite.revoked", actor=caller, actor_label=_label(caller), org_id=grant.org.id, target=invite_id,
+                     details={"email": data.get("email")}, ip=ip, request_id=request_id, transaction=tx)
+        data["status"] = "revoked"
+        return invite_json(_Snap(invite_id, data))
+
+    return run(transaction)
+
+
+def _parse(token: str) -> tuple[Any, str]:
+    parts = token.split(".")
+    if len(parts) != 3 or not all(parts) or any("/" in p for p in parts):
+        raise NotFound("This invite link is not valid.", code="invite_invalid")
+    org_id, invite_id, secret = parts
+    ref = db.client().collection("orgs").document(org_id).collection("invites").document(invite_id)
+    return ref, secret
+
+
+def _check(snap: Any, secret: str) -> dict[str, Any]:
+    if not snap.exists or not hmac.compare_digest(snap.get("tokenHash"), _hash(secret)):
+        raise NotFound("This invite link is not valid.", code="invite_invalid")
+    data = snap.to_dict()
+    status = _status(data, _now())
+    if status != "pending":
+        raise Gone(f"This invite is {status}. Ask for a new one.", code=f"invite_{status}")
+    return data
+
+
+def lookup(token: str) -> dict[str, Any]:
+    """What an invite link is for, so the accept page can greet the invitee."""
+    ref, secret = _parse(token)
+    data = _check(ref.get(), secret)
+    org = db.client().collection("orgs").document(data["orgId"]).get()
+    return {
+        "email": data["email"],
+        "orgName": org.get("name") if org.exists else "",
+        "role": data["role"],
+        "expiresAt": db.to_json(data["expiresAt"]),
+    }
+
+
+def accept(token: str, *, password: str, first_name: str, last_name: str, ip: str | None = None,
+           request_id: str | None = None) -> dict[str, Any]:
+    """Turn a pending invite into an account; the invite cannot be used again."""
+    from google.cloud import firestore
+
+    ref, secret = _parse(token)
+    data = _check(ref.get(), secret)
+    user = users.create_user(
+        email=data["email"], role=Role(data["role"]), org_id=data["orgId"], first_name=first_name,
+        last_name=last_name, password=password, actor_label=data["email"], invite_id=ref.id,
+    )
+    transaction = db.client().transaction()
+
+    @firestore.transactional
+    def claim(tx: Any) -> None:
+        _check(ref.get(transaction=tx), secret)
+        tx.update(ref, {"status": "accepted", "acceptedAt": firestore.SERVER_TIMESTAMP, "acceptedUid": user["uid"]})
+        audit.record("invite.accepted", actor_label=data["email"], org_id=data["orgId"], target=ref.id,
+                     details={"uid": user["uid"]}, ip=ip, request_id=request_id, transaction=tx)
+
+    try:
+        claim(transaction)
+    except Exception:
+        # Revoked or used in the meantime: the account must not survive.
+        authn.admin_auth().delete_user(user["uid"])
+        db.client().collection("orgs").document(data["orgId"]).collection("users").document(user["uid"]).delete()
+        raise
+    return users.view(user["uid"], data["orgId"])

@@ -1,0 +1,47 @@
+"""Signing in and out: Firebase ID token in, HttpOnly session cookie out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import authn, config
+from ..identity import Caller
+from . import audit, users
+
+
+def login(id_token: str, *, ip: str | None = None, request_id: str | None = None) -> tuple[dict[str, Any], str, int]:
+    """Verify a fresh ID token and mint a session: (user + csrfToken, cookie, max_age)."""
+    cookie, claims, max_age = authn.create_session_cookie(id_token)
+    caller = authn.caller_from_claims(claims, "session")
+    users.record_login(caller)
+    audit.record("auth.login", actor=caller, org_id=caller.org_id, target=caller.uid,
+                 details={"provider": (claims.get("firebase") or {}).get("sign_in_provider")},
+                 ip=ip, request_id=request_id)
+    return {"user": users.me(caller), "csrfToken": authn.csrf_token(cookie)}, cookie, max_age
+
+
+def logout(caller: Caller, *, ip: str | None = None, request_id: str | None = None) -> None:
+    """End every session of the caller (all devices): refresh tokens are revoked."""
+    authn.revoke_sessions(caller.uid)
+    audit.record("auth.logout", actor=caller, org_id=caller.org_id, target=caller.uid, ip=ip, request_id=request_id)
+
+
+def session(caller: Caller, cookie: str | None) -> dict[str, Any]:
+    return {
+        "authenticated": True,
+        "user": users.me(caller),
+        "csrfToken": authn.csrf_token(cookie) if cookie and caller.auth_method == "session" else None,
+    }
+
+
+def web_config() -> dict[str, Any]:
+    """What the browser needs to initialise the Firebase Auth web SDK."""
+    project = config.project_id()
+    return {
+        "firebase": {
+            "apiKey": config.web_api_key(),
+            "authDomain": config.env("AUTH_DOMAIN", f"{project}.firebaseapp.com"),
+            "projectId": project,
+        },
+        "authEmulatorUrl": config.auth_emulator_url(),
+    }

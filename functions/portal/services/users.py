@@ -1,0 +1,204 @@
+"""Users: portal accounts, their roles (custom claims) and profiles.
+
+An account is a Firebase Auth user whose custom claims carry ``role``, ``orgId`` and
+``permissions``, plus a profile document at ``orgs/{orgId}/users/{uid}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import authn, db
+from ..errors import BadRequest, Conflict, Forbidden, NotFound
+from ..identity import STAFF_ROLES, Caller, OrgKind, Role
+from ..policy import Action, assignable_roles
+from . import audit
+
+
+def _user_ref(org_id: str, uid: str) -> Any:
+    return db.client().collection("orgs").document(org_id).collection("users").document(uid)
+
+
+def member_json(snap: Any) -> dict[str, Any]:
+    data = db.to_json(snap.to_dict() or {})
+    return {
+        "uid": snap.id,
+        "email": data.get("email", ""),
+        "role": data.get("role"),
+        "orgId": data.get("orgId"),
+        "disabled": bool(data.get("disabled")),
+        "profile": data.get("profile") or {},
+        "lastLogin": data.get("lastLogin"),
+    }
+
+
+def view(uid: str, org_id: str, claims: Caller | None = None) -> dict[str, Any]:
+    """A user as the API shows them, with their organisation's name (one round trip).
+
+    With ``claims`` (the verified caller), role and permissions come from the token,
+    which is what the policy acts on."""
+    org_ref = db.client().collection("orgs").document(org_id)
+    user_ref = _user_ref(org_id, uid)
+    snaps = {s.reference.path: s for s in db.client().get_all([org_ref, user_ref])}
+    org, user = snaps.get(org_ref.path), snaps.get(user_ref.path)
+    data = (user.to_dict() or {}) if user is not None and user.exists else {}
+    return {
+        "uid": uid,
+        "email": claims.email if claims else data.get("email", ""),
+        "role": claims.role.value if claims else data.get("role"),
+        "orgId": org_id,
+        "orgName": org.get("name") if org is not None and org.exists else "",
+        "permissions": sorted(claims.permissions) if claims else data.get("permissions", []),
+        "profile": data.get("profile") or {},
+    }
+
+
+def me(caller: Caller) -> dict[str, Any]:
+    """The caller's account, profile and organisation name."""
+    return view(caller.uid, caller.org_id, caller)
+
+
+def check_role_fits(role: Role, kind: OrgKind) -> None:
+    if (kind == OrgKind.AGENCY) != (role in STAFF_ROLES):
+        where = "the agency" if kind == OrgKind.AGENCY else "a client organisation"
+        raise BadRequest(f"Role {role.value} does not belong in {where}.", code="role_mismatch")
+
+
+def create_user(
+    *,
+    email: str,
+    role: Role,
+    org_id: str,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    actor: Caller | None = None,
+    actor_label: str = "cli",
+    invite_id: str | None = None,
+) -> dict[str, Any]:
+    """Create a portal account. Callers are the admin CLI, seeding and invite acceptance."""
+    from google.cloud import firestore
+
+    org = db.org_ref(org_id)
+    check_role_fits(role, org.kind)
+    auth = authn.admin_auth()
+    display = f"{first_name} {last_name}".strip() or None
+    try:
+        record = auth.create_user(email=email, password=password, display_name=display, email_verified=True)
+    except auth.EmailAlreadyExistsError:
+        raise Conflict("An account with this email already exists.", code="email_exists") from None
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    claims = {"role": role.value, "orgId": org_id, "permissions": []}
+    auth.set_custom_user_claims(record.uid, claims)
+    doc = {
+        "uid": record.uid,
+        "email": email,
+        "role": role.value,
+        "orgId": org_id,
+        "permissions": [],
+        "profile": {"firstName": first_name, "lastName": last_name, "avatarUrl": None, "timezone": None},
+        "disabled": False,
+        "lastLogin": None,
+        "inviteId": invite_id,
+        "createdAt": firestore.SERVER_TIMESTAMP,
+        "updatedAt": firestore.SERVER_TIMESTAMP,
+    }
+    _user_ref(org_id, record.uid).set(doc)
+    audit.record(
+        "user.created", actor=actor, actor_label=actor_label, org_id=org_id, target=record.uid,
+        details={"email": email, "role": role.value, "inviteId": invite_id},
+    )
+    return {"uid": record.uid, "email": email, "role": role.value, "orgId": org_id}
+
+
+def _account(uid: str) -> tuple[Any, str, Role]:
+    """The Auth record of ``uid`` with its organisation and role, or NotFound."""
+    auth = authn.admin_auth()
+    try:
+        record = auth.get_user(uid)
+    except (auth.UserNotFoundError, ValueError):
+        raise NotFound("User not found.") from None
+    claims = record.custom_claims or {}
+    try:
+        return record, str(claims["orgId"]), Role(claims["role"])
+    except (KeyError, ValueError):
+        raise NotFound("User not found.") from None
+
+
+def find_uid(email_or_uid: str) -> str:
+    """Resolve an email address (or a uid) to a uid, for the CLI."""
+    auth = authn.admin_auth()
+    if "@" not in email_or_uid:
+        return email_or_uid
+    try:
+        return str(auth.get_user_by_email(email_or_uid).uid)
+    except (auth.UserNotFoundError, ValueError):
+        raise NotFound(f"No user with email {email_or_uid}.") from None
+
+
+def set_role(uid: str, role: Role, *, actor: Caller | None = None, actor_label: str = "cli") -> dict[str, Any]:
+    """Change a user's role (within the same kind of organisation) and end their sessions
+    so that the new role applies at once."""
+    from google.cloud import firestore
+
+    record, org_id, old = _account(uid)
+    org = db.org_ref(org_id)
+    check_role_fits(role, org.kind)
+    if actor is not None:
+        if actor.uid == uid:
+            raise Forbidden("You cannot change your own role.")
+        db.grant(actor, Action.MEMBERS_SET_ROLE, org_id)
+        if role not in assignable_roles(actor, org):
+            raise Forbidden("You may not assign this role.")
+    auth = authn.admin_auth()
+    claims = dict(record.custom_claims or {})
+    claims["role"] = role.value
+    auth.set_custom_user_claims(uid, claims)
+    auth.revoke_refresh_tokens(uid)
+    _user_ref(org_id, uid).set({"role": role.value, "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)
+    audit.record(
+        "user.role_changed", actor=actor, actor_label=actor_label, org_id=org_id, target=uid,
+        details={"from": old.value, "to": role.value},
+    )
+    return {"uid": uid, "email": record.email, "role": role.value, "orgId": org_id}
+
+
+def disable_user(uid: str, *, actor: Caller | None = None, actor_label: str = "cli") -> dict[str, Any]:
+    """Disable an account and revoke its sessions (removing a member)."""
+    from google.cloud import firestore
+
+    record, org_id, role = _account(uid)
+    if actor is not None:
+        if actor.uid == uid:
+            raise Forbidden("You cannot remove yourself.")
+        db.grant(actor, Action.MEMBERS_REMOVE, org_id)
+        if role in STAFF_ROLES and actor.role != Role.AJ_ADMIN:
+            raise Forbidden("Only admins may disable staff accounts.")
+    auth = authn.admin_auth()
+    auth.update_user(uid, disabled=True)
+    auth.revoke_refresh_tokens(uid)
+    _user_ref(org_id, uid).set({"disabled": True, "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)
+    audit.record("user.disabled", actor=actor, actor_label=actor_label, org_id=org_id, target=uid,
+                 details={"email": record.email})
+    return {"uid": uid, "email": record.email, "role": role.value, "orgId": org_id, "disabled": True}
+
+
+def list_members(caller: Caller, org_id: str | None) -> list[dict[str, Any]]:
+    grant = db.grant(caller, Action.MEMBERS_READ, org_id)
+    members = [member_json(s) for s in grant.collection("users").stream()]
+    return sorted(members, key=lambda m: m["email"])
+
+
+def list_users(org_id: str | None = None) -> list[dict[str, Any]]:
+    """Every user, or those of one organisation (admin CLI)."""
+    client = db.client()
+    query = client.collection("orgs").document(org_id).collection("users") if org_id else client.collection_group("users")
+    return sorted((member_json(s) for s in query.stream()), key=lambda m: (m["orgId"] or "", m["email"]))
+
+
+def record_login(caller: Caller) -> None:
+    from google.cloud import firestore
+
+    _user_ref(caller.org_id, caller.uid).set({"lastLogin": firestore.SERVER_TIMESTAMP}, merge=True)
+

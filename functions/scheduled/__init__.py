@@ -1,0 +1,1 @@
+"""Scheduled functions: polling fallbacks, reminders, digests, clean-ups."""

@@ -1,0 +1,1 @@
+"""Task-queue functions: outbound deliveries that must survive a failure."""

@@ -1,0 +1,1 @@
+"""Triggers: Firestore and Auth events, each turned into one service call."""

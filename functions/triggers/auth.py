@@ -1,0 +1,16 @@
+"""Auth blocking functions: accounts exist only by invitation.
+
+The portal creates accounts itself (invite acceptance, the admin CLI) through the
+Admin SDK, which blocking functions do not see; so every sign-up attempted from a
+browser (email/password sign-up, an email link for an unknown address, a new
+federated identity) is refused here.
+"""
+
+from firebase_functions import https_fn, identity_fn
+from portal.services.signup import refuse_self_signup
+
+
+@identity_fn.before_user_created(region="us-central1")
+def before_user_created(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreateResponse | None:
+    message = refuse_self_signup(event.data.email)
+    raise https_fn.HttpsError(code=https_fn.FunctionsErrorCode.PERMISSION_DENIED, message=message)

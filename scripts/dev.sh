@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# make dev: start the emulator suite with the functions and the hosted frontend,
+# seed the demo data, print where to sign in. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+project=$(python3 -c 'import json;print(json.load(open(".firebaserc"))["projects"]["default"])')
+(
+  for _ in $(seq 1 240); do
+    if curl -sf -o /dev/null http://127.0.0.1:5000/api/auth/config; then break; fi
+    sleep 1
+  done
+  log=$(mktemp)
+  if (cd functions && venv/bin/python -m portal.cli --project "$project" seed >"$log" 2>&1); then
+    cat <<MSG
+
+  ================================================================
+   Client portal: http://127.0.0.1:5000
+   Demo accounts (password: portal-demo)
+     admin@agency.test    aj_admin       the agency
+     ops@agency.test      aj_ops         the agency
+     owner@acme.test      client_owner   Acme
+     member@acme.test     client_member  Acme
+     owner@globex.test    client_owner   Globex
+     member@globex.test   client_member  Globex
+   Admin CLI: make admin ARGS="user list"
+   Ctrl-C stops the emulators.
+  ================================================================
+
+MSG
+  else
+    echo "Seeding failed:"; cat "$log"
+  fi
+) &
+exec scripts/emulators.sh start --project "$project"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, idempotently: npm packages (firebase-tools, the web SDK,
+# Vite), the functions' Python virtualenv, local development config, and with
+# --test the test tools (pytest & co.) and a browser (Debian's Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+need() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    sudo apt-get update -qq >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  fi
+}
+
+# Tools the emulators need: Node (firebase-tools), Java (Firestore, Pub/Sub emulators), Python 3.11.
+missing=()
+need node || missing+=(nodejs npm)
+need java || missing+=(openjdk-17-jre-headless)
+if [ "$want_test" = 1 ] && ! need chromium; then missing+=(chromium); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+# npm packages, from the lockfile.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The functions' virtualenv (the Functions emulator runs functions/venv).
+py=python3.11
+need "$py" || py=python3
+reqs="functions/requirements.txt"
+[ "$want_test" = 1 ] && reqs="$reqs requirements-dev.txt"
+stamp="functions/venv/.installed-$(cat $reqs | sha1sum | cut -c1-12)"
+if [ ! -f "$stamp" ]; then
+  [ -x functions/venv/bin/python ] || "$py" -m venv functions/venv
+  echo "setup: pip install ($reqs)"
+  functions/venv/bin/pip install -q --disable-pip-version-check -r functions/requirements.txt \
+    $([ "$want_test" = 1 ] && echo "-r requirements-dev.txt")
+  touch "$stamp"
+fi
+
+# Development config in the Firebase conventions (never committed): known values so
+# that the portal and its webhooks can be exercised locally.
+if [ ! -f functions/.env.local ]; then
+  cat > functions/.env.local <<'ENV'
+# Local development values (written by scripts/setup.sh; not committed).
+PORTAL_URL=http://127.0.0.1:5000
+CORS_ORIGINS=http://localhost:5000
+WEB_API_KEY=demo-api-key
+ENV
+fi
+if [ ! -f functions/.secret.local ]; then
+  printf 'SESSION_SECRET=%s\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > functions/.secret.local
+fi
+
+# The frontend build that Hosting serves.
+echo "setup: building the frontend"
+npx vite build hosting --logLevel warn
