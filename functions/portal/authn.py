@@ -70,10 +70,18 @@ def caller_from_claims(claims: dict[str, Any], method: str) -> Caller:
     )
 
 
+def _unexpired(claims: dict[str, Any]) -> dict[str, Any]:
+    """Refuse an expired token. The SDK checks ``exp`` too, except against the Auth
+    emulator; checking here keeps the behaviour the same everywhere."""
+    if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] <= time.time():
+        raise Unauthenticated("Your session has expired. Please sign in again.", code="expired")
+    return claims
+
+
 def verify_id_token(token: str) -> dict[str, Any]:
     auth = admin_auth()
     try:
-        return dict(auth.verify_id_token(token, check_revoked=True))
+        return _unexpired(dict(auth.verify_id_token(token, check_revoked=True)))
     except (ValueError, auth.InvalidIdTokenError, auth.UserDisabledError, auth.UserNotFoundError) as exc:
         raise _unauthenticated(exc) from None
     except auth.CertificateFetchError:
@@ -83,7 +91,7 @@ def verify_id_token(token: str) -> dict[str, Any]:
 def verify_session_cookie(cookie: str) -> dict[str, Any]:
     auth = admin_auth()
     try:
-        return dict(auth.verify_session_cookie(cookie, check_revoked=True))
+        return _unexpired(dict(auth.verify_session_cookie(cookie, check_revoked=True)))
     except (ValueError, auth.InvalidSessionCookieError, auth.UserDisabledError, auth.UserNotFoundError) as exc:
         raise _unauthenticated(exc) from None
     except auth.CertificateFetchError:

@@ -94,7 +94,7 @@ def trusted_grant(action: Action, org_id: str) -> Grant:
 
 def client_org_ids() -> list[str]:
     """Ids of every client organisation (for staff views across all clients)."""
-    query = client().collection("orgs").where(filter=eq("kind", OrgKind.CLIENT.value)
+    query = client().collection("orgs").where(filter=eq("kind", OrgKind.CLIENT.value))
     return [snap.id for snap in query.select([]).stream()]
 
 

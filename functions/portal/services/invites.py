@@ -93,7 +93,7 @@ def create(caller: Caller | None, *, email: str, role: Role, org_id: str | None,
         "invitedByUid": caller.uid if caller else None,
     }
     batch = db.client().batch()
-    for old in invites.where(filter=db.eq("email", email).where(filter=db.eq("status", "pending").stream():
+    for old in invites.where(filter=db.eq("email", email)).where(filter=db.eq("status", "pending")).stream():
         batch.update(old.reference, {"status": "revoked", "revokedAt": firestore.SERVER_TIMESTAMP,
                                      "revokedBy": inviter})
     batch.create(ref, data)

@@ -67,7 +67,7 @@ def list_projects(caller: Caller, *, org_id: str | None, status: str | None, cur
         query = grant.collection("projects")
         prefix = f"orgs/{grant.org.id}/projects/"
     if status:
-        query = query.where(filter=db.eq("status", status)
+        query = query.where(filter=db.eq("status", status))
     query = query.order_by("name").order_by("__name__")
     if cursor:
         name, path = _decode_cursor(cursor)

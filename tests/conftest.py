@@ -1,0 +1,72 @@
+"""Test harness. The suite runs inside ``firebase emulators:exec`` (see ``make test``):
+Auth, Firestore (with ``firestore.rules``), the Python functions and Hosting are the
+real emulators. Data is cleared between tests through the emulators' REST endpoints."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "functions"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+PROJECT = os.environ.setdefault("GCLOUD_PROJECT", "demo-portal-test")
+os.environ.setdefault("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080")
+os.environ.setdefault("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
+os.environ.setdefault("PORTAL_URL", "http://127.0.0.1:5000")
+
+FIRESTORE = f"http://{os.environ['FIRESTORE_EMULATOR_HOST']}"
+AUTH = f"http://{os.environ['FIREBASE_AUTH_EMULATOR_HOST']}"
+PORTAL = "http://127.0.0.1:5000"
+
+
+def emulators_running() -> bool:
+    try:
+        httpx.get(FIRESTORE, timeout=2)
+        httpx.get(AUTH, timeout=2)
+        return True
+    except httpx.HTTPError:
+        return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if emulators_running():
+        return
+    skip = pytest.mark.skip(reason="needs the emulators: run `make test`")
+    for item in items:
+        if "unit" not in item.path.parts:
+            item.add_marker(skip)
+
+
+def clear_emulators() -> None:
+    httpx.delete(f"{FIRESTORE}/emulator/v1/projects/{PROJECT}/databases/(default)/documents", timeout=30)
+    httpx.delete(f"{AUTH}/emulator/v1/projects/{PROJECT}/accounts", timeout=30)
+    from portal import db
+
+    db._ORG_CACHE.clear()
+
+
+@pytest.fixture
+def clean() -> Iterator[None]:
+    clear_emulators()
+    yield
+
+
+@pytest.fixture
+def world(clean: None) -> dict:
+    """The demo data: agency, Acme and Globex, one account per role, projects."""
+    from portal.seed import seed_demo
+
+    return seed_demo()
+
+
+@pytest.fixture(scope="session")
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=PORTAL, timeout=60) as client:
+        yield client
