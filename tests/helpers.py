@@ -24,12 +24,12 @@ def sign_in(email: str, password: str = PASSWORD) -> dict[str, Any]:
     return r.json()
 
 
-def token(email: str) -> str:
-    return str(sign_in(email)["idToken"])
+def token(email: str, password: str = PASSWORD) -> str:
+    return str(sign_in(email, password)["idToken"])
 
 
-def bearer(email: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(email)}"}
+def bearer(email: str, password: str = PASSWORD) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(email, password)}"}
 
 
 def forged_token(uid: str, *, exp_offset: int = 3600, **claims: Any) -> str:
