@@ -1,0 +1,111 @@
+"""What every function does: JSON errors, limits, CORS, headers, robots, request ids."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from conftest import PORTAL
+from helpers import bearer, error_code
+
+pytestmark = pytest.mark.usefixtures("world")
+
+
+def test_unknown_api_path_is_a_json_404(http: httpx.Client) -> None:
+    r = http.get("/api/does/not/exist")
+    assert r.status_code == 404
+    assert error_code(r) == "not_found"
+
+
+def test_wrong_method_is_405(http: httpx.Client) -> None:
+    r = http.delete("/api/auth/me", headers=bearer("owner@acme.test"))
+    assert r.status_code == 405
+    assert r.json()["error"]["details"]["allowed"] == ["GET"]
+
+
+def test_body_too_large_is_413(http: httpx.Client) -> None:
+    big = b'{"idToken": "' + b"x" * 1_100_000 + b'"}'
+    r = http.post("/api/auth/login", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert error_code(r) == "payload_too_large"
+
+
+@pytest.mark.parametrize(
+    ("content", "ctype", "status"),
+    [
+        (b"[]", "application/json", 400),
+        (b"null", "application/json", 400),
+        (b'{"email": 5, "role": "client_member"}', "application/json", 400),
+        (b"\xff\xfe", "application/json", 400),
+        (b'{"email": "a@b.test", "role": "client_member"}', "text/plain", 415),
+        (b"", "application/json", 400),
+    ],
+)
+def test_bad_bodies_get_clear_errors(http: httpx.Client, content: bytes, ctype: str, status: int) -> None:
+    headers = {**bearer("owner@acme.test"), "Content-Type": ctype}
+    r = http.post("/api/invites", content=content, headers=headers)
+    assert r.status_code == status
+    assert r.json()["error"]["message"]
+
+
+def test_security_and_robots_headers_on_api_responses(http: httpx.Client) -> None:
+    for r in (http.get("/api/auth/config"), http.get("/api/auth/me")):
+        assert r.headers["x-robots-tag"] == "noindex, nofollow"
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert "max-age=" in r.headers["strict-transport-security"]
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        assert r.headers["referrer-policy"]
+        assert r.headers["x-request-id"]
+
+
+def test_pages_are_hardened_and_excluded_from_search_engines(http: httpx.Client) -> None:
+    robots = http.get("/robots.txt")
+    assert robots.status_code == 200
+    assert "Disallow: /" in robots.text
+    page = http.get("/")
+    assert page.status_code == 200
+    assert page.headers["x-robots-tag"] == "noindex, nofollow"
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert '<meta name="robots" content="noindex' in page.text
+
+
+def test_request_id_is_echoed_when_sane(http: httpx.Client) -> None:
+    r = http.get("/api/auth/config", headers={"X-Request-Id": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    r = http.get("/api/auth/config", headers={"X-Request-Id": "<script>"})
+    assert r.headers["x-request-id"] != "<script>"
+
+
+def test_cors_allows_listed_origins_only(http: httpx.Client) -> None:
+    ok = http.options("/api/auth/me", headers={"Origin": "http://localhost:5000",
+                                                "Access-Control-Request-Method": "GET"})
+    assert ok.status_code == 204
+    assert ok.headers["access-control-allow-origin"] == "http://localhost:5000"
+    assert ok.headers["access-control-allow-credentials"] == "true"
+    bad = http.options("/api/auth/me", headers={"Origin": "https://evil.example",
+                                                 "Access-Control-Request-Method": "GET"})
+    assert bad.status_code == 403
+    assert "access-control-allow-origin" not in bad.headers
+    plain = http.get("/api/auth/config", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in plain.headers
+
+
+def test_per_user_rate_limit_answers_429_with_retry_after() -> None:
+    headers = bearer("member@globex.test")
+    with httpx.Client(base_url=PORTAL, timeout=30) as client:
+        statuses = [client.get("/api/orgs", headers=headers).status_code for _ in range(130)]
+        assert statuses[0] == 200
+        assert 429 in statuses
+        limited = client.get("/api/orgs", headers=headers)
+        assert limited.status_code == 429
+        assert int(limited.headers["retry-after"]) >= 1
+        assert error_code(limited) == "rate_limited"
+        # Another user is not affected.
+        assert client.get("/api/orgs", headers=bearer("owner@globex.test")).status_code == 200
+
+
+def test_path_parameters_are_validated(http: httpx.Client) -> None:
+    r = http.delete("/api/members/" + "x" * 300, headers=bearer("admin@agency.test"))
+    assert r.status_code == 404
+    r = http.post("/api/invites/bad%20id/revoke", headers=bearer("owner@acme.test"))
+    assert r.status_code == 404
