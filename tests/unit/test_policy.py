@@ -1,0 +1,98 @@
+"""The policy, walked exhaustively: every role x action x organisation relation.
+
+The expectations are written out from the product's role table independently of
+the policy's own construction, so a change to either shows up here."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from portal.errors import Forbidden, NotFound
+from portal.identity import Caller, OrgKind, Role
+from portal.policy import Action, OrgRef, allowed, assignable_roles, authorize
+
+A = Action
+READS = {A.ORG_READ, A.MEMBERS_READ, A.PROJECTS_READ, A.APPROVALS_READ, A.MESSAGES_READ, A.FILES_READ,
+         A.BOOKINGS_READ}
+CLIENT_WRITES = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD}
+
+EXPECTED_ON_OWN_CLIENT_ORG = {
+    Role.CLIENT_MEMBER: READS | CLIENT_WRITES,
+    Role.CLIENT_OWNER: READS | CLIENT_WRITES | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE},
+}
+EXPECTED_ON_ANY_CLIENT_ORG = {
+    Role.AJ_OPS: READS | {A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD, A.BILLING_READ, A.MEMBERS_INVITE,
+                          A.MEMBERS_REMOVE, A.PROJECTS_CREATE, A.MILESTONES_MANAGE, A.APPROVALS_SUBMIT,
+                          A.FILES_MANAGE},
+}
+EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_OPS] | {
+    A.PROJECTS_UPDATE, A.BILLING_SYNC, A.MEMBERS_SET_ROLE, A.AUDIT_READ}
+EXPECTED_ON_AGENCY_ORG = {
+    Role.AJ_OPS: {A.ORG_READ, A.MEMBERS_READ},
+    Role.AJ_ADMIN: {A.ORG_READ, A.MEMBERS_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE},
+    Role.CLIENT_OWNER: set(),
+    Role.CLIENT_MEMBER: set(),
+}
+
+HOME = {Role.CLIENT_OWNER: "acme", Role.CLIENT_MEMBER: "acme", Role.AJ_OPS: "agency", Role.AJ_ADMIN: "agency"}
+ORGS = {"acme": OrgRef("acme", OrgKind.CLIENT), "globex": OrgRef("globex", OrgKind.CLIENT),
+        "agency": OrgRef("agency", OrgKind.AGENCY)}
+
+
+def caller(role: Role, permissions: frozenset[str] = frozenset()) -> Caller:
+    return Caller(uid="u", email="u@x.test", role=role, org_id=HOME[role], permissions=permissions)
+
+
+def expected(role: Role, action: Action, org: str) -> bool:
+    if org == "agency":
+        return action in EXPECTED_ON_AGENCY_ORG[role]
+    if role.is_staff:
+        return action in EXPECTED_ON_ANY_CLIENT_ORG[role]
+    return org == HOME[role] and action in EXPECTED_ON_OWN_CLIENT_ORG[role]
+
+
+@pytest.mark.parametrize(("role", "action", "org"), list(itertools.product(Role, Action, ORGS)))
+def test_every_cell_of_the_table(role: Role, action: Action, org: str) -> None:
+    assert allowed(caller(role), action, ORGS[org]) is expected(role, action, org)
+
+
+def test_no_staff_member_decides_approvals() -> None:
+    for role in (Role.AJ_OPS, Role.AJ_ADMIN):
+        for org in ORGS.values():
+            assert not allowed(caller(role), A.APPROVALS_DECIDE, org)
+
+
+def test_a_granted_permission_extends_a_member_only_within_the_grantable_set() -> None:
+    member = caller(Role.CLIENT_MEMBER, frozenset({"billing.read", "billing.sync", "audit.read"}))
+    assert allowed(member, A.BILLING_READ, ORGS["acme"])
+    assert not allowed(member, A.BILLING_SYNC, ORGS["acme"])
+    assert not allowed(member, A.AUDIT_READ, ORGS["acme"])
+    assert not allowed(member, A.BILLING_READ, ORGS["globex"])
+
+
+def test_clients_get_not_found_for_other_orgs_and_forbidden_for_their_own() -> None:
+    with pytest.raises(NotFound):
+        authorize(caller(Role.CLIENT_OWNER), A.PROJECTS_READ, ORGS["globex"])
+    with pytest.raises(Forbidden):
+        authorize(caller(Role.CLIENT_MEMBER), A.BILLING_READ, ORGS["acme"])
+    with pytest.raises(Forbidden):
+        authorize(caller(Role.AJ_OPS), A.BILLING_SYNC, ORGS["acme"])
+
+
+@pytest.mark.parametrize(
+    ("role", "org", "roles"),
+    [
+        (Role.CLIENT_OWNER, "acme", {Role.CLIENT_OWNER, Role.CLIENT_MEMBER}),
+        (Role.CLIENT_OWNER, "globex", set()),
+        (Role.CLIENT_MEMBER, "acme", set()),
+        (Role.AJ_OPS, "globex", {Role.CLIENT_OWNER, Role.CLIENT_MEMBER}),
+        (Role.AJ_OPS, "agency", set()),
+        (Role.AJ_ADMIN, "agency", {Role.AJ_OPS, Role.AJ_ADMIN}),
+        (Role.AJ_ADMIN, "acme", {Role.CLIENT_OWNER, Role.CLIENT_MEMBER}),
+        (Role.CLIENT_OWNER, "agency", set()),
+    ],
+)
+def test_assignable_roles(role: Role, org: str, roles: set[Role]) -> None:
+    assert assignable_roles(caller(role), ORGS[org]) == roles
