@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import logs
 from .errors import PortalError
 from .identity import OrgKind, Role
 
@@ -133,6 +134,7 @@ def _print(result: Any, as_json: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    logs.to_stream(sys.stderr)
     use_project(args.project or default_project())
     try:
         _print(run(args), args.json)

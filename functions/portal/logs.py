@@ -10,8 +10,9 @@ import json
 import sys
 import time
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TextIO
 
+_stream: list[TextIO | None] = [None]  # None: whatever sys.stdout is now
 _context: ContextVar[dict[str, Any] | None] = ContextVar("log_context", default=None)
 
 
@@ -22,6 +23,11 @@ def bind(**fields: Any) -> None:
     _context.set(current)
 
 
+def to_stream(stream: TextIO) -> None:
+    """Write log lines to ``stream`` (the CLI keeps stdout for its own output)."""
+    _stream[0] = stream
+
+
 def reset() -> None:
     _context.set({})
 
@@ -30,8 +36,9 @@ def log(severity: str, message: str, **fields: Any) -> None:
     entry: dict[str, Any] = {"severity": severity, "message": message, "time": time.time()}
     entry.update(_context.get() or {})
     entry.update(fields)
-    sys.stdout.write(json.dumps(entry, default=str) + "\n")
-    sys.stdout.flush()
+    out = _stream[0] or sys.stdout
+    out.write(json.dumps(entry, default=str) + "\n")
+    out.flush()
 
 
 def info(message: str, **fields: Any) -> None:
