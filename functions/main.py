@@ -9,8 +9,19 @@ from https.projects import projects_list
 from triggers.auth import before_user_created
 
 __all__ = [
-    "auth_config", "auth_login", "auth_logout", "auth_me", "auth_session",
-    "invite_accept", "invite_lookup", "invite_revoke", "invites",
-    "member_detail", "members_list", "openapi", "orgs_list", "projects_list",
+    "auth_config",
+    "auth_login",
+    "auth_logout",
+    "auth_me",
+    "auth_session",
     "before_user_created",
+    "invite_accept",
+    "invite_lookup",
+    "invite_revoke",
+    "invites",
+    "member_detail",
+    "members_list",
+    "openapi",
+    "orgs_list",
+    "projects_list",
 ]

@@ -5,6 +5,8 @@ or are asked for by ``firebase deploy``; locally from ``functions/.env.local`` a
 from firebase_functions.params import SecretParam, StringParam
 
 PORTAL_URL = StringParam("PORTAL_URL", description="Public origin of the portal, e.g. https://portal.example.com")
-CORS_ORIGINS = StringParam("CORS_ORIGINS", default="", description="Extra origins allowed to call the API, comma-separated")
+CORS_ORIGINS = StringParam(
+    "CORS_ORIGINS", default="", description="Extra origins allowed to call the API, comma-separated"
+)
 WEB_API_KEY = StringParam("WEB_API_KEY", description="The Firebase web API key of the project")
 SESSION_SECRET = SecretParam("SESSION_SECRET", description="Random secret that signs CSRF tokens")

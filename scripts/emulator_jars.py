@@ -27,7 +27,10 @@ def cloud_sdk_root() -> Path | None:
         try:
             out = subprocess.run(
                 [gcloud, "info", "--format=value(installation.sdk_root)"],
-                capture_output=True, text=True, timeout=60, check=False,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
             ).stdout.strip()
             if out:
                 candidates.insert(0, Path(out))
@@ -42,11 +45,7 @@ def cloud_sdk_root() -> Path | None:
 def wrapper_jar(real_jar: Path, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     jar = out_dir / "cloud-firestore-emulator-wrapper.jar"
-    manifest = (
-        "Manifest-Version: 1.0\n"
-        f"Main-Class: {MAIN_CLASS}\n"
-        f"Class-Path: {real_jar.resolve().as_uri()}\n\n"
-    )
+    manifest = f"Manifest-Version: 1.0\nMain-Class: {MAIN_CLASS}\nClass-Path: {real_jar.resolve().as_uri()}\n\n"
     if jar.exists():
         with zipfile.ZipFile(jar) as zf:
             if zf.read("META-INF/MANIFEST.MF").decode() == manifest:

@@ -36,8 +36,14 @@ def forged_token(uid: str, *, exp_offset: int = 3600, **claims: Any) -> str:
     """An unsigned token, as the Auth emulator makes them (accepted only by emulators)."""
     now = int(time.time())
     payload = {
-        "iss": f"https://securetoken.google.com/{PROJECT}", "aud": PROJECT, "sub": uid, "user_id": uid,
-        "iat": now, "auth_time": now, "exp": now + exp_offset, **claims,
+        "iss": f"https://securetoken.google.com/{PROJECT}",
+        "aud": PROJECT,
+        "sub": uid,
+        "user_id": uid,
+        "iat": now,
+        "auth_time": now,
+        "exp": now + exp_offset,
+        **claims,
     }
 
     def b64(obj: dict[str, Any]) -> str:

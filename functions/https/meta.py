@@ -1,6 +1,7 @@
 """HTTPS functions: meta."""
 
 from firebase_functions import https_fn
+
 from portal.api.routes import BY_FUNCTION
 
 from ._options import HTTP

@@ -53,7 +53,7 @@ def _unauthenticated(exc: Exception) -> Unauthenticated:
 def caller_from_claims(claims: dict[str, Any], method: str) -> Caller:
     """A :class:`Caller` from verified claims; accounts without portal claims are refused."""
     try:
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
     except ValueError:
         raise Forbidden("This account has no access to the portal.", code="no_access") from None
     org_id = claims.get("orgId")

@@ -100,8 +100,14 @@ def run(args: argparse.Namespace) -> Any:
     if g == "org" and cmd == "list":
         return orgs.list_all()
     if g == "user" and cmd == "create":
-        return users.create_user(email=args.email.strip().lower(), role=Role(args.role), org_id=args.org,
-                                 first_name=args.first, last_name=args.last, password=args.password)
+        return users.create_user(
+            email=args.email.strip().lower(),
+            role=Role(args.role),
+            org_id=args.org,
+            first_name=args.first,
+            last_name=args.last,
+            password=args.password,
+        )
     if g == "user" and cmd == "invite":
         return invites.create(None, email=args.email.strip().lower(), role=Role(args.role), org_id=args.org)
     if g == "user" and cmd == "set-role":
@@ -128,8 +134,13 @@ def _print(result: Any, as_json: bool) -> None:
         print(json.dumps(result, indent=2, default=str))
         return
     for row in result:
-        print("  ".join(f"{k}={v}" for k, v in row.items() if k in ("id", "uid", "email", "name", "kind", "role",
-                                                                     "orgId", "status", "disabled", "expiresAt")))
+        print(
+            "  ".join(
+                f"{k}={v}"
+                for k, v in row.items()
+                if k in ("id", "uid", "email", "name", "kind", "role", "orgId", "status", "disabled", "expiresAt")
+            )
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

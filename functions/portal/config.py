@@ -54,7 +54,7 @@ def csrf_secret() -> bytes:
     secret = env("SESSION_SECRET")
     if not secret:
         if is_emulated():
-            secret = "emulator-only-session-secret"
+            secret = "emulator-only-session-secret"  # noqa: S105 - never used outside the emulators
         else:  # pragma: no cover - deployment misconfiguration
             raise RuntimeError("SESSION_SECRET is not set")
     return secret.encode()

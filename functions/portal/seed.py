@@ -13,7 +13,7 @@ from . import db
 from .identity import OrgKind, Role
 from .services import orgs, users
 
-PASSWORD = "portal-demo"
+PASSWORD = "portal-demo"  # noqa: S105 - demo accounts exist only in the emulators
 
 ORGS = [
     ("agency", "Northlight Studio", OrgKind.AGENCY),
@@ -37,48 +37,92 @@ def _day(offset: int) -> str:
 
 def _milestones(spec: list[tuple[str, int, bool]]) -> list[dict[str, Any]]:
     return [
-        {"id": f"m{i + 1}", "title": title, "due": _day(due), "done": done,
-         "doneAt": _day(due) if done else None}
+        {"id": f"m{i + 1}", "title": title, "due": _day(due), "done": done, "doneAt": _day(due) if done else None}
         for i, (title, due, done) in enumerate(spec)
     ]
 
 
 PROJECTS: dict[str, list[dict[str, Any]]] = {
     "acme": [
-        {"id": "acme-rebrand", "name": "Brand refresh", "status": "active",
-         "description": "New logo system, colour palette and brand guidelines.",
-         "milestones": [("Discovery workshop", -40, True), ("Moodboards", -25, True),
-                        ("Logo concepts", -5, True), ("Guidelines draft", 6, False), ("Final assets", 20, False)],
-         "timeline": (-45, 25)},
-        {"id": "acme-launch-video", "name": "Product launch video", "status": "review",
-         "description": "60-second launch film and three social cut-downs.",
-         "milestones": [("Script", -30, True), ("Storyboard", -20, True), ("Shoot", -10, True),
-                        ("Rough cut", -2, True), ("Final grade & mix", 9, False)],
-         "timeline": (-35, 12)},
-        {"id": "acme-website-copy", "name": "Website copy", "status": "planning",
-         "description": "Messaging framework and copy for the new marketing site.",
-         "milestones": [("Messaging framework", 12, False), ("Homepage copy", 26, False),
-                        ("Product pages", 40, False)],
-         "timeline": (5, 45)},
-        {"id": "acme-podcast", "name": "Podcast jingle", "status": "completed",
-         "description": "Intro and outro music for the Acme podcast.",
-         "milestones": [("Brief", -90, True), ("Demos", -75, True), ("Final mix", -60, True)],
-         "timeline": (-95, -60)},
+        {
+            "id": "acme-rebrand",
+            "name": "Brand refresh",
+            "status": "active",
+            "description": "New logo system, colour palette and brand guidelines.",
+            "milestones": [
+                ("Discovery workshop", -40, True),
+                ("Moodboards", -25, True),
+                ("Logo concepts", -5, True),
+                ("Guidelines draft", 6, False),
+                ("Final assets", 20, False),
+            ],
+            "timeline": (-45, 25),
+        },
+        {
+            "id": "acme-launch-video",
+            "name": "Product launch video",
+            "status": "review",
+            "description": "60-second launch film and three social cut-downs.",
+            "milestones": [
+                ("Script", -30, True),
+                ("Storyboard", -20, True),
+                ("Shoot", -10, True),
+                ("Rough cut", -2, True),
+                ("Final grade & mix", 9, False),
+            ],
+            "timeline": (-35, 12),
+        },
+        {
+            "id": "acme-website-copy",
+            "name": "Website copy",
+            "status": "planning",
+            "description": "Messaging framework and copy for the new marketing site.",
+            "milestones": [
+                ("Messaging framework", 12, False),
+                ("Homepage copy", 26, False),
+                ("Product pages", 40, False),
+            ],
+            "timeline": (5, 45),
+        },
+        {
+            "id": "acme-podcast",
+            "name": "Podcast jingle",
+            "status": "completed",
+            "description": "Intro and outro music for the Acme podcast.",
+            "milestones": [("Brief", -90, True), ("Demos", -75, True), ("Final mix", -60, True)],
+            "timeline": (-95, -60),
+        },
     ],
     "globex": [
-        {"id": "globex-annual-report", "name": "Annual report design", "status": "active",
-         "description": "Layout and infographics for the annual report.",
-         "milestones": [("Content outline", -20, True), ("Layout system", -3, True),
-                        ("Infographics", 10, False), ("Print-ready PDF", 24, False)],
-         "timeline": (-25, 30)},
-        {"id": "globex-campaign", "name": "Spring campaign", "status": "paused",
-         "description": "Campaign strategy and key visuals, paused at the client's request.",
-         "milestones": [("Strategy deck", -15, True), ("Key visuals", 15, False)],
-         "timeline": (-20, 40)},
-        {"id": "globex-social", "name": "Social media templates", "status": "review",
-         "description": "Templates for LinkedIn and Instagram.",
-         "milestones": [("Template set", -4, True), ("Revisions", 3, False)],
-         "timeline": (-14, 7)},
+        {
+            "id": "globex-annual-report",
+            "name": "Annual report design",
+            "status": "active",
+            "description": "Layout and infographics for the annual report.",
+            "milestones": [
+                ("Content outline", -20, True),
+                ("Layout system", -3, True),
+                ("Infographics", 10, False),
+                ("Print-ready PDF", 24, False),
+            ],
+            "timeline": (-25, 30),
+        },
+        {
+            "id": "globex-campaign",
+            "name": "Spring campaign",
+            "status": "paused",
+            "description": "Campaign strategy and key visuals, paused at the client's request.",
+            "milestones": [("Strategy deck", -15, True), ("Key visuals", 15, False)],
+            "timeline": (-20, 40),
+        },
+        {
+            "id": "globex-social",
+            "name": "Social media templates",
+            "status": "review",
+            "description": "Templates for LinkedIn and Instagram.",
+            "milestones": [("Template set", -4, True), ("Revisions", 3, False)],
+            "timeline": (-14, 7),
+        },
     ],
 }
 
@@ -91,24 +135,36 @@ def seed_demo() -> dict[str, Any]:
         orgs.create_org(name, kind, org_id=org_id, actor_label="seed")
     created = []
     for email, role, org_id, first, last in ACCOUNTS:
-        created.append(users.create_user(email=email, role=role, org_id=org_id, first_name=first,
-                                         last_name=last, password=PASSWORD, actor_label="seed"))
+        created.append(
+            users.create_user(
+                email=email,
+                role=role,
+                org_id=org_id,
+                first_name=first,
+                last_name=last,
+                password=PASSWORD,
+                actor_label="seed",
+            )
+        )
     batch = db.client().batch()
     for org_id, projects in PROJECTS.items():
         for spec in projects:
             start, end = spec["timeline"]
             ref = db.client().collection("orgs").document(org_id).collection("projects").document(spec["id"])
-            batch.set(ref, {
-                "name": spec["name"],
-                "description": spec["description"],
-                "status": spec["status"],
-                "orgId": org_id,
-                "milestones": _milestones(spec["milestones"]),
-                "timeline": {"start": _day(start), "end": _day(end), "estimatedCompletion": _day(end)},
-                "teamMembers": ["ops@agency.test"],
-                "lastActivity": firestore.SERVER_TIMESTAMP,
-                "createdAt": firestore.SERVER_TIMESTAMP,
-                "updatedAt": firestore.SERVER_TIMESTAMP,
-            })
+            batch.set(
+                ref,
+                {
+                    "name": spec["name"],
+                    "description": spec["description"],
+                    "status": spec["status"],
+                    "orgId": org_id,
+                    "milestones": _milestones(spec["milestones"]),
+                    "timeline": {"start": _day(start), "end": _day(end), "estimatedCompletion": _day(end)},
+                    "teamMembers": ["ops@agency.test"],
+                    "lastActivity": firestore.SERVER_TIMESTAMP,
+                    "createdAt": firestore.SERVER_TIMESTAMP,
+                    "updatedAt": firestore.SERVER_TIMESTAMP,
+                },
+            )
     batch.commit()
     return {"orgs": [o[0] for o in ORGS], "users": created}

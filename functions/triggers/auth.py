@@ -7,6 +7,7 @@ federated identity) is refused here.
 """
 
 from firebase_functions import https_fn, identity_fn
+
 from portal.services.signup import refuse_self_signup
 
 

@@ -112,8 +112,7 @@ def test_session_cookie_authenticates_and_csrf_guards_unsafe_methods(http: httpx
 
 def test_cross_site_origin_is_refused_for_unsafe_methods(http: httpx.Client) -> None:
     r, cookie = _login(http, "owner@acme.test")
-    headers = {"Cookie": f"__session={cookie}", "X-CSRF-Token": r.json()["csrfToken"],
-               "Origin": "https://evil.example"}
+    headers = {"Cookie": f"__session={cookie}", "X-CSRF-Token": r.json()["csrfToken"], "Origin": "https://evil.example"}
     r = http.post("/api/auth/logout", headers=headers)
     assert r.status_code == 403
     assert error_code(r) == "bad_origin"
@@ -123,16 +122,23 @@ def test_login_refuses_bad_tokens_and_bad_bodies(http: httpx.Client) -> None:
     assert http.post("/api/auth/login", json={"idToken": "nope"}).status_code == 401
     assert http.post("/api/auth/login", json={}).status_code == 400
     assert http.post("/api/auth/login", json={"idToken": "x", "extra": 1}).status_code == 400
-    assert http.post("/api/auth/login", content=b"idToken=x",
-                     headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 415
-    assert http.post("/api/auth/login", content=b"{not json",
-                     headers={"Content-Type": "application/json"}).status_code == 400
+    assert (
+        http.post(
+            "/api/auth/login", content=b"idToken=x", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ).status_code
+        == 415
+    )
+    assert (
+        http.post("/api/auth/login", content=b"{not json", headers={"Content-Type": "application/json"}).status_code
+        == 400
+    )
 
 
 def test_login_needs_a_recent_sign_in(http: httpx.Client) -> None:
     uid = sign_in("owner@acme.test")["localId"]
-    old = forged_token(uid, role="client_owner", orgId="acme", email="owner@acme.test",
-                       auth_time=int(time.time()) - 3600)
+    old = forged_token(
+        uid, role="client_owner", orgId="acme", email="owner@acme.test", auth_time=int(time.time()) - 3600
+    )
     r = http.post("/api/auth/login", json={"idToken": old})
     assert r.status_code == 401
     assert error_code(r) == "stale_sign_in"
@@ -145,7 +151,7 @@ def test_logout_revokes_sessions_and_clears_the_cookie(http: httpx.Client) -> No
     jar = {"Cookie": f"__session={cookie}"}
     r = http.post("/api/auth/logout", headers={**jar, "X-CSRF-Token": csrf})
     assert r.status_code == 200
-    assert "__session=;" in r.headers["set-cookie"] or 'Max-Age=0' in r.headers["set-cookie"]
+    assert "__session=;" in r.headers["set-cookie"] or "Max-Age=0" in r.headers["set-cookie"]
     after = http.get("/api/auth/session", headers=jar)
     assert after.status_code == 401
     assert error_code(after) == "revoked"

@@ -77,13 +77,15 @@ def test_request_id_is_echoed_when_sane(http: httpx.Client) -> None:
 
 
 def test_cors_allows_listed_origins_only(http: httpx.Client) -> None:
-    ok = http.options("/api/auth/me", headers={"Origin": "http://localhost:5000",
-                                                "Access-Control-Request-Method": "GET"})
+    ok = http.options(
+        "/api/auth/me", headers={"Origin": "http://localhost:5000", "Access-Control-Request-Method": "GET"}
+    )
     assert ok.status_code == 204
     assert ok.headers["access-control-allow-origin"] == "http://localhost:5000"
     assert ok.headers["access-control-allow-credentials"] == "true"
-    bad = http.options("/api/auth/me", headers={"Origin": "https://evil.example",
-                                                 "Access-Control-Request-Method": "GET"})
+    bad = http.options(
+        "/api/auth/me", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+    )
     assert bad.status_code == 403
     assert "access-control-allow-origin" not in bad.headers
     plain = http.get("/api/auth/config", headers={"Origin": "https://evil.example"})

@@ -23,8 +23,9 @@ def _token(r: httpx.Response) -> str:
 
 
 def _accept(http: httpx.Client, token: str, password: str = "new-password-1") -> httpx.Response:
-    return http.post("/api/invites/accept", json={"token": token, "password": password, "firstName": "Nia",
-                                                  "lastName": "New"})
+    return http.post(
+        "/api/invites/accept", json={"token": token, "password": password, "firstName": "Nia", "lastName": "New"}
+    )
 
 
 def test_owner_invites_a_member_who_accepts_and_signs_in(http: httpx.Client) -> None:
@@ -138,7 +139,9 @@ def test_staff_invites(http: httpx.Client, who: str, body: dict) -> None:
 
 
 def test_staff_without_org_id_get_a_clear_error(http: httpx.Client) -> None:
-    r = http.post("/api/invites", json={"email": "x@y.test", "role": "client_member"}, headers=bearer("ops@agency.test"))
+    r = http.post(
+        "/api/invites", json={"email": "x@y.test", "role": "client_member"}, headers=bearer("ops@agency.test")
+    )
     assert r.status_code == 403
 
 
@@ -148,7 +151,9 @@ def test_invite_lists_are_per_organisation(http: httpx.Client) -> None:
     assert http.get("/api/invites", headers=bearer("owner@globex.test")).json()["items"] == []
     assert http.get("/api/invites", params={"orgId": "acme"}, headers=bearer("owner@globex.test")).status_code == 404
     assert http.get("/api/invites", headers=bearer("member@acme.test")).status_code == 403
-    assert len(http.get("/api/invites", params={"orgId": "acme"}, headers=bearer("ops@agency.test")).json()["items"]) == 1
+    assert (
+        len(http.get("/api/invites", params={"orgId": "acme"}, headers=bearer("ops@agency.test")).json()["items"]) == 1
+    )
     assert http.get("/api/invites").status_code == 401
 
 

@@ -73,7 +73,9 @@ def test_unknown_member_is_not_found(http: httpx.Client) -> None:
 def test_admin_changes_a_role_and_it_applies_at_once(http: httpx.Client) -> None:
     member = sign_in("member@acme.test")
     time.sleep(1.1)
-    r = http.patch(f"/api/members/{member['localId']}", json={"role": "client_owner"}, headers=bearer("admin@agency.test"))
+    r = http.patch(
+        f"/api/members/{member['localId']}", json={"role": "client_owner"}, headers=bearer("admin@agency.test")
+    )
     assert r.status_code == 200, r.text
     assert r.json()["member"]["role"] == "client_owner"
     stale = http.get("/api/auth/me", headers={"Authorization": f"Bearer {member['idToken']}"})

@@ -18,7 +18,11 @@ pytestmark = pytest.mark.usefixtures("clean")
 def cli(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "portal.cli", "--project", PROJECT, "--json", *args],
-        cwd=ROOT / "functions", capture_output=True, text=True, env=os.environ.copy(), timeout=120,
+        cwd=ROOT / "functions",
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
     )
     assert (result.returncode == 0) is ok, result.stderr
     return result
@@ -28,8 +32,20 @@ def test_create_org_user_change_role_disable_and_list(http: httpx.Client) -> Non
     cli("org", "create", "--name", "Northlight", "--kind", "agency", "--id", "agency")
     org = json.loads(cli("org", "create", "--name", "Initech").stdout)
     assert org["kind"] == "client" and org["id"].startswith("initech-")
-    cli("user", "create", "--email", "boss@initech.test", "--role", "client_owner", "--org", org["id"],
-        "--password", "portal-demo", "--first", "Bill")
+    cli(
+        "user",
+        "create",
+        "--email",
+        "boss@initech.test",
+        "--role",
+        "client_owner",
+        "--org",
+        org["id"],
+        "--password",
+        "portal-demo",
+        "--first",
+        "Bill",
+    )
     me = http.get("/api/auth/me", headers=bearer("boss@initech.test")).json()
     assert (me["role"], me["orgId"], me["orgName"]) == ("client_owner", org["id"], "Initech")
 
@@ -46,8 +62,9 @@ def test_create_org_user_change_role_disable_and_list(http: httpx.Client) -> Non
 
 def test_invite_from_the_cli_and_revoke(http: httpx.Client) -> None:
     cli("org", "create", "--name", "Initech", "--id", "initech")
-    out = json.loads(cli("user", "invite", "--email", "pm@initech.test", "--role", "client_member",
-                         "--org", "initech").stdout)
+    out = json.loads(
+        cli("user", "invite", "--email", "pm@initech.test", "--role", "client_member", "--org", "initech").stdout
+    )
     token = out["inviteUrl"].split("token=")[1]
     assert http.get("/api/invites/lookup", params={"token": token}).json()["orgName"] == "Initech"
     cli("invite", "revoke", "--org", "initech", "--id", out["invite"]["id"])
@@ -60,7 +77,11 @@ def test_cli_refuses_mismatched_roles_and_unknown_things() -> None:
     cli("org", "create", "--name", "Initech", "--id", "initech")
     bad = cli("user", "create", "--email", "x@initech.test", "--role", "aj_admin", "--org", "initech", ok=False)
     assert "does not belong" in bad.stderr
-    assert "not found" in cli("user", "create", "--email", "x@y.test", "--role", "client_owner", "--org", "nope",
-                              ok=False).stderr.lower()
+    assert (
+        "not found"
+        in cli(
+            "user", "create", "--email", "x@y.test", "--role", "client_owner", "--org", "nope", ok=False
+        ).stderr.lower()
+    )
     assert "No user" in cli("user", "disable", "--user", "ghost@y.test", ok=False).stderr
     cli("org", "create", "--name", "Initech", "--id", "initech", ok=False)

@@ -17,9 +17,19 @@ pytestmark = pytest.mark.usefixtures("world")
 
 DOCS = f"{FIRESTORE}/v1/projects/{PROJECT}/databases/(default)/documents"
 
-ORG_WIDE = ["", "/users/u1", "/projects/p1", "/projects/p1/activity/a1", "/approvals/ap1",
-            "/approvals/ap1/versions/v1", "/approvals/ap1/decisions/d1", "/threads/t1",
-            "/threads/t1/messages/m1", "/files/f1", "/bookings/b1"]
+ORG_WIDE = [
+    "",
+    "/users/u1",
+    "/projects/p1",
+    "/projects/p1/activity/a1",
+    "/approvals/ap1",
+    "/approvals/ap1/versions/v1",
+    "/approvals/ap1/decisions/d1",
+    "/threads/t1",
+    "/threads/t1/messages/m1",
+    "/files/f1",
+    "/bookings/b1",
+]
 OWNER_AND_STAFF = ["/invites/i1", "/billing/current", "/billing/current/payments/pay1"]
 
 ROLES = {

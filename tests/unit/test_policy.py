@@ -14,8 +14,7 @@ from portal.identity import Caller, OrgKind, Role
 from portal.policy import Action, OrgRef, allowed, assignable_roles, authorize
 
 A = Action
-READS = {A.ORG_READ, A.MEMBERS_READ, A.PROJECTS_READ, A.APPROVALS_READ, A.MESSAGES_READ, A.FILES_READ,
-         A.BOOKINGS_READ}
+READS = {A.ORG_READ, A.MEMBERS_READ, A.PROJECTS_READ, A.APPROVALS_READ, A.MESSAGES_READ, A.FILES_READ, A.BOOKINGS_READ}
 CLIENT_WRITES = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD}
 
 EXPECTED_ON_OWN_CLIENT_ORG = {
@@ -23,12 +22,26 @@ EXPECTED_ON_OWN_CLIENT_ORG = {
     Role.CLIENT_OWNER: READS | CLIENT_WRITES | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE},
 }
 EXPECTED_ON_ANY_CLIENT_ORG = {
-    Role.AJ_OPS: READS | {A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD, A.BILLING_READ, A.MEMBERS_INVITE,
-                          A.MEMBERS_REMOVE, A.PROJECTS_CREATE, A.MILESTONES_MANAGE, A.APPROVALS_SUBMIT,
-                          A.FILES_MANAGE},
+    Role.AJ_OPS: READS
+    | {
+        A.APPROVALS_COMMENT,
+        A.MESSAGES_WRITE,
+        A.FILES_UPLOAD,
+        A.BILLING_READ,
+        A.MEMBERS_INVITE,
+        A.MEMBERS_REMOVE,
+        A.PROJECTS_CREATE,
+        A.MILESTONES_MANAGE,
+        A.APPROVALS_SUBMIT,
+        A.FILES_MANAGE,
+    },
 }
 EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_OPS] | {
-    A.PROJECTS_UPDATE, A.BILLING_SYNC, A.MEMBERS_SET_ROLE, A.AUDIT_READ}
+    A.PROJECTS_UPDATE,
+    A.BILLING_SYNC,
+    A.MEMBERS_SET_ROLE,
+    A.AUDIT_READ,
+}
 EXPECTED_ON_AGENCY_ORG = {
     Role.AJ_OPS: {A.ORG_READ, A.MEMBERS_READ},
     Role.AJ_ADMIN: {A.ORG_READ, A.MEMBERS_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE},
@@ -37,8 +50,11 @@ EXPECTED_ON_AGENCY_ORG = {
 }
 
 HOME = {Role.CLIENT_OWNER: "acme", Role.CLIENT_MEMBER: "acme", Role.AJ_OPS: "agency", Role.AJ_ADMIN: "agency"}
-ORGS = {"acme": OrgRef("acme", OrgKind.CLIENT), "globex": OrgRef("globex", OrgKind.CLIENT),
-        "agency": OrgRef("agency", OrgKind.AGENCY)}
+ORGS = {
+    "acme": OrgRef("acme", OrgKind.CLIENT),
+    "globex": OrgRef("globex", OrgKind.CLIENT),
+    "agency": OrgRef("agency", OrgKind.AGENCY),
+}
 
 
 def caller(role: Role, permissions: frozenset[str] = frozenset()) -> Caller:

@@ -27,12 +27,17 @@ def _conflict(ctx: web.Ctx) -> None:
     raise Conflict("Already done.")
 
 
-ROUTE = Route("things", "/api/things/{thingId}", "test", (
-    Operation("GET", lambda ctx: {"id": ctx.params["thingId"]}, "get", public=True),
-    Operation("POST", lambda ctx: {"name": ctx.body.name}, "post", body=Body, public=True, status=201),
-    Operation("PUT", _boom, "boom", public=True),
-    Operation("DELETE", _conflict, "conflict", public=True),
-))
+ROUTE = Route(
+    "things",
+    "/api/things/{thingId}",
+    "test",
+    (
+        Operation("GET", lambda ctx: {"id": ctx.params["thingId"]}, "get", public=True),
+        Operation("POST", lambda ctx: {"name": ctx.body.name}, "post", body=Body, public=True, status=201),
+        Operation("PUT", _boom, "boom", public=True),
+        Operation("DELETE", _conflict, "conflict", public=True),
+    ),
+)
 
 
 def call(method: str, path: str, **kwargs: object) -> tuple[int, dict, dict]:
@@ -77,8 +82,13 @@ def test_body_limit(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     ("xff", "hops", "ip"),
-    [("1.1.1.1", "1", "1.1.1.1"), ("6.6.6.6, 1.1.1.1", "1", "1.1.1.1"), ("6.6.6.6, 1.1.1.1, 2.2.2.2", "2", "1.1.1.1"),
-     ("", "1", "127.0.0.1"), ("6.6.6.6", "0", "127.0.0.1")],
+    [
+        ("1.1.1.1", "1", "1.1.1.1"),
+        ("6.6.6.6, 1.1.1.1", "1", "1.1.1.1"),
+        ("6.6.6.6, 1.1.1.1, 2.2.2.2", "2", "1.1.1.1"),
+        ("", "1", "127.0.0.1"),
+        ("6.6.6.6", "0", "127.0.0.1"),
+    ],
 )
 def test_client_ip_trusts_only_the_proxy_hops(monkeypatch: pytest.MonkeyPatch, xff: str, hops: str, ip: str) -> None:
     monkeypatch.setenv("TRUSTED_PROXY_HOPS", hops)
@@ -94,5 +104,3 @@ def test_structured_log_line_per_request(capsys: pytest.CaptureFixture[str]) -> 
     assert line["severity"] == "INFO"
     assert line["requestId"] == "req-1"
     assert line["httpRequest"]["status"] == 200
-
-

@@ -177,8 +177,9 @@ def _parse_query(op: Operation, request: Any) -> Any:
     try:
         return op.query.model_validate(args)
     except ValidationError as exc:
-        raise BadRequest("The query parameters are not valid.", code="invalid_query",
-                         details=_validation_details(exc)) from None
+        raise BadRequest(
+            "The query parameters are not valid.", code="invalid_query", details=_validation_details(exc)
+        ) from None
 
 
 def _parse_body(op: Operation, request: Any, raw: bytes) -> Any:
@@ -196,8 +197,9 @@ def _parse_body(op: Operation, request: Any, raw: bytes) -> Any:
     try:
         return op.body.model_validate(data)
     except ValidationError as exc:
-        raise BadRequest("The request body is not valid.", code="invalid_body",
-                         details=_validation_details(exc)) from None
+        raise BadRequest(
+            "The request body is not valid.", code="invalid_body", details=_validation_details(exc)
+        ) from None
 
 
 def _dump(op: Operation, result: Any) -> Any:
@@ -245,12 +247,18 @@ def _serve(route: Route, request: Any) -> Any:
         return _json_response(exc.status, exc.to_json(), headers)
     except Exception as exc:  # a defect of ours: log it whole, tell the caller little
         logs.error("unhandled error", error=repr(exc), stack=traceback.format_exc())
-        body = {"error": {"code": "internal", "message": "Something went wrong on our side.",
-                          "requestId": request_id}}
+        body = {"error": {"code": "internal", "message": "Something went wrong on our side.", "requestId": request_id}}
         return _json_response(500, body, headers)
     finally:
-        logs.info("request", httpRequest={"requestMethod": request.method, "requestUrl": request.path,
-                                          "status": status, "latency": f"{time.perf_counter() - started:.4f}s"})
+        logs.info(
+            "request",
+            httpRequest={
+                "requestMethod": request.method,
+                "requestUrl": request.path,
+                "status": status,
+                "latency": f"{time.perf_counter() - started:.4f}s",
+            },
+        )
 
 
 def _handle(route: Route, request: Any, request_id: str, origin: str | None) -> Reply:
@@ -264,15 +272,20 @@ def _handle(route: Route, request: Any, request_id: str, origin: str | None) -> 
         raise NotFound("Not found.")
     op = next((o for o in route.operations if o.method == request.method), None)
     if op is None:
-        raise MethodNotAllowed(f"{request.method} is not allowed here.",
-                               details={"allowed": [o.method for o in route.operations]})
+        raise MethodNotAllowed(
+            f"{request.method} is not allowed here.", details={"allowed": [o.method for o in route.operations]}
+        )
     ip = client_ip(request)
     logs.bind(ip=ip)
     _rate("auth_ip" if op.public else "ip", ip)
     raw = _read_body(request) if request.method in UNSAFE else b""
     ctx = Ctx(request=request, request_id=request_id, ip=ip, params=params, raw_body=raw)
-    if request.method in UNSAFE and origin and origin.rstrip("/") not in config.cors_origins() \
-            and not _same_origin(request, origin):
+    if (
+        request.method in UNSAFE
+        and origin
+        and origin.rstrip("/") not in config.cors_origins()
+        and not _same_origin(request, origin)
+    ):
         raise Forbidden("Cross-site requests are not allowed.", code="bad_origin")
     if not op.public:
         cookie = request.cookies.get(authn.SESSION_COOKIE)

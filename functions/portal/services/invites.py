@@ -58,8 +58,15 @@ def invite_json(snap: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     return out
 
 
-def create(caller: Caller | None, *, email: str, role: Role, org_id: str | None, ip: str | None = None,
-           request_id: str | None = None) -> dict[str, Any]:
+def create(
+    caller: Caller | None,
+    *,
+    email: str,
+    role: Role,
+    org_id: str | None,
+    ip: str | None = None,
+    request_id: str | None = None,
+) -> dict[str, Any]:
     """Invite ``email`` into ``org_id`` with ``role``; returns the invite and its link.
 
     ``caller`` None is the admin CLI. A new invite for the same email and organisation
@@ -94,12 +101,21 @@ def create(caller: Caller | None, *, email: str, role: Role, org_id: str | None,
     }
     batch = db.client().batch()
     for old in invites.where(filter=db.eq("email", email)).where(filter=db.eq("status", "pending")).stream():
-        batch.update(old.reference, {"status": "revoked", "revokedAt": firestore.SERVER_TIMESTAMP,
-                                     "revokedBy": inviter})
+        batch.update(
+            old.reference, {"status": "revoked", "revokedAt": firestore.SERVER_TIMESTAMP, "revokedBy": inviter}
+        )
     batch.create(ref, data)
     batch.commit()
-    audit.record("invite.created", actor=caller, actor_label=inviter, org_id=grant.org.id, target=ref.id,
-                 details={"email": email, "role": role.value}, ip=ip, request_id=request_id)
+    audit.record(
+        "invite.created",
+        actor=caller,
+        actor_label=inviter,
+        org_id=grant.org.id,
+        target=ref.id,
+        details={"email": email, "role": role.value},
+        ip=ip,
+        request_id=request_id,
+    )
     token = f"{grant.org.id}.{ref.id}.{secret}"
     invite = invite_json(_Snap(ref.id, data), now)
     return {"invite": invite, "inviteUrl": f"{config.portal_url()}/invite?token={token}"}
@@ -122,8 +138,9 @@ def list_invites(caller: Caller | None, org_id: str | None) -> list[dict[str, An
     return [invite_json(s, now) for s in query.stream()]
 
 
-def revoke(caller: Caller | None, invite_id: str, org_id: str | None, *, ip: str | None = None,
-           request_id: str | None = None) -> dict[str, Any]:
+def revoke(
+    caller: Caller | None, invite_id: str, org_id: str | None, *, ip: str | None = None, request_id: str | None = None
+) -> dict[str, Any]:
     from google.cloud import firestore
 
     grant = _grant(caller, org_id)
@@ -135,12 +152,22 @@ def revoke(caller: Caller | None, invite_id: str, org_id: str | None, *, ip: str
         snap = ref.get(transaction=tx)
         if not snap.exists:
             raise NotFound("Invite not found.")
-        data = snap.to_dict()
-        if _status(data, _now()) != "pending":
-            raise Conflict(f"This invite is already {_status(data, _now())}.", code="invite_not_pending")
+        data = snap.to_dict() or {}
+        status = _status(data, _now())
+        if status != "pending":
+            raise Conflict(f"This invite is already {status}.", code="invite_not_pending")
         tx.update(ref, {"status": "revoked", "revokedAt": firestore.SERVER_TIMESTAMP, "revokedBy": _label(caller)})
-        audit.record("invite.revoked", actor=caller, actor_label=_label(caller), org_id=grant.org.id, target=invite_id,
-                     details={"email": data.get("email")}, ip=ip, request_id=request_id, transaction=tx)
+        audit.record(
+            "invite.revoked",
+            actor=caller,
+            actor_label=_label(caller),
+            org_id=grant.org.id,
+            target=invite_id,
+            details={"email": data.get("email")},
+            ip=ip,
+            request_id=request_id,
+            transaction=tx,
+        )
         data["status"] = "revoked"
         return invite_json(_Snap(invite_id, data))
 
@@ -179,16 +206,23 @@ def lookup(token: str) -> dict[str, Any]:
     }
 
 
-def accept(token: str, *, password: str, first_name: str, last_name: str, ip: str | None = None,
-           request_id: str | None = None) -> dict[str, Any]:
+def accept(
+    token: str, *, password: str, first_name: str, last_name: str, ip: str | None = None, request_id: str | None = None
+) -> dict[str, Any]:
     """Turn a pending invite into an account; the invite cannot be used again."""
     from google.cloud import firestore
 
     ref, secret = _parse(token)
     data = _check(ref.get(), secret)
     user = users.create_user(
-        email=data["email"], role=Role(data["role"]), org_id=data["orgId"], first_name=first_name,
-        last_name=last_name, password=password, actor_label=data["email"], invite_id=ref.id,
+        email=data["email"],
+        role=Role(data["role"]),
+        org_id=data["orgId"],
+        first_name=first_name,
+        last_name=last_name,
+        password=password,
+        actor_label=data["email"],
+        invite_id=ref.id,
     )
     transaction = db.client().transaction()
 
@@ -196,8 +230,16 @@ def accept(token: str, *, password: str, first_name: str, last_name: str, ip: st
     def claim(tx: Any) -> None:
         _check(ref.get(transaction=tx), secret)
         tx.update(ref, {"status": "accepted", "acceptedAt": firestore.SERVER_TIMESTAMP, "acceptedUid": user["uid"]})
-        audit.record("invite.accepted", actor_label=data["email"], org_id=data["orgId"], target=ref.id,
-                     details={"uid": user["uid"]}, ip=ip, request_id=request_id, transaction=tx)
+        audit.record(
+            "invite.accepted",
+            actor_label=data["email"],
+            org_id=data["orgId"],
+            target=ref.id,
+            details={"uid": user["uid"]},
+            ip=ip,
+            request_id=request_id,
+            transaction=tx,
+        )
 
     try:
         claim(transaction)

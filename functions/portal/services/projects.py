@@ -55,8 +55,9 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
     raise BadRequest("The cursor is not valid.", code="invalid_cursor")
 
 
-def list_projects(caller: Caller, *, org_id: str | None, status: str | None, cursor: str | None,
-                  limit: int) -> dict[str, Any]:
+def list_projects(
+    caller: Caller, *, org_id: str | None, status: str | None, cursor: str | None, limit: int
+) -> dict[str, Any]:
     """A page of projects, ordered by name. Staff without ``org_id`` see every client's."""
     client = db.client()
     if caller.is_staff and not org_id:

@@ -14,9 +14,15 @@ def login(id_token: str, *, ip: str | None = None, request_id: str | None = None
     cookie, claims, max_age = authn.create_session_cookie(id_token)
     caller = authn.caller_from_claims(claims, "session")
     users.record_login(caller)
-    audit.record("auth.login", actor=caller, org_id=caller.org_id, target=caller.uid,
-                 details={"provider": (claims.get("firebase") or {}).get("sign_in_provider")},
-                 ip=ip, request_id=request_id)
+    audit.record(
+        "auth.login",
+        actor=caller,
+        org_id=caller.org_id,
+        target=caller.uid,
+        details={"provider": (claims.get("firebase") or {}).get("sign_in_provider")},
+        ip=ip,
+        request_id=request_id,
+    )
     return {"user": users.me(caller), "csrfToken": authn.csrf_token(cookie)}, cookie, max_age
 
 

@@ -89,7 +89,7 @@ def create_user(
         raise Conflict("An account with this email already exists.", code="email_exists") from None
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
-    claims = {"role": role.value, "orgId": org_id, "permissions": []}
+    claims: dict[str, Any] = {"role": role.value, "orgId": org_id, "permissions": []}
     auth.set_custom_user_claims(record.uid, claims)
     doc = {
         "uid": record.uid,
@@ -106,7 +106,11 @@ def create_user(
     }
     _user_ref(org_id, record.uid).set(doc)
     audit.record(
-        "user.created", actor=actor, actor_label=actor_label, org_id=org_id, target=record.uid,
+        "user.created",
+        actor=actor,
+        actor_label=actor_label,
+        org_id=org_id,
+        target=record.uid,
         details={"email": email, "role": role.value, "inviteId": invite_id},
     )
     return {"uid": record.uid, "email": email, "role": role.value, "orgId": org_id}
@@ -158,7 +162,11 @@ def set_role(uid: str, role: Role, *, actor: Caller | None = None, actor_label: 
     auth.revoke_refresh_tokens(uid)
     _user_ref(org_id, uid).set({"role": role.value, "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)
     audit.record(
-        "user.role_changed", actor=actor, actor_label=actor_label, org_id=org_id, target=uid,
+        "user.role_changed",
+        actor=actor,
+        actor_label=actor_label,
+        org_id=org_id,
+        target=uid,
         details={"from": old.value, "to": role.value},
     )
     return {"uid": uid, "email": record.email, "role": role.value, "orgId": org_id}
@@ -179,8 +187,14 @@ def disable_user(uid: str, *, actor: Caller | None = None, actor_label: str = "c
     auth.update_user(uid, disabled=True)
     auth.revoke_refresh_tokens(uid)
     _user_ref(org_id, uid).set({"disabled": True, "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)
-    audit.record("user.disabled", actor=actor, actor_label=actor_label, org_id=org_id, target=uid,
-                 details={"email": record.email})
+    audit.record(
+        "user.disabled",
+        actor=actor,
+        actor_label=actor_label,
+        org_id=org_id,
+        target=uid,
+        details={"email": record.email},
+    )
     return {"uid": uid, "email": record.email, "role": role.value, "orgId": org_id, "disabled": True}
 
 
@@ -193,7 +207,9 @@ def list_members(caller: Caller, org_id: str | None) -> list[dict[str, Any]]:
 def list_users(org_id: str | None = None) -> list[dict[str, Any]]:
     """Every user, or those of one organisation (admin CLI)."""
     client = db.client()
-    query = client.collection("orgs").document(org_id).collection("users") if org_id else client.collection_group("users")
+    query = (
+        client.collection("orgs").document(org_id).collection("users") if org_id else client.collection_group("users")
+    )
     return sorted((member_json(s) for s in query.stream()), key=lambda m: (m["orgId"] or "", m["email"]))
 
 
@@ -201,4 +217,3 @@ def record_login(caller: Caller) -> None:
     from google.cloud import firestore
 
     _user_ref(caller.org_id, caller.uid).set({"lastLogin": firestore.SERVER_TIMESTAMP}, merge=True)
-
