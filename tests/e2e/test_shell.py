@@ -1,0 +1,120 @@
+"""The app shell in a real browser: sign-in (password and email link), navigation by
+role, the staff organisation switcher, invitations, sign-out, phone width."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import httpx
+import pytest
+from conftest import AUTH, PROJECT
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.usefixtures("world")
+
+
+def sign_in(page: Page, email: str, password: str = "portal-demo") -> None:
+    page.goto("/")
+    page.get_by_test_id("login-email").fill(email)
+    page.get_by_test_id("login-password").fill(password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("user-menu")).to_contain_text(email)
+
+
+def test_client_owner_signs_in_sees_only_acme_and_signs_out(page: Page) -> None:
+    sign_in(page, "owner@acme.test")
+    for name in ("dashboard", "projects", "approvals", "billing", "messages", "files", "bookings", "team"):
+        expect(page.get_by_test_id(f"nav-{name}")).to_be_visible()
+    expect(page.get_by_test_id("org-switcher")).to_have_count(0)
+    page.get_by_test_id("nav-projects").click()
+    expect(page.get_by_test_id("project-card").first).to_be_visible()
+    cards = page.get_by_test_id("project-card")
+    texts = " ".join(cards.all_inner_texts())
+    assert "Brand refresh" in texts
+    assert "Annual report" not in texts and "Globex" not in texts
+    # The session survives a reload (HttpOnly cookie), then sign-out ends it.
+    page.reload()
+    expect(page.get_by_test_id("user-menu")).to_contain_text("owner@acme.test")
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_test_id("login-email")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("login-email")).to_be_visible()
+
+
+def test_client_member_has_no_billing(page: Page) -> None:
+    sign_in(page, "member@acme.test")
+    expect(page.get_by_test_id("nav-projects")).to_be_visible()
+    expect(page.get_by_test_id("nav-billing")).to_have_count(0)
+    expect(page.get_by_test_id("nav-team")).to_have_count(0)
+
+
+def test_wrong_password_shows_an_error(page: Page) -> None:
+    page.goto("/")
+    page.get_by_test_id("login-email").fill("owner@acme.test")
+    page.get_by_test_id("login-password").fill("wrong-password")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_be_visible()
+    expect(page.get_by_test_id("user-menu")).to_have_count(0)
+
+
+def test_staff_switch_between_client_organisations(page: Page) -> None:
+    sign_in(page, "ops@agency.test")
+    page.get_by_test_id("nav-projects").click()
+    expect(page.get_by_test_id("project-card").first).to_be_visible()
+    all_text = " ".join(page.get_by_test_id("project-card").all_inner_texts())
+    assert "Brand refresh" in all_text and "Annual report design" in all_text
+    switcher = page.get_by_test_id("org-switcher")
+    switcher.select_option(label="Globex")
+    expect(page.get_by_test_id("project-card").filter(has_text="Brand refresh")).to_have_count(0)
+    expect(page.get_by_test_id("project-card").filter(has_text="Annual report design")).to_have_count(1)
+
+
+def test_email_link_sign_in(page: Page) -> None:
+    page.goto("/")
+    page.get_by_test_id("login-email").fill("member@globex.test")
+    page.get_by_test_id("email-link-submit").click()
+    expect(page.get_by_test_id("email-link-sent")).to_be_visible()
+    codes = httpx.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/oobCodes", timeout=30).json()["oobCodes"]
+    link = next(c["oobLink"] for c in reversed(codes) if c["email"] == "member@globex.test")
+    # What the email's link lands on once Firebase's action handler has redirected.
+    params = parse_qs(urlparse(link).query)
+    landing = params["continueUrl"][0]
+    query = urlencode({k: params[k][0] for k in ("apiKey", "oobCode", "mode", "lang") if k in params})
+    page.goto(f"{landing}{'&' if '?' in landing else '?'}{query}")
+    expect(page.get_by_test_id("user-menu")).to_contain_text("member@globex.test", timeout=30_000)
+
+
+def test_owner_invites_a_member_who_accepts_in_the_browser(page: Page, browser: object) -> None:
+    sign_in(page, "owner@acme.test")
+    page.get_by_test_id("nav-team").click()
+    expect(page.get_by_test_id("member-row")).to_have_count(2)
+    page.get_by_test_id("invite-email").fill("newbie@acme.test")
+    page.get_by_test_id("invite-role").select_option("client_member")
+    page.get_by_test_id("invite-submit").click()
+    link = page.get_by_test_id("invite-link")
+    expect(link).to_be_visible()
+    url = link.input_value() if link.evaluate("e => e.tagName") == "INPUT" else link.inner_text()
+    assert "/invite?token=" in url
+    expect(page.get_by_test_id("invite-row").filter(has_text="newbie@acme.test")).to_have_count(1)
+
+    invitee = browser.new_context()  # type: ignore[attr-defined]
+    other = invitee.new_page()
+    other.goto(url.strip())
+    other.get_by_test_id("accept-first-name").fill("Nina")
+    other.get_by_test_id("accept-last-name").fill("Newbie")
+    other.get_by_test_id("accept-password").fill("a-long-password")
+    other.get_by_test_id("accept-submit").click()
+    expect(other.get_by_test_id("user-menu")).to_contain_text("newbie@acme.test", timeout=30_000)
+    expect(other.get_by_test_id("nav-billing")).to_have_count(0)
+    invitee.close()
+
+
+def test_phone_width_has_a_menu_and_no_horizontal_scroll(page: Page) -> None:
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, "owner@globex.test")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    expect(page.get_by_test_id("nav-projects")).to_be_hidden()
+    page.get_by_role("button", name=re.compile("menu", re.I)).click()
+    expect(page.get_by_test_id("nav-projects")).to_be_visible()
