@@ -18,8 +18,7 @@ from pathlib import Path
 FUNCTIONS = Path(__file__).resolve().parents[1] / "functions"
 SNIPPET = "import time; t = time.perf_counter(); {imports}; print(time.perf_counter() - t)"
 CASES = {
-    "baseline: firebase_functions + firebase_admin + google.cloud.firestore":
-        "import firebase_functions.https_fn, firebase_admin, google.cloud.firestore",
+    "baseline: firebase_functions + firebase_admin + google.cloud.firestore": "import firebase_functions.https_fn, firebase_admin, google.cloud.firestore",
     "functions/main.py (every function of the portal)": "import main",
 }
 
@@ -27,7 +26,10 @@ CASES = {
 def sample(imports: str) -> float:
     out = subprocess.run(
         [sys.executable, "-X", "frozen_modules=on", "-c", SNIPPET.format(imports=imports)],
-        cwd=FUNCTIONS, capture_output=True, text=True, check=True,
+        cwd=FUNCTIONS,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return float(out.stdout.strip().splitlines()[-1])
 

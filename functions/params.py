@@ -10,3 +10,7 @@ CORS_ORIGINS = StringParam(
 )
 WEB_API_KEY = StringParam("WEB_API_KEY", description="The Firebase web API key of the project")
 SESSION_SECRET = SecretParam("SESSION_SECRET", description="Random secret that signs CSRF tokens")
+N8N_WEBHOOK_SECRET = SecretParam(
+    "N8N_WEBHOOK_SECRET", description="Shared secret that signs n8n's webhooks (both ways)"
+)
+GBU_WEBHOOK_SECRET = SecretParam("GBU_WEBHOOK_SECRET", description="Shared secret that signs GBU's contract webhooks")

@@ -56,9 +56,13 @@ CORS_ORIGINS=http://localhost:5000
 WEB_API_KEY=demo-api-key
 ENV
 fi
-if [ ! -f functions/.secret.local ]; then
-  printf 'SESSION_SECRET=%s\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > functions/.secret.local
-fi
+touch functions/.secret.local
+add_secret() {  # NAME VALUE: add when missing, keep what is there
+  grep -q "^$1=" functions/.secret.local || printf '%s=%s\n' "$1" "$2" >> functions/.secret.local
+}
+add_secret SESSION_SECRET "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+add_secret N8N_WEBHOOK_SECRET dev-n8n-secret
+add_secret GBU_WEBHOOK_SECRET dev-gbu-secret
 
 # The frontend build that Hosting serves.
 echo "setup: building the frontend"

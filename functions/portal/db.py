@@ -87,6 +87,18 @@ def eq(field: str, value: Any) -> Any:
     return FieldFilter(field, "==", value)
 
 
+def among(field: str, values: list[Any]) -> Any:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return FieldFilter(field, "in", values)
+
+
+def at_most(field: str, value: Any) -> Any:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return FieldFilter(field, "<=", value)
+
+
 def trusted_grant(action: Action, org_id: str) -> Grant:
     """A grant for the operator's tools (admin CLI, seeding): no caller, full rights."""
     return Grant(None, action, org_ref(org_id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import db
+from . import db, domain
 from .identity import OrgKind, Role
 from .services import orgs, users
 
@@ -146,25 +146,28 @@ def seed_demo() -> dict[str, Any]:
                 actor_label="seed",
             )
         )
+    names = {org_id: name for org_id, name, _ in ORGS}
     batch = db.client().batch()
     for org_id, projects in PROJECTS.items():
         for spec in projects:
             start, end = spec["timeline"]
             ref = db.client().collection("orgs").document(org_id).collection("projects").document(spec["id"])
-            batch.set(
-                ref,
-                {
-                    "name": spec["name"],
-                    "description": spec["description"],
-                    "status": spec["status"],
-                    "orgId": org_id,
-                    "milestones": _milestones(spec["milestones"]),
-                    "timeline": {"start": _day(start), "end": _day(end), "estimatedCompletion": _day(end)},
-                    "teamMembers": ["ops@agency.test"],
-                    "lastActivity": firestore.SERVER_TIMESTAMP,
-                    "createdAt": firestore.SERVER_TIMESTAMP,
-                    "updatedAt": firestore.SERVER_TIMESTAMP,
-                },
-            )
+            milestones = _milestones(spec["milestones"])
+            batch.set(ref, {
+                "id": spec["id"],
+                "orgId": org_id,
+                "orgName": names[org_id],
+                "name": spec["name"],
+                "description": spec["description"],
+                "status": spec["status"],
+                "milestones": milestones,
+                **domain.derived(milestones, spec["status"]),
+                "timeline": {"start": _day(start), "end": _day(end), "estimatedCompletion": _day(end)},
+                "teamMembers": ["ops@agency.test"],
+                "updatedBy": {"uid": None, "email": None, "label": "seed"},
+                "lastActivity": firestore.SERVER_TIMESTAMP,
+                "createdAt": firestore.SERVER_TIMESTAMP,
+                "updatedAt": firestore.SERVER_TIMESTAMP,
+            })  # fmt: skip
     batch.commit()
     return {"orgs": [o[0] for o in ORGS], "users": created}

@@ -22,6 +22,8 @@ ORG_WIDE = [
     "/users/u1",
     "/projects/p1",
     "/projects/p1/activity/a1",
+    "/contracts/c1",
+    "/summary/dashboard",
     "/approvals/ap1",
     "/approvals/ap1/versions/v1",
     "/approvals/ap1/decisions/d1",
@@ -64,6 +66,7 @@ def docs(world: dict, member_uid: str) -> None:
         client.document(f"orgs/{org}/notifications/n-member").set({"uid": member_uid, "orgId": org})
         client.document(f"orgs/{org}/notifications/n-other").set({"uid": "someone-else", "orgId": org})
     client.document("auditLog/e1").set({"event": "x"})
+    client.document("summaries/clients").set({"clients": {}})
     client.document("somethingElse/s1").set({"x": 1})
 
 
@@ -122,6 +125,8 @@ def test_notifications_are_private_to_their_user(tokens: dict[str, str | None]) 
 def test_audit_log_is_for_admins_and_unknown_collections_for_nobody(tokens: dict[str, str | None]) -> None:
     for role, tok in tokens.items():
         assert can_read("auditLog/e1", tok) == (role == "admin")
+        assert can_read("summaries/clients", tok) == (role in ("ops", "admin"))
+        assert not can_write("summaries/clients", tok)
         assert not can_write("auditLog/e1", tok)
         assert not can_read("somethingElse/s1", tok)
         assert not can_write("somethingElse/s1", tok)

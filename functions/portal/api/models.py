@@ -3,9 +3,10 @@ document is generated from them, so the two cannot drift apart."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import datetime as dt
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 
 from ..identity import OrgKind, Role
 
@@ -184,6 +185,16 @@ class UserOut(Out):
 ProjectStatus = Literal["planning", "active", "review", "completed", "paused"]
 
 
+def _iso_date(value: str) -> str:
+    dt.date.fromisoformat(value)
+    return value
+
+
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_iso_date)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=5000)]
+
+
 class Milestone(Out):
     id: str
     title: str
@@ -192,10 +203,30 @@ class Milestone(Out):
     doneAt: str | None = None
 
 
-class Timeline(Out):
+class Timeline(Model):
+    start: IsoDate | None = None
+    end: IsoDate | None = None
+    estimatedCompletion: IsoDate | None = None
+
+
+class TimelineOut(Out):
     start: str | None = None
     end: str | None = None
     estimatedCompletion: str | None = None
+
+
+class Counts(Out):
+    openApprovals: int = 0
+    files: int = 0
+    threads: int = 0
+
+
+class Activity(Out):
+    id: str
+    type: str
+    details: dict[str, Any] = {}
+    actor: str = ""
+    at: str | None = None
 
 
 class Project(Out):
@@ -206,14 +237,17 @@ class Project(Out):
     description: str = ""
     status: ProjectStatus
     progress: int = Field(ge=0, le=100)
+    nextDue: str | None = None
     milestones: list[Milestone] = []
-    timeline: Timeline = Timeline()
+    timeline: TimelineOut = TimelineOut()
     teamMembers: list[str] = []
     lastActivity: str | None = None
+    contract: dict[str, Any] | None = None
+    counts: Counts = Counts()
 
 
-class ProjectOut(Out):
-    project: Project
+class ProjectDetail(Project):
+    activity: list[Activity] = []
 
 
 class ProjectList(Out):
@@ -226,3 +260,119 @@ class ProjectsQuery(Model):
     status: ProjectStatus | None = None
     cursor: Annotated[str, StringConstraints(max_length=512)] | None = None
     limit: int = Field(default=25, ge=1, le=100)
+
+
+class MilestoneIn(Model):
+    title: Title
+    due: IsoDate | None = None
+
+
+class MilestonePatch(Model):
+    title: Title | None = None
+    due: IsoDate | None = None
+    done: bool | None = None
+
+
+class ProjectIn(Model):
+    orgId: Id
+    name: Title
+    description: Text = ""
+    status: ProjectStatus = "planning"
+    timeline: Timeline = Timeline()
+    teamMembers: list[Email] = Field(default=[], max_length=50)
+    milestones: list[MilestoneIn] = Field(default=[], max_length=100)
+
+
+class ProjectPatch(Model):
+    name: Title | None = None
+    description: Text | None = None
+    status: ProjectStatus | None = None
+    timeline: Timeline | None = None
+    teamMembers: list[Email] | None = Field(default=None, max_length=50)
+
+
+class DashboardQuery(Model):
+    orgId: Id | None = None
+
+
+class NextAction(Out):
+    kind: str
+    severity: str
+    title: str
+    due: str | None = None
+    link: str
+    orgId: str
+    orgName: str = ""
+
+
+class ProjectCard(Out):
+    id: str
+    orgId: str
+    orgName: str = ""
+    name: str
+    status: ProjectStatus
+    progress: int
+    nextDue: str | None = None
+    milestonesDone: int = 0
+    milestonesTotal: int = 0
+    lastActivity: str | None = None
+
+
+class ClientGroup(Out):
+    orgId: str
+    orgName: str
+    counts: dict[str, int] = {}
+    nextActions: list[NextAction] = []
+
+
+class Unread(Out):
+    threads: int = 0
+    notifications: int = 0
+
+
+class Dashboard(Out):
+    scope: Literal["org", "agency"]
+    nextActions: list[NextAction]
+    billingAlert: dict[str, Any] | None = None
+    upcomingBookings: list[dict[str, Any]] = []
+    projects: list[ProjectCard] = []
+    counts: dict[str, int] = {}
+    clients: list[ClientGroup] = []
+    unread: Unread = Unread()
+
+
+EventId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class N8nProjectEvent(Model):
+    """Sent by n8n to report project progress."""
+
+    eventId: EventId
+    type: Literal["project.status", "milestone.update", "milestone.add"]
+    orgId: Id
+    projectId: Id
+    status: ProjectStatus | None = None
+    milestoneId: Id | None = None
+    title: Title | None = None
+    due: IsoDate | None = None
+    done: bool | None = None
+
+
+class GbuContractEvent(Model):
+    """Sent by GBU when a contract's status changes."""
+
+    eventId: EventId
+    contractId: Id
+    orgId: Id
+    projectId: Id | None = None
+    status: Literal["draft", "sent", "viewed", "signed", "declined", "expired", "voided"]
+    title: Annotated[str, StringConstraints(max_length=200)] | None = None
+    documentUrl: HttpUrl | None = None
+    occurredAt: dt.datetime | None = None
+
+
+class WebhookResult(Out):
+    ok: bool
+    duplicate: bool = False
+    applied: bool | None = None
+    project: dict[str, Any] | None = None

@@ -22,6 +22,7 @@ _STATUS_TEXT = {
     413: "Body too large",
     415: "Body must be JSON",
     429: "Rate limited",
+    503: "Integration not connected",
 }
 
 
@@ -84,7 +85,10 @@ def document() -> dict[str, Any]:
                     "required": True,
                     "content": {"application/json": {"schema": _ref(op.body)}},
                 }
-            operation["security"] = [] if op.public else [{"bearerAuth": []}, {"sessionCookie": []}]
+            if op.verify is not None:
+                operation["security"] = [{"webhookSignature": []}]
+            else:
+                operation["security"] = [] if op.public else [{"bearerAuth": []}, {"sessionCookie": []}]
             item[op.method.lower()] = operation
         paths[route.path] = item
     return {
@@ -99,6 +103,12 @@ def document() -> dict[str, Any]:
             "schemas": defs.get("$defs", {}),
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"},
+                "webhookSignature": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Portal-Signature",
+                    "description": "HMAC-SHA256 of `<X-Portal-Timestamp>.<raw body>`.",
+                },
                 "sessionCookie": {
                     "type": "apiKey",
                     "in": "cookie",

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import authn
-from ..services import invites, orgs, projects, session, users
+from .. import authn, webhooks
+from ..errors import BadRequest
+from ..services import automation, dashboard, invites, orgs, projects, session, users
 from . import models as m
 from .web import Ctx, Operation, Reply, Route
 
@@ -61,6 +62,37 @@ def _projects(ctx: Ctx) -> Any:
     return projects.list_projects(ctx.user, org_id=q.orgId, status=q.status, cursor=q.cursor, limit=q.limit)
 
 
+def _project_create(ctx: Ctx) -> Any:
+    b = ctx.body
+    return projects.create_project(ctx.user, b.orgId, b.model_dump(mode="json", exclude={"orgId"}))
+
+
+def _project_patch(ctx: Ctx) -> Any:
+    fields = ctx.body.model_dump(mode="json", exclude_unset=True)
+    if not fields:
+        raise BadRequest("Nothing to change.")
+    return projects.update_project(ctx.user, ctx.params["projectId"], fields)
+
+
+def _milestone_add(ctx: Ctx) -> Any:
+    return projects.add_milestone(ctx.user, ctx.params["projectId"], ctx.body.title, ctx.body.due)
+
+
+def _milestone_patch(ctx: Ctx) -> Any:
+    fields = ctx.body.model_dump(mode="json", exclude_unset=True)
+    if not fields:
+        raise BadRequest("Nothing to change.")
+    return projects.update_milestone(ctx.user, ctx.params["projectId"], ctx.params["milestoneId"], fields)
+
+
+def _milestone_delete(ctx: Ctx) -> Any:
+    return projects.delete_milestone(ctx.user, ctx.params["projectId"], ctx.params["milestoneId"])
+
+
+def _signed_by(secret_name: str, integration: str) -> Any:
+    return lambda ctx: webhooks.verify(secret_name, integration, ctx.request.headers, ctx.raw_body)
+
+
 def _openapi(ctx: Ctx) -> Any:
     from .openapi import document
 
@@ -68,7 +100,13 @@ def _openapi(ctx: Ctx) -> Any:
 
 
 GET, POST, PATCH, DELETE = "GET", "POST", "PATCH", "DELETE"
+WEBHOOK_AUTH = (
+    "Signed with the integration's shared secret: `X-Portal-Timestamp: <unix seconds>` and "
+    '`X-Portal-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`, within 5 minutes. '
+    "Idempotent by `eventId`: a redelivery answers `duplicate: true` and changes nothing."
+)
 
+# fmt: off
 ROUTES: tuple[Route, ...] = (
     Route(
         "auth_config",
@@ -265,9 +303,52 @@ ROUTES: tuple[Route, ...] = (
                 response=m.ProjectList,
                 errors=(400, 403, 404),
             ),
+            Operation(
+                POST,
+                _project_create,
+                "Create a project for a client (staff)",
+                body=m.ProjectIn,
+                response=m.Project,
+                status=201,
+                errors=(400, 403, 404),
+            ),
         ),
     ),
+    Route("project_detail", "/api/projects/{projectId}", "projects", (
+        Operation(GET, lambda ctx: projects.get_project(ctx.user, ctx.params["projectId"]),
+                  "A project: milestones, progress, timeline, team, counts, recent activity",
+                  response=m.ProjectDetail, errors=(403, 404)),
+        Operation(PATCH, _project_patch, "Edit a project's name, description, status, timeline or team (admin)",
+                  body=m.ProjectPatch, response=m.Project, errors=(400, 403, 404)),
+    )),
+    Route("project_milestones", "/api/projects/{projectId}/milestones", "projects", (
+        Operation(POST, _milestone_add, "Add a milestone (staff)", body=m.MilestoneIn, response=m.Project,
+                  status=201, errors=(400, 403, 404)),
+    )),
+    Route("project_milestone", "/api/projects/{projectId}/milestones/{milestoneId}", "projects", (
+        Operation(PATCH, _milestone_patch, "Edit or complete a milestone (staff)", body=m.MilestonePatch,
+                  response=m.Project, errors=(400, 403, 404)),
+        Operation(DELETE, _milestone_delete, "Remove a milestone (staff)", response=m.Project, errors=(403, 404)),
+    )),
+    Route("dashboard", "/api/dashboard", "dashboard", (
+        Operation(GET, lambda ctx: dashboard.dashboard(ctx.user, ctx.query.orgId),
+                  "Next actions, billing alert, bookings, project cards and unread counts in one response",
+                  query=m.DashboardQuery, response=m.Dashboard, errors=(403, 404)),
+    )),
+    Route("webhook_n8n_projects", "/api/webhooks/n8n/projects", "webhooks", (
+        Operation(POST, lambda ctx: automation.n8n_project_event(ctx.body), "n8n reports project progress",
+                  body=m.N8nProjectEvent, response=m.WebhookResult, public=True, rate_bucket="ip",
+                  verify=_signed_by("N8N_WEBHOOK_SECRET", "n8n"), errors=(400, 401, 404, 503),
+                  description=WEBHOOK_AUTH),
+    )),
+    Route("webhook_gbu", "/api/webhooks/gbu", "webhooks", (
+        Operation(POST, lambda ctx: automation.gbu_contract_event(ctx.body), "GBU reports a contract's status",
+                  body=m.GbuContractEvent, response=m.WebhookResult, public=True, rate_bucket="ip",
+                  verify=_signed_by("GBU_WEBHOOK_SECRET", "GBU"), errors=(400, 401, 404, 503),
+                  description=WEBHOOK_AUTH),
+    )),
     Route("openapi", "/api/openapi.json", "meta", (Operation(GET, _openapi, "This document", public=True),)),
 )
+# fmt: on
 
 BY_FUNCTION = {route.function: route for route in ROUTES}

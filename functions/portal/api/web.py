@@ -90,6 +90,9 @@ class Operation:
     public: bool = False
     errors: tuple[int, ...] = ()
     description: str = ""
+    verify: Callable[[Ctx], None] | None = None
+    """For webhooks: authenticates the raw request before anything is parsed."""
+    rate_bucket: str | None = None
 
 
 @dataclass(frozen=True)
@@ -277,9 +280,11 @@ def _handle(route: Route, request: Any, request_id: str, origin: str | None) -> 
         )
     ip = client_ip(request)
     logs.bind(ip=ip)
-    _rate("auth_ip" if op.public else "ip", ip)
+    _rate(op.rate_bucket or ("auth_ip" if op.public else "ip"), ip)
     raw = _read_body(request) if request.method in UNSAFE else b""
     ctx = Ctx(request=request, request_id=request_id, ip=ip, params=params, raw_body=raw)
+    if op.verify is not None:
+        op.verify(ctx)
     if (
         request.method in UNSAFE
         and origin

@@ -1,43 +1,43 @@
-"""Projects: read side (listing) for the foundation; progress is derived from milestones."""
+"""Projects and milestones. Progress and the next due date are derived from the
+milestones on every write (``domain.derived``), never typed in; the activity
+timeline and the dashboard summaries are written by the project trigger."""
 
 from __future__ import annotations
 
 import base64
 import json
+import re
+import secrets
+from collections.abc import Callable
 from typing import Any
 
-from .. import db
-from ..errors import BadRequest
+from .. import db, domain
+from ..errors import BadRequest, NotFound
 from ..identity import Caller
 from ..policy import Action
 
-
-def progress(milestones: list[dict[str, Any]], status: str) -> int:
-    """Percent of milestones done; a completed project is 100."""
-    if status == "completed":
-        return 100
-    if not milestones:
-        return 0
-    done = sum(1 for m in milestones if m.get("done"))
-    return round(100 * done / len(milestones))
+ACTIVITY_LIMIT = 20
 
 
-def project_json(snap: Any, org_names: dict[str, str]) -> dict[str, Any]:
+def project_json(snap: Any) -> dict[str, Any]:
     data = db.to_json(snap.to_dict() or {})
     milestones = data.get("milestones") or []
-    org_id = snap.reference.parent.parent.id
+    status = data.get("status", "planning")
     return {
         "id": snap.id,
-        "orgId": org_id,
-        "orgName": org_names.get(org_id, ""),
+        "orgId": snap.reference.parent.parent.id,
+        "orgName": data.get("orgName", ""),
         "name": data.get("name", ""),
         "description": data.get("description", ""),
-        "status": data.get("status", "planning"),
-        "progress": progress(milestones, data.get("status", "")),
+        "status": status,
+        "progress": domain.progress(milestones, status),
+        "nextDue": data.get("nextDue"),
         "milestones": milestones,
         "timeline": data.get("timeline") or {},
         "teamMembers": data.get("teamMembers") or [],
         "lastActivity": data.get("lastActivity"),
+        "contract": data.get("contract"),
+        "counts": {"openApprovals": 0, "files": 0, "threads": 0, **(data.get("counts") or {})},
     }
 
 
@@ -58,7 +58,8 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
 def list_projects(
     caller: Caller, *, org_id: str | None, status: str | None, cursor: str | None, limit: int
 ) -> dict[str, Any]:
-    """A page of projects, ordered by name. Staff without ``org_id`` see every client's."""
+    """A page of projects, ordered by name. Staff without ``org_id`` see every client's.
+    One query: the organisation's name is stored on each project."""
     client = db.client()
     if caller.is_staff and not org_id:
         query: Any = client.collection_group("projects")
@@ -78,9 +79,181 @@ def list_projects(
     snaps = list(query.limit(limit + 1).stream())
     more = len(snaps) > limit
     snaps = snaps[:limit]
-    org_ids = sorted({s.reference.parent.parent.id for s in snaps})
-    org_refs = [client.collection("orgs").document(o) for o in org_ids]
-    names = {s.id: s.get("name") for s in client.get_all(org_refs) if s.exists} if org_refs else {}
-    items = [project_json(s, names) for s in snaps]
     next_cursor = _encode_cursor(snaps[-1].get("name"), snaps[-1].reference.path) if more else None
-    return {"items": items, "nextCursor": next_cursor}
+    return {"items": [project_json(s) for s in snaps], "nextCursor": next_cursor}
+
+
+def _locate(caller: Caller | None, project_id: str, action: Action, org_id: str | None = None) -> Any:
+    """The project's document reference, after the policy allowed ``action`` on its
+    organisation. A client only ever looks inside their own organisation; staff find
+    the project among all clients. Unknown or not yours: NotFound."""
+    if caller is not None and not caller.is_staff:
+        return db.grant(caller, action).collection("projects").document(project_id)
+    if org_id:
+        grant = db.grant(caller, action, org_id) if caller else db.trusted_grant(action, org_id)
+        return grant.collection("projects").document(project_id)
+    query = db.client().collection_group("projects").where(filter=db.eq("id", project_id)).limit(1)
+    found = next(iter(query.select([]).stream()), None)
+    if found is None:
+        raise NotFound("Project not found.")
+    owner = found.reference.parent.parent.id
+    if caller is not None:
+        db.grant(caller, action, owner)
+    return found.reference
+
+
+def get_project(caller: Caller, project_id: str) -> dict[str, Any]:
+    """A project with its milestones, progress, team, counts and recent activity."""
+    from google.cloud import firestore
+
+    ref = _locate(caller, project_id, Action.PROJECTS_READ)
+    snap = ref.get()
+    if not snap.exists:
+        raise NotFound("Project not found.")
+    activity = ref.collection("activity").order_by("at", direction=firestore.Query.DESCENDING).limit(ACTIVITY_LIMIT)
+    project = project_json(snap)
+    project["activity"] = [{"id": a.id, **db.to_json(a.to_dict())} for a in activity.stream()]
+    return project
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "project"
+
+
+def _actor(caller: Caller | None, label: str) -> dict[str, Any]:
+    if caller is None:
+        return {"uid": None, "email": None, "label": label}
+    return {"uid": caller.uid, "email": caller.email, "label": caller.email}
+
+
+def _stamp(data: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
+    from google.cloud import firestore
+
+    data.update(domain.derived(data.get("milestones") or [], data.get("status", "planning")))
+    data.update(
+        {"updatedAt": firestore.SERVER_TIMESTAMP, "lastActivity": firestore.SERVER_TIMESTAMP, "updatedBy": actor}
+    )
+    return data
+
+
+def new_milestone(title: str, due: str | None) -> dict[str, Any]:
+    return {"id": secrets.token_hex(4), "title": title, "due": due, "done": False, "doneAt": None}
+
+
+def create_project(caller: Caller, org_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Staff create a project for a client organisation."""
+    from google.cloud import firestore
+
+    grant = db.grant(caller, Action.PROJECTS_CREATE, org_id)
+    if grant.org.kind.value != "client":
+        raise BadRequest("Projects belong to client organisations.")
+    org = grant.doc().get()
+    project_id = f"{_slug(fields['name'])}-{secrets.token_hex(3)}"
+    data = {
+        "id": project_id,
+        "orgId": grant.org.id,
+        "orgName": org.get("name") if org.exists else "",
+        "name": fields["name"],
+        "description": fields.get("description") or "",
+        "status": fields.get("status") or "planning",
+        "timeline": fields.get("timeline") or {},
+        "teamMembers": fields.get("teamMembers") or [],
+        "milestones": [new_milestone(m["title"], m.get("due")) for m in fields.get("milestones") or []],
+        "createdAt": firestore.SERVER_TIMESTAMP,
+    }
+    ref = grant.collection("projects").document(project_id)
+    ref.create(_stamp(data, _actor(caller, "")))
+    return project_json(ref.get())
+
+
+def mutate(
+    caller: Caller | None,
+    project_id: str,
+    action: Action,
+    change: Callable[[dict[str, Any]], None],
+    *,
+    org_id: str | None = None,
+    label: str = "",
+    transaction_extra: Callable[[Any], None] | None = None,
+) -> dict[str, Any]:
+    """Apply ``change`` to a project inside a transaction and store the derived fields.
+
+    ``caller`` None is a trusted system (a verified webhook), which names ``org_id``."""
+    from google.cloud import firestore
+
+    ref = _locate(caller, project_id, action, org_id)
+    transaction = db.client().transaction()
+
+    @firestore.transactional
+    def run(tx: Any) -> dict[str, Any]:
+        snap = ref.get(transaction=tx)
+        if not snap.exists:
+            raise NotFound("Project not found.")
+        data = snap.to_dict() or {}
+        change(data)
+        stamped = _stamp(
+            {
+                k: data[k]
+                for k in ("name", "description", "status", "timeline", "teamMembers", "milestones", "contract")
+                if k in data
+            },
+            _actor(caller, label),
+        )
+        if transaction_extra is not None:
+            transaction_extra(tx)
+        tx.update(ref, stamped)
+        return data
+
+    run(transaction)
+    return project_json(ref.get())
+
+
+def _milestone(data: dict[str, Any], milestone_id: str) -> dict[str, Any]:
+    for m in data.get("milestones") or []:
+        if m.get("id") == milestone_id:
+            return dict(m)
+    raise NotFound("Milestone not found.")
+
+
+def update_milestone_fields(data: dict[str, Any], milestone_id: str, fields: dict[str, Any]) -> None:
+    """Set title / due / done on one milestone of ``data`` (in place)."""
+    import datetime as dt
+
+    milestones = []
+    found = _milestone(data, milestone_id)
+    for m in data.get("milestones") or []:
+        if m.get("id") == milestone_id:
+            m = {**found, **{k: v for k, v in fields.items() if k in ("title", "due", "done")}}
+            if "done" in fields:
+                m["doneAt"] = dt.datetime.now(dt.UTC).isoformat() if fields["done"] else None
+        milestones.append(m)
+    data["milestones"] = milestones
+
+
+def update_project(caller: Caller, project_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Admins edit a project's name, description, status, timeline and team."""
+    return mutate(caller, project_id, Action.PROJECTS_UPDATE, lambda data: data.update(fields))
+
+
+def add_milestone(caller: Caller, project_id: str, title: str, due: str | None) -> dict[str, Any]:
+    def change(data: dict[str, Any]) -> None:
+        milestones = list(data.get("milestones") or [])
+        if len(milestones) >= 100:
+            raise BadRequest("A project has at most 100 milestones.")
+        data["milestones"] = [*milestones, new_milestone(title, due)]
+
+    return mutate(caller, project_id, Action.MILESTONES_MANAGE, change)
+
+
+def update_milestone(caller: Caller, project_id: str, milestone_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return mutate(
+        caller, project_id, Action.MILESTONES_MANAGE, lambda data: update_milestone_fields(data, milestone_id, fields)
+    )
+
+
+def delete_milestone(caller: Caller, project_id: str, milestone_id: str) -> dict[str, Any]:
+    def change(data: dict[str, Any]) -> None:
+        _milestone(data, milestone_id)
+        data["milestones"] = [m for m in data.get("milestones") or [] if m.get("id") != milestone_id]
+
+    return mutate(caller, project_id, Action.MILESTONES_MANAGE, change)

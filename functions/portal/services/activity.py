@@ -1,0 +1,50 @@
+"""The activity timeline of a project, written by the project trigger.
+
+Each change of a write becomes one entry with a deterministic id (the event id and
+its position), created with ``create``: a trigger delivered twice writes nothing the
+second time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import db, domain, logs
+from . import summaries
+
+SUMMARY_FIELDS = ("name", "status", "milestones", "lastActivity", "nextDue")
+
+
+def on_project_written(
+    event_id: str, org_id: str, project_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> int:
+    """Record what changed and refresh the summaries; returns the entries written."""
+    from google.api_core.exceptions import AlreadyExists
+    from google.cloud import firestore
+
+    entries = domain.changes(before, after)
+    written = 0
+    if entries:
+        client = db.client()
+        activity = client.collection("orgs").document(org_id).collection("projects").document(project_id)
+        actor = (after or before or {}).get("updatedBy") or {}
+        batch = client.batch()
+        for i, entry in enumerate(entries):
+            batch.create(
+                activity.collection("activity").document(f"{event_id}-{i}"),
+                {
+                    **entry,
+                    "projectId": project_id,
+                    "projectName": (after or before or {}).get("name", ""),
+                    "actor": actor.get("label") or actor.get("email") or "system",
+                    "at": firestore.SERVER_TIMESTAMP,
+                    "eventId": event_id,
+                },
+            )
+        try:
+            batch.commit()
+            written = len(entries)
+        except AlreadyExists:
+            logs.info("duplicate project event ignored", eventId=event_id, projectId=project_id)
+    if before is None or after is None or any(before.get(f) != after.get(f) for f in SUMMARY_FIELDS):
+        summaries.refresh_org(org_id)
+    return written

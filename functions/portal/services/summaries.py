@@ -1,0 +1,92 @@
+"""Dashboard summaries, kept up to date by the project trigger (and refreshed daily)
+so that the dashboard reads one document whatever the organisation's size.
+
+- ``orgs/{orgId}/summary/dashboard``: one client's project cards, milestones coming
+  due, counts by status.
+- ``summaries/clients``: per client, what needs the agency's attention.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .. import db, domain
+
+CARDS = 12
+DUE_WINDOW_DAYS = 30  # stored; the dashboard shows 14 and a daily refresh keeps it fresh
+DUE_LIMIT = 25
+
+
+def _card(snap: Any) -> dict[str, Any]:
+    data = snap.to_dict() or {}
+    milestones = data.get("milestones") or []
+    return {
+        "id": snap.id,
+        "name": data.get("name", ""),
+        "status": data.get("status", "planning"),
+        "progress": domain.progress(milestones, data.get("status", "")),
+        "nextDue": data.get("nextDue"),
+        "milestonesDone": sum(1 for m in milestones if m.get("done")),
+        "milestonesTotal": len(milestones),
+        "lastActivity": db.to_json(data.get("lastActivity")),
+    }
+
+
+def refresh_org(org_id: str) -> dict[str, Any]:
+    """Recompute one client's summary from queries (bounded: CARDS + DUE_LIMIT
+    documents and one count per status) and fold it into the agency's summary."""
+    from google.cloud import firestore
+
+    client = db.client()
+    org = client.collection("orgs").document(org_id)
+    org_snap = org.get()
+    if not org_snap.exists or org_snap.get("kind") != "client":
+        return {}
+    projects = org.collection("projects")
+    cards_q = (
+        projects.where(filter=db.among("status", list(domain.OPEN_STATUSES)))
+        .order_by("lastActivity", direction=firestore.Query.DESCENDING)
+        .limit(CARDS)
+    )
+    horizon = (domain.today() + dt.timedelta(days=DUE_WINDOW_DAYS)).isoformat()
+    due_q = projects.where(filter=db.at_most("nextDue", horizon)).order_by("nextDue").limit(DUE_LIMIT)
+    due = []
+    for snap in due_q.stream():
+        data = snap.to_dict() or {}
+        for m in data.get("milestones") or []:
+            if not m.get("done") and m.get("due") and str(m["due"]) <= horizon:
+                due.append(
+                    {
+                        "projectId": snap.id,
+                        "projectName": data.get("name", ""),
+                        "milestoneId": m["id"],
+                        "title": m.get("title", ""),
+                        "due": str(m["due"]),
+                    }
+                )
+    due.sort(key=lambda d: d["due"])
+    counts = {}
+    for status in domain.PROJECT_STATUSES:
+        result = projects.where(filter=db.eq("status", status)).count().get()
+        counts[status] = int(result[0][0].value)
+    summary = {
+        "orgId": org_id,
+        "orgName": org_snap.get("name"),
+        "projects": [_card(s) for s in cards_q.stream()],
+        "due": due[:DUE_LIMIT],
+        "counts": counts,
+        "updatedAt": firestore.SERVER_TIMESTAMP,
+    }
+    org.collection("summary").document("dashboard").set(summary)
+    compact = {"orgName": summary["orgName"], "counts": counts, "due": due[:5], "updatedAt": firestore.SERVER_TIMESTAMP}
+    client.collection("summaries").document("clients").set({"clients": {org_id: compact}}, merge=True)
+    return summary
+
+
+def refresh_all() -> int:
+    """Refresh every client's summary (the daily job: due dates move with the calendar)."""
+    ids = db.client_org_ids()
+    for org_id in ids:
+        refresh_org(org_id)
+    return len(ids)

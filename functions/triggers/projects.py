@@ -1,0 +1,17 @@
+"""Project trigger: the activity timeline and the dashboard summaries."""
+
+from firebase_functions import firestore_fn
+
+from portal.services.activity import on_project_written
+
+
+@firestore_fn.on_document_written(document="orgs/{orgId}/projects/{projectId}", region="us-central1")
+def project_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+    before, after = event.data.before, event.data.after
+    on_project_written(
+        event.id,
+        event.params["orgId"],
+        event.params["projectId"],
+        before.to_dict() if before is not None and before.exists else None,
+        after.to_dict() if after is not None and after.exists else None,
+    )
