@@ -18,7 +18,9 @@ from pathlib import Path
 FUNCTIONS = Path(__file__).resolve().parents[1] / "functions"
 SNIPPET = "import time; t = time.perf_counter(); {imports}; print(time.perf_counter() - t)"
 CASES = {
-    "baseline: firebase_functions + firebase_admin + google.cloud.firestore": "import firebase_functions.https_fn, firebase_admin, google.cloud.firestore",
+    "baseline: firebase_functions + firebase_admin + google.cloud.firestore": (
+        "import firebase_functions.https_fn, firebase_admin, google.cloud.firestore"
+    ),
     "functions/main.py (every function of the portal)": "import main",
 }
 
