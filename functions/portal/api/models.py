@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StrictBool, StringConstraints
 
 from ..identity import OrgKind, Role
 
@@ -270,7 +270,7 @@ class MilestoneIn(Model):
 class MilestonePatch(Model):
     title: Title | None = None
     due: IsoDate | None = None
-    done: bool | None = None
+    done: StrictBool | None = None
 
 
 class ProjectIn(Model):
@@ -355,7 +355,7 @@ class N8nProjectEvent(Model):
     milestoneId: Id | None = None
     title: Title | None = None
     due: IsoDate | None = None
-    done: bool | None = None
+    done: StrictBool | None = None
 
 
 class GbuContractEvent(Model):
