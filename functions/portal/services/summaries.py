@@ -36,8 +36,11 @@ def _card(snap: Any) -> dict[str, Any]:
 def refresh_org(org_id: str) -> dict[str, Any]:
     """Recompute one client's summary from queries (bounded: CARDS + DUE_LIMIT
     documents and one count per status) and fold it into the agency's summary."""
+    import time
+
     from google.cloud import firestore
 
+    started = time.time()
     client = db.client()
     org = client.collection("orgs").document(org_id)
     org_snap = org.get()
@@ -76,12 +79,33 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "projects": [_card(s) for s in cards_q.stream()],
         "due": due[:DUE_LIMIT],
         "counts": counts,
+        "startedAt": started,
         "updatedAt": firestore.SERVER_TIMESTAMP,
     }
-    org.collection("summary").document("dashboard").set(summary)
-    compact = {"orgName": summary["orgName"], "counts": counts, "due": due[:5], "updatedAt": firestore.SERVER_TIMESTAMP}
-    client.collection("summaries").document("clients").set({"clients": {org_id: compact}}, merge=True)
+    compact = {"orgName": summary["orgName"], "counts": counts, "due": due[:5], "startedAt": started,
+               "updatedAt": firestore.SERVER_TIMESTAMP}
+    _store_if_newest(org.collection("summary").document("dashboard"), summary, org_id, compact)
     return summary
+
+
+def _store_if_newest(ref: Any, summary: dict[str, Any], org_id: str, compact: dict[str, Any]) -> None:
+    """Write the summaries unless a computation that started later already did: refreshes
+    run concurrently (one per trigger), and the one that started last saw the newest data."""
+    from google.cloud import firestore
+
+    agency = db.client().collection("summaries").document("clients")
+    transaction = db.client().transaction()
+
+    @firestore.transactional
+    def run(tx: Any) -> None:
+        current, clients = ref.get(transaction=tx), agency.get(transaction=tx)
+        if not current.exists or (current.get("startedAt") or 0) <= summary["startedAt"]:
+            tx.set(ref, summary)
+        entry = ((clients.to_dict() or {}).get("clients") or {}).get(org_id) if clients.exists else None
+        if not entry or (entry.get("startedAt") or 0) <= compact["startedAt"]:
+            tx.set(agency, {"clients": {org_id: compact}}, merge=True)
+
+    run(transaction)
 
 
 def refresh_all() -> int:
