@@ -82,8 +82,13 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "startedAt": started,
         "updatedAt": firestore.SERVER_TIMESTAMP,
     }
-    compact = {"orgName": summary["orgName"], "counts": counts, "due": due[:5], "startedAt": started,
-               "updatedAt": firestore.SERVER_TIMESTAMP}
+    compact = {
+        "orgName": summary["orgName"],
+        "counts": counts,
+        "due": due[:5],
+        "startedAt": started,
+        "updatedAt": firestore.SERVER_TIMESTAMP,
+    }
     _store_if_newest(org.collection("summary").document("dashboard"), summary, org_id, compact)
     return summary
 
