@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(python3 scripts/emulator_jars.py .cache)"
 cmd="$1"; shift
-exec npx firebase "emulators:$cmd" --only auth,firestore,functions,hosting,pubsub,tasks "$@"
+exec npx firebase "emulators:$cmd" --only "${EMULATORS:-auth,firestore,functions,hosting,pubsub,tasks}" "$@"
