@@ -21,9 +21,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "functions"))
 
-from portal import db, domain  # noqa: E402
-from portal.identity import Caller, OrgKind, Role  # noqa: E402
-from portal.services import dashboard, orgs, projects, summaries  # noqa: E402
+from portal import db, domain
+from portal.identity import Caller, OrgKind, Role
+from portal.services import dashboard, orgs, projects, summaries
 
 SIZES = (10, 1000)
 RUNS = 25
@@ -81,15 +81,30 @@ def seed(size: int) -> str:
     batch, pending = db.client().batch(), 0
     for i in range(size):
         milestones = [
-            {"id": f"m{j}", "title": f"Milestone {j}", "due": (today + dt.timedelta(days=rnd.randint(-30, 90))).isoformat(),
-             "done": rnd.random() < 0.4, "doneAt": None}
+            {
+                "id": f"m{j}",
+                "title": f"Milestone {j}",
+                "done": rnd.random() < 0.4,
+                "doneAt": None,
+                "due": (today + dt.timedelta(days=rnd.randint(-30, 90))).isoformat(),
+            }
             for j in range(rnd.randint(2, 8))
         ]
         status = rnd.choice(domain.PROJECT_STATUSES)
         ref = db.client().collection("orgs").document(org_id).collection("projects").document(f"p{i:05d}")
-        batch.set(ref, {"id": ref.id, "orgId": org_id, "orgName": f"Bench {size}", "name": f"Project {i:05d}",
-                        "status": status, "milestones": milestones, **domain.derived(milestones, status),
-                        "lastActivity": firestore.SERVER_TIMESTAMP})
+        batch.set(
+            ref,
+            {
+                "id": ref.id,
+                "orgId": org_id,
+                "orgName": f"Bench {size}",
+                "name": f"Project {i:05d}",
+                "status": status,
+                "milestones": milestones,
+                **domain.derived(milestones, status),
+                "lastActivity": firestore.SERVER_TIMESTAMP,
+            },
+        )
         pending += 1
         if pending == 400:
             batch.commit()
@@ -114,9 +129,10 @@ def main() -> None:
         org_id = seed(size)
         caller = Caller(uid="bench", email="owner@bench.test", role=Role.CLIENT_OWNER, org_id=org_id)
         cases = {
-            "dashboard": lambda: dashboard.dashboard(caller),
-            "project list (25)": lambda: projects.list_projects(caller, org_id=None, status=None, cursor=None,
-                                                                limit=25),
+            "dashboard": lambda caller=caller: dashboard.dashboard(caller),
+            "project list (25)": lambda caller=caller: projects.list_projects(
+                caller, org_id=None, status=None, cursor=None, limit=25
+            ),
             "naive dashboard (scan)": lambda org_id=org_id: naive_dashboard(org_id),
         }
         for name, fn in cases.items():

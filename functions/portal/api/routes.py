@@ -108,212 +108,69 @@ WEBHOOK_AUTH = (
 
 # fmt: off
 ROUTES: tuple[Route, ...] = (
-    Route(
-        "auth_config",
-        "/api/auth/config",
-        "auth",
-        (
-            Operation(
-                GET,
-                lambda ctx: session.web_config(),
-                "Firebase web settings for the sign-in page",
-                response=m.AuthConfigOut,
-                public=True,
-            ),
-        ),
-    ),
-    Route(
-        "auth_login",
-        "/api/auth/login",
-        "auth",
-        (
-            Operation(
-                POST,
-                _login,
-                "Exchange a fresh Firebase ID token for a session cookie",
-                body=m.LoginIn,
-                response=m.LoginOut,
-                public=True,
-                errors=(400, 401, 403),
-                description="Sets an HttpOnly, Secure, SameSite=Strict `__session` cookie. Send the "
-                "returned `csrfToken` as `X-CSRF-Token` on every unsafe request made "
-                "with the cookie. The ID token must come from a sign-in in the last 5 minutes.",
-            ),
-        ),
-    ),
-    Route(
-        "auth_logout",
-        "/api/auth/logout",
-        "auth",
-        (Operation(POST, _logout, "Sign out everywhere: revoke refresh tokens and clear the cookie", response=m.Ok),),
-    ),
-    Route(
-        "auth_session",
-        "/api/auth/session",
-        "auth",
-        (
-            Operation(
-                GET,
-                lambda ctx: session.session(ctx.user, ctx.session_cookie),
-                "The current session, with its CSRF token",
-                response=m.SessionOut,
-            ),
-        ),
-    ),
-    Route(
-        "auth_me",
-        "/api/auth/me",
-        "auth",
-        (Operation(GET, lambda ctx: users.me(ctx.user), "The signed-in user", response=m.User),),
-    ),
-    Route(
-        "orgs_list",
-        "/api/orgs",
-        "organisations",
-        (
-            Operation(
-                GET,
-                lambda ctx: {"items": orgs.list_orgs(ctx.user)},
-                "Organisations visible to the caller (staff: every client)",
-                response=m.OrgList,
-            ),
-        ),
-    ),
-    Route(
-        "members_list",
-        "/api/members",
-        "members",
-        (
-            Operation(
-                GET,
-                lambda ctx: {"items": users.list_members(ctx.user, ctx.query.orgId)},
-                "Members of an organisation",
-                query=m.OrgQuery,
-                response=m.MemberList,
-                errors=(403, 404),
-            ),
-        ),
-    ),
-    Route(
-        "member_detail",
-        "/api/members/{uid}",
-        "members",
-        (
-            Operation(
-                PATCH,
-                _member_role,
-                "Change a member's role (admin)",
-                body=m.MemberRoleIn,
-                response=m.MemberChanged,
-                errors=(400, 403, 404),
-            ),
-            Operation(
-                DELETE,
-                lambda ctx: {"member": users.disable_user(ctx.params["uid"], actor=ctx.user)},
-                "Remove a member: disable the account and end its sessions",
-                response=m.MemberChanged,
-                errors=(403, 404),
-            ),
-        ),
-    ),
-    Route(
-        "invites",
-        "/api/invites",
-        "invites",
-        (
-            Operation(
-                GET,
-                lambda ctx: {"items": invites.list_invites(ctx.user, ctx.query.orgId)},
-                "Invites of an organisation",
-                query=m.OrgQuery,
-                response=m.InviteList,
-                errors=(403, 404),
-            ),
-            Operation(
-                POST,
-                _invite_create,
-                "Invite someone to an organisation",
-                body=m.InviteIn,
-                response=m.InviteCreated,
-                status=201,
-                errors=(400, 403, 404, 409),
-                description="Returns a single-use link that expires. Client owners invite into their own "
-                "organisation; staff into any client; admins also invite staff.",
-            ),
-        ),
-    ),
-    Route(
-        "invite_revoke",
-        "/api/invites/{inviteId}/revoke",
-        "invites",
-        (
-            Operation(
-                POST,
-                _invite_revoke,
-                "Revoke a pending invite",
-                query=m.OrgQuery,
-                response=m.InviteOut,
-                errors=(403, 404, 409),
-            ),
-        ),
-    ),
-    Route(
-        "invite_lookup",
-        "/api/invites/lookup",
-        "invites",
-        (
-            Operation(
-                GET,
-                lambda ctx: invites.lookup(ctx.query.token),
-                "What an invite link is for",
-                query=m.InviteTokenQuery,
-                response=m.InviteLookup,
-                public=True,
-                errors=(404, 410),
-            ),
-        ),
-    ),
-    Route(
-        "invite_accept",
-        "/api/invites/accept",
-        "invites",
-        (
-            Operation(
-                POST,
-                _invite_accept,
-                "Accept an invite: create the account",
-                body=m.InviteAcceptIn,
-                response=m.UserOut,
-                status=201,
-                public=True,
-                errors=(400, 404, 409, 410),
-            ),
-        ),
-    ),
-    Route(
-        "projects_list",
-        "/api/projects",
-        "projects",
-        (
-            Operation(
-                GET,
-                _projects,
-                "Projects by name, filtered by status, paginated with a cursor",
-                query=m.ProjectsQuery,
-                response=m.ProjectList,
-                errors=(400, 403, 404),
-            ),
-            Operation(
-                POST,
-                _project_create,
-                "Create a project for a client (staff)",
-                body=m.ProjectIn,
-                response=m.Project,
-                status=201,
-                errors=(400, 403, 404),
-            ),
-        ),
-    ),
+    Route("auth_config", "/api/auth/config", "auth", (
+        Operation(GET, lambda ctx: session.web_config(), "Firebase web settings for the sign-in page",
+                  response=m.AuthConfigOut, public=True),
+    )),
+    Route("auth_login", "/api/auth/login", "auth", (
+        Operation(POST, _login, "Exchange a fresh Firebase ID token for a session cookie",
+                  body=m.LoginIn, response=m.LoginOut, public=True, errors=(400, 401, 403),
+                  description="Sets an HttpOnly, Secure, SameSite=Strict `__session` cookie. Send the "
+                              "returned `csrfToken` as `X-CSRF-Token` on every unsafe request made "
+                              "with the cookie. The ID token must come from a sign-in in the last 5 minutes."),
+    )),
+    Route("auth_logout", "/api/auth/logout", "auth", (
+        Operation(POST, _logout, "Sign out everywhere: revoke refresh tokens and clear the cookie",
+                  response=m.Ok),
+    )),
+    Route("auth_session", "/api/auth/session", "auth", (
+        Operation(GET, lambda ctx: session.session(ctx.user, ctx.session_cookie),
+                  "The current session, with its CSRF token", response=m.SessionOut),
+    )),
+    Route("auth_me", "/api/auth/me", "auth", (
+        Operation(GET, lambda ctx: users.me(ctx.user), "The signed-in user", response=m.User),
+    )),
+    Route("orgs_list", "/api/orgs", "organisations", (
+        Operation(GET, lambda ctx: {"items": orgs.list_orgs(ctx.user)},
+                  "Organisations visible to the caller (staff: every client)", response=m.OrgList),
+    )),
+    Route("members_list", "/api/members", "members", (
+        Operation(GET, lambda ctx: {"items": users.list_members(ctx.user, ctx.query.orgId)},
+                  "Members of an organisation", query=m.OrgQuery, response=m.MemberList, errors=(403, 404)),
+    )),
+    Route("member_detail", "/api/members/{uid}", "members", (
+        Operation(PATCH, _member_role, "Change a member's role (admin)", body=m.MemberRoleIn,
+                  response=m.MemberChanged, errors=(400, 403, 404)),
+        Operation(DELETE, lambda ctx: {"member": users.disable_user(ctx.params["uid"], actor=ctx.user)},
+                  "Remove a member: disable the account and end its sessions", response=m.MemberChanged,
+                  errors=(403, 404)),
+    )),
+    Route("invites", "/api/invites", "invites", (
+        Operation(GET, lambda ctx: {"items": invites.list_invites(ctx.user, ctx.query.orgId)},
+                  "Invites of an organisation", query=m.OrgQuery, response=m.InviteList, errors=(403, 404)),
+        Operation(POST, _invite_create, "Invite someone to an organisation", body=m.InviteIn,
+                  response=m.InviteCreated, status=201, errors=(400, 403, 404, 409),
+                  description="Returns a single-use link that expires. Client owners invite into their own "
+                              "organisation; staff into any client; admins also invite staff."),
+    )),
+    Route("invite_revoke", "/api/invites/{inviteId}/revoke", "invites", (
+        Operation(POST, _invite_revoke, "Revoke a pending invite", query=m.OrgQuery, response=m.InviteOut,
+                  errors=(403, 404, 409)),
+    )),
+    Route("invite_lookup", "/api/invites/lookup", "invites", (
+        Operation(GET, lambda ctx: invites.lookup(ctx.query.token), "What an invite link is for",
+                  query=m.InviteTokenQuery, response=m.InviteLookup, public=True, errors=(404, 410)),
+    )),
+    Route("invite_accept", "/api/invites/accept", "invites", (
+        Operation(POST, _invite_accept, "Accept an invite: create the account", body=m.InviteAcceptIn,
+                  response=m.UserOut, status=201, public=True, errors=(400, 404, 409, 410)),
+    )),
+    Route("projects_list", "/api/projects", "projects", (
+        Operation(GET, _projects, "Projects by name, filtered by status, paginated with a cursor",
+                  query=m.ProjectsQuery, response=m.ProjectList, errors=(400, 403, 404)),
+        Operation(POST, _project_create, "Create a project for a client (staff)", body=m.ProjectIn,
+                  response=m.Project, status=201, errors=(400, 403, 404)),
+    )),
     Route("project_detail", "/api/projects/{projectId}", "projects", (
         Operation(GET, lambda ctx: projects.get_project(ctx.user, ctx.params["projectId"]),
                   "A project: milestones, progress, timeline, team, counts, recent activity",
