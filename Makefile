@@ -19,8 +19,8 @@ setup:
 	@scripts/setup.sh --test
 
 lint:
-	@$(PY) -m ruff check functions/portal functions/https functions/triggers functions/scheduled functions/main.py functions/params.py tests bench scripts
-	@$(PY) -m ruff format --check functions/portal functions/https functions/triggers functions/scheduled functions/main.py functions/params.py tests bench scripts
+	@$(PY) -m ruff check functions tests bench scripts
+	@$(PY) -m ruff format --check functions tests bench scripts
 	@cd functions && venv/bin/python -m mypy portal
 
 ## make admin ARGS="user list": the admin CLI (emulators for demo- projects)

@@ -1,6 +1,7 @@
 """The Cloud Functions entry point: imports every function, defines none."""
 
 from https.auth import auth_config, auth_login, auth_logout, auth_me, auth_session
+from https.billing import billing, billing_link, billing_sync, deliveries, delivery_retry, webhook_whop
 from https.dashboard import dashboard
 from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
@@ -8,8 +9,12 @@ from https.meta import openapi
 from https.orgs import orgs_list
 from https.projects import project_detail, project_milestone, project_milestones, projects_list
 from https.webhooks import webhook_gbu, webhook_n8n_projects
+from scheduled.billing import poll_whop
 from scheduled.summaries import refresh_summaries
+from tasks.deliver import deliver
 from triggers.auth import before_user_created
+from triggers.billing import billing_written
+from triggers.deliveries import delivery_created
 from triggers.projects import project_written
 
 __all__ = [
@@ -19,7 +24,15 @@ __all__ = [
     "auth_me",
     "auth_session",
     "before_user_created",
+    "billing",
+    "billing_link",
+    "billing_sync",
+    "billing_written",
     "dashboard",
+    "deliver",
+    "deliveries",
+    "delivery_created",
+    "delivery_retry",
     "invite_accept",
     "invite_lookup",
     "invite_revoke",
@@ -28,6 +41,7 @@ __all__ = [
     "members_list",
     "openapi",
     "orgs_list",
+    "poll_whop",
     "project_detail",
     "project_milestone",
     "project_milestones",
@@ -36,4 +50,5 @@ __all__ = [
     "refresh_summaries",
     "webhook_gbu",
     "webhook_n8n_projects",
+    "webhook_whop",
 ]

@@ -14,3 +14,8 @@ N8N_WEBHOOK_SECRET = SecretParam(
     "N8N_WEBHOOK_SECRET", description="Shared secret that signs n8n's webhooks (both ways)"
 )
 GBU_WEBHOOK_SECRET = SecretParam("GBU_WEBHOOK_SECRET", description="Shared secret that signs GBU's contract webhooks")
+WHOP_API_KEY = SecretParam("WHOP_API_KEY", description="Whop company API key (billing)")
+WHOP_WEBHOOK_SECRET = SecretParam("WHOP_WEBHOOK_SECRET", description="Whop webhook secret, as Whop shows it")
+WHOP_COMPANY_ID = StringParam("WHOP_COMPANY_ID", default="", description="Whop company id (biz_...)")
+SLACK_WEBHOOK_URL = StringParam("SLACK_WEBHOOK_URL", default="", description="Slack incoming webhook for the agency")
+N8N_EVENTS_URL = StringParam("N8N_EVENTS_URL", default="", description="n8n webhook URL that receives portal events")

@@ -10,7 +10,8 @@ project=$(python3 -c 'import json;print(json.load(open(".firebaserc"))["projects
     sleep 1
   done
   log=$(mktemp)
-  if (cd functions && venv/bin/python -m portal.cli --project "$project" seed >"$log" 2>&1); then
+  if (set -a; . functions/.env.local; . functions/.secret.local; set +a
+      cd functions && venv/bin/python -m portal.cli --project "$project" seed >"$log" 2>&1); then
     cat <<MSG
 
   ================================================================
@@ -31,4 +32,10 @@ MSG
     echo "Seeding failed:"; cat "$log"
   fi
 ) &
-exec scripts/emulators.sh start --project "$project"
+# The local Whop stand-in, unless functions/.env.local points at the real Whop.
+if grep -q '^WHOP_BASE_URL=http://127.0.0.1:9911/api/v1' functions/.env.local; then
+  (cd tests && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.server) &
+  standin=$!
+  trap 'kill $standin 2>/dev/null' EXIT
+fi
+scripts/emulators.sh start --project "$project"

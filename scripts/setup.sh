@@ -63,6 +63,14 @@ add_secret() {  # NAME VALUE: add when missing, keep what is there
 add_secret SESSION_SECRET "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 add_secret N8N_WEBHOOK_SECRET dev-n8n-secret
 add_secret GBU_WEBHOOK_SECRET dev-gbu-secret
+# Whop: the local stand-in (tests/standins) until you put real credentials here.
+add_secret WHOP_API_KEY whop-test-key
+add_secret WHOP_WEBHOOK_SECRET ws_dev-whop-webhook-secret
+add_env() {
+  grep -q "^$1=" functions/.env.local || printf '%s=%s\n' "$1" "$2" >> functions/.env.local
+}
+add_env WHOP_BASE_URL http://127.0.0.1:9911/api/v1
+add_env WHOP_COMPANY_ID biz_standin000001
 
 # The frontend build that Hosting serves.
 echo "setup: building the frontend"

@@ -16,6 +16,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "functions"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+
+def _load_env(path: Path) -> None:
+    """The functions' local settings (written by scripts/setup.sh), for in-process calls."""
+    if not path.exists():
+        return
+    for line in path.read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+_load_env(ROOT / "functions" / ".env.local")
+_load_env(ROOT / "functions" / ".secret.local")
+_load_env(ROOT / "functions" / ".env.demo-portal-test")
 PROJECT = os.environ.setdefault("GCLOUD_PROJECT", "demo-portal-test")
 os.environ.setdefault("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080")
 os.environ.setdefault("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
@@ -70,3 +84,34 @@ def world(clean: None) -> dict:
 def http() -> Iterator[httpx.Client]:
     with httpx.Client(base_url=PORTAL, timeout=60) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def standins() -> Iterator[tuple[dict, object]]:
+    """The Whop API stand-in and the Slack/n8n recorder, over HTTP on 127.0.0.1, where
+    the functions emulator reaches them (functions/.env.local, .env.demo-portal-test)."""
+    from standins.server import HOOKS_PORT, WHOP_PORT, Recorder, serve
+
+    holder: dict = {}
+    recorder = Recorder()
+    servers = [serve(lambda request: holder["whop"].handle(request), WHOP_PORT), serve(recorder.handle, HOOKS_PORT)]
+    yield holder, recorder
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture
+def whop(standins: tuple[dict, object]) -> object:
+    """A fresh Whop company behind the stand-in, with the key the portal is configured with."""
+    from standins.whop import WhopStandIn
+
+    instance = WhopStandIn(api_key=os.environ["WHOP_API_KEY"], company_id=os.environ["WHOP_COMPANY_ID"])
+    standins[0]["whop"] = instance
+    return instance
+
+
+@pytest.fixture
+def hooks(standins: tuple[dict, object]) -> object:
+    recorder = standins[1]
+    recorder.reset()  # type: ignore[attr-defined]
+    return recorder

@@ -121,11 +121,11 @@ def run(args: argparse.Namespace) -> Any:
     if g == "invite" and cmd == "revoke":
         return invites.revoke(None, args.id, args.org)
     if g == "seed":
-        from .seed import seed_demo
+        from .seed import seed_billing, seed_demo
 
         if not os.environ["GCLOUD_PROJECT"].startswith("demo-"):
             raise PortalError("Seeding demo data is only for demo- projects (the emulators).")
-        return seed_demo()
+        return {**seed_demo(), **seed_billing()}
     raise AssertionError(args)
 
 

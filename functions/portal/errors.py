@@ -61,6 +61,12 @@ class UnsupportedMediaType(PortalError):
     status, code = 415, "unsupported_media_type"
 
 
+class BadGateway(PortalError):
+    """An upstream service (an integration) failed in a way retrying now will not fix."""
+
+    status, code = 502, "upstream_error"
+
+
 class RateLimited(PortalError):
     status, code = 429, "rate_limited"
 

@@ -40,6 +40,7 @@ class Action(StrEnum):
     FILES_MANAGE = "files.manage"
     BOOKINGS_READ = "bookings.read"
     AUDIT_READ = "audit.read"
+    DELIVERIES_MANAGE = "deliveries.manage"
 
 
 A = Action
@@ -65,6 +66,7 @@ _OPS = _CLIENT_OWNER | {
     A.MILESTONES_MANAGE,
     A.APPROVALS_SUBMIT,
     A.FILES_MANAGE,
+    A.DELIVERIES_MANAGE,
 }
 _ADMIN = _OPS | {A.PROJECTS_UPDATE, A.BILLING_SYNC, A.MEMBERS_SET_ROLE, A.AUDIT_READ}
 
@@ -76,7 +78,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 """Actions each role may take. Deciding approvals is the client's alone."""
 
-AGENCY_ORG_ACTIONS = frozenset({A.ORG_READ, A.MEMBERS_READ})
+AGENCY_ORG_ACTIONS = frozenset({A.ORG_READ, A.MEMBERS_READ, A.DELIVERIES_MANAGE})
 """What staff may do on the agency's own organisation; admins may also manage its members."""
 
 GRANTABLE = frozenset({A.BILLING_READ})

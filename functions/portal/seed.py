@@ -13,6 +13,8 @@ from . import db, domain
 from .identity import OrgKind, Role
 from .services import orgs, users
 
+DEMO_MEMBERSHIPS = {"acme": "mem_demoacme00001", "globex": "mem_demoglobex001"}
+"""The Whop memberships of the demo clients (the local Whop stand-in serves them)."""
 PASSWORD = "portal-demo"  # noqa: S105 - demo accounts exist only in the emulators
 
 ORGS = [
@@ -171,3 +173,13 @@ def seed_demo() -> dict[str, Any]:
             })  # fmt: skip
     batch.commit()
     return {"orgs": [o[0] for o in ORGS], "users": created}
+
+
+def seed_billing() -> dict[str, Any]:
+    """Link the demo clients to their Whop memberships and sync them (through the Whop
+    adapter, so from the stand-in locally): Acme is current, Globex past due."""
+    from .services import billing
+
+    if billing.adapter() is None:
+        return {"billing": "Whop is not connected (no WHOP_API_KEY): no demo billing"}
+    return {"billing": [billing.link(None, org_id, mid) for org_id, mid in DEMO_MEMBERSHIPS.items()]}

@@ -321,6 +321,7 @@ class ProjectCard(Out):
 class ClientGroup(Out):
     orgId: str
     orgName: str
+    billingStatus: str | None = None
     counts: dict[str, int] = {}
     nextActions: list[NextAction] = []
 
@@ -333,12 +334,95 @@ class Unread(Out):
 class Dashboard(Out):
     scope: Literal["org", "agency"]
     nextActions: list[NextAction]
-    billingAlert: dict[str, Any] | None = None
+    billingAlert: BillingAlert | None = None
     upcomingBookings: list[dict[str, Any]] = []
     projects: list[ProjectCard] = []
     counts: dict[str, int] = {}
     clients: list[ClientGroup] = []
     unread: Unread = Unread()
+
+
+class BillingQuery(Model):
+    orgId: Id | None = None
+
+
+class BillingSyncIn(Model):
+    orgId: Id | None = None
+
+
+class BillingLinkIn(Model):
+    orgId: Id
+    membershipId: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
+
+
+class Plan(Out):
+    id: str | None = None
+    name: str | None = None
+    amount: int | None = Field(default=None, description="In minor units of the currency (cents)")
+    currency: str | None = None
+    interval: str | None = None
+
+
+class PaymentOut(Out):
+    id: str
+    created: str | None = None
+    amount: int | None = Field(default=None, description="In minor units of the currency (cents)")
+    currency: str | None = None
+    status: str
+    receipt_url: str | None = None
+
+
+class BillingAlert(Out):
+    kind: str
+    severity: str
+    message: str
+    manageUrl: str | None = None
+    since: str | None = None
+
+
+class Billing(Out):
+    orgId: str
+    connected: bool
+    linked: bool
+    status: Literal["active", "past_due", "canceled", "paused"] | None = None
+    plan: Plan | None = None
+    nextBillingDate: str | None = None
+    currentPeriodEnd: str | None = None
+    cancelAtPeriodEnd: bool = False
+    lastPayment: PaymentOut | None = None
+    payments: list[PaymentOut] = []
+    manageUrl: str | None = None
+    syncedAt: str | None = None
+    syncAgeSeconds: int | None = None
+    stale: bool = False
+    staleSince: str | None = None
+    alert: BillingAlert | None = None
+
+
+class SyncResult(Out):
+    connected: bool
+    synced: list[str] = []
+    failed: list[dict[str, Any]] = []
+    skipped: str | None = None
+
+
+class DeliveriesQuery(Model):
+    status: Literal["pending", "retrying", "delivered", "failed", "skipped"] | None = None
+
+
+class Delivery(Out):
+    id: str
+    channel: str
+    kind: str
+    status: str
+    attempts: int = 0
+    lastError: str | None = None
+    orgId: str | None = None
+    createdAt: str | None = None
+
+
+class DeliveryList(Out):
+    items: list[Delivery]
 
 
 EventId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -375,4 +459,5 @@ class WebhookResult(Out):
     ok: bool
     duplicate: bool = False
     applied: bool | None = None
+    matched: bool | None = None
     project: dict[str, Any] | None = None

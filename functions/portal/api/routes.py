@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import authn, webhooks
 from ..errors import BadRequest
-from ..services import automation, dashboard, invites, orgs, projects, session, users
+from ..services import automation, billing, dashboard, deliveries, invites, orgs, projects, session, users
 from . import models as m
 from .web import Ctx, Operation, Reply, Route
 
@@ -203,6 +203,37 @@ ROUTES: tuple[Route, ...] = (
                   body=m.GbuContractEvent, response=m.WebhookResult, public=True, rate_bucket="ip",
                   verify=_signed_by("GBU_WEBHOOK_SECRET", "GBU"), errors=(400, 401, 404, 503),
                   description=WEBHOOK_AUTH),
+    )),
+    Route("billing", "/api/billing", "billing", (
+        Operation(GET, lambda ctx: billing.get_billing(ctx.user, ctx.query.orgId),
+                  "Billing: status, plan, next charge, payments with invoice links, pay link, last sync",
+                  query=m.BillingQuery, response=m.Billing, errors=(403, 404)),
+    )),
+    Route("billing_sync", "/api/billing/sync", "billing", (
+        Operation(POST, lambda ctx: billing.sync(ctx.user, ctx.body.orgId),
+                  "Sync from Whop now: one organisation or all (admin)", body=m.BillingSyncIn,
+                  response=m.SyncResult, errors=(403, 404, 503)),
+    )),
+    Route("billing_link", "/api/billing/link", "billing", (
+        Operation(POST, lambda ctx: billing.link(ctx.user, ctx.body.orgId, ctx.body.membershipId),
+                  "Link a client organisation to its Whop membership (admin)", body=m.BillingLinkIn,
+                  errors=(400, 403, 404)),
+    )),
+    Route("webhook_whop", "/api/webhooks/whop", "webhooks", (
+        Operation(POST, lambda ctx: billing.apply_event(ctx.verified), "Whop billing events",
+                  public=True, rate_bucket="ip", verify=lambda ctx: billing.verify_webhook(ctx.raw_body,
+                  ctx.request.headers), response=m.WebhookResult, errors=(400, 401, 503),
+                  description="Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), "
+                              "verified with whop-sdk before anything else. Idempotent by `webhook-id`."),
+    )),
+    Route("deliveries", "/api/deliveries", "deliveries", (
+        Operation(GET, lambda ctx: {"items": deliveries.list_deliveries(ctx.user, ctx.query.status)},
+                  "Outbound deliveries (Slack, n8n) for staff, newest first", query=m.DeliveriesQuery,
+                  response=m.DeliveryList, errors=(403,)),
+    )),
+    Route("delivery_retry", "/api/deliveries/{deliveryId}/retry", "deliveries", (
+        Operation(POST, lambda ctx: deliveries.retry(ctx.user, ctx.params["deliveryId"]),
+                  "Send a failed delivery again (staff)", response=m.Delivery, errors=(403, 404, 409)),
     )),
     Route("openapi", "/api/openapi.json", "meta", (Operation(GET, _openapi, "This document", public=True),)),
 )

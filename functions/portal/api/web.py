@@ -62,6 +62,7 @@ class Ctx:
     body: Any = None
     raw_body: bytes = b""
     session_cookie: str | None = None
+    verified: Any = None  # what an operation's ``verify`` returned (a webhook's parsed event)
 
     @property
     def user(self) -> Caller:
@@ -90,7 +91,7 @@ class Operation:
     public: bool = False
     errors: tuple[int, ...] = ()
     description: str = ""
-    verify: Callable[[Ctx], None] | None = None
+    verify: Callable[[Ctx], Any] | None = None
     """For webhooks: authenticates the raw request before anything is parsed."""
     rate_bucket: str | None = None
 
@@ -284,7 +285,7 @@ def _handle(route: Route, request: Any, request_id: str, origin: str | None) -> 
     raw = _read_body(request) if request.method in UNSAFE else b""
     ctx = Ctx(request=request, request_id=request_id, ip=ip, params=params, raw_body=raw)
     if op.verify is not None:
-        op.verify(ctx)
+        ctx.verified = op.verify(ctx)
     if (
         request.method in UNSAFE
         and origin

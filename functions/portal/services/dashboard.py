@@ -11,7 +11,8 @@ from typing import Any
 
 from .. import db, domain
 from ..identity import Caller
-from ..policy import Action
+from ..policy import Action, allowed
+from .billing import alert_for
 
 DUE_SOON_DAYS = 14
 
@@ -46,8 +47,20 @@ def _sections(summary: dict[str, Any], today: dt.date) -> dict[str, Any]:
     }
 
 
+def _overdue_payment(org_id: str, org_name: str, link: str) -> dict[str, Any]:
+    return {"kind": "payment_overdue", "severity": "overdue", "title": "Payment past due", "due": None,
+            "link": link, "orgId": org_id, "orgName": org_name}  # fmt: skip
+
+
+def _by_due(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Undated (payment) actions first, then by due date."""
+    return sorted(actions, key=lambda a: a["due"] or "")
+
+
 def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
-    """One client's dashboard, or for staff without ``org_id`` the agency's view."""
+    """One client's dashboard, or for staff without ``org_id`` the agency's view.
+    Reads one summary document (plus the billing document for those who may see billing)
+    in one round trip."""
     today = domain.today()
     empty: dict[str, Any] = {"billingAlert": None, "upcomingBookings": [], "unread": {"threads": 0, "notifications": 0}}
     if caller.is_staff and not org_id:
@@ -56,26 +69,27 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
         groups = []
         for cid, summary in sorted(clients.items(), key=lambda kv: str(kv[1].get("orgName", "")).lower()):
             section = _sections({**summary, "orgId": cid}, today)
-            groups.append(
-                {
-                    "orgId": cid,
-                    "orgName": summary.get("orgName", ""),
-                    "counts": section["counts"],
-                    "nextActions": section["nextActions"],
-                }
-            )
-        actions = sorted((a for g in groups for a in g["nextActions"]), key=lambda a: a["due"])
+            billing_status = (summary.get("billing") or {}).get("status")
+            if billing_status == "past_due":
+                section["nextActions"].insert(0, _overdue_payment(cid, summary.get("orgName", ""), "/billing"))
+            groups.append({"orgId": cid, "orgName": summary.get("orgName", ""), "counts": section["counts"],
+                           "nextActions": section["nextActions"], "billingStatus": billing_status})  # fmt: skip
+        actions = _by_due([a for g in groups for a in g["nextActions"]])
         return {"scope": "agency", "nextActions": actions, "projects": [], "clients": groups, **empty}
     grant = db.grant(caller, Action.PROJECTS_READ, org_id)
-    snap = grant.collection("summary").document("dashboard").get()
-    summary = db.to_json(snap.to_dict() or {}) if snap.exists else {"orgId": grant.org.id}
+    refs = [grant.collection("summary").document("dashboard")]
+    if allowed(caller, Action.BILLING_READ, grant.org):
+        refs.append(grant.collection("billing").document("current"))
+    snaps = {s.reference.path: s for s in db.client().get_all(refs)}
+    found = [snaps.get(r.path) for r in refs]
+    summary_snap = found[0]
+    summary = db.to_json(summary_snap.to_dict() or {}) if summary_snap and summary_snap.exists else {}
+    summary.setdefault("orgId", grant.org.id)
     section = _sections(summary, today)
-    actions = sorted(section["nextActions"], key=lambda a: a["due"])
-    return {
-        "scope": "org",
-        "nextActions": actions,
-        "projects": section["projects"],
-        "counts": section["counts"],
-        "clients": [],
-        **empty,
-    }
+    billing_snap = found[1] if len(found) > 1 else None
+    alert = alert_for(db.to_json(billing_snap.to_dict() or {})) if billing_snap and billing_snap.exists else None
+    actions = section["nextActions"]
+    if alert:
+        actions.insert(0, _overdue_payment(grant.org.id, summary.get("orgName", ""), "/billing"))
+    return {"scope": "org", "nextActions": _by_due(actions), "projects": section["projects"],
+            "counts": section["counts"], "clients": [], **empty, "billingAlert": alert}  # fmt: skip

@@ -1,0 +1,140 @@
+"""Outbound deliveries (Slack, n8n) that survive an outage.
+
+A side effect that must reach the outside world writes a delivery document,
+``deliveries/{key}``, created once per key (the caller derives the key from the
+event that caused it, so a trigger delivered twice enqueues nothing new). A
+trigger on that document hands it to the ``deliver`` task queue, whose retries
+with backoff carry it through outages. A delivery that keeps failing stays as
+``failed`` where staff can see it and retry it (``GET /api/deliveries``,
+``POST /api/deliveries/{id}/retry``). A channel that is not configured is recorded
+as ``skipped``: the portal works without Slack or n8n and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import httpx
+
+from .. import config, db, logs
+from ..errors import Conflict, NotFound
+from ..identity import Caller
+from ..integrations import outbound
+from ..policy import Action
+
+MAX_ATTEMPTS = 8
+CHANNELS = ("slack", "n8n")
+
+
+def key_for(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def enqueue(channel: str, kind: str, payload: dict[str, Any], key: str, org_id: str | None = None) -> bool:
+    """Record a delivery once per ``key``; returns False when it already existed."""
+    from google.api_core.exceptions import AlreadyExists
+    from google.cloud import firestore
+
+    assert channel in CHANNELS
+    try:
+        db.client().collection("deliveries").document(key).create({
+            "channel": channel, "kind": kind, "payload": payload, "orgId": org_id, "status": "pending",
+            "attempts": 0, "lastError": None, "createdAt": firestore.SERVER_TIMESTAMP,
+            "updatedAt": firestore.SERVER_TIMESTAMP,
+        })  # fmt: skip
+    except AlreadyExists:
+        return False
+    return True
+
+
+def dispatch(delivery_id: str) -> None:
+    """Hand a delivery to the task queue (called by the trigger on new deliveries and
+    by a staff retry). Without the Cloud Tasks API (no emulator, no project) it is
+    delivered inline, once."""
+    from firebase_admin import functions
+
+    from .. import authn
+
+    try:
+        queue = functions.task_queue("deliver", app=authn.admin_app())
+        queue.enqueue({"data": {"deliveryId": delivery_id}})  # the callable body shape tasks expect
+    except Exception as exc:  # queue unavailable: deliver now, the record keeps any failure
+        logs.warning("task queue unavailable, delivering inline", error=repr(exc), deliveryId=delivery_id)
+        attempt(delivery_id, final=True)
+
+
+def _send(channel: str, payload: dict[str, Any], transport: httpx.BaseTransport | None) -> str:
+    if channel == "slack":
+        url = config.env("SLACK_WEBHOOK_URL")
+        if not url:
+            return "skipped"
+        outbound.send_slack(url, str(payload.get("text", "")), transport=transport)
+        return "delivered"
+    url, secret = config.env("N8N_EVENTS_URL"), config.env("N8N_WEBHOOK_SECRET")
+    if not url or not secret:
+        return "skipped"
+    outbound.send_n8n(url, secret, payload, transport=transport)
+    return "delivered"
+
+
+def attempt(delivery_id: str, *, final: bool = False, transport: httpx.BaseTransport | None = None) -> str:
+    """Try one delivery. Raises :class:`outbound.Retry` when the task queue should try
+    again; marks it ``failed`` when it cannot succeed or ``final`` (the last attempt)."""
+    from google.cloud import firestore
+
+    ref = db.client().collection("deliveries").document(delivery_id)
+    snap = ref.get()
+    if not snap.exists:
+        raise NotFound("Delivery not found.")
+    data = snap.to_dict() or {}
+    if data.get("status") in ("delivered", "skipped"):
+        return str(data["status"])
+    attempts = int(data.get("attempts", 0)) + 1
+    update: dict[str, Any] = {"attempts": attempts, "updatedAt": firestore.SERVER_TIMESTAMP}
+    try:
+        status = _send(str(data["channel"]), dict(data.get("payload") or {}), transport)
+        update.update({"status": status, "lastError": None})
+        ref.update(update)
+        return status
+    except outbound.Retry as exc:
+        last = final or attempts >= MAX_ATTEMPTS
+        update.update({"status": "failed" if last else "retrying", "lastError": str(exc)})
+        ref.update(update)
+        logs.warning("delivery failed", deliveryId=delivery_id, attempts=attempts, error=str(exc))
+        if last:
+            return "failed"
+        raise
+    except outbound.GiveUp as exc:
+        update.update({"status": "failed", "lastError": str(exc)})
+        ref.update(update)
+        logs.error("delivery given up", deliveryId=delivery_id, error=str(exc))
+        return "failed"
+
+
+def list_deliveries(caller: Caller, status: str | None, limit: int = 50) -> list[dict[str, Any]]:
+    """Deliveries for staff, newest first (failed ones to retry by hand)."""
+    from google.cloud import firestore
+
+    db.grant(caller, Action.DELIVERIES_MANAGE)
+    query: Any = db.client().collection("deliveries")
+    if status:
+        query = query.where(filter=db.eq("status", status))
+    query = query.order_by("createdAt", direction=firestore.Query.DESCENDING).limit(limit)
+    return [{"id": s.id, **db.to_json(s.to_dict() or {})} for s in query.stream()]
+
+
+def retry(caller: Caller, delivery_id: str) -> dict[str, Any]:
+    """Staff send a failed delivery again (its attempts start over)."""
+    from google.cloud import firestore
+
+    db.grant(caller, Action.DELIVERIES_MANAGE)
+    ref = db.client().collection("deliveries").document(delivery_id)
+    snap = ref.get()
+    if not snap.exists:
+        raise NotFound("Delivery not found.")
+    if snap.get("status") != "failed":
+        raise Conflict("Only failed deliveries can be retried.")
+    ref.update({"status": "pending", "attempts": 0, "updatedAt": firestore.SERVER_TIMESTAMP})
+    dispatch(delivery_id)
+    return {"id": delivery_id, **db.to_json(ref.get().to_dict() or {})}

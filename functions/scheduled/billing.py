@@ -1,0 +1,13 @@
+"""The polling fallback for missed Whop webhooks (backs off while Whop is down)."""
+
+from firebase_functions import scheduler_fn
+
+from params import WHOP_API_KEY, WHOP_WEBHOOK_SECRET
+from portal.services.billing import sync_all
+
+
+@scheduler_fn.on_schedule(
+    schedule="every 30 minutes", region="us-central1", secrets=[WHOP_API_KEY, WHOP_WEBHOOK_SECRET]
+)
+def poll_whop(event: scheduler_fn.ScheduledEvent) -> None:
+    sync_all(respect_backoff=True)

@@ -1,0 +1,10 @@
+"""A new outbound delivery goes to the task queue."""
+
+from firebase_functions import firestore_fn
+
+from portal.services.deliveries import dispatch
+
+
+@firestore_fn.on_document_created(document="deliveries/{deliveryId}", region="us-central1")
+def delivery_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -> None:
+    dispatch(event.params["deliveryId"])

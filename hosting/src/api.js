@@ -1,0 +1,96 @@
+// The API client: same-origin JSON, the session cookie, and the CSRF header on
+// every unsafe request. Errors become ApiError with the server's message.
+
+import { session } from './state.js';
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const FALLBACK = {
+  0: 'Could not reach the server. Check your connection and try again.',
+  400: 'The request was not valid.',
+  401: 'Please sign in to continue.',
+  403: 'You are not allowed to do this.',
+  404: 'Not found.',
+  409: 'That conflicts with the current state. Reload and try again.',
+  410: 'This link has expired or is no longer valid.',
+  413: 'That is too large.',
+  429: 'Too many requests. Wait a moment and try again.',
+};
+
+let onUnauthenticated = null;
+/** Called when a signed-in request answers 401 (session expired or revoked). */
+export function setUnauthenticatedHandler(fn) {
+  onUnauthenticated = fn;
+}
+
+function buildUrl(path, query) {
+  const url = new URL(path, location.origin);
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v !== null && v !== undefined && v !== '') url.searchParams.set(k, String(v));
+  }
+  return url.pathname + url.search;
+}
+
+/**
+ * request('GET', '/api/projects', {query: {orgId}, signal})
+ * Options: body (JSON), query, signal, auth (false for public endpoints: a 401
+ * then doesn't end the session).
+ */
+export async function request(method, path, { body, query, signal, auth = true } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (UNSAFE.has(method) && session.csrfToken) headers['X-CSRF-Token'] = session.csrfToken;
+  let res;
+  try {
+    res = await fetch(buildUrl(path, query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
+    });
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', FALLBACK[0]);
+  }
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const err = (data && data.error) || {};
+    const message = err.message || FALLBACK[res.status] || `The server answered ${res.status}. Try again.`;
+    const apiErr = new ApiError(res.status, err.code || `http_${res.status}`, message, err.details);
+    if (res.status === 401 && auth && session.user && onUnauthenticated) onUnauthenticated(apiErr);
+    throw apiErr;
+  }
+  if (data === null && text) throw new ApiError(res.status, 'bad_response', 'The server sent an unreadable answer. Try again.');
+  return data;
+}
+
+export const api = {
+  get: (path, opts) => request('GET', path, opts),
+  post: (path, body, opts = {}) => request('POST', path, { ...opts, body: body ?? {} }),
+  patch: (path, body, opts = {}) => request('PATCH', path, { ...opts, body }),
+  del: (path, opts) => request('DELETE', path, opts),
+};
+
+export function isAbort(err) {
+  return Boolean(err) && err.name === 'AbortError';
+}

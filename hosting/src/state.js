@@ -1,0 +1,84 @@
+// Session state lives in memory; the HttpOnly `__session` cookie is the session.
+// The staff organisation choice is remembered per tab in sessionStorage.
+
+export const session = {
+  user: null,
+  csrfToken: null,
+  orgs: [],
+};
+
+export const ROLE_LABELS = {
+  client_owner: 'Client owner',
+  client_member: 'Client member',
+  aj_ops: 'Agency ops',
+  aj_admin: 'Agency admin',
+};
+
+export const STAFF_ROLES = new Set(['aj_ops', 'aj_admin']);
+
+export function setSession(user, csrfToken) {
+  session.user = user;
+  session.csrfToken = csrfToken || null;
+}
+
+export function clearSession() {
+  session.user = null;
+  session.csrfToken = null;
+  session.orgs = [];
+}
+
+export function isStaff(user = session.user) {
+  return Boolean(user) && STAFF_ROLES.has(user.role);
+}
+
+export function canSeeBilling(user = session.user) {
+  if (!user) return false;
+  if (user.role !== 'client_member') return true;
+  return (user.permissions || []).includes('billing.read');
+}
+
+export function canSeeTeam(user = session.user) {
+  return Boolean(user) && (user.role === 'client_owner' || isStaff(user));
+}
+
+export function displayName(user) {
+  const p = (user && user.profile) || {};
+  const name = [p.firstName, p.lastName].filter(Boolean).join(' ').trim();
+  return name || (user && user.email) || '';
+}
+
+export function initials(user) {
+  const p = (user && user.profile) || {};
+  const fromName = [p.firstName, p.lastName].filter(Boolean).map((s) => s.trim()[0]).join('');
+  return (fromName || (user && user.email ? user.email[0] : '?')).toUpperCase().slice(0, 2);
+}
+
+const ORG_KEY = 'portal.orgId';
+
+function storage() {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** The client organisation a staff member is looking at ('' = all clients). */
+export function selectedOrgId() {
+  if (!isStaff()) return '';
+  const stored = storage()?.getItem(ORG_KEY) || '';
+  if (stored && session.orgs.length && !session.orgs.some((o) => o.id === stored)) return '';
+  return stored;
+}
+
+export function setSelectedOrgId(id) {
+  const s = storage();
+  if (!s) return;
+  if (id) s.setItem(ORG_KEY, id);
+  else s.removeItem(ORG_KEY);
+}
+
+export function selectedOrg() {
+  const id = selectedOrgId();
+  return session.orgs.find((o) => o.id === id) || null;
+}
