@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import httpx
-from conftest import AUTH, PROJECT
+from env import AUTH, PROJECT
 
 PASSWORD = "portal-demo"
 

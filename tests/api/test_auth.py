@@ -172,7 +172,7 @@ def test_config_is_public(http: httpx.Client) -> None:
 
 
 def test_self_sign_up_is_refused_by_the_blocking_function() -> None:
-    from conftest import AUTH
+    from env import AUTH
 
     r = httpx.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=any",

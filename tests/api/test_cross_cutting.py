@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import PORTAL
+from env import PORTAL
 from helpers import bearer, error_code
 
 pytestmark = pytest.mark.usefixtures("world")

@@ -9,7 +9,7 @@ import sys
 
 import httpx
 import pytest
-from conftest import PROJECT, ROOT
+from env import PROJECT, ROOT
 from helpers import bearer, sign_in
 
 pytestmark = pytest.mark.usefixtures("clean")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PORTAL
+from env import PORTAL
 
 CHROMIUM_FLAGS = [
     "--headless",

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import httpx
 import pytest
-from conftest import AUTH, PROJECT
+from env import AUTH, PROJECT
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.usefixtures("world")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import FIRESTORE, PROJECT
+from env import FIRESTORE, PROJECT
 from helpers import sign_in
 
 from portal import authn, db

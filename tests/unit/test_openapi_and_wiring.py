@@ -6,7 +6,7 @@ import fnmatch
 import json
 import re
 
-from conftest import ROOT
+from env import ROOT
 
 from portal.api.openapi import document
 from portal.api.routes import ROUTES
