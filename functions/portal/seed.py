@@ -177,7 +177,7 @@ def seed_demo() -> dict[str, Any]:
 
 def seed_billing() -> dict[str, Any]:
     """Link the demo clients to their Whop memberships and sync them (through the Whop
-    adapter, so from the stand-in locally): Acme is current, Globex past due."""
+    adapter, so from the stand-in locally): Acme is past due, Globex current."""
     from .services import billing
 
     if billing.adapter() is None:

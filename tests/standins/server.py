@@ -5,7 +5,7 @@
 - :class:`Recorder` is a Slack incoming webhook and an n8n webhook in one: it records
   what it receives and answers like them (``200 ok``), or fails on demand.
 - ``python -m standins.server`` (from ``tests/``) runs the Whop stand-in with the demo
-  memberships for ``make dev``: Acme current, Globex past due.
+  memberships for ``make dev``: Acme past due, Globex current.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def demo_whop() -> Any:
     plan = whop.add_plan("plan_demoretainer1", title="Monthly retainer", price="4500.00",
                          product_title="Creative retainer")  # fmt: skip
     for org, membership_id in DEMO_MEMBERSHIPS.items():
-        status = "past_due" if org == "globex" else "active"
+        status = "past_due" if org == "acme" else "active"
         whop.add_membership(membership_id, plan_id=plan["id"], user_id=f"user_demo{org}", status=status)
         now = dt.datetime.now(dt.UTC)
         for months in (3, 2, 1):
