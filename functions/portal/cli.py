@@ -8,6 +8,8 @@
     python -m portal.cli user disable --user a@b.com
     python -m portal.cli user list [--org acme]
     python -m portal.cli invite list --org acme
+    python -m portal.cli billing link --org acme --membership mem_...
+    python -m portal.cli billing sync [--org acme]
     python -m portal.cli seed
 
 A ``demo-`` project (the default, from ``.firebaserc``) is always the local emulators.
@@ -87,6 +89,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--org", required=True)
     c.add_argument("--id", required=True)
 
+    bill = sub.add_parser("billing").add_subparsers(dest="cmd", required=True)
+    c = bill.add_parser("link", help="link a client organisation to its Whop membership, then sync")
+    c.add_argument("--org", required=True)
+    c.add_argument("--membership", required=True)
+    c = bill.add_parser("sync", help="sync billing from Whop now")
+    c.add_argument("--org", default=None)
+
     sub.add_parser("seed", help="create the demo data (emulators only)")
     return p
 
@@ -120,6 +129,21 @@ def run(args: argparse.Namespace) -> Any:
         return invites.list_invites(None, args.org)
     if g == "invite" and cmd == "revoke":
         return invites.revoke(None, args.id, args.org)
+    if g == "billing":
+        from .integrations.whop import WhopUnavailable
+        from .services import billing
+
+        if cmd == "link":
+            return billing.link(None, args.org, args.membership)
+        client = billing.adapter()
+        if client is None:
+            raise PortalError("Whop is not connected: set WHOP_API_KEY and WHOP_COMPANY_ID.")
+        if not args.org:
+            return billing.sync_all(respect_backoff=False)
+        try:
+            return billing.sync_org(args.org, client)
+        except WhopUnavailable as exc:
+            raise PortalError(f"Whop is unavailable: {exc}") from None
     if g == "seed":
         from .seed import seed_billing, seed_demo
 
