@@ -67,6 +67,12 @@ class BadGateway(PortalError):
     status, code = 502, "upstream_error"
 
 
+class NotConnected(PortalError):
+    """An integration has no credentials: the portal runs and says so."""
+
+    status, code = 503, "integration_not_connected"
+
+
 class RateLimited(PortalError):
     status, code = 429, "rate_limited"
 

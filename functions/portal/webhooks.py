@@ -20,13 +20,9 @@ import time
 from typing import Any
 
 from . import config, db
-from .errors import PortalError, Unauthenticated
+from .errors import NotConnected, Unauthenticated
 
 TOLERANCE_SECONDS = 300
-
-
-class NotConnected(PortalError):
-    status, code = 503, "integration_not_connected"
 
 
 def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:

@@ -18,17 +18,13 @@ from dataclasses import asdict
 from typing import Any
 
 from .. import db, logs, webhooks
-from ..errors import BadGateway, BadRequest, NotFound, PortalError
+from ..errors import BadGateway, BadRequest, NotConnected, NotFound, PortalError
 from ..identity import Caller, OrgKind
 from ..integrations import whop
 from ..policy import Action
 
 HISTORY = 24
 _ADAPTER: list[Any] = []
-
-
-class NotConnected(PortalError):
-    status, code = 503, "integration_not_connected"
 
 
 def adapter() -> whop.WhopBilling | None:
