@@ -65,6 +65,15 @@ const STATUS_TONES = {
   revoked: 'muted',
   expired: 'muted',
   disabled: 'danger',
+  past_due: 'danger',
+  canceled: 'muted',
+  paid: 'success',
+  succeeded: 'success',
+  open: 'warning',
+  failed: 'danger',
+  refunded: 'muted',
+  overdue: 'danger',
+  due_soon: 'warning',
 };
 
 export function titleCase(s) {
@@ -78,15 +87,59 @@ export function badge(status, label) {
   return h('span', { class: `badge badge-${tone}` }, label || titleCase(status));
 }
 
-export function progressBar(value, label) {
-  const pct = Math.max(0, Math.min(100, Math.round(Number(value) || 0)));
+export function progressBar(value, label, testid) {
+  const pct = clampPct(value);
   const fill = h('div', { class: `progress-fill${pct >= 100 ? ' is-complete' : ''}` });
   fill.style.width = `${pct}%`; // CSSOM: allowed by the CSP, unlike a style attribute
   return h(
     'div',
     { class: 'progress' },
-    h('div', { class: 'progress-track', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': label || 'Progress' }, fill),
+    h('div', { class: 'progress-track', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': label || 'Progress', 'data-testid': testid }, fill),
     h('span', { class: 'progress-value' }, `${pct}%`),
+  );
+}
+
+function clampPct(value) {
+  return Math.max(0, Math.min(100, Math.round(Number(value) || 0)));
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** Progress as a ring (SVG; attributes, not inline styles), with the percentage inside. */
+export function progressRing(value, label, testid, size = 112) {
+  const pct = clampPct(value);
+  const stroke = 10;
+  const r = (size - stroke) / 2;
+  const c = 2 * Math.PI * r;
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
+  svg.setAttribute('width', String(size));
+  svg.setAttribute('height', String(size));
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('class', 'ring-svg');
+  const circle = (cls) => {
+    const el = document.createElementNS(SVG, 'circle');
+    el.setAttribute('cx', String(size / 2));
+    el.setAttribute('cy', String(size / 2));
+    el.setAttribute('r', String(r));
+    el.setAttribute('fill', 'none');
+    el.setAttribute('stroke-width', String(stroke));
+    el.setAttribute('class', cls);
+    return el;
+  };
+  const track = circle('ring-track');
+  const fill = circle(`ring-fill${pct >= 100 ? ' is-complete' : ''}`);
+  fill.setAttribute('stroke-linecap', 'round');
+  fill.setAttribute('stroke-dasharray', `${c} ${c}`);
+  fill.setAttribute('stroke-dashoffset', String(c * (1 - pct / 100)));
+  fill.setAttribute('transform', `rotate(-90 ${size / 2} ${size / 2})`);
+  svg.append(track, fill);
+  return h(
+    'div',
+    { class: 'ring', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': label || 'Progress', 'data-testid': testid },
+    svg,
+    h('span', { class: 'ring-value', 'aria-hidden': 'true' }, h('strong', null, `${pct}%`), h('span', null, 'complete')),
   );
 }
 
@@ -109,6 +162,74 @@ export function formatDate(value, fallback = '—') {
 export function formatDateTime(value, fallback = '—') {
   const d = parseDate(value);
   return d ? dateTimeFmt.format(d) : fallback;
+}
+
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const UNITS = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "3 minutes ago", "in 2 days", "just now". */
+export function relativeTime(value, fallback = '—') {
+  const d = parseDate(value);
+  if (!d) return fallback;
+  return relativeSeconds((d.getTime() - Date.now()) / 1000);
+}
+
+export function relativeSeconds(seconds) {
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'just now';
+  for (const [unit, size] of UNITS) {
+    if (abs >= size) return rtf.format(Math.round(seconds / size), unit);
+  }
+  return rtf.format(Math.round(seconds / 60), 'minute');
+}
+
+/** A <time> element: relative text, the full date and time as its tooltip. */
+export function timeAgo(value, className = 'muted small') {
+  const d = parseDate(value);
+  if (!d) return h('span', { class: className }, '—');
+  return h('time', { class: className, datetime: d.toISOString(), title: dateTimeFmt.format(d) }, relativeTime(value));
+}
+
+/** Whole calendar days from today to a date (negative = in the past). */
+export function daysFromToday(value) {
+  const d = parseDate(value);
+  if (!d) return null;
+  const day = new Date(d.getFullYear(), d.getMonth(), d.getDate());
+  const today = new Date();
+  today.setHours(0, 0, 0, 0);
+  return Math.round((day - today) / 86400000);
+}
+
+/** "Due today", "Due in 3 days", "Overdue by 2 days". */
+export function dueLabel(value) {
+  const days = daysFromToday(value);
+  if (days === null) return '';
+  if (days === 0) return 'Due today';
+  if (days === 1) return 'Due tomorrow';
+  if (days > 1) return `Due in ${days} days`;
+  if (days === -1) return 'Overdue by 1 day';
+  return `Overdue by ${-days} days`;
+}
+
+/** Money in minor units (450000 USD → "$4,500.00"), using the currency's own decimals. */
+export function formatMoney(amount, currency) {
+  if (amount === null || amount === undefined || Number.isNaN(Number(amount))) return '—';
+  const code = String(currency || 'usd').toUpperCase();
+  let fmt;
+  try {
+    fmt = new Intl.NumberFormat(undefined, { style: 'currency', currency: code });
+  } catch {
+    return `${(Number(amount) / 100).toFixed(2)} ${code}`;
+  }
+  const places = fmt.resolvedOptions().maximumFractionDigits;
+  return fmt.format(Number(amount) / 10 ** places);
 }
 
 export function isPast(value) {
