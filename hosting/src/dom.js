@@ -61,6 +61,13 @@ const ICONS = {
   calendar: [['rect', { x: 3, y: 4, width: 18, height: 18, rx: 2 }], ['path', { d: 'M16 2v4M8 2v4M3 10h18' }]],
   lock: [['rect', { x: 3, y: 11, width: 18, height: 11, rx: 2 }], ['path', { d: 'M7 11V7a5 5 0 0 1 10 0v4' }]],
   chevron: [['path', { d: 'm6 9 6 6 6-6' }]],
+  check: [['path', { d: 'M20 6 9 17l-5-5' }]],
+  back: [['path', { d: 'm12 19-7-7 7-7M19 12H5' }]],
+  external: [['path', { d: 'M18 13v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h6M15 3h6v6M10 14 21 3' }]],
+  clock: [['circle', { cx: 12, cy: 12, r: 10 }], ['path', { d: 'M12 6v6l4 2' }]],
+  plus: [['path', { d: 'M12 5v14M5 12h14' }]],
+  trash: [['path', { d: 'M3 6h18M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6M10 11v6M14 11v6M9 6V4a1 1 0 0 1 1-1h4a1 1 0 0 1 1 1v2' }]],
+  activity: [['path', { d: 'M22 12h-4l-3 9L9 3l-3 9H2' }]],
 };
 
 export function icon(name, className = 'icon') {

@@ -145,7 +145,14 @@ function renderPage(path, { initial }) {
     orgs: session.orgs,
     signal: pageController.signal,
     query: new URLSearchParams(location.search),
+    params: (route && route.params) || {},
     navigate,
+    selectOrg: (id, path) => {
+      setSelectedOrgId(id || '');
+      if (shell) shell.setOrg(id || '');
+      if (path) navigate(path);
+      else renderPage(currentPath(), { initial: false });
+    },
     refresh: () => renderPage(currentPath(), { initial: false }),
   };
   let page = notFound;

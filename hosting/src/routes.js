@@ -7,6 +7,7 @@ import * as bookings from './pages/bookings.js';
 import * as dashboard from './pages/dashboard.js';
 import * as files from './pages/files.js';
 import * as messages from './pages/messages.js';
+import * as projectDetail from './pages/project.js';
 import * as projects from './pages/projects.js';
 import * as team from './pages/team.js';
 import { canSeeBilling, canSeeTeam } from './state.js';
@@ -22,11 +23,22 @@ export const ROUTES = [
   { path: '/team', key: 'team', label: 'Team', icon: 'team', page: team, allowed: canSeeTeam },
 ];
 
+// Pages reached by links, not in the navigation: `pattern` captures `params`;
+// `key` is the navigation entry they highlight.
+const DETAIL_ROUTES = [{ pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', page: projectDetail }];
+
 const ALIASES = { '/dashboard': '/' };
 
+/** The route for a path (with `params` for detail pages), or null. */
 export function findRoute(path) {
   const p = ALIASES[path] || path;
-  return ROUTES.find((r) => r.path === p) || null;
+  const exact = ROUTES.find((r) => r.path === p);
+  if (exact) return { ...exact, params: {} };
+  for (const r of DETAIL_ROUTES) {
+    const m = r.pattern.exec(p);
+    if (m) return { ...r, path: p, params: Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+  }
+  return null;
 }
 
 export function visibleRoutes(user) {

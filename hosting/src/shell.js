@@ -25,8 +25,9 @@ export function createShell({ onLogout, onOrgChange }) {
 
   // Organisation switcher (staff only)
   let switcher = null;
+  let select = null;
   if (isStaff(user)) {
-    const select = h(
+    select = h(
       'select',
       { id: 'org-switcher', class: 'select', 'data-testid': 'org-switcher', onChange: (e) => onOrgChange(e.target.value) },
       h('option', { value: '' }, 'All clients'),
@@ -107,6 +108,10 @@ export function createShell({ onLogout, onOrgChange }) {
       }
     },
     closeDrawer: () => setDrawer(false),
+    /** Reflect an organisation chosen from a page (not the switcher) in the switcher. */
+    setOrg(id) {
+      if (select) select.value = id || '';
+    },
     destroy() {
       document.removeEventListener('keydown', onKey);
       mobile.removeEventListener('change', onMedia);

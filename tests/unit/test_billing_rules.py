@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import httpx
 import pytest
 
+from portal import webhooks
 from portal.errors import NotConnected
 from portal.integrations import outbound
 from portal.services import billing
@@ -52,16 +55,12 @@ def test_n8n_events_are_signed_and_failures_classified() -> None:
         return httpx.Response(200)
 
     outbound.send_n8n("https://n8n.test/hook", "secret", {"event": "x"}, transport=httpx.MockTransport(record))
-    from portal import webhooks
-
     request = seen[0]
     webhooks_headers = {
         "X-Portal-Timestamp": request.headers["x-portal-timestamp"],
         "X-Portal-Signature": request.headers["x-portal-signature"],
     }
-    import os
-
-    os.environ["T_N8N"] = "secret"
+    os.environ["T_N8N"] = "secret"  # the name verify() reads the secret from
     webhooks.verify("T_N8N", "n8n", webhooks_headers, request.content)
     with pytest.raises(outbound.Retry):
         outbound.send_n8n("https://n8n.test/hook", "s", {}, transport=_answer(502))
