@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import httpx
 import pytest
 
@@ -47,7 +45,7 @@ def test_slack_answers_map_to_retry_or_give_up() -> None:
         outbound.send_slack("https://hooks.slack.test/x", "hi", transport=_answer(400, "invalid_payload"))
 
 
-def test_n8n_events_are_signed_and_failures_classified() -> None:
+def test_n8n_events_are_signed_and_failures_classified(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[httpx.Request] = []
 
     def record(request: httpx.Request) -> httpx.Response:
@@ -60,7 +58,7 @@ def test_n8n_events_are_signed_and_failures_classified() -> None:
         "X-Portal-Timestamp": request.headers["x-portal-timestamp"],
         "X-Portal-Signature": request.headers["x-portal-signature"],
     }
-    os.environ["T_N8N"] = "secret"  # the name verify() reads the secret from
+    monkeypatch.setenv("T_N8N", "secret")  # the name verify() reads the secret from
     webhooks.verify("T_N8N", "n8n", webhooks_headers, request.content)
     with pytest.raises(outbound.Retry):
         outbound.send_n8n("https://n8n.test/hook", "s", {}, transport=_answer(502))
