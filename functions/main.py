@@ -1,7 +1,15 @@
 """The Cloud Functions entry point: imports every function, defines none."""
 
 from https.auth import auth_config, auth_login, auth_logout, auth_me, auth_session
-from https.billing import billing, billing_link, billing_sync, deliveries, delivery_retry, webhook_whop
+from https.billing import (
+    billing,
+    billing_link,
+    billing_sync,
+    billing_unmatched,
+    deliveries,
+    delivery_retry,
+    webhook_whop,
+)
 from https.dashboard import dashboard
 from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
@@ -27,6 +35,7 @@ __all__ = [
     "billing",
     "billing_link",
     "billing_sync",
+    "billing_unmatched",
     "billing_written",
     "dashboard",
     "deliver",

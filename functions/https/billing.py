@@ -28,6 +28,12 @@ def billing_link(req: https_fn.Request) -> https_fn.Response:
     return BY_FUNCTION["billing_link"].serve(req)
 
 
+@https_fn.on_request(**HTTP)
+def billing_unmatched(req: https_fn.Request) -> https_fn.Response:
+    """GET /api/billing/unmatched"""
+    return BY_FUNCTION["billing_unmatched"].serve(req)
+
+
 @https_fn.on_request(**WHOP)
 def webhook_whop(req: https_fn.Request) -> https_fn.Response:
     """POST /api/webhooks/whop"""

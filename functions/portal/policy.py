@@ -41,6 +41,7 @@ class Action(StrEnum):
     BOOKINGS_READ = "bookings.read"
     AUDIT_READ = "audit.read"
     DELIVERIES_MANAGE = "deliveries.manage"
+    BILLING_REVIEW = "billing.review"
 
 
 A = Action
@@ -67,6 +68,7 @@ _OPS = _CLIENT_OWNER | {
     A.APPROVALS_SUBMIT,
     A.FILES_MANAGE,
     A.DELIVERIES_MANAGE,
+    A.BILLING_REVIEW,
 }
 _ADMIN = _OPS | {A.PROJECTS_UPDATE, A.BILLING_SYNC, A.MEMBERS_SET_ROLE, A.AUDIT_READ}
 
@@ -78,7 +80,7 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 """Actions each role may take. Deciding approvals is the client's alone."""
 
-AGENCY_ORG_ACTIONS = frozenset({A.ORG_READ, A.MEMBERS_READ, A.DELIVERIES_MANAGE})
+AGENCY_ORG_ACTIONS = frozenset({A.ORG_READ, A.MEMBERS_READ, A.DELIVERIES_MANAGE, A.BILLING_REVIEW})
 """What staff may do on the agency's own organisation; admins may also manage its members."""
 
 GRANTABLE = frozenset({A.BILLING_READ})

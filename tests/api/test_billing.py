@@ -171,6 +171,9 @@ def test_unknown_types_are_acknowledged_and_unknown_customers_kept_for_staff(htt
     assert r.status_code == 200 and r.json()["matched"] is False
     parked = db.client().document("unmatchedBillingEvents/msg_stranger").get()
     assert parked.exists and parked.get("membershipId") == "mem_stranger0001"
+    listed = http.get("/api/billing/unmatched", headers=bearer("ops@agency.test"))
+    assert listed.status_code == 200 and [e["id"] for e in listed.json()["items"]] == ["msg_stranger"]
+    assert http.get("/api/billing/unmatched", headers=bearer("owner@acme.test")).status_code == 403
     payload = {
         "id": "msg_unknown",
         "type": "course.completed",

@@ -406,6 +406,19 @@ class SyncResult(Out):
     skipped: str | None = None
 
 
+class UnmatchedEvent(Out):
+    id: str
+    type: str | None = None
+    membershipId: str | None = None
+    userId: str | None = None
+    occurredAt: str | None = None
+    receivedAt: str | None = None
+
+
+class UnmatchedList(Out):
+    items: list[UnmatchedEvent]
+
+
 class DeliveriesQuery(Model):
     status: Literal["pending", "retrying", "delivered", "failed", "skipped"] | None = None
 

@@ -219,6 +219,11 @@ ROUTES: tuple[Route, ...] = (
                   "Link a client organisation to its Whop membership (admin)", body=m.BillingLinkIn,
                   errors=(400, 403, 404)),
     )),
+    Route("billing_unmatched", "/api/billing/unmatched", "billing", (
+        Operation(GET, lambda ctx: {"items": billing.unmatched(ctx.user)},
+                  "Whop events for memberships no organisation is linked to (staff)",
+                  response=m.UnmatchedList, errors=(403,)),
+    )),
     Route("webhook_whop", "/api/webhooks/whop", "webhooks", (
         Operation(POST, lambda ctx: billing.apply_event(ctx.verified), "Whop billing events",
                   public=True, rate_bucket="ip", verify=lambda ctx: billing.verify_webhook(ctx.raw_body,

@@ -265,6 +265,19 @@ def apply_event(event: whop.WhopEvent) -> dict[str, Any]:
 # --- reading ---------------------------------------------------------------------------
 
 
+def unmatched(caller: Caller, limit: int = 100) -> list[dict[str, Any]]:
+    """Whop events for memberships no organisation is linked to, newest first (staff):
+    link the organisation, then sync, to take them into account."""
+    from google.cloud import firestore
+
+    db.grant(caller, Action.BILLING_REVIEW)
+    query = (
+        db.client().collection("unmatchedBillingEvents").order_by("receivedAt", direction=firestore.Query.DESCENDING)
+    )
+    return [{"id": s.id, **db.to_json({k: v for k, v in (s.to_dict() or {}).items() if k != "raw"})}
+            for s in query.limit(limit).stream()]  # fmt: skip
+
+
 def alert_for(data: dict[str, Any]) -> dict[str, Any] | None:
     """The billing alert a client sees, if any."""
     if data.get("status") != "past_due":

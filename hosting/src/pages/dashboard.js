@@ -1,83 +1,203 @@
-// Dashboard: a summary of the organisation's projects (or every client's, for staff).
+// Dashboard: what needs attention first (next actions, the billing alert), then
+// upcoming meetings and the projects. One request: GET /api/dashboard.
+// Clients (and staff who chose a client) get that organisation's view; staff with
+// "All clients" get the agency's view, grouped by client.
 
-import { h, mount } from '../dom.js';
+import { h, icon, mount } from '../dom.js';
 import { STATUS_LABELS, projectCard } from '../project-card.js';
 import { displayName } from '../state.js';
-import { emptyState, errorState, formatDate, isPast, pageHeader, skeleton } from '../ui.js';
+import { badge, dueLabel, emptyState, errorState, formatDate, formatDateTime, pageHeader, skeleton } from '../ui.js';
 
 const ORDER = { review: 0, active: 1, planning: 2, paused: 3, completed: 4 };
+const KIND_LABELS = { payment_overdue: 'Payment', milestone_overdue: 'Overdue', milestone_due: 'Due soon' };
 
 function scopeLabel(ctx) {
-  if (!ctx.isStaff) return ctx.user.orgName || 'Your organisation';
+  if (!ctx.isStaff) return ctx.user.orgName || 'your organisation';
   return ctx.org ? ctx.org.name : 'all your clients';
 }
 
 function stat(label, value, tone) {
-  return h('div', { class: `stat stat-${tone}` }, h('span', { class: 'stat-value' }, String(value)), h('span', { class: 'stat-label' }, label));
+  return h('div', { class: `stat stat-${tone}` }, h('span', { class: 'stat-value' }, String(value ?? 0)), h('span', { class: 'stat-label' }, label));
+}
+
+/** Payment first, then overdue milestones, then by due date. */
+export function sortActions(actions) {
+  const rank = (a) => (a.kind === 'payment_overdue' ? 0 : a.severity === 'overdue' ? 1 : 2);
+  return actions.slice().sort((a, b) => rank(a) - rank(b) || String(a.due || '').localeCompare(String(b.due || '')));
+}
+
+/** Staff in the agency view look at a client's billing through ?orgId=. */
+function actionHref(action, agencyView) {
+  if (agencyView && action.link === '/billing' && action.orgId) return `/billing?orgId=${encodeURIComponent(action.orgId)}`;
+  return action.link || '/';
+}
+
+function actionItem(action, { agencyView = false } = {}) {
+  const overdue = action.severity === 'overdue';
+  const payment = action.kind === 'payment_overdue';
+  const when = payment ? 'Update the payment method to keep work going' : action.due ? `${dueLabel(action.due)} · ${formatDate(action.due)}` : '';
+  return h(
+    'li',
+    { class: ['action', overdue ? 'is-overdue' : 'is-due', payment ? 'is-payment' : null], 'data-testid': 'next-action', 'data-kind': action.kind, 'data-severity': action.severity },
+    h('span', { class: 'action-icon', 'aria-hidden': 'true' }, icon(payment ? 'billing' : overdue ? 'alert' : 'clock')),
+    h('span', { class: 'action-text' }, h('a', { href: actionHref(action, agencyView), class: 'action-link' }, action.title), when ? h('span', { class: 'action-when' }, when) : null),
+    badge(overdue ? 'overdue' : 'due_soon', KIND_LABELS[action.kind] || (overdue ? 'Overdue' : 'Due soon')),
+  );
+}
+
+function actionList(actions, opts, emptyText) {
+  if (!actions.length) return h('p', { class: 'muted action-empty' }, emptyText);
+  return h('ul', { class: 'actions' }, sortActions(actions).map((a) => actionItem(a, opts)));
+}
+
+function billingBanner(alert) {
+  return h(
+    'div',
+    { class: 'banner banner-danger', role: 'alert', 'data-testid': 'billing-alert' },
+    h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, icon('alert')),
+    h(
+      'div',
+      { class: 'banner-text' },
+      h('strong', null, 'Payment past due'),
+      h('span', null, alert.message || 'A payment is past due.'),
+      alert.since ? h('span', { class: 'small' }, `Since ${formatDate(alert.since)}`) : null,
+    ),
+    alert.manageUrl
+      ? h('a', { href: alert.manageUrl, class: 'btn btn-danger', rel: 'noopener', target: '_blank', 'data-testid': 'billing-alert-pay' }, 'Pay now / update payment method', icon('external'))
+      : h('a', { href: '/billing', class: 'btn btn-secondary' }, 'Open billing'),
+  );
+}
+
+function meetingsSection(bookings) {
+  const items = (bookings || []).slice().sort((a, b) => String(a.start || '').localeCompare(String(b.start || '')));
+  return h(
+    'section',
+    { class: 'card dash-side-card', 'aria-labelledby': 'dash-meetings', 'data-testid': 'upcoming-meetings' },
+    h('h2', { id: 'dash-meetings', class: 'section-title' }, 'Upcoming meetings'),
+    items.length
+      ? h(
+          'ul',
+          { class: 'upcoming' },
+          items.map((b) =>
+            h(
+              'li',
+              { 'data-testid': 'meeting' },
+              h('span', { class: 'upcoming-date' }, formatDateTime(b.start)),
+              h('span', { class: 'upcoming-text' }, h('span', { class: 'upcoming-title' }, b.title || 'Meeting'), b.orgName ? h('span', { class: 'muted small' }, b.orgName) : null),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'No meetings in the next 7 days'),
+  );
+}
+
+function countsSection(counts) {
+  return h(
+    'section',
+    { class: 'stats', 'aria-label': 'Project counts' },
+    stat('Active', counts.active, 'accent'),
+    stat(STATUS_LABELS.review, counts.review, 'warning'),
+    stat('Planning', counts.planning, 'neutral'),
+    stat('Completed', counts.completed, 'success'),
+  );
+}
+
+function countsLine(counts) {
+  const parts = ['active', 'review', 'planning', 'paused']
+    .filter((s) => counts && counts[s])
+    .map((s) => `${counts[s]} ${STATUS_LABELS[s].toLowerCase()}`);
+  return parts.length ? parts.join(' · ') : 'No open projects';
 }
 
 export async function render(container, ctx) {
   const first = (ctx.user.profile && ctx.user.profile.firstName) || displayName(ctx.user);
   const body = h('div', { class: 'page-body' });
-  mount(container, pageHeader('Dashboard', `Welcome back, ${first}. Here is where things stand for ${scopeLabel(ctx)}.`), body);
+  mount(container, pageHeader('Dashboard', `Welcome back, ${first}. Here is what needs attention for ${scopeLabel(ctx)}.`), body);
 
   async function load() {
-    mount(body, skeleton('cards', 3, 'Loading projects…'));
+    mount(body, skeleton('cards', 3, 'Loading your dashboard…'));
     let data;
     try {
-      data = await ctx.api.get('/api/projects', { query: { orgId: ctx.orgId, limit: 100 }, signal: ctx.signal });
+      data = await ctx.api.get('/api/dashboard', { query: { orgId: ctx.orgId }, signal: ctx.signal });
     } catch (err) {
       if (ctx.signal.aborted) return;
-      mount(body, errorState(err, load, 'Could not load your projects'));
+      mount(body, errorState(err, load, 'Could not load your dashboard'));
       return;
     }
     if (ctx.signal.aborted) return;
-    const projects = (data.items || []).slice().sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9) || a.name.localeCompare(b.name));
-    if (!projects.length) {
-      mount(body, emptyState('No projects yet', ctx.isStaff ? 'Projects for this selection will appear here once they are created.' : 'Your projects will appear here as soon as the agency starts one with you.', 'projects'));
-      return;
-    }
-    const count = (s) => projects.filter((p) => p.status === s).length;
-    const open = projects.filter((p) => p.status !== 'completed');
-    const upcoming = projects
-      .flatMap((p) => (p.milestones || []).filter((m) => !m.done && m.due).map((m) => ({ ...m, project: p })))
-      .sort((a, b) => String(a.due).localeCompare(String(b.due)))
-      .slice(0, 5);
+    if (data.scope === 'agency') mount(body, agencyView(data));
+    else mount(body, orgView(data));
+  }
 
-    mount(
-      body,
-      h('section', { class: 'stats', 'aria-label': 'Project counts' }, stat('Active', count('active'), 'accent'), stat(STATUS_LABELS.review, count('review'), 'warning'), stat('Planning', count('planning'), 'neutral'), stat('Completed', count('completed'), 'success')),
+  function orgView(data) {
+    const projects = (data.projects || []).slice().sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9) || a.name.localeCompare(b.name));
+    const open = projects.filter((p) => p.status !== 'completed');
+    const shown = open.length ? open : projects;
+    const completed = projects.length - open.length;
+    const actions = data.nextActions || [];
+    return [
+      data.billingAlert ? billingBanner(data.billingAlert) : null,
       h(
         'div',
         { class: 'dash-grid' },
         h(
-          'section',
-          { class: 'dash-main', 'aria-labelledby': 'dash-projects' },
-          h('div', { class: 'section-head' }, h('h2', { id: 'dash-projects', class: 'section-title' }, 'Projects'), h('a', { href: '/projects', class: 'link' }, 'View all')),
-          h('div', { class: 'card-grid' }, (open.length ? open : projects).map((p) => projectCard(p, { showOrg: ctx.isStaff && !ctx.orgId }))),
-          open.length && open.length < projects.length ? h('p', { class: 'muted small' }, `${projects.length - open.length} completed project${projects.length - open.length === 1 ? '' : 's'} not shown. `, h('a', { href: '/projects?status=completed', class: 'link' }, 'See completed')) : null,
-          data.nextCursor ? h('p', { class: 'muted small' }, 'Showing the first 100 projects. ', h('a', { href: '/projects', class: 'link' }, 'See all projects')) : null,
+          'div',
+          { class: 'dash-main' },
+          h(
+            'section',
+            { class: 'card dash-actions', 'aria-labelledby': 'dash-actions' },
+            h('div', { class: 'section-head' }, h('h2', { id: 'dash-actions', class: 'section-title' }, 'Next actions'), actions.length ? h('span', { class: 'muted small' }, `${actions.length} item${actions.length === 1 ? '' : 's'}`) : null),
+            actionList(actions, {}, 'Nothing needs your attention right now.'),
+          ),
+          h(
+            'section',
+            { class: 'dash-projects', 'aria-labelledby': 'dash-projects' },
+            h('div', { class: 'section-head' }, h('h2', { id: 'dash-projects', class: 'section-title' }, 'Projects'), h('a', { href: '/projects', class: 'link' }, 'View all')),
+            shown.length
+              ? h('div', { class: 'card-grid' }, shown.map((p) => projectCard(p)))
+              : h('div', { class: 'card' }, emptyState('No projects yet', ctx.isStaff ? 'Projects for this client will appear here once they are created.' : 'Your projects will appear here as soon as the agency starts one with you.', 'projects')),
+            open.length && completed ? h('p', { class: 'muted small' }, `${completed} completed project${completed === 1 ? '' : 's'} not shown. `, h('a', { href: '/projects?status=completed', class: 'link' }, 'See completed')) : null,
+          ),
         ),
-        h(
-          'section',
-          { class: 'card dash-side', 'aria-labelledby': 'dash-upcoming' },
-          h('h2', { id: 'dash-upcoming', class: 'section-title' }, 'Coming up'),
-          upcoming.length
-            ? h(
-                'ul',
-                { class: 'upcoming' },
-                upcoming.map((m) =>
-                  h(
-                    'li',
-                    null,
-                    h('span', { class: `upcoming-date${isPast(m.due) ? ' overdue' : ''}` }, formatDate(m.due)),
-                    h('span', { class: 'upcoming-text' }, h('span', { class: 'upcoming-title' }, m.title), h('span', { class: 'muted small' }, ctx.isStaff && !ctx.orgId && m.project.orgName ? `${m.project.orgName} · ${m.project.name}` : m.project.name)),
-                  ),
-                ),
-              )
-            : h('p', { class: 'muted' }, 'No open milestones with a due date.'),
-        ),
+        h('aside', { class: 'dash-side', 'aria-label': 'Overview' }, meetingsSection(data.upcomingBookings), countsSection(data.counts || {})),
       ),
+    ];
+  }
+
+  function agencyView(data) {
+    const clients = (data.clients || []).slice();
+    const score = (c) => (c.billingStatus === 'past_due' ? 0 : (c.nextActions || []).some((a) => a.severity === 'overdue') ? 1 : (c.nextActions || []).length ? 2 : 3);
+    clients.sort((a, b) => score(a) - score(b) || String(a.orgName).localeCompare(String(b.orgName)));
+    const total = (data.nextActions || []).length;
+    return h(
+      'div',
+      { class: 'dash-grid' },
+      h(
+        'div',
+        { class: 'dash-main' },
+        h('div', { class: 'section-head' }, h('h2', { class: 'section-title' }, 'Needs attention, by client'), h('span', { class: 'muted small' }, `${total} item${total === 1 ? '' : 's'} across ${clients.length} client${clients.length === 1 ? '' : 's'}`)),
+        clients.length
+          ? h('div', { class: 'client-groups' }, clients.map(clientGroup))
+          : h('div', { class: 'card' }, emptyState('No clients yet', 'Client organisations appear here once they have projects.', 'team')),
+      ),
+      h('aside', { class: 'dash-side', 'aria-label': 'Overview' }, meetingsSection(data.upcomingBookings)),
+    );
+  }
+
+  function clientGroup(client) {
+    const pastDue = client.billingStatus === 'past_due';
+    const open = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'client-open' }, `Open ${client.orgName}`);
+    open.addEventListener('click', () => ctx.selectOrg(client.orgId, '/'));
+    return h(
+      'section',
+      { class: ['card', 'client-group', pastDue ? 'is-past-due' : null], 'data-testid': 'client-group', 'data-org-id': client.orgId, 'aria-label': client.orgName },
+      h(
+        'div',
+        { class: 'client-group-head' },
+        h('div', { class: 'client-group-titles' }, h('h3', { class: 'client-name' }, client.orgName), h('p', { class: 'muted small' }, countsLine(client.counts))),
+        h('div', { class: 'client-group-badges' }, pastDue ? h('span', { class: 'badge badge-danger', 'data-testid': 'past-due-badge' }, 'Past due') : null, open),
+      ),
+      actionList(client.nextActions || [], { agencyView: true }, 'Nothing due in the next two weeks.'),
     );
   }
 
