@@ -21,7 +21,8 @@ def on_project_written(
     from google.api_core.exceptions import AlreadyExists
     from google.cloud import firestore
 
-    entries = domain.changes(before, after)
+    # A deleted project keeps no timeline: writing under it would leave orphaned entries.
+    entries = domain.changes(before, after) if after is not None else []
     written = 0
     if entries:
         client = db.client()
