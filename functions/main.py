@@ -1,5 +1,13 @@
 """The Cloud Functions entry point: imports every function, defines none."""
 
+from https.approvals import (
+    approval_action,
+    approval_comments,
+    approval_detail,
+    approval_versions,
+    approvals,
+    webhook_n8n_approvals,
+)
 from https.auth import auth_config, auth_login, auth_logout, auth_me, auth_session
 from https.billing import (
     billing,
@@ -18,14 +26,23 @@ from https.orgs import orgs_list
 from https.projects import project_detail, project_milestone, project_milestones, projects_list
 from https.webhooks import webhook_gbu, webhook_n8n_projects
 from scheduled.billing import poll_whop
+from scheduled.reminders import approval_reminders
 from scheduled.summaries import refresh_summaries
 from tasks.deliver import deliver
+from triggers.approvals import approval_written, decision_created
 from triggers.auth import before_user_created
 from triggers.billing import billing_written
 from triggers.deliveries import delivery_created
 from triggers.projects import project_written
 
 __all__ = [
+    "approval_action",
+    "approval_comments",
+    "approval_detail",
+    "approval_reminders",
+    "approval_versions",
+    "approval_written",
+    "approvals",
     "auth_config",
     "auth_login",
     "auth_logout",
@@ -38,6 +55,7 @@ __all__ = [
     "billing_unmatched",
     "billing_written",
     "dashboard",
+    "decision_created",
     "deliver",
     "deliveries",
     "delivery_created",
@@ -58,6 +76,7 @@ __all__ = [
     "projects_list",
     "refresh_summaries",
     "webhook_gbu",
+    "webhook_n8n_approvals",
     "webhook_n8n_projects",
     "webhook_whop",
 ]

@@ -93,6 +93,12 @@ def among(field: str, values: list[Any]) -> Any:
     return FieldFilter(field, "in", values)
 
 
+def contains(field: str, value: Any) -> Any:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return FieldFilter(field, "array_contains", value)
+
+
 def at_most(field: str, value: Any) -> Any:
     from google.cloud.firestore_v1.base_query import FieldFilter
 

@@ -438,6 +438,134 @@ class DeliveryList(Out):
     items: list[Delivery]
 
 
+ContentType = Literal["design", "copy", "video", "audio", "strategy"]
+ApprovalStatus = Literal["pending", "approved", "rejected", "revision_requested"]
+
+
+class ApprovalContent(Model):
+    previewUrl: HttpUrl | None = None
+    fileUrls: list[HttpUrl] = Field(default=[], max_length=20)
+    notes: Text = ""
+
+
+class ApprovalIn(Model):
+    orgId: Id
+    projectId: Id
+    contentType: ContentType
+    title: Title
+    description: Text = ""
+    due: IsoDate | None = None
+    assigneeEmails: list[Email] = Field(default=[], max_length=20)
+    content: ApprovalContent
+
+
+class VersionIn(Model):
+    content: ApprovalContent
+
+
+class DecisionIn(Model):
+    action: Literal["approve", "reject", "request_revision"]
+    comment: Annotated[str, StringConstraints(max_length=5000)] = ""
+    version: int | None = Field(default=None, ge=1)
+
+
+class CommentIn(Model):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+    version: int | None = Field(default=None, ge=1)
+
+
+class ApprovalsQuery(Model):
+    orgId: Id | None = None
+    status: ApprovalStatus | None = None
+    projectId: Id | None = None
+    assignedToMe: bool = False
+    dueBefore: IsoDate | None = None
+    cursor: Annotated[str, StringConstraints(max_length=1024)] | None = None
+    limit: int = Field(default=25, ge=1, le=100)
+
+
+class Person(Out):
+    uid: str | None = None
+    email: str | None = None
+    name: str | None = None
+    role: str | None = None
+
+
+class ApprovalSummary(Out):
+    id: str
+    orgId: str
+    orgName: str = ""
+    projectId: str
+    projectName: str | None = None
+    contentType: ContentType
+    title: str
+    description: str = ""
+    status: ApprovalStatus
+    due: str | None = None
+    currentVersion: int
+    assignees: list[Person] = []
+    submittedBy: Person | None = None
+    submittedAt: str | None = None
+    decidedAt: str | None = None
+    canDecide: bool = False
+    overdue: bool = False
+
+
+class ApprovalVersion(Out):
+    number: int
+    content: dict[str, Any]
+    submittedAt: str | None = None
+    submittedBy: Person | None = None
+
+
+class ApprovalComment(Out):
+    id: str
+    version: int
+    body: str
+    author: Person
+    createdAt: str | None = None
+
+
+class Decision(Out):
+    id: str
+    version: int
+    action: Literal["approve", "reject", "request_revision"]
+    comment: str = ""
+    by: Person
+    at: str | None = None
+
+
+class ApprovalDetail(ApprovalSummary):
+    versions: list[ApprovalVersion] = []
+    comments: list[ApprovalComment] = []
+    decisions: list[Decision] = []
+
+
+class ApprovalList(Out):
+    items: list[ApprovalSummary]
+    nextCursor: str | None = None
+
+
+class CommentOut(Out):
+    comment: ApprovalComment
+
+
+class N8nApprovalEvent(Model):
+    """Sent by n8n to create an approval item, or a new version of one."""
+
+    eventId: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    type: Literal["approval.create", "approval.version"]
+    orgId: Id
+    approvalId: Id | None = None
+    projectId: Id | None = None
+    contentType: ContentType | None = None
+    title: Title | None = None
+    description: Text = ""
+    due: IsoDate | None = None
+    assigneeEmails: list[Email] = Field(default=[], max_length=20)
+    content: ApprovalContent
+
+
 EventId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
@@ -473,4 +601,6 @@ class WebhookResult(Out):
     duplicate: bool = False
     applied: bool | None = None
     matched: bool | None = None
+    approvalId: str | None = None
+    version: int | None = None
     project: dict[str, Any] | None = None

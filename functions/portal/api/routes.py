@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import authn, webhooks
 from ..errors import BadRequest
-from ..services import automation, billing, dashboard, deliveries, invites, orgs, projects, session, users
+from ..services import approvals, automation, billing, dashboard, deliveries, invites, orgs, projects, session, users
 from . import models as m
 from .web import Ctx, Operation, Reply, Route
 
@@ -91,6 +91,17 @@ def _milestone_delete(ctx: Ctx) -> Any:
 
 def _signed_by(secret_name: str, integration: str) -> Any:
     return lambda ctx: webhooks.verify(secret_name, integration, ctx.request.headers, ctx.raw_body)
+
+
+def _approvals(ctx: Ctx) -> Any:
+    q = ctx.query
+    return approvals.list_approvals(ctx.user, org_id=q.orgId, status=q.status, project_id=q.projectId,
+                                    assigned_to_me=q.assignedToMe, due_before=q.dueBefore, cursor=q.cursor,
+                                    limit=q.limit)  # fmt: skip
+
+
+def _approval_submit(ctx: Ctx) -> Reply:
+    return Reply(approvals.submit(ctx.user, ctx.body.model_dump(mode="json")), status=201)
 
 
 def _openapi(ctx: Ctx) -> Any:
@@ -186,6 +197,43 @@ ROUTES: tuple[Route, ...] = (
         Operation(PATCH, _milestone_patch, "Edit or complete a milestone (staff)", body=m.MilestonePatch,
                   response=m.Project, errors=(400, 403, 404)),
         Operation(DELETE, _milestone_delete, "Remove a milestone (staff)", response=m.Project, errors=(403, 404)),
+    )),
+    Route("approvals", "/api/approvals", "approvals", (
+        Operation(GET, _approvals, "Approval items, newest first, filtered, paginated with a cursor",
+                  query=m.ApprovalsQuery, response=m.ApprovalList, errors=(400, 403, 404)),
+        Operation(POST, _approval_submit, "Submit an item for approval (staff)", body=m.ApprovalIn,
+                  response=m.ApprovalDetail, status=201, errors=(400, 403, 404)),
+    )),
+    Route("approval_detail", "/api/approvals/{approvalId}", "approvals", (
+        Operation(GET, lambda ctx: approvals.get(ctx.user, ctx.params["approvalId"]),
+                  "An item: every version, feedback and the decision history", response=m.ApprovalDetail,
+                  errors=(403, 404)),
+    )),
+    Route("approval_action", "/api/approvals/{approvalId}/action", "approvals", (
+        Operation(POST, lambda ctx: approvals.decide(ctx.user, ctx.params["approvalId"], ctx.body.action,
+                                                     ctx.body.comment, ctx.body.version),
+                  "Approve, reject or request a revision of the current version", body=m.DecisionIn,
+                  response=m.ApprovalDetail, errors=(400, 403, 404, 409),
+                  description="A comment is required to reject or request a revision. Deciding a version "
+                              "already decided, or a version that is not the current one, is a 409."),
+    )),
+    Route("approval_comments", "/api/approvals/{approvalId}/comments", "approvals", (
+        Operation(POST, lambda ctx: approvals.comment(ctx.user, ctx.params["approvalId"], ctx.body.body,
+                                                      ctx.body.version),
+                  "Comment on a version", body=m.CommentIn, response=m.CommentOut, status=201,
+                  errors=(400, 403, 404)),
+    )),
+    Route("approval_versions", "/api/approvals/{approvalId}/versions", "approvals", (
+        Operation(POST, lambda ctx: approvals.new_version(ctx.user, ctx.params["approvalId"],
+                                                          ctx.body.content.model_dump(mode="json")),
+                  "Submit a new version: back to pending, earlier versions kept (staff)", body=m.VersionIn,
+                  response=m.ApprovalDetail, errors=(400, 403, 404)),
+    )),
+    Route("webhook_n8n_approvals", "/api/webhooks/n8n/approvals", "webhooks", (
+        Operation(POST, lambda ctx: automation.n8n_approval_event(ctx.body), "n8n creates an item or a version",
+                  body=m.N8nApprovalEvent, response=m.WebhookResult, public=True, rate_bucket="ip",
+                  verify=_signed_by("N8N_WEBHOOK_SECRET", "n8n"), errors=(400, 401, 404, 503),
+                  description=WEBHOOK_AUTH),
     )),
     Route("dashboard", "/api/dashboard", "dashboard", (
         Operation(GET, lambda ctx: dashboard.dashboard(ctx.user, ctx.query.orgId),

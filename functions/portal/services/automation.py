@@ -66,6 +66,42 @@ def n8n_project_event(event: Any) -> dict[str, Any]:
     return _run_once("n8n", event.eventId, apply)
 
 
+def n8n_approval_event(event: Any) -> dict[str, Any]:
+    """n8n creates an approval item, or a new version of one (the same rules as staff)."""
+    from . import approvals
+
+    content = event.content.model_dump(mode="json")
+
+    def apply() -> dict[str, Any]:
+        if event.type == "approval.create":
+            missing = [f for f in ("projectId", "contentType", "title") if not getattr(event, f)]
+            if missing:
+                raise BadRequest(f"approval.create needs {', '.join(missing)}.")
+            fields = {"orgId": event.orgId, "projectId": event.projectId, "contentType": event.contentType,
+                      "title": event.title, "description": event.description, "due": event.due,
+                      "assigneeEmails": event.assigneeEmails, "content": content}  # fmt: skip
+            approval_id = f"apv-{webhooks.processed_ref('n8n', event.eventId).id[:12]}"
+            item = approvals.submit(None, fields, label="n8n", approval_id=approval_id)
+        else:
+            if not event.approvalId:
+                raise BadRequest("approval.version needs an approvalId.")
+            item = approvals.new_version(
+                None, event.approvalId, content, org_id=event.orgId, label="n8n", event_id=event.eventId
+            )
+        from google.cloud import firestore
+
+        transaction = db.client().transaction()
+
+        @firestore.transactional
+        def remember(tx: Any) -> None:
+            webhooks.remember(tx, "n8n", event.eventId, {"type": event.type, "approvalId": item["id"]})
+
+        remember(transaction)
+        return {"ok": True, "duplicate": False, "approvalId": item["id"], "version": item["currentVersion"]}
+
+    return _run_once("n8n", event.eventId, apply)
+
+
 def gbu_contract_event(event: Any) -> dict[str, Any]:
     """A contract's status for an organisation (and optionally one of its projects).
     An event older than the stored one is kept in the history but changes no status."""

@@ -38,10 +38,26 @@ def _actions_from_due(due: list[dict[str, Any]], org: dict[str, str], today: dt.
     return actions
 
 
+def _actions_from_approvals(items: list[dict[str, Any]], org: dict[str, str], today: dt.date) -> list[dict[str, Any]]:
+    soon = (today + dt.timedelta(days=2)).isoformat()
+    actions = []
+    for item in items:
+        due = item.get("due")
+        overdue = bool(due and due < today.isoformat())
+        actions.append({
+            "kind": "approval_overdue" if overdue else "approval_needed",
+            "severity": "overdue" if overdue else "due_soon" if due and due <= soon else "waiting",
+            "title": " — ".join(p for p in (f"Review “{item.get('title', '')}”", item.get("projectName")) if p),
+            "due": due, "link": f"/approvals/{item['approvalId']}", **org,
+        })  # fmt: skip
+    return actions
+
+
 def _sections(summary: dict[str, Any], today: dt.date) -> dict[str, Any]:
     org = {"orgId": summary.get("orgId", ""), "orgName": summary.get("orgName", "")}
     return {
-        "nextActions": _actions_from_due(summary.get("due") or [], org, today),
+        "nextActions": _actions_from_approvals(summary.get("approvals") or [], org, today)
+        + _actions_from_due(summary.get("due") or [], org, today),
         "projects": [{**card, **org} for card in summary.get("projects") or []],
         "counts": summary.get("counts") or {},
     }
@@ -53,8 +69,8 @@ def _overdue_payment(org_id: str, org_name: str, link: str) -> dict[str, Any]:
 
 
 def _by_due(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Undated (payment) actions first, then by due date."""
-    return sorted(actions, key=lambda a: a["due"] or "")
+    """Payments first, then by due date; undated approvals after the dated ones."""
+    return sorted(actions, key=lambda a: (a["kind"] != "payment_overdue", a["due"] or "9999"))
 
 
 def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from .. import db, domain
 CARDS = 12
 DUE_WINDOW_DAYS = 30  # stored; the dashboard shows 14 and a daily refresh keeps it fresh
 DUE_LIMIT = 25
+APPROVALS = 20
 
 
 def _card(snap: Any) -> dict[str, Any]:
@@ -69,6 +70,10 @@ def refresh_org(org_id: str) -> dict[str, Any]:
                     }
                 )
     due.sort(key=lambda d: d["due"])
+    waiting = org.collection("approvals").where(filter=db.eq("status", "pending")).order_by(
+        "submittedAt", direction=firestore.Query.DESCENDING).limit(APPROVALS)  # fmt: skip
+    approvals = [{"approvalId": s.id, "title": s.get("title"), "due": s.get("due"), "projectName": s.get("projectName"),
+                  "version": s.get("currentVersion")} for s in waiting.stream()]  # fmt: skip
     counts = {}
     for status in domain.PROJECT_STATUSES:
         result = projects.where(filter=db.eq("status", status)).count().get()
@@ -79,6 +84,7 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "projects": [_card(s) for s in cards_q.stream()],
         "due": due[:DUE_LIMIT],
         "counts": counts,
+        "approvals": approvals,
         "startedAt": started,
         "updatedAt": firestore.SERVER_TIMESTAMP,
     }
@@ -87,6 +93,7 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "counts": counts,
         "due": due[:5],
         "startedAt": started,
+        "approvals": approvals[:5],
         "updatedAt": firestore.SERVER_TIMESTAMP,
     }
     _store_if_newest(org.collection("summary").document("dashboard"), summary, org_id, compact)

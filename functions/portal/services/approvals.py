@@ -1,0 +1,284 @@
+"""Content approvals: versions, feedback, and decisions with a permanent record.
+
+- ``orgs/{orgId}/approvals/{id}``: the item, its versions (every one kept) and status;
+- ``.../decisions/v{version}``: the decision on a version, created once in a
+  transaction (a second or concurrent decision on the same version fails: 409) and
+  never updated or deleted by any endpoint, nor by the rules;
+- ``.../comments/{id}``: feedback, per version.
+Staff submit items and new versions; a client owner decides any item of their
+organisation, a client member only items assigned to them; everyone comments.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import secrets
+from typing import Any
+
+from .. import db, domain
+from ..errors import BadRequest, Conflict, Forbidden, NotFound
+from ..identity import Caller, Role
+from ..policy import Action
+
+DECISION_STATUS = {"approve": "approved", "reject": "rejected", "request_revision": "revision_requested"}
+
+
+def _actor(caller: Caller | None, label: str = "") -> dict[str, Any]:
+    if caller is None:
+        return {"uid": None, "email": label, "role": None}
+    return {"uid": caller.uid, "email": caller.email, "role": caller.role.value}
+
+
+def can_decide(caller: Caller, data: dict[str, Any]) -> bool:
+    """The policy allows deciding; a member also needs to be assigned."""
+    if caller.role == Role.CLIENT_OWNER:
+        return True
+    return caller.role == Role.CLIENT_MEMBER and caller.uid in (data.get("assignees") or [])
+
+
+def summary_json(snap: Any, caller: Caller | None = None) -> dict[str, Any]:
+    data = snap.to_dict() or {}
+    out = db.to_json({k: data.get(k) for k in (
+        "orgId", "orgName", "projectId", "projectName", "contentType", "title", "description", "status", "due",
+        "currentVersion", "submittedBy", "submittedAt", "decidedAt")})  # fmt: skip
+    people = data.get("assigneeInfo") or {}
+    out["id"] = snap.id
+    out["assignees"] = [{"uid": uid, **people.get(uid, {})} for uid in data.get("assignees") or []]
+    out["canDecide"] = bool(caller and data.get("status") == "pending" and can_decide(caller, data))
+    out["overdue"] = bool(data.get("status") == "pending" and data.get("due")
+                          and str(data["due"]) < domain.today().isoformat())  # fmt: skip
+    return out
+
+
+def _locate(caller: Caller | None, approval_id: str, action: Action, org_id: str | None = None) -> Any:
+    if caller is not None and not caller.is_staff:
+        return db.grant(caller, action).collection("approvals").document(approval_id)
+    if org_id:
+        grant = db.grant(caller, action, org_id) if caller else db.trusted_grant(action, org_id)
+        return grant.collection("approvals").document(approval_id)
+    query = db.client().collection_group("approvals").where(filter=db.eq("id", approval_id)).limit(1)
+    found = next(iter(query.select([]).stream()), None)
+    if found is None:
+        raise NotFound("Approval not found.")
+    if caller is not None:
+        db.grant(caller, action, found.reference.parent.parent.id)
+    return found.reference
+
+
+def _assignees(org_id: str, emails: list[str]) -> dict[str, dict[str, str]]:
+    """Uids (with email and name) of the organisation's client users with these emails."""
+    if not emails:
+        return {}
+    users = db.client().collection("orgs").document(org_id).collection("users")
+    found = {}
+    for snap in users.where(filter=db.among("email", list(set(emails))[:30])).stream():
+        data = snap.to_dict() or {}
+        if data.get("disabled"):
+            continue
+        profile = data.get("profile") or {}
+        name = f"{profile.get('firstName', '')} {profile.get('lastName', '')}".strip()
+        found[snap.id] = {"email": data.get("email", ""), "name": name}
+    missing = set(emails) - {p["email"] for p in found.values()}
+    if missing:
+        raise BadRequest(f"Not members of this organisation: {', '.join(sorted(missing))}.", code="unknown_assignee")
+    return found
+
+
+def _version(number: int, content: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
+    return {"number": number, "content": content, "submittedAt": dt.datetime.now(dt.UTC), "submittedBy": actor}
+
+
+def submit(
+    caller: Caller | None, fields: dict[str, Any], *, label: str = "", approval_id: str | None = None
+) -> dict[str, Any]:
+    """Staff (or verified automation, ``caller`` None) submit an item for a client project.
+    Automation passes an ``approval_id`` derived from its event, so a redelivery cannot
+    create the item twice (``create`` fails)."""
+    from google.cloud import firestore
+
+    org_id = fields["orgId"]
+    grant = db.grant(caller, Action.APPROVALS_SUBMIT, org_id) if caller else db.trusted_grant(
+        Action.APPROVALS_SUBMIT, org_id)  # fmt: skip
+    project = grant.collection("projects").document(fields["projectId"]).get()
+    if not project.exists:
+        raise NotFound("Project not found.")
+    people = _assignees(grant.org.id, fields.get("assigneeEmails") or [])
+    approval_id = approval_id or f"apv-{secrets.token_hex(6)}"
+    actor = _actor(caller, label)
+    data = {
+        "id": approval_id, "orgId": grant.org.id, "orgName": project.get("orgName") or "",
+        "projectId": project.id, "projectName": project.get("name"), "contentType": fields["contentType"],
+        "title": fields["title"], "description": fields.get("description") or "", "status": "pending",
+        "due": fields.get("due"), "assignees": list(people), "assigneeInfo": people, "currentVersion": 1,
+        "versions": [_version(1, fields["content"], actor)], "submittedBy": actor,
+        "submittedAt": firestore.SERVER_TIMESTAMP, "decidedAt": None, "updatedAt": firestore.SERVER_TIMESTAMP,
+    }  # fmt: skip
+    ref = grant.collection("approvals").document(approval_id)
+    ref.create(data)
+    return detail_of(ref, caller)
+
+
+def new_version(
+    caller: Caller | None,
+    approval_id: str,
+    content: dict[str, Any],
+    *,
+    org_id: str | None = None,
+    label: str = "",
+    event_id: str | None = None,
+) -> dict[str, Any]:
+    """A new version puts the item back to pending; earlier versions and feedback stay.
+    A version made for automation's ``event_id`` is made once."""
+    from google.cloud import firestore
+
+    ref = _locate(caller, approval_id, Action.APPROVALS_SUBMIT, org_id)
+    transaction = db.client().transaction()
+
+    @firestore.transactional
+    def run(tx: Any) -> None:
+        snap = ref.get(transaction=tx)
+        if not snap.exists:
+            raise NotFound("Approval not found.")
+        data = snap.to_dict() or {}
+        if event_id and any(v.get("eventId") == event_id for v in data.get("versions") or []):
+            return
+        number = int(data.get("currentVersion", 0)) + 1
+        version = {**_version(number, content, _actor(caller, label)), "eventId": event_id}
+        tx.update(ref, {"versions": [*(data.get("versions") or []), version],
+                        "currentVersion": number, "status": "pending", "decidedAt": None,
+                        "updatedAt": firestore.SERVER_TIMESTAMP})  # fmt: skip
+
+    run(transaction)
+    return detail_of(ref, caller)
+
+
+def decide(caller: Caller, approval_id: str, action: str, comment: str, version: int | None) -> dict[str, Any]:
+    """Record a decision on the current version, once: already decided or a stale version is 409."""
+    from google.api_core.exceptions import AlreadyExists
+    from google.cloud import firestore
+
+    if action in ("reject", "request_revision") and not comment.strip():
+        raise BadRequest("Say why: a comment is required to reject or request a revision.", code="comment_required")
+    ref = _locate(caller, approval_id, Action.APPROVALS_DECIDE)
+    transaction = db.client().transaction()
+
+    @firestore.transactional
+    def run(tx: Any) -> None:
+        snap = ref.get(transaction=tx)
+        if not snap.exists:
+            raise NotFound("Approval not found.")
+        data = snap.to_dict() or {}
+        current = int(data.get("currentVersion", 1))
+        if not can_decide(caller, data):
+            raise Forbidden("Only the client owner or the people assigned can decide this item.", code="not_assigned")
+        if version is not None and version != current:
+            raise Conflict(f"Version {version} is not the current one (version {current}).", code="stale_version")
+        if data.get("status") != "pending":
+            raise Conflict(f"Version {current} was already decided.", code="already_decided")
+        tx.create(ref.collection("decisions").document(f"v{current}"), {
+            "version": current, "action": action, "comment": comment.strip(), "by": _actor(caller),
+            "at": firestore.SERVER_TIMESTAMP, "approvalId": approval_id, "orgId": data.get("orgId"),
+            "title": data.get("title"), "projectId": data.get("projectId")})  # fmt: skip
+        tx.update(ref, {"status": DECISION_STATUS[action], "decidedAt": firestore.SERVER_TIMESTAMP,
+                        "updatedAt": firestore.SERVER_TIMESTAMP})  # fmt: skip
+
+    try:
+        run(transaction)
+    except AlreadyExists:
+        raise Conflict("This version was already decided.", code="already_decided") from None
+    return detail_of(ref, caller)
+
+
+def comment(caller: Caller, approval_id: str, body: str, version: int | None) -> dict[str, Any]:
+    from google.cloud import firestore
+
+    ref = _locate(caller, approval_id, Action.APPROVALS_COMMENT)
+    snap = ref.get()
+    if not snap.exists:
+        raise NotFound("Approval not found.")
+    current = int(snap.get("currentVersion") or 1)
+    if version is not None and not 1 <= version <= current:
+        raise BadRequest(f"There is no version {version}.", code="no_such_version")
+    data = {"version": version or current, "body": body.strip(), "author": _actor(caller),
+            "createdAt": firestore.SERVER_TIMESTAMP}  # fmt: skip
+    new = ref.collection("comments").document()
+    new.create(data)
+    return {"comment": {"id": new.id, **db.to_json(new.get().to_dict() or {})}}
+
+
+def detail_of(ref: Any, caller: Caller | None) -> dict[str, Any]:
+    from google.cloud import firestore
+
+    snap = ref.get()
+    if not snap.exists:
+        raise NotFound("Approval not found.")
+    item = summary_json(snap, caller)
+    item["versions"] = db.to_json(snap.get("versions") or [])
+    comments = ref.collection("comments").order_by("createdAt").limit(500)
+    item["comments"] = [{"id": c.id, **db.to_json(c.to_dict() or {})} for c in comments.stream()]
+    decisions = ref.collection("decisions").order_by("at", direction=firestore.Query.ASCENDING)
+    item["decisions"] = [{"id": d.id, **db.to_json(d.to_dict() or {})} for d in decisions.stream()]
+    return item
+
+
+def get(caller: Caller, approval_id: str) -> dict[str, Any]:
+    return detail_of(_locate(caller, approval_id, Action.APPROVALS_READ), caller)
+
+
+def _cursor(value: str | None) -> tuple[str, str] | None:
+    if not value:
+        return None
+    try:
+        key, path = json.loads(base64.urlsafe_b64decode(value.encode()))
+        return str(key), str(path)
+    except (ValueError, TypeError):
+        raise BadRequest("The cursor is not valid.", code="invalid_cursor") from None
+
+
+def list_approvals(
+    caller: Caller,
+    *,
+    org_id: str | None,
+    status: str | None,
+    project_id: str | None,
+    assigned_to_me: bool,
+    due_before: str | None,
+    cursor: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    """A page of approvals, most recently submitted first."""
+    from google.cloud import firestore
+
+    client = db.client()
+    if caller.is_staff and not org_id:
+        query: Any = client.collection_group("approvals")
+        prefix = "orgs/"
+    else:
+        grant = db.grant(caller, Action.APPROVALS_READ, org_id)
+        query = grant.collection("approvals")
+        prefix = f"orgs/{grant.org.id}/approvals/"
+    if status:
+        query = query.where(filter=db.eq("status", status))
+    if project_id:
+        query = query.where(filter=db.eq("projectId", project_id))
+    if assigned_to_me:
+        query = query.where(filter=db.contains("assignees", caller.uid))
+    if due_before:
+        query = query.where(filter=db.at_most("due", due_before))
+        query = query.order_by("due")
+    query = query.order_by("submittedAt", direction=firestore.Query.DESCENDING)
+    after = _cursor(cursor)
+    if after:
+        if not after[1].startswith(prefix):
+            raise BadRequest("The cursor is not valid.", code="invalid_cursor")
+        snap = client.document(after[1]).get()
+        if not snap.exists:
+            raise BadRequest("The cursor is not valid.", code="invalid_cursor")
+        query = query.start_after(snap)
+    snaps = list(query.limit(limit + 1).stream())
+    more = len(snaps) > limit
+    snaps = snaps[:limit]
+    nxt = base64.urlsafe_b64encode(json.dumps([snaps[-1].id, snaps[-1].reference.path]).encode()).decode()
+    return {"items": [summary_json(s, caller) for s in snaps], "nextCursor": nxt if more else None}

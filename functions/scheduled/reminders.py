@@ -1,0 +1,10 @@
+"""Reminders for approvals due within 24 hours or overdue (once per item per day)."""
+
+from firebase_functions import scheduler_fn
+
+from portal.services.approval_events import send_reminders
+
+
+@scheduler_fn.on_schedule(schedule="every 1 hours", timezone="Etc/UTC", region="us-central1")
+def approval_reminders(event: scheduler_fn.ScheduledEvent) -> None:
+    send_reminders()

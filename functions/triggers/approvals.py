@@ -1,0 +1,25 @@
+"""Approval triggers: new items and versions ask for a decision; decisions are announced."""
+
+from firebase_functions import firestore_fn
+
+from portal.services.approval_events import on_approval_written, on_decision_created
+
+
+@firestore_fn.on_document_written(document="orgs/{orgId}/approvals/{approvalId}", region="us-central1")
+def approval_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+    before, after = event.data.before, event.data.after
+    on_approval_written(
+        event.id,
+        event.params["orgId"],
+        event.params["approvalId"],
+        before.to_dict() if before is not None and before.exists else None,
+        after.to_dict() if after is not None and after.exists else None,
+    )
+
+
+@firestore_fn.on_document_created(
+    document="orgs/{orgId}/approvals/{approvalId}/decisions/{decisionId}", region="us-central1"
+)
+def decision_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -> None:
+    if event.data is not None:
+        on_decision_created(event.params["orgId"], event.params["approvalId"], event.data.to_dict() or {})
