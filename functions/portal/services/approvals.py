@@ -280,5 +280,9 @@ def list_approvals(
     snaps = list(query.limit(limit + 1).stream())
     more = len(snaps) > limit
     snaps = snaps[:limit]
-    nxt = base64.urlsafe_b64encode(json.dumps([snaps[-1].id, snaps[-1].reference.path]).encode()).decode()
-    return {"items": [summary_json(s, caller) for s in snaps], "nextCursor": nxt if more else None}
+    nxt = (
+        base64.urlsafe_b64encode(json.dumps([snaps[-1].id, snaps[-1].reference.path]).encode()).decode()
+        if more
+        else None
+    )
+    return {"items": [summary_json(s, caller) for s in snaps], "nextCursor": nxt}
