@@ -1,6 +1,7 @@
 // The signed-in pages, in navigation order. Each page module exports
 // `render(container, ctx)`.
 
+import * as approvalDetail from './pages/approval.js';
 import * as approvals from './pages/approvals.js';
 import * as billing from './pages/billing.js';
 import * as bookings from './pages/bookings.js';
@@ -25,7 +26,10 @@ export const ROUTES = [
 
 // Pages reached by links, not in the navigation: `pattern` captures `params`;
 // `key` is the navigation entry they highlight.
-const DETAIL_ROUTES = [{ pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', page: projectDetail }];
+const DETAIL_ROUTES = [
+  { pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', page: projectDetail },
+  { pattern: /^\/approvals\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'approvals', label: 'Approval', page: approvalDetail },
+];
 
 const ALIASES = { '/dashboard': '/' };
 

@@ -9,7 +9,7 @@ import { displayName } from '../state.js';
 import { badge, dueLabel, emptyState, errorState, formatDate, formatDateTime, pageHeader, skeleton } from '../ui.js';
 
 const ORDER = { review: 0, active: 1, planning: 2, paused: 3, completed: 4 };
-const KIND_LABELS = { payment_overdue: 'Payment', milestone_overdue: 'Overdue', milestone_due: 'Due soon' };
+const KIND_LABELS = { payment_overdue: 'Payment', milestone_overdue: 'Overdue', milestone_due: 'Due soon', approval_needed: 'Approval', approval_overdue: 'Approval overdue' };
 
 function scopeLabel(ctx) {
   if (!ctx.isStaff) return ctx.user.orgName || 'your organisation';
@@ -22,7 +22,7 @@ function stat(label, value, tone) {
 
 /** Payment first, then overdue milestones, then by due date. */
 export function sortActions(actions) {
-  const rank = (a) => (a.kind === 'payment_overdue' ? 0 : a.severity === 'overdue' ? 1 : 2);
+  const rank = (a) => (a.kind === 'payment_overdue' ? 0 : a.severity === 'overdue' || a.kind === 'approval_overdue' ? 1 : 2);
   return actions.slice().sort((a, b) => rank(a) - rank(b) || String(a.due || '').localeCompare(String(b.due || '')));
 }
 
@@ -33,15 +33,23 @@ function actionHref(action, agencyView) {
 }
 
 function actionItem(action, { agencyView = false } = {}) {
-  const overdue = action.severity === 'overdue';
+  const overdue = action.severity === 'overdue' || action.kind === 'approval_overdue';
   const payment = action.kind === 'payment_overdue';
-  const when = payment ? 'Update the payment method to keep work going' : action.due ? `${dueLabel(action.due)} · ${formatDate(action.due)}` : '';
+  const approval = action.kind === 'approval_needed' || action.kind === 'approval_overdue';
+  const when = payment
+    ? 'Update the payment method to keep work going'
+    : action.due
+      ? `${dueLabel(action.due)} · ${formatDate(action.due)}`
+      : approval
+        ? 'Waiting for your decision'
+        : '';
+  const iconName = payment ? 'billing' : approval ? 'approvals' : overdue ? 'alert' : 'clock';
   return h(
     'li',
-    { class: ['action', overdue ? 'is-overdue' : 'is-due', payment ? 'is-payment' : null], 'data-testid': 'next-action', 'data-kind': action.kind, 'data-severity': action.severity },
-    h('span', { class: 'action-icon', 'aria-hidden': 'true' }, icon(payment ? 'billing' : overdue ? 'alert' : 'clock')),
+    { class: ['action', overdue ? 'is-overdue' : 'is-due', payment ? 'is-payment' : null, approval ? 'is-approval' : null], 'data-testid': 'next-action', 'data-kind': action.kind, 'data-severity': action.severity },
+    h('span', { class: 'action-icon', 'aria-hidden': 'true' }, icon(iconName)),
     h('span', { class: 'action-text' }, h('a', { href: actionHref(action, agencyView), class: 'action-link' }, action.title), when ? h('span', { class: 'action-when' }, when) : null),
-    badge(overdue ? 'overdue' : 'due_soon', KIND_LABELS[action.kind] || (overdue ? 'Overdue' : 'Due soon')),
+    badge(overdue ? 'overdue' : approval ? 'active' : 'due_soon', KIND_LABELS[action.kind] || (overdue ? 'Overdue' : 'Due soon')),
   );
 }
 
