@@ -26,9 +26,13 @@ DECISION_STATUS = {"approve": "approved", "reject": "rejected", "request_revisio
 
 
 def _actor(caller: Caller | None, label: str = "") -> dict[str, Any]:
+    """Who did it, as the record keeps it: uid, email, name (from the profile) and role."""
     if caller is None:
-        return {"uid": None, "email": label, "role": None}
-    return {"uid": caller.uid, "email": caller.email, "role": caller.role.value}
+        return {"uid": None, "email": label, "name": label, "role": None}
+    user = db.client().collection("orgs").document(caller.org_id).collection("users").document(caller.uid).get()
+    profile = (user.to_dict() or {}).get("profile") or {} if user.exists else {}
+    name = f"{profile.get('firstName', '')} {profile.get('lastName', '')}".strip()
+    return {"uid": caller.uid, "email": caller.email, "name": name or caller.email, "role": caller.role.value}
 
 
 def can_decide(caller: Caller, data: dict[str, Any]) -> bool:

@@ -20,10 +20,11 @@ function stat(label, value, tone) {
   return h('div', { class: `stat stat-${tone}` }, h('span', { class: 'stat-value' }, String(value ?? 0)), h('span', { class: 'stat-label' }, label));
 }
 
-/** Payment first, then overdue milestones, then by due date. */
+/** Payment first, then overdue items, then by due date (undated last). */
 export function sortActions(actions) {
   const rank = (a) => (a.kind === 'payment_overdue' ? 0 : a.severity === 'overdue' || a.kind === 'approval_overdue' ? 1 : 2);
-  return actions.slice().sort((a, b) => rank(a) - rank(b) || String(a.due || '').localeCompare(String(b.due || '')));
+  const due = (a) => String(a.due || '9999-99-99'); // undated (waiting approvals) after dated ones
+  return actions.slice().sort((a, b) => rank(a) - rank(b) || due(a).localeCompare(due(b)));
 }
 
 /** Staff in the agency view look at a client's billing through ?orgId=. */
