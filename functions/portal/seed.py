@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import db, domain
+from . import config, db, domain
 from .identity import OrgKind, Role
 from .services import orgs, users
 
@@ -173,6 +173,46 @@ def seed_demo() -> dict[str, Any]:
             })  # fmt: skip
     batch.commit()
     return {"orgs": [o[0] for o in ORGS], "users": created}
+
+
+APPROVALS: list[tuple[str, str, str, str, int, list[str], list[str | None]]] = [
+    # org, project, type, title, due offset, assignees, decisions per version (None: still pending)
+    ("acme", "acme-rebrand", "design", "Logo concepts", 2, ["member@acme.test"], ["request_revision", None]),
+    ("acme", "acme-launch-video", "video", "Launch film — rough cut", -1, [], [None]),
+    ("acme", "acme-rebrand", "design", "Colour palette", -10, [], ["approve"]),
+    ("acme", "acme-website-copy", "copy", "Homepage headline", 5, ["member@acme.test"], ["reject"]),
+    ("globex", "globex-annual-report", "design", "Infographic style", 4, ["member@globex.test"], [None]),
+    ("globex", "globex-social", "strategy", "Posting calendar", -3, [], ["request_revision", "approve"]),
+    ("globex", "globex-campaign", "audio", "Radio spot", 12, [], [None]),
+]
+PREVIEWS = {"design": "/demo/logo-concepts.svg"}
+"""Demo previews shipped with the frontend (hosting/public/demo); other types show their notes."""
+COMMENTS = {"request_revision": "Close — please make the wordmark bolder.", "reject": "Not our tone of voice.",
+            "approve": "Approved, thank you!"}  # fmt: skip
+
+
+def seed_approvals(accounts: list[dict[str, Any]]) -> int:
+    """Approval items in every status, some with several versions and a decision on each."""
+    from .identity import Caller
+    from .services import approvals
+
+    ops = next(a for a in accounts if a["email"] == "ops@agency.test")
+    staff = Caller(uid=ops["uid"], email=ops["email"], role=Role.AJ_OPS, org_id=ops["orgId"])
+    owners = {a["orgId"]: Caller(uid=a["uid"], email=a["email"], role=Role.CLIENT_OWNER, org_id=a["orgId"])
+              for a in accounts if a["role"] == Role.CLIENT_OWNER.value}  # fmt: skip
+    for org_id, project_id, kind, title, due, assignees, rounds in APPROVALS:
+        preview = f"{config.portal_url()}{PREVIEWS[kind]}" if kind in PREVIEWS else None
+        content: dict[str, Any] = {"previewUrl": preview, "fileUrls": [], "notes": f"{title}, version 1."}
+        item = approvals.submit(staff, {"orgId": org_id, "projectId": project_id, "contentType": kind, "title": title,
+                                        "description": f"{title} for your review.", "due": _day(due),
+                                        "assigneeEmails": assignees, "content": content})  # fmt: skip
+        for number, action in enumerate(rounds, start=1):
+            if number > 1:
+                notes = f"{title}, version {number}: changes made."
+                approvals.new_version(staff, item["id"], {**content, "notes": notes})
+            if action:
+                approvals.decide(owners[org_id], item["id"], action, COMMENTS[action], number)
+    return len(APPROVALS)
 
 
 def seed_billing() -> dict[str, Any]:
