@@ -58,13 +58,16 @@ def http() -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def standins() -> Iterator[tuple[dict, object]]:
     """The Whop API stand-in and the Slack/n8n recorder, over HTTP on 127.0.0.1, where
-    the functions emulator reaches them (functions/.env.local, .env.demo-portal-test)."""
+    the functions emulator reaches them (functions/.env.local, .env.demo-portal-test).
+    Up for the whole run: deliveries made by any test's triggers find them, instead of
+    failing and filling the task queue with retries."""
     from standins.server import HOOKS_PORT, WHOP_PORT, Recorder, serve
+    from standins.whop import WhopStandIn
 
-    holder: dict = {}
+    holder: dict = {"whop": WhopStandIn(api_key=os.environ["WHOP_API_KEY"], company_id=os.environ["WHOP_COMPANY_ID"])}
     recorder = Recorder()
     servers = [serve(lambda request: holder["whop"].handle(request), WHOP_PORT), serve(recorder.handle, HOOKS_PORT)]
     yield holder, recorder

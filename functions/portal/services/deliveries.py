@@ -85,8 +85,9 @@ def attempt(delivery_id: str, *, final: bool = False, transport: httpx.BaseTrans
 
     ref = db.client().collection("deliveries").document(delivery_id)
     snap = ref.get()
-    if not snap.exists:
-        raise NotFound("Delivery not found.")
+    if not snap.exists:  # deleted since it was queued: nothing to send, and retrying cannot help
+        logs.warning("delivery no longer exists", deliveryId=delivery_id)
+        return "gone"
     data = snap.to_dict() or {}
     if data.get("status") in ("delivered", "skipped"):
         return str(data["status"])
