@@ -110,6 +110,33 @@ def trusted_grant(action: Action, org_id: str) -> Grant:
     return Grant(None, action, org_ref(org_id))
 
 
+def locate(
+    caller: Caller | None,
+    collection: str,
+    doc_id: str,
+    action: Action,
+    org_id: str | None = None,
+    *,
+    missing: str = "Not found.",
+) -> Any:
+    """The reference of ``collection/doc_id`` inside an organisation, once the policy allowed
+    ``action`` there. A client only ever looks inside their own organisation; staff (or the
+    trusted caller ``None``, which names ``org_id``) find it among all clients by its ``id``
+    field. Unknown, or not yours: NotFound."""
+    if caller is not None and not caller.is_staff:
+        return grant(caller, action).collection(collection).document(doc_id)
+    if org_id:
+        allowed = grant(caller, action, org_id) if caller else trusted_grant(action, org_id)
+        return allowed.collection(collection).document(doc_id)
+    query = client().collection_group(collection).where(filter=eq("id", doc_id)).limit(1)
+    found = next(iter(query.select([]).stream()), None)
+    if found is None:
+        raise NotFound(missing)
+    if caller is not None:
+        grant(caller, action, found.reference.parent.parent.id)
+    return found.reference
+
+
 def client_org_ids() -> list[str]:
     """Ids of every client organisation (for staff views across all clients)."""
     query = client().collection("orgs").where(filter=eq("kind", OrgKind.CLIENT.value))

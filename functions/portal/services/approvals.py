@@ -57,18 +57,7 @@ def summary_json(snap: Any, caller: Caller | None = None) -> dict[str, Any]:
 
 
 def _locate(caller: Caller | None, approval_id: str, action: Action, org_id: str | None = None) -> Any:
-    if caller is not None and not caller.is_staff:
-        return db.grant(caller, action).collection("approvals").document(approval_id)
-    if org_id:
-        grant = db.grant(caller, action, org_id) if caller else db.trusted_grant(action, org_id)
-        return grant.collection("approvals").document(approval_id)
-    query = db.client().collection_group("approvals").where(filter=db.eq("id", approval_id)).limit(1)
-    found = next(iter(query.select([]).stream()), None)
-    if found is None:
-        raise NotFound("Approval not found.")
-    if caller is not None:
-        db.grant(caller, action, found.reference.parent.parent.id)
-    return found.reference
+    return db.locate(caller, "approvals", approval_id, action, org_id, missing="Approval not found.")
 
 
 def _assignees(org_id: str, emails: list[str]) -> dict[str, dict[str, str]]:

@@ -84,22 +84,7 @@ def list_projects(
 
 
 def _locate(caller: Caller | None, project_id: str, action: Action, org_id: str | None = None) -> Any:
-    """The project's document reference, after the policy allowed ``action`` on its
-    organisation. A client only ever looks inside their own organisation; staff find
-    the project among all clients. Unknown or not yours: NotFound."""
-    if caller is not None and not caller.is_staff:
-        return db.grant(caller, action).collection("projects").document(project_id)
-    if org_id:
-        grant = db.grant(caller, action, org_id) if caller else db.trusted_grant(action, org_id)
-        return grant.collection("projects").document(project_id)
-    query = db.client().collection_group("projects").where(filter=db.eq("id", project_id)).limit(1)
-    found = next(iter(query.select([]).stream()), None)
-    if found is None:
-        raise NotFound("Project not found.")
-    owner = found.reference.parent.parent.id
-    if caller is not None:
-        db.grant(caller, action, owner)
-    return found.reference
+    return db.locate(caller, "projects", project_id, action, org_id, missing="Project not found.")
 
 
 def get_project(caller: Caller, project_id: str) -> dict[str, Any]:
