@@ -183,7 +183,7 @@ APPROVALS: list[tuple[str, str, str, str, int, list[str], list[str | None]]] = [
     ("acme", "acme-website-copy", "copy", "Homepage headline", 5, ["member@acme.test"], ["reject"]),
     ("globex", "globex-annual-report", "design", "Infographic style", 4, ["member@globex.test"], [None]),
     ("globex", "globex-social", "strategy", "Posting calendar", -3, [], ["request_revision", "approve"]),
-    ("globex", "globex-campaign", "audio", "Radio spot", 12, [], [None]),
+    ("globex", "globex-campaign", "audio", "Radio spot", 12, [], ["request_revision"]),
 ]
 PREVIEWS = {"design": "/demo/logo-concepts.svg"}
 """Demo previews shipped with the frontend (hosting/public/demo); other types show their notes."""
