@@ -1,7 +1,7 @@
 """Cost of the dashboard and the project list at 10 and at 1,000 projects.
 
-For each request it counts Firestore document reads (billing's rule: every
-document returned, at least one per query, one per aggregation) and RPCs (all
+For each request it counts Firestore document reads (billing's rule: every document
+looked up or returned, at least one per query, one per aggregation) and RPCs (all
 sequential here, so RPCs = round trips), and times it: median of repeated calls,
 in-process against the Firestore emulator. A "naive" dashboard that scans every
 project is measured alongside, in the same run, as the baseline.
@@ -57,8 +57,8 @@ class Meter:
         if name != "batch_get_documents":
             self.reads += 1  # a query costs at least one read, an aggregation one per 1,000 entries
         for response in responses:
-            if name == "batch_get_documents" and response._pb.HasField("found"):
-                self.reads += 1
+            if name == "batch_get_documents" and (response._pb.HasField("found") or response._pb.HasField("missing")):
+                self.reads += 1  # a lookup is billed whether or not the document exists
             elif name == "run_query" and response._pb.HasField("document"):
                 docs += 1
                 self.reads += docs > 1
