@@ -110,6 +110,16 @@ def trusted_grant(action: Action, org_id: str) -> Grant:
     return Grant(None, action, org_ref(org_id))
 
 
+def scoped(caller: Caller, collection: str, action: Action, org_id: str | None) -> tuple[Any, str]:
+    """A query over ``collection`` for listing, and the path prefix its documents (and so
+    any cursor) must have: one organisation's, or for staff without ``org_id`` every
+    client's (a collection-group query)."""
+    if caller.is_staff and not org_id:
+        return client().collection_group(collection), "orgs/"
+    allowed = grant(caller, action, org_id)
+    return allowed.collection(collection), f"orgs/{allowed.org.id}/{collection}/"
+
+
 def locate(
     caller: Caller | None,
     collection: str,

@@ -245,13 +245,7 @@ def list_approvals(
     from google.cloud import firestore
 
     client = db.client()
-    if caller.is_staff and not org_id:
-        query: Any = client.collection_group("approvals")
-        prefix = "orgs/"
-    else:
-        grant = db.grant(caller, Action.APPROVALS_READ, org_id)
-        query = grant.collection("approvals")
-        prefix = f"orgs/{grant.org.id}/approvals/"
+    query, prefix = db.scoped(caller, "approvals", Action.APPROVALS_READ, org_id)
     if status:
         query = query.where(filter=db.eq("status", status))
     if project_id:

@@ -61,13 +61,7 @@ def list_projects(
     """A page of projects, ordered by name. Staff without ``org_id`` see every client's.
     One query: the organisation's name is stored on each project."""
     client = db.client()
-    if caller.is_staff and not org_id:
-        query: Any = client.collection_group("projects")
-        prefix = "orgs/"
-    else:
-        grant = db.grant(caller, Action.PROJECTS_READ, org_id)
-        query = grant.collection("projects")
-        prefix = f"orgs/{grant.org.id}/projects/"
+    query, prefix = db.scoped(caller, "projects", Action.PROJECTS_READ, org_id)
     if status:
         query = query.where(filter=db.eq("status", status))
     query = query.order_by("name").order_by("__name__")
