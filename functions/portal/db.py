@@ -110,6 +110,14 @@ def trusted_grant(action: Action, org_id: str) -> Grant:
     return Grant(None, action, org_ref(org_id))
 
 
+def read(tx: Any, ref: Any, missing: str = "Not found.") -> dict[str, Any]:
+    """A document's fields read inside transaction ``tx``; NotFound when it does not exist."""
+    snap = ref.get(transaction=tx)
+    if not snap.exists:
+        raise NotFound(missing)
+    return snap.to_dict() or {}
+
+
 def scoped(caller: Caller, collection: str, action: Action, org_id: str | None) -> tuple[Any, str]:
     """A query over ``collection`` for listing, and the path prefix its documents (and so
     any cursor) must have: one organisation's, or for staff without ``org_id`` every

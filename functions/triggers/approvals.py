@@ -4,6 +4,8 @@ from firebase_functions import firestore_fn
 
 from portal.services.approval_events import on_approval_written, on_decision_created
 
+from ._change import data
+
 
 @firestore_fn.on_document_written(document="orgs/{orgId}/approvals/{approvalId}", region="us-central1")
 def approval_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
@@ -12,8 +14,8 @@ def approval_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.
         event.id,
         event.params["orgId"],
         event.params["approvalId"],
-        before.to_dict() if before is not None and before.exists else None,
-        after.to_dict() if after is not None and after.exists else None,
+        data(before),
+        data(after),
     )
 
 

@@ -4,6 +4,8 @@ from firebase_functions import firestore_fn
 
 from portal.services.billing_events import on_billing_written
 
+from ._change import data
+
 
 @firestore_fn.on_document_written(document="orgs/{orgId}/billing/current", region="us-central1")
 def billing_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
@@ -11,6 +13,6 @@ def billing_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.D
     on_billing_written(
         event.id,
         event.params["orgId"],
-        before.to_dict() if before is not None and before.exists else None,
-        after.to_dict() if after is not None and after.exists else None,
+        data(before),
+        data(after),
     )

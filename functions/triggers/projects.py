@@ -4,6 +4,8 @@ from firebase_functions import firestore_fn
 
 from portal.services.activity import on_project_written
 
+from ._change import data
+
 
 @firestore_fn.on_document_written(document="orgs/{orgId}/projects/{projectId}", region="us-central1")
 def project_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
@@ -12,6 +14,6 @@ def project_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.D
         event.id,
         event.params["orgId"],
         event.params["projectId"],
-        before.to_dict() if before is not None and before.exists else None,
-        after.to_dict() if after is not None and after.exists else None,
+        data(before),
+        data(after),
     )

@@ -131,10 +131,7 @@ def new_version(
 
     @firestore.transactional
     def run(tx: Any) -> None:
-        snap = ref.get(transaction=tx)
-        if not snap.exists:
-            raise NotFound("Approval not found.")
-        data = snap.to_dict() or {}
+        data = db.read(tx, ref, "Approval not found.")
         if event_id and any(v.get("eventId") == event_id for v in data.get("versions") or []):
             return
         number = int(data.get("currentVersion", 0)) + 1
@@ -159,10 +156,7 @@ def decide(caller: Caller, approval_id: str, action: str, comment: str, version:
 
     @firestore.transactional
     def run(tx: Any) -> None:
-        snap = ref.get(transaction=tx)
-        if not snap.exists:
-            raise NotFound("Approval not found.")
-        data = snap.to_dict() or {}
+        data = db.read(tx, ref, "Approval not found.")
         current = int(data.get("currentVersion", 1))
         if not can_decide(caller, data):
             raise Forbidden("Only the client owner or the people assigned can decide this item.", code="not_assigned")

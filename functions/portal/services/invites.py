@@ -149,10 +149,7 @@ def revoke(
 
     @firestore.transactional
     def run(tx: Any) -> dict[str, Any]:
-        snap = ref.get(transaction=tx)
-        if not snap.exists:
-            raise NotFound("Invite not found.")
-        data = snap.to_dict() or {}
+        data = db.read(tx, ref, "Invite not found.")
         status = _status(data, _now())
         if status != "pending":
             raise Conflict(f"This invite is already {status}.", code="invite_not_pending")

@@ -165,10 +165,7 @@ def mutate(
 
     @firestore.transactional
     def run(tx: Any) -> dict[str, Any]:
-        snap = ref.get(transaction=tx)
-        if not snap.exists:
-            raise NotFound("Project not found.")
-        data = snap.to_dict() or {}
+        data = db.read(tx, ref, "Project not found.")
         change(data)
         stamped = _stamp(
             {
