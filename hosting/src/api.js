@@ -14,6 +14,8 @@ export class ApiError extends Error {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const TRANSIENT = new Set([500, 502, 503, 504]);
+const RETRY_DELAYS = [300, 900];
 
 const FALLBACK = {
   0: 'Could not reach the server. Check your connection and try again.',
@@ -50,9 +52,8 @@ export async function request(method, path, { body, query, signal, auth = true }
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (UNSAFE.has(method) && session.csrfToken) headers['X-CSRF-Token'] = session.csrfToken;
-  let res;
-  try {
-    res = await fetch(buildUrl(path, query), {
+  const send = () =>
+    fetch(buildUrl(path, query), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -60,9 +61,20 @@ export async function request(method, path, { body, query, signal, auth = true }
       cache: 'no-store',
       signal,
     });
-  } catch (err) {
-    if (err && err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', FALLBACK[0]);
+  let res;
+  // Reads are retried through a transient failure (a dropped connection, a 502/503/504
+  // while a function starts): twice, 300 ms then 900 ms later. Writes are never repeated.
+  for (let attempt = 0; ; attempt += 1) {
+    const retry = method === 'GET' && attempt < RETRY_DELAYS.length;
+    try {
+      res = await send();
+    } catch (err) {
+      if (err && err.name === 'AbortError') throw err;
+      if (!retry) throw new ApiError(0, 'network', FALLBACK[0]);
+      res = null;
+    }
+    if (res && !(TRANSIENT.has(res.status) && retry)) break;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS[attempt]));
   }
   let data = null;
   const text = await res.text();
