@@ -22,8 +22,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "functions"))
 
 from portal import db, domain
+from portal.dashboard import service as dashboard
+from portal.dashboard import summaries
 from portal.identity import Caller, OrgKind, Role
-from portal.services import dashboard, orgs, projects, summaries
+from portal.orgs import service as orgs
+from portal.projects import service as projects
 
 SIZES = (10, 1000)
 RUNS = 25

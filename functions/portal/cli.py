@@ -101,7 +101,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> Any:
-    from .services import invites, orgs, users
+    from .invites import service as invites
+    from .members import service as users
+    from .orgs import service as orgs
 
     g, cmd = args.group, getattr(args, "cmd", None)
     if g == "org" and cmd == "create":
@@ -130,8 +132,8 @@ def run(args: argparse.Namespace) -> Any:
     if g == "invite" and cmd == "revoke":
         return invites.revoke(None, args.id, args.org)
     if g == "billing":
+        from .billing import service as billing
         from .integrations.whop import WhopUnavailable
-        from .services import billing
 
         if cmd == "link":
             return billing.link(None, args.org, args.membership)

@@ -11,7 +11,8 @@ from typing import Any
 
 from . import config, db, domain
 from .identity import OrgKind, Role
-from .services import orgs, users
+from .members import service as users
+from .orgs import service as orgs
 
 DEMO_MEMBERSHIPS = {"acme": "mem_demoacme00001", "globex": "mem_demoglobex001"}
 """The Whop memberships of the demo clients (the local Whop stand-in serves them)."""
@@ -193,8 +194,8 @@ COMMENTS = {"request_revision": "Close — please make the wordmark bolder.", "r
 
 def seed_approvals(accounts: list[dict[str, Any]]) -> int:
     """Approval items in every status, some with several versions and a decision on each."""
+    from .approvals import service as approvals
     from .identity import Caller
-    from .services import approvals
 
     ops = next(a for a in accounts if a["email"] == "ops@agency.test")
     staff = Caller(uid=ops["uid"], email=ops["email"], role=Role.AJ_OPS, org_id=ops["orgId"])
@@ -218,7 +219,7 @@ def seed_approvals(accounts: list[dict[str, Any]]) -> int:
 def seed_billing() -> dict[str, Any]:
     """Link the demo clients to their Whop memberships and sync them (through the Whop
     adapter, so from the stand-in locally): Acme is past due, Globex current."""
-    from .services import billing
+    from .billing import service as billing
 
     if billing.adapter() is None:
         return {"billing": "Whop is not connected (no WHOP_API_KEY): no demo billing"}

@@ -3,7 +3,7 @@
 from firebase_functions import scheduler_fn
 
 from params import WHOP_API_KEY, WHOP_WEBHOOK_SECRET
-from portal.services.billing import sync_all
+from portal.billing.service import sync_all
 
 
 @scheduler_fn.on_schedule(

@@ -2,7 +2,7 @@
 
 from firebase_functions import scheduler_fn
 
-from portal.services.approval_events import send_reminders
+from portal.approvals.events import send_reminders
 
 
 @scheduler_fn.on_schedule(schedule="every 1 hours", timezone="Etc/UTC", region="us-central1")

@@ -2,7 +2,7 @@
 
 from firebase_functions import scheduler_fn
 
-from portal.services.summaries import refresh_all
+from portal.dashboard.summaries import refresh_all
 
 
 @scheduler_fn.on_schedule(schedule="every day 03:00", timezone="Etc/UTC", region="us-central1")

@@ -2,8 +2,8 @@
 
 from firebase_functions import options, tasks_fn
 
+from portal.deliveries.service import MAX_ATTEMPTS, attempt
 from portal.integrations.outbound import Retry
-from portal.services.deliveries import MAX_ATTEMPTS, attempt
 
 RETRIES = options.RetryConfig(max_attempts=MAX_ATTEMPTS, min_backoff_seconds=10, max_backoff_seconds=600)
 

@@ -2,7 +2,7 @@
 
 from firebase_functions import firestore_fn
 
-from portal.services.approval_events import on_approval_written, on_decision_created
+from portal.approvals.events import on_approval_written, on_decision_created
 
 from ._change import data
 

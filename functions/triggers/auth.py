@@ -8,7 +8,7 @@ federated identity) is refused here.
 
 from firebase_functions import https_fn, identity_fn
 
-from portal.services.signup import refuse_self_signup
+from portal.auth.signup import refuse_self_signup
 
 
 @identity_fn.before_user_created(region="us-central1")

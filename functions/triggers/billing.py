@@ -2,7 +2,7 @@
 
 from firebase_functions import firestore_fn
 
-from portal.services.billing_events import on_billing_written
+from portal.billing.events import on_billing_written
 
 from ._change import data
 

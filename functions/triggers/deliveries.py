@@ -2,7 +2,7 @@
 
 from firebase_functions import firestore_fn
 
-from portal.services.deliveries import dispatch
+from portal.deliveries.service import dispatch
 
 
 @firestore_fn.on_document_created(document="deliveries/{deliveryId}", region="us-central1")

@@ -2,7 +2,7 @@
 
 from firebase_functions import firestore_fn
 
-from portal.services.activity import on_project_written
+from portal.projects.activity import on_project_written
 
 from ._change import data
 

@@ -14,7 +14,7 @@ from api.test_project_detail import wait_for
 from helpers import bearer, error_code
 
 from portal import db, webhooks
-from portal.services import approval_events
+from portal.approvals import events as approval_events
 
 pytestmark = pytest.mark.usefixtures("world")
 

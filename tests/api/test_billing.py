@@ -14,7 +14,8 @@ from helpers import bearer, error_code
 from standins.whop import sign_webhook
 
 from portal import db
-from portal.services import billing, deliveries
+from portal.billing import service as billing
+from portal.deliveries import service as deliveries
 
 pytestmark = pytest.mark.usefixtures("world")
 ACME, GLOBEX = "mem_acme00000001", "mem_globex000001"

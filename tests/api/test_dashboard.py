@@ -9,7 +9,7 @@ import pytest
 from api.test_project_detail import wait_for
 from helpers import bearer
 
-from portal.services import summaries
+from portal.dashboard import summaries
 
 pytestmark = pytest.mark.usefixtures("world")
 

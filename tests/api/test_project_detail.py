@@ -12,7 +12,7 @@ import pytest
 from helpers import bearer, error_code
 
 from portal import db
-from portal.services import activity
+from portal.projects import activity
 
 pytestmark = pytest.mark.usefixtures("world")
 

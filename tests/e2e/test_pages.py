@@ -14,7 +14,7 @@ from e2e.test_shell import sign_in
 from helpers import bearer
 from playwright.sync_api import Page, expect
 
-from portal.services import summaries
+from portal.dashboard import summaries
 
 ACME = "mem_acme00000001"
 GLOBEX = "mem_globex000001"

@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from portal import webhooks
+from portal.billing import service as billing
 from portal.errors import NotConnected
 from portal.integrations import outbound
-from portal.services import billing
 
 
 def test_without_whop_credentials_billing_says_it_is_not_connected(monkeypatch: pytest.MonkeyPatch) -> None:

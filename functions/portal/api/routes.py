@@ -7,8 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from .. import authn, webhooks
+from ..approvals import service as approvals
+from ..auth import session
+from ..automation import service as automation
+from ..billing import service as billing
+from ..dashboard import service as dashboard
+from ..deliveries import service as deliveries
 from ..errors import BadRequest
-from ..services import approvals, automation, billing, dashboard, deliveries, invites, orgs, projects, session, users
+from ..invites import service as invites
+from ..members import service as users
+from ..orgs import service as orgs
+from ..projects import service as projects
 from . import models as m
 from .web import Ctx, Operation, Reply, Route
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import authn, config
+from ..audit import service as audit
 from ..identity import Caller
-from . import audit, users
+from ..members import service as users
 
 
 def login(id_token: str, *, ip: str | None = None, request_id: str | None = None) -> tuple[dict[str, Any], str, int]:

@@ -10,9 +10,9 @@ import datetime as dt
 from typing import Any
 
 from .. import db, domain
+from ..billing.service import alert_for
 from ..identity import Caller
 from ..policy import Action, allowed
-from .billing import alert_for
 
 DUE_SOON_DAYS = 14
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import db
-from . import deliveries, notifications
+from ..deliveries import service as deliveries
+from ..notifications import service as notifications
 
 
 def _money(plan: dict[str, Any] | None) -> str:

@@ -21,7 +21,7 @@ def create_org(name: str, kind: OrgKind, *, org_id: str | None = None, actor_lab
     """Create an organisation; there is exactly one agency organisation."""
     from google.cloud import firestore
 
-    from . import audit
+    from ..audit import service as audit
 
     name = name.strip()
     if not name or len(name) > 120:

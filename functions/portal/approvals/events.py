@@ -8,7 +8,9 @@ import datetime as dt
 from typing import Any
 
 from .. import db
-from . import deliveries, notifications, summaries
+from ..dashboard import summaries
+from ..deliveries import service as deliveries
+from ..notifications import service as notifications
 
 VERB = {"approve": "approved", "reject": "rejected", "request_revision": "requested changes to"}
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from .. import authn, db
+from ..audit import service as audit
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
 from ..identity import STAFF_ROLES, Caller, OrgKind, Role
 from ..policy import Action, assignable_roles
-from . import audit
 
 
 def _user_ref(org_id: str, uid: str) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import db, domain, logs
-from . import summaries
+from ..dashboard import summaries
 
 SUMMARY_FIELDS = ("name", "status", "milestones", "lastActivity", "nextDue")
 

@@ -8,7 +8,7 @@ from typing import Any
 from .. import db, webhooks
 from ..errors import BadRequest, NotFound
 from ..policy import Action
-from . import projects
+from ..projects import service as projects
 
 
 def _duplicate() -> dict[str, Any]:
@@ -68,7 +68,7 @@ def n8n_project_event(event: Any) -> dict[str, Any]:
 
 def n8n_approval_event(event: Any) -> dict[str, Any]:
     """n8n creates an approval item, or a new version of one (the same rules as staff)."""
-    from . import approvals
+    from ..approvals import service as approvals
 
     content = event.content.model_dump(mode="json")
 

@@ -15,10 +15,11 @@ import secrets
 from typing import Any
 
 from .. import authn, config, db
+from ..audit import service as audit
 from ..errors import BadRequest, Conflict, Forbidden, Gone, NotFound
 from ..identity import Caller, Role
+from ..members import service as users
 from ..policy import Action, assignable_roles
-from . import audit, users
 
 
 def _hash(secret: str) -> str:

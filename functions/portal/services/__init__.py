@@ -1,1 +1,0 @@
-"""Services: each public function is one use case, taking the caller's identity."""
