@@ -123,6 +123,18 @@ def authorize(caller: Caller, action: Action, org: OrgRef) -> None:
     raise Forbidden("You are not allowed to do this.")
 
 
+def capabilities(caller: Caller) -> dict[str, list[str]]:
+    """What ``caller`` may do, for the frontend to show only the controls that will work:
+    the actions on client organisations (a client's own; for staff, any client) and on
+    the agency's organisation. Per-item rules (who may decide an approval) still apply."""
+    client_org = OrgRef(caller.org_id if caller.role in CLIENT_ROLES else "", OrgKind.CLIENT)
+    agency_org = OrgRef(caller.org_id, OrgKind.AGENCY)
+    return {
+        "clients": sorted(a.value for a in Action if allowed(caller, a, client_org)),
+        "agency": sorted(a.value for a in Action if caller.is_staff and allowed(caller, a, agency_org)),
+    }
+
+
 def assignable_roles(caller: Caller, org: OrgRef) -> frozenset[Role]:
     """Roles ``caller`` may give to someone in ``org`` (by invitation or role change)."""
     if org.kind == OrgKind.AGENCY:

@@ -22,6 +22,9 @@ def test_me_with_bearer_token(http: httpx.Client) -> None:
     assert body["orgId"] == "acme"
     assert body["orgName"] == "Acme Corporation"
     assert body["profile"]["firstName"] == "Olivia"
+    assert "billing.read" in body["capabilities"]["clients"]
+    assert "projects.update" not in body["capabilities"]["clients"]
+    assert body["capabilities"]["agency"] == []
 
 
 @pytest.mark.parametrize(

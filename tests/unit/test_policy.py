@@ -122,3 +122,22 @@ def test_clients_get_not_found_for_other_orgs_and_forbidden_for_their_own() -> N
 )
 def test_assignable_roles(role: Role, org: str, roles: set[Role]) -> None:
     assert assignable_roles(caller(role), ORGS[org]) == roles
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_capabilities_are_what_the_policy_allows(role: Role) -> None:
+    from portal.policy import capabilities
+
+    org = "agency" if role.is_staff else "acme"
+    caps = capabilities(Caller("u1", "u@x.test", role, org))
+    client_org = OrgRef("acme" if not role.is_staff else "any-client", OrgKind.CLIENT)
+    for action in Action:
+        caller = Caller("u1", "u@x.test", role, org)
+        assert (action.value in caps["clients"]) == allowed(caller, action, client_org), action
+        assert (action.value in caps["agency"]) == (
+            role.is_staff and allowed(caller, action, OrgRef(org, OrgKind.AGENCY))
+        )
+    if role is Role.CLIENT_MEMBER:
+        assert "billing.read" not in caps["clients"] and "approvals.decide" in caps["clients"]
+    if role is Role.AJ_ADMIN:
+        assert "projects.update" in caps["clients"] and "members.set_role" in caps["agency"]

@@ -57,6 +57,17 @@ class User(Out):
     profile: Profile = Profile()
 
 
+class Capabilities(Out):
+    clients: list[str] = []
+    """Policy actions the caller may take on client organisations (a client: their own)."""
+    agency: list[str] = []
+    """Policy actions on the agency's organisation (staff only)."""
+
+
+class Me(User):
+    capabilities: Capabilities = Capabilities()
+
+
 class LoginIn(Model):
     idToken: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 

@@ -148,7 +148,7 @@ ROUTES: tuple[Route, ...] = (
                   "The current session, with its CSRF token", response=m.SessionOut),
     )),
     Route("auth_me", "/api/auth/me", "auth", (
-        Operation(GET, lambda ctx: users.me(ctx.user), "The signed-in user", response=m.User),
+        Operation(GET, lambda ctx: users.me(ctx.user), "The signed-in user and what they may do", response=m.Me),
     )),
     Route("orgs_list", "/api/orgs", "organisations", (
         Operation(GET, lambda ctx: {"items": orgs.list_orgs(ctx.user)},

@@ -54,8 +54,10 @@ def view(uid: str, org_id: str, claims: Caller | None = None) -> dict[str, Any]:
 
 
 def me(caller: Caller) -> dict[str, Any]:
-    """The caller's account, profile and organisation name."""
-    return view(caller.uid, caller.org_id, caller)
+    """The caller's account, profile, organisation name and capabilities."""
+    from ..policy import capabilities
+
+    return {**view(caller.uid, caller.org_id, caller), "capabilities": capabilities(caller)}
 
 
 def check_role_fits(role: Role, kind: OrgKind) -> None:
