@@ -6,10 +6,10 @@ import fnmatch
 import json
 import re
 
-from env import ROOT
-
 import deployment
 import main
+from env import ROOT
+
 from portal.api.openapi import document
 from portal.api.registry import routes
 
