@@ -197,7 +197,7 @@ def client_ip(request: Any) -> str:
 def _response(status: int, payload: bytes | Iterable[bytes], mimetype: str, headers: dict[str, str]) -> Any:
     from flask import Response
 
-    response = Response(payload, status=status, mimetype=mimetype, direct_passthrough=not isinstance(payload, bytes))
+    response = Response(payload, status=status, mimetype=mimetype)
     for key, value in headers.items():
         response.headers[key] = value
     return response
