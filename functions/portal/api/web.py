@@ -35,6 +35,7 @@ from ..errors import (
     NotFound,
     PayloadTooLarge,
     PortalError,
+    RangeNotSatisfiable,
     RateLimited,
     UnsupportedMediaType,
 )
@@ -301,14 +302,6 @@ def _rate(bucket: str, key: str) -> None:
     wait = LIMITER.hit(f"{bucket}:{key}", limit)
     if wait:
         raise RateLimited("Too many requests; slow down and try again shortly.", retry_after=wait)
-
-
-class RangeNotSatisfiable(PortalError):
-    status, code = 416, "range_not_satisfiable"
-
-    def __init__(self, size: int) -> None:
-        super().__init__("The requested range is not satisfiable.")
-        self.size = size
 
 
 def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
