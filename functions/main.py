@@ -9,22 +9,21 @@ from https.approvals import (
     webhook_n8n_approvals,
 )
 from https.auth import auth_config, auth_login, auth_logout, auth_me, auth_session
-from https.billing import (
-    billing,
-    billing_link,
-    billing_sync,
-    billing_unmatched,
-    deliveries,
-    delivery_retry,
-    webhook_whop,
-)
+from https.billing import billing, billing_link, billing_sync, billing_unmatched, webhook_whop
 from https.dashboard import dashboard
+from https.deliveries import deliveries, delivery_retry
 from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
 from https.meta import openapi
 from https.orgs import orgs_list
-from https.projects import project_detail, project_milestone, project_milestones, projects_list
-from https.webhooks import webhook_gbu, webhook_n8n_projects
+from https.projects import (
+    project_detail,
+    project_milestone,
+    project_milestones,
+    projects_list,
+    webhook_gbu,
+    webhook_n8n_projects,
+)
 from scheduled.billing import poll_whop
 from scheduled.reminders import approval_reminders
 from scheduled.summaries import refresh_summaries

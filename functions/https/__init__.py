@@ -1,2 +1,3 @@
-"""HTTPS functions: one function per API path, each a one-line doorway into
-``portal.api``. Hosting rewrites ``/api/...`` paths to them (``firebase.json``)."""
+"""HTTPS functions: one function per API path, a file per feature, each a one-line
+doorway into that feature's routes (``portal/<feature>/routes.py``). Hosting rewrites
+``/api/...`` paths to them (``firebase.json``)."""

@@ -1,13 +1,12 @@
-"""HTTPS functions: meta."""
+"""HTTPS functions: the API's own document."""
 
+from deployment import HTTP
 from firebase_functions import https_fn
 
-from portal.api.routes import BY_FUNCTION
-
-from ._options import HTTP
+from portal.api import routes
 
 
 @https_fn.on_request(**HTTP)
 def openapi(req: https_fn.Request) -> https_fn.Response:
     """GET /api/openapi.json"""
-    return BY_FUNCTION["openapi"].serve(req)
+    return routes.openapi.serve(req)

@@ -1,13 +1,12 @@
-"""HTTPS functions: orgs."""
+"""HTTPS functions: organisations."""
 
+from deployment import HTTP
 from firebase_functions import https_fn
 
-from portal.api.routes import BY_FUNCTION
-
-from ._options import HTTP
+from portal.orgs import routes
 
 
 @https_fn.on_request(**HTTP)
 def orgs_list(req: https_fn.Request) -> https_fn.Response:
     """GET /api/orgs"""
-    return BY_FUNCTION["orgs_list"].serve(req)
+    return routes.orgs_list.serve(req)

@@ -1,31 +1,46 @@
-"""HTTPS functions: projects and milestones."""
+"""HTTPS functions: projects and milestones, and the webhooks that report on them."""
 
+from deployment import HTTP, with_secrets
 from firebase_functions import https_fn
 
-from portal.api.routes import BY_FUNCTION
+from params import GBU_WEBHOOK_SECRET, N8N_WEBHOOK_SECRET
+from portal.projects import routes
 
-from ._options import HTTP
+GBU = with_secrets(HTTP, GBU_WEBHOOK_SECRET)
+N8N = with_secrets(HTTP, N8N_WEBHOOK_SECRET)
 
 
 @https_fn.on_request(**HTTP)
 def projects_list(req: https_fn.Request) -> https_fn.Response:
     """GET|POST /api/projects"""
-    return BY_FUNCTION["projects_list"].serve(req)
+    return routes.projects_list.serve(req)
 
 
 @https_fn.on_request(**HTTP)
 def project_detail(req: https_fn.Request) -> https_fn.Response:
     """GET|PATCH /api/projects/{projectId}"""
-    return BY_FUNCTION["project_detail"].serve(req)
+    return routes.project_detail.serve(req)
 
 
 @https_fn.on_request(**HTTP)
 def project_milestones(req: https_fn.Request) -> https_fn.Response:
     """POST /api/projects/{projectId}/milestones"""
-    return BY_FUNCTION["project_milestones"].serve(req)
+    return routes.project_milestones.serve(req)
 
 
 @https_fn.on_request(**HTTP)
 def project_milestone(req: https_fn.Request) -> https_fn.Response:
     """PATCH|DELETE /api/projects/{projectId}/milestones/{milestoneId}"""
-    return BY_FUNCTION["project_milestone"].serve(req)
+    return routes.project_milestone.serve(req)
+
+
+@https_fn.on_request(**N8N)
+def webhook_n8n_projects(req: https_fn.Request) -> https_fn.Response:
+    """POST /api/webhooks/n8n/projects"""
+    return routes.webhook_n8n_projects.serve(req)
+
+
+@https_fn.on_request(**GBU)
+def webhook_gbu(req: https_fn.Request) -> https_fn.Response:
+    """POST /api/webhooks/gbu"""
+    return routes.webhook_gbu.serve(req)

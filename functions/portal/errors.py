@@ -61,6 +61,16 @@ class UnsupportedMediaType(PortalError):
     status, code = 415, "unsupported_media_type"
 
 
+class RangeNotSatisfiable(PortalError):
+    """A ``Range`` outside the body; the response names the body's size."""
+
+    status, code = 416, "range_not_satisfiable"
+
+    def __init__(self, size: int) -> None:
+        super().__init__("The requested range is not satisfiable.")
+        self.size = size
+
+
 class BadGateway(PortalError):
     """An upstream service (an integration) failed in a way retrying now will not fix."""
 

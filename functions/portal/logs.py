@@ -1,7 +1,8 @@
 """Structured logs: one JSON object per line, with Cloud Logging's field names.
 
-Request-scoped fields (request id, uid, orgId) are kept in context variables and
-added to every line written while a request is handled.
+Every line written while a request is handled carries the request's id, the
+client's address and the caller (from :mod:`portal.context`) and whatever else was
+bound for the request (the function's name).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import sys
 import time
 from contextvars import ContextVar
 from typing import Any, TextIO
+
+from . import context
 
 _stream: list[TextIO | None] = [None]  # None: whatever sys.stdout is now
 _context: ContextVar[dict[str, Any] | None] = ContextVar("log_context", default=None)
@@ -34,6 +37,12 @@ def reset() -> None:
 
 def log(severity: str, message: str, **fields: Any) -> None:
     entry: dict[str, Any] = {"severity": severity, "message": message, "time": time.time()}
+    request = context.current()
+    caller = request.caller
+    scoped = {"requestId": request.request_id, "ip": request.ip}
+    if caller is not None:
+        scoped.update(uid=caller.uid, orgId=caller.org_id, role=caller.role.value)
+    entry.update({k: v for k, v in scoped.items() if v is not None})
     entry.update(_context.get() or {})
     entry.update(fields)
     out = _stream[0] or sys.stdout

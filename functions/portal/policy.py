@@ -10,6 +10,7 @@ the agency organisation only for the actions in :data:`AGENCY_ORG_ACTIONS`.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -142,3 +143,32 @@ def assignable_roles(caller: Caller, org: OrgRef) -> frozenset[Role]:
     if not allowed(caller, A.MEMBERS_INVITE, org):
         return frozenset()
     return CLIENT_ROLES
+
+
+def may_decide(caller: Caller, assignees: Collection[str]) -> bool:
+    """Whether ``caller`` may decide an approval item assigned to ``assignees`` (once
+    :func:`authorize` allowed deciding in its organisation): a client owner any item,
+    a client member only the items assigned to them, staff never."""
+    if caller.role == Role.CLIENT_OWNER:
+        return True
+    return caller.role == Role.CLIENT_MEMBER and caller.uid in assignees
+
+
+def authorize_role_change(actor: Caller, uid: str, role: Role, org: OrgRef) -> None:
+    """Raise unless ``actor`` may give ``role`` to the account ``uid`` of ``org``: never
+    their own, only with the right to set roles there, and only a role they may assign."""
+    if actor.uid == uid:
+        raise Forbidden("You cannot change your own role.")
+    authorize(actor, A.MEMBERS_SET_ROLE, org)
+    if role not in assignable_roles(actor, org):
+        raise Forbidden("You may not assign this role.")
+
+
+def authorize_removal(actor: Caller, uid: str, role: Role, org: OrgRef) -> None:
+    """Raise unless ``actor`` may remove the account ``uid`` (with ``role``) of ``org``:
+    never themselves, only with the right to remove members there, staff only by an admin."""
+    if actor.uid == uid:
+        raise Forbidden("You cannot remove yourself.")
+    authorize(actor, A.MEMBERS_REMOVE, org)
+    if role in STAFF_ROLES and actor.role != Role.AJ_ADMIN:
+        raise Forbidden("Only admins may disable staff accounts.")

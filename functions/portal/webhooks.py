@@ -65,3 +65,16 @@ def remember(tx: Any, source: str, event_id: str, summary: dict[str, Any]) -> No
         processed_ref(source, event_id),
         {"source": source, "eventId": event_id, "summary": summary, "at": firestore.SERVER_TIMESTAMP},
     )
+
+
+def run_once(source: str, event_id: str, apply: Any) -> dict[str, Any]:
+    """``apply()`` unless the event was processed already (then, or when a concurrent
+    delivery wins the race, the answer is a duplicate that changed nothing)."""
+    from google.api_core.exceptions import AlreadyExists
+
+    if seen(source, event_id):
+        return {"ok": True, "duplicate": True}
+    try:
+        return dict(apply())
+    except AlreadyExists:
+        return {"ok": True, "duplicate": True}

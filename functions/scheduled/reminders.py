@@ -1,10 +1,11 @@
 """Reminders for approvals due within 24 hours or overdue (once per item per day)."""
 
+from deployment import EVENTS
 from firebase_functions import scheduler_fn
 
 from portal.approvals.events import send_reminders
 
 
-@scheduler_fn.on_schedule(schedule="every 1 hours", timezone="Etc/UTC", region="us-central1")
+@scheduler_fn.on_schedule(schedule="every 1 hours", timezone="Etc/UTC", **EVENTS)
 def approval_reminders(event: scheduler_fn.ScheduledEvent) -> None:
     send_reminders()

@@ -1,10 +1,11 @@
 """Daily refresh of the dashboard summaries (due dates move with the calendar)."""
 
+from deployment import EVENTS
 from firebase_functions import scheduler_fn
 
 from portal.dashboard.summaries import refresh_all
 
 
-@scheduler_fn.on_schedule(schedule="every day 03:00", timezone="Etc/UTC", region="us-central1")
+@scheduler_fn.on_schedule(schedule="every day 03:00", timezone="Etc/UTC", **EVENTS)
 def refresh_summaries(event: scheduler_fn.ScheduledEvent) -> None:
     refresh_all()

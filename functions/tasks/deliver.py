@@ -1,5 +1,6 @@
 """The task queue that delivers Slack and n8n messages, with retries and backoff."""
 
+from deployment import EVENTS
 from firebase_functions import options, tasks_fn
 
 from portal.deliveries.service import MAX_ATTEMPTS, attempt
@@ -9,7 +10,7 @@ RETRIES = options.RetryConfig(max_attempts=MAX_ATTEMPTS, min_backoff_seconds=10,
 
 
 @tasks_fn.on_task_dispatched(
-    retry_config=RETRIES, rate_limits=options.RateLimits(max_concurrent_dispatches=10), region="us-central1"
+    retry_config=RETRIES, rate_limits=options.RateLimits(max_concurrent_dispatches=10), **EVENTS
 )
 def deliver(req: tasks_fn.CallableRequest) -> None:
     retries = int(req.raw_request.headers.get("X-CloudTasks-TaskRetryCount", "0") or 0)

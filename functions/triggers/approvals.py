@@ -1,5 +1,6 @@
 """Approval triggers: new items and versions ask for a decision; decisions are announced."""
 
+from deployment import EVENTS
 from firebase_functions import firestore_fn
 
 from portal.approvals.events import on_approval_written, on_decision_created
@@ -7,7 +8,7 @@ from portal.approvals.events import on_approval_written, on_decision_created
 from ._change import data
 
 
-@firestore_fn.on_document_written(document="orgs/{orgId}/approvals/{approvalId}", region="us-central1")
+@firestore_fn.on_document_written(document="orgs/{orgId}/approvals/{approvalId}", **EVENTS)
 def approval_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
     before, after = event.data.before, event.data.after
     on_approval_written(
@@ -19,9 +20,7 @@ def approval_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.
     )
 
 
-@firestore_fn.on_document_created(
-    document="orgs/{orgId}/approvals/{approvalId}/decisions/{decisionId}", region="us-central1"
-)
+@firestore_fn.on_document_created(document="orgs/{orgId}/approvals/{approvalId}/decisions/{decisionId}", **EVENTS)
 def decision_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -> None:
     if event.data is not None:
         on_decision_created(event.params["orgId"], event.params["approvalId"], event.data.to_dict() or {})

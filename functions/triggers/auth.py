@@ -6,12 +6,13 @@ browser (email/password sign-up, an email link for an unknown address, a new
 federated identity) is refused here.
 """
 
+from deployment import EVENTS
 from firebase_functions import https_fn, identity_fn
 
 from portal.auth.signup import refuse_self_signup
 
 
-@identity_fn.before_user_created(region="us-central1")
+@identity_fn.before_user_created(**EVENTS)
 def before_user_created(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreateResponse | None:
     message = refuse_self_signup(event.data.email)
     raise https_fn.HttpsError(code=https_fn.FunctionsErrorCode.PERMISSION_DENIED, message=message)

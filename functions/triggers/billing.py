@@ -1,5 +1,6 @@
 """Billing trigger: past-due transitions notify once; leaving past due clears the alert."""
 
+from deployment import EVENTS
 from firebase_functions import firestore_fn
 
 from portal.billing.events import on_billing_written
@@ -7,7 +8,7 @@ from portal.billing.events import on_billing_written
 from ._change import data
 
 
-@firestore_fn.on_document_written(document="orgs/{orgId}/billing/current", region="us-central1")
+@firestore_fn.on_document_written(document="orgs/{orgId}/billing/current", **EVENTS)
 def billing_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
     before, after = event.data.before, event.data.after
     on_billing_written(

@@ -1,10 +1,11 @@
 """A new outbound delivery goes to the task queue."""
 
+from deployment import EVENTS
 from firebase_functions import firestore_fn
 
 from portal.deliveries.service import dispatch
 
 
-@firestore_fn.on_document_created(document="deliveries/{deliveryId}", region="us-central1")
+@firestore_fn.on_document_created(document="deliveries/{deliveryId}", **EVENTS)
 def delivery_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -> None:
     dispatch(event.params["deliveryId"])

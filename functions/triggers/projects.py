@@ -1,5 +1,6 @@
 """Project trigger: the activity timeline and the dashboard summaries."""
 
+from deployment import EVENTS
 from firebase_functions import firestore_fn
 
 from portal.projects.activity import on_project_written
@@ -7,7 +8,7 @@ from portal.projects.activity import on_project_written
 from ._change import data
 
 
-@firestore_fn.on_document_written(document="orgs/{orgId}/projects/{projectId}", region="us-central1")
+@firestore_fn.on_document_written(document="orgs/{orgId}/projects/{projectId}", **EVENTS)
 def project_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
     before, after = event.data.before, event.data.after
     on_project_written(

@@ -1,4 +1,4 @@
-"""The OpenAPI document, the functions in main.py and the Hosting rewrites agree."""
+"""The OpenAPI document, the functions main.py exports and the Hosting rewrites agree."""
 
 from __future__ import annotations
 
@@ -6,10 +6,14 @@ import fnmatch
 import json
 import re
 
+import deployment
+import main
 from env import ROOT
 
 from portal.api.openapi import document
-from portal.api.routes import ROUTES
+from portal.api.registry import routes
+
+ROUTES = routes()
 
 
 def test_every_route_is_documented_with_its_models() -> None:
@@ -19,8 +23,9 @@ def test_every_route_is_documented_with_its_models() -> None:
         for op in route.operations:
             entry = item[op.method.lower()]
             assert entry["summary"]
-            if op.body:
-                assert entry["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(op.body.__name__)
+            body = op.models[0]
+            if body:
+                assert entry["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(body.__name__)
             if not op.public:
                 assert "401" in entry["responses"]
     schemas = doc["components"]["schemas"]
@@ -28,10 +33,31 @@ def test_every_route_is_documented_with_its_models() -> None:
     json.dumps(doc)
 
 
-def test_every_route_function_is_exported_by_main() -> None:
-    main = (ROOT / "functions/main.py").read_text()
+def test_routes_are_unique() -> None:
+    assert len({r.function for r in ROUTES}) == len(ROUTES)
+    assert len({r.path for r in ROUTES}) == len(ROUTES)
+
+
+def _endpoint(name: str) -> object:
+    return getattr(getattr(main, name), "__firebase_endpoint__", None)
+
+
+def test_main_exports_an_https_function_for_every_route_with_the_shared_options() -> None:
+    assert len(main.__all__) == len(set(main.__all__))
+    for name in main.__all__:
+        endpoint = _endpoint(name)
+        assert endpoint is not None, f"{name} is not a Cloud Function"
+        assert endpoint.region == [deployment.REGION], name  # type: ignore[attr-defined]
     for route in ROUTES:
-        assert re.search(rf"\b{route.function}\b", main), route.function
+        assert route.function in main.__all__, route.function
+        endpoint = _endpoint(route.function)
+        assert endpoint.httpsTrigger is not None, route.function  # type: ignore[attr-defined]
+        assert endpoint.httpsTrigger.get("invoker") == ["public"], route.function  # type: ignore[attr-defined]
+        assert endpoint.maxInstances == deployment.HTTP["max_instances"], route.function  # type: ignore[attr-defined]
+        secrets = {s["key"] for s in endpoint.secretEnvironmentVariables}  # type: ignore[attr-defined]
+        assert {s.name for s in deployment.HTTP["secrets"]} <= secrets, route.function
+    https = {n for n in main.__all__ if _endpoint(n).httpsTrigger is not None}  # type: ignore[attr-defined]
+    assert https == {r.function for r in ROUTES}
 
 
 def test_hosting_rewrites_send_each_path_to_its_function() -> None:
@@ -41,3 +67,4 @@ def test_hosting_rewrites_send_each_path_to_its_function() -> None:
         concrete = re.sub(r"\{\w+\}", "sample-id", route.path)
         first = next(r for r in rewrites if fnmatch.fnmatchcase(concrete, r["source"].replace("**", "*")))
         assert first["function"]["functionId"] == route.function, route.path
+        assert first["function"]["region"] == deployment.REGION, route.path

@@ -141,3 +141,79 @@ def test_capabilities_are_what_the_policy_allows(role: Role) -> None:
         assert "billing.read" not in caps["clients"] and "approvals.decide" in caps["clients"]
     if role is Role.AJ_ADMIN:
         assert "projects.update" in caps["clients"] and "members.set_role" in caps["agency"]
+
+
+@pytest.mark.parametrize(
+    ("role", "assigned", "decides"),
+    [
+        (Role.CLIENT_OWNER, False, True),
+        (Role.CLIENT_OWNER, True, True),
+        (Role.CLIENT_MEMBER, True, True),
+        (Role.CLIENT_MEMBER, False, False),
+        (Role.AJ_OPS, True, False),
+        (Role.AJ_OPS, False, False),
+        (Role.AJ_ADMIN, True, False),
+        (Role.AJ_ADMIN, False, False),
+    ],
+)
+def test_who_decides_an_approval(role: Role, assigned: bool, decides: bool) -> None:
+    from portal.policy import may_decide
+
+    assert may_decide(caller(role), ["u"] if assigned else ["someone-else"]) is decides
+
+
+def _outcome(check: object, *args: object) -> str:
+    try:
+        check(*args)  # type: ignore[operator]
+    except NotFound:
+        return "not_found"
+    except Forbidden as exc:
+        return exc.message
+    return "ok"
+
+
+SELF_ROLE = "You cannot change your own role."
+NOT_ASSIGNABLE = "You may not assign this role."
+NOT_ALLOWED = "You are not allowed to do this."
+
+
+@pytest.mark.parametrize(
+    ("actor", "target", "org", "role", "outcome"),
+    [
+        (Role.AJ_ADMIN, "u", "agency", Role.AJ_OPS, SELF_ROLE),
+        (Role.AJ_ADMIN, "x", "acme", Role.CLIENT_MEMBER, "ok"),
+        (Role.AJ_ADMIN, "x", "agency", Role.AJ_OPS, "ok"),
+        (Role.AJ_ADMIN, "x", "acme", Role.AJ_OPS, NOT_ASSIGNABLE),
+        (Role.AJ_ADMIN, "x", "agency", Role.CLIENT_OWNER, NOT_ASSIGNABLE),
+        (Role.AJ_OPS, "x", "acme", Role.CLIENT_MEMBER, NOT_ALLOWED),
+        (Role.AJ_OPS, "x", "agency", Role.AJ_OPS, NOT_ALLOWED),
+        (Role.CLIENT_OWNER, "x", "acme", Role.CLIENT_MEMBER, NOT_ALLOWED),
+        (Role.CLIENT_OWNER, "x", "globex", Role.CLIENT_MEMBER, "not_found"),
+        (Role.CLIENT_MEMBER, "x", "acme", Role.CLIENT_OWNER, NOT_ALLOWED),
+    ],
+)
+def test_who_changes_whose_role(actor: Role, target: str, org: str, role: Role, outcome: str) -> None:
+    from portal.policy import authorize_role_change
+
+    assert _outcome(authorize_role_change, caller(actor), target, role, ORGS[org]) == outcome
+
+
+@pytest.mark.parametrize(
+    ("actor", "target", "org", "role", "outcome"),
+    [
+        (Role.CLIENT_OWNER, "u", "acme", Role.CLIENT_OWNER, "You cannot remove yourself."),
+        (Role.CLIENT_OWNER, "x", "acme", Role.CLIENT_MEMBER, "ok"),
+        (Role.CLIENT_OWNER, "x", "acme", Role.CLIENT_OWNER, "ok"),
+        (Role.CLIENT_OWNER, "x", "globex", Role.CLIENT_MEMBER, "not_found"),
+        (Role.CLIENT_MEMBER, "x", "acme", Role.CLIENT_MEMBER, NOT_ALLOWED),
+        (Role.AJ_OPS, "x", "acme", Role.CLIENT_OWNER, "ok"),
+        (Role.AJ_OPS, "x", "agency", Role.AJ_OPS, NOT_ALLOWED),
+        (Role.AJ_ADMIN, "x", "agency", Role.AJ_OPS, "ok"),
+        (Role.AJ_ADMIN, "u", "agency", Role.AJ_ADMIN, "You cannot remove yourself."),
+        (Role.AJ_ADMIN, "x", "globex", Role.CLIENT_MEMBER, "ok"),
+    ],
+)
+def test_who_removes_whom(actor: Role, target: str, org: str, role: Role, outcome: str) -> None:
+    from portal.policy import authorize_removal
+
+    assert _outcome(authorize_removal, caller(actor), target, role, ORGS[org]) == outcome

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import flask
 import pytest
 from pydantic import BaseModel
 
 from portal.api import web
-from portal.api.web import Operation, Route
+from portal.api.web import Operation, RawBody, Route, Stream
 from portal.errors import Conflict
 
 app = flask.Flask(__name__)
@@ -104,3 +105,151 @@ def test_structured_log_line_per_request(capsys: pytest.CaptureFixture[str]) -> 
     assert line["severity"] == "INFO"
     assert line["requestId"] == "req-1"
     assert line["httpRequest"]["status"] == 200
+
+
+# Raw bodies, streamed and ranged responses, other content types: the same pipeline.
+
+DATA = bytes(range(256)) * 4  # 1024 bytes
+
+
+def _slices(start: int, stop: int) -> Iterator[bytes]:
+    for at in range(start, stop, 100):
+        yield DATA[at : min(at + 100, stop)]
+
+
+def _upload(ctx: web.Ctx) -> dict:
+    return {"size": len(ctx.raw_body), "type": ctx.request.mimetype}
+
+
+MEDIA = Route(
+    "media",
+    "/api/media/{kind}",
+    "test",
+    (
+        Operation(
+            "PUT",
+            _upload,
+            "upload a chunk",
+            public=True,
+            raw_body=RawBody(content_types=("application/octet-stream", "image/png"), max_bytes=64),
+        ),
+        Operation(
+            "GET",
+            lambda ctx: Stream(_slices, size=len(DATA), filename="data.bin"),
+            "download",
+            public=True,
+            produces="application/octet-stream",
+            ranges=True,
+        ),
+        Operation(
+            "POST",
+            lambda ctx: (f"data: {n}\n\n".encode() for n in range(3)),
+            "events",
+            public=True,
+            produces="text/event-stream",
+        ),
+        Operation("PATCH", lambda ctx: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "calendar", produces="text/calendar"),
+    ),
+)
+CSV = Route(
+    "export",
+    "/api/export.csv",
+    "test",
+    (Operation("GET", lambda ctx: Stream(b"a,b\r\n1,2\r\n"), "export", public=True, produces="text/csv", ranges=True),),
+)
+
+
+def media(method: str, path: str = "/api/media/x", route: Route = MEDIA, **kwargs: object) -> flask.Response:
+    with app.test_request_context(path, method=method, **kwargs):  # type: ignore[arg-type]
+        response = route.serve(flask.request)
+        response.get_data()  # consume a streamed body while the request is current
+        return response
+
+
+def test_raw_body_with_its_own_limit_and_content_types() -> None:
+    r = media("PUT", data=b"\x00" * 64, content_type="image/png")
+    assert r.status_code == 200 and r.get_json() == {"size": 64, "type": "image/png"}
+    assert media("PUT", data=b"\x00" * 65, content_type="image/png").status_code == 413
+    wrong = media("PUT", data=b"{}", content_type="application/json")
+    assert wrong.status_code == 415 and wrong.get_json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_raw_body_is_behind_authentication() -> None:
+    private = Route(
+        "private", "/api/private", "test", (Operation("PUT", _upload, "x", raw_body=MEDIA.operations[0].raw_body),)
+    )
+    r = media("PUT", "/api/private", private, data=b"x", content_type="image/png")
+    assert r.status_code == 401 and r.mimetype == "application/json"
+
+
+def test_a_streamed_download_with_ranges() -> None:
+    whole = media("GET")
+    assert whole.status_code == 200
+    assert whole.get_data() == DATA and whole.headers["Content-Length"] == "1024"
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert whole.mimetype == "application/octet-stream"
+    assert whole.headers["Content-Disposition"] == "attachment; filename=data.bin"
+    assert whole.headers["X-Content-Type-Options"] == "nosniff"
+    part = media("GET", headers={"Range": "bytes=150-349"})
+    assert part.status_code == 206 and part.get_data() == DATA[150:350]
+    assert part.headers["Content-Range"] == "bytes 150-349/1024"
+    assert part.headers["Content-Length"] == "200"
+    tail = media("GET", headers={"Range": "bytes=-24"})
+    assert tail.status_code == 206 and tail.get_data() == DATA[-24:]
+    assert tail.headers["Content-Range"] == "bytes 1000-1023/1024"
+    beyond = media("GET", headers={"Range": "bytes=2000-"})
+    assert beyond.status_code == 416 and beyond.headers["Content-Range"] == "bytes */1024"
+    assert beyond.get_json()["error"]["code"] == "range_not_satisfiable"
+    for ignored in ("bytes=0-1,5-6", "items=0-5", "nonsense"):
+        r = media("GET", headers={"Range": ignored})
+        assert r.status_code == 200 and r.get_data() == DATA, ignored
+
+
+def test_bytes_answer_ranges_too() -> None:
+    r = media("GET", "/api/export.csv", CSV, headers={"Range": "bytes=5-"})
+    assert r.status_code == 206 and r.get_data() == b"1,2\r\n" and r.mimetype == "text/csv"
+
+
+def test_event_stream_and_calendar() -> None:
+    events = media("POST", data=b"", content_type="application/json")
+    assert events.status_code == 200 and events.mimetype == "text/event-stream"
+    assert events.get_data() == b"data: 0\n\ndata: 1\n\ndata: 2\n\n"
+    assert "Accept-Ranges" not in events.headers
+    assert media("PATCH").status_code == 401  # not public: the same authentication
+
+
+def test_openapi_describes_raw_bodies_streams_and_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal.api import openapi, registry
+
+    monkeypatch.setattr(registry, "routes", lambda: (MEDIA, CSV))
+    openapi.document.cache_clear()
+    try:
+        doc = openapi.document()
+    finally:
+        openapi.document.cache_clear()
+    item = doc["paths"]["/api/media/{kind}"]
+    put = item["put"]
+    assert set(put["requestBody"]["content"]) == {"application/octet-stream", "image/png"}
+    assert {"413", "415"} <= set(put["responses"])
+    get = item["get"]
+    assert set(get["responses"]["200"]["content"]) == {"application/octet-stream"}
+    assert {"206", "416"} <= set(get["responses"])
+    assert any(p["name"] == "Range" and p["in"] == "header" for p in get["parameters"])
+    assert set(item["post"]["responses"]["200"]["content"]) == {"text/event-stream"}
+    assert set(item["patch"]["responses"]["200"]["content"]) == {"text/calendar"}
+    assert "401" in item["patch"]["responses"]
+
+
+def test_the_request_context_is_set_while_serving_and_empty_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal import context
+
+    seen: list[context.RequestContext] = []
+    route = Route(
+        "ctx", "/api/ctx", "test", (Operation("GET", lambda ctx: seen.append(context.current()), "x", public=True),)
+    )
+    with app.test_request_context(
+        "/api/ctx", headers={"X-Request-Id": "req-ctx"}, environ_base={"REMOTE_ADDR": "9.9.9.9"}
+    ):
+        route.serve(flask.request)
+    assert (seen[0].request_id, seen[0].ip) == ("req-ctx", "9.9.9.9")
+    assert context.current() == context.RequestContext()

@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document, generated from the routes table and its pydantic models."""
+"""The OpenAPI 3.1 document, generated from every feature's routes and their pydantic
+models (resolved here, when the document is first asked for)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from . import models as m
-from .routes import ROUTES
+from . import common, registry
+from .web import JSON, Operation
 
 _STATUS_TEXT = {
     400: "Bad input",
@@ -21,6 +22,7 @@ _STATUS_TEXT = {
     410: "Gone",
     413: "Body too large",
     415: "Body must be JSON",
+    416: "Range not satisfiable",
     429: "Rate limited",
     503: "Integration not connected",
 }
@@ -30,46 +32,71 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
+def _binary(content_types: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    return {ct: {"schema": {"type": "string", "format": "binary"}} for ct in content_types}
+
+
+def _success(op: Operation, response: type[BaseModel] | None) -> dict[str, Any]:
+    ok: dict[str, Any] = {"description": "OK"}
+    if op.produces != JSON:
+        ok["content"] = _binary([op.produces])
+    elif response is not None:
+        ok["content"] = {JSON: {"schema": _ref(response)}}
+    out = {str(op.status): ok}
+    if op.ranges:
+        ok["headers"] = {"Accept-Ranges": {"schema": {"type": "string", "enum": ["bytes", "none"]}}}
+        out["206"] = {
+            "description": "The byte range asked for with `Range`",
+            "headers": {"Content-Range": {"schema": {"type": "string"}, "description": "bytes <first>-<last>/<size>"}},
+            "content": _binary([op.produces]),
+        }
+    return out
+
+
 @cache
 def document() -> dict[str, Any]:
-    models: set[type[BaseModel]] = {m.ErrorBody}
-    for route in ROUTES:
-        for op in route.operations:
-            models.update(x for x in (op.body, op.response) if x is not None)
+    routes = registry.routes()
+    bodies = {body for route in routes for op in route.operations if (body := op.models[0]) is not None}
+    outs = {out for route in routes for op in route.operations if (out := op.models[2]) is not None}
+    models: set[type[BaseModel]] = {common.ErrorBody, *bodies, *outs}
     _, defs = models_json_schema(
         [
-            (model, "validation" if model in {op.body for r in ROUTES for op in r.operations} else "serialization")
+            (model, "validation" if model in bodies else "serialization")
             for model in sorted(models, key=lambda x: x.__name__)
         ],
         ref_template="#/components/schemas/{model}",
     )
     paths: dict[str, Any] = {}
-    for route in ROUTES:
+    for route in routes:
         item: dict[str, Any] = {}
         for op in route.operations:
+            body, query, response = op.models
             params = [
                 {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in route.param_names
             ]
-            if op.query is not None:
-                schema = op.query.model_json_schema()
+            if query is not None:
+                schema = query.model_json_schema()
                 for name, prop in schema.get("properties", {}).items():
                     params.append(
                         {"name": name, "in": "query", "required": name in schema.get("required", []), "schema": prop}
                     )
-            error = {"content": {"application/json": {"schema": _ref(m.ErrorBody)}}}
-            ok: dict[str, Any] = {"description": "OK"}
-            if op.response is not None:
-                ok["content"] = {"application/json": {"schema": _ref(op.response)}}
-            responses: dict[str, Any] = {str(op.status): ok}
+            if op.ranges:
+                params.append({"name": "Range", "in": "header", "required": False, "schema": {"type": "string"}})
+            error = {"content": {JSON: {"schema": _ref(common.ErrorBody)}}}
+            responses = _success(op, response)
             codes = (
                 set(op.errors)
                 | {429}
-                | ({400, 413, 415} if op.body else set())
-                | ({400} if op.query else set())
+                | ({400, 413, 415} if body else set())
+                | ({413, 415} if op.raw_body else set())
+                | ({416} if op.ranges else set())
+                | ({400} if query else set())
                 | (set() if op.public else {401})
             )
             for code in sorted(codes):
                 responses[str(code)] = {"description": _STATUS_TEXT[code], **error}
+            if op.raw_body is not None:
+                responses["415"]["description"] = f"Body must be one of: {', '.join(op.raw_body.content_types)}"
             operation: dict[str, Any] = {
                 "operationId": f"{route.function}_{op.method.lower()}",
                 "summary": op.summary,
@@ -80,10 +107,13 @@ def document() -> dict[str, Any]:
             }
             if op.description:
                 operation["description"] = op.description
-            if op.body is not None:
+            if body is not None:
+                operation["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(body)}}}
+            elif op.raw_body is not None:
                 operation["requestBody"] = {
                     "required": True,
-                    "content": {"application/json": {"schema": _ref(op.body)}},
+                    "content": _binary(op.raw_body.content_types),
+                    "description": f"At most {op.raw_body.max_bytes} bytes.",
                 }
             if op.verify is not None:
                 operation["security"] = [{"webhookSignature": []}]

@@ -1,11 +1,19 @@
 """The request pipeline every HTTPS function runs a request through.
 
 An HTTPS function is a doorway: it hands its Flask request to :meth:`Route.serve`,
-which applies, in order: request id and logging context, CORS, route and method
+which applies, in order: request id and request context, CORS, route and method
 matching, per-IP rate limit, body size limit, authentication, per-user rate limit,
 CSRF for cookie sessions, query and body validation with the operation's models,
-the handler, and the JSON response with security headers. Whatever goes wrong, the
+the handler, and the response with security headers. Whatever goes wrong, the
 caller gets a JSON error with the right status; only a defect of ours is a 500.
+
+Most operations take and give JSON. An operation may instead take its body raw
+(:class:`RawBody`: accepted content types, its own size limit) and answer with
+another content type (``produces``), from bytes or a generator (:class:`Stream`),
+with byte ranges when it declares ``ranges``.
+
+Route declarations are cheap to import: models may be lazy references
+(:mod:`portal.api.lazy`), resolved on first use.
 """
 
 from __future__ import annotations
@@ -15,13 +23,11 @@ import re
 import time
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
-from .. import authn, config, logs
+from .. import authn, config, context, logs
 from ..errors import (
     BadRequest,
     Forbidden,
@@ -29,12 +35,22 @@ from ..errors import (
     NotFound,
     PayloadTooLarge,
     PortalError,
+    RangeNotSatisfiable,
     RateLimited,
     UnsupportedMediaType,
 )
 from ..identity import Caller
 from ..ratelimit import LIMITER
+from .lazy import resolve
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    ModelRef = type[BaseModel]
+    """A model class, or a lazy reference to one (the type checker sees the class)."""
+
+JSON = "application/json"
+GET, POST, PUT, PATCH, DELETE = "GET", "POST", "PUT", "PATCH", "DELETE"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
@@ -51,11 +67,10 @@ _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 @dataclass
 class Ctx:
-    """What a handler gets: the caller, validated input and request facts."""
+    """What a handler gets: the caller, validated input and request facts.
+    The request id and the client's address are in :func:`portal.context.current`."""
 
     request: Any
-    request_id: str
-    ip: str
     params: dict[str, str]
     caller: Caller | None = None
     query: Any = None
@@ -79,14 +94,57 @@ class Reply:
     cookies: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass
+class Stream:
+    """A response body that is not JSON: bytes, or chunks produced while it is sent.
+
+    ``chunks`` is bytes, an iterable of bytes, or ``(start, stop) -> iterable of bytes``
+    giving the bytes ``start`` to ``stop - 1``; with that form and a known ``size``, an
+    operation declared with ``ranges`` answers ``Range`` requests (206, or 416)."""
+
+    chunks: bytes | Iterable[bytes] | Callable[[int, int], Iterable[bytes]]
+    size: int | None = None
+    media_type: str | None = None
+    """Overrides the operation's ``produces`` (for example a file's own type)."""
+    filename: str | None = None
+    """Sent as an attachment with this name."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.chunks, bytes) and self.size is None:
+            self.size = len(self.chunks)
+
+    def read(self, span: tuple[int, int] | None) -> bytes | Iterable[bytes]:
+        """The body, or the bytes ``span`` (start, stop) of it."""
+        chunks = self.chunks
+        if span is None or not (isinstance(chunks, bytes) or callable(chunks)):
+            assert span is None or span == (0, self.size), "a range needs bytes or (start, stop) -> chunks"
+            assert not callable(chunks), "(start, stop) -> chunks needs a size"
+            return chunks
+        if isinstance(chunks, bytes):
+            return chunks[span[0] : span[1]]
+        return chunks(*span)
+
+    @property
+    def ranged(self) -> bool:
+        return self.size is not None and (isinstance(self.chunks, bytes) or callable(self.chunks))
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """An operation that takes its request body as bytes (``ctx.raw_body``), not JSON."""
+
+    content_types: tuple[str, ...]
+    max_bytes: int
+
+
 @dataclass(frozen=True)
 class Operation:
     method: str
     handler: Callable[[Ctx], Any]
     summary: str
-    response: type[BaseModel] | None = None
-    body: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
+    response: ModelRef | None = None
+    body: ModelRef | None = None
+    query: ModelRef | None = None
     status: int = 200
     public: bool = False
     errors: tuple[int, ...] = ()
@@ -94,6 +152,16 @@ class Operation:
     verify: Callable[[Ctx], Any] | None = None
     """For webhooks: authenticates the raw request before anything is parsed."""
     rate_bucket: str | None = None
+    raw_body: RawBody | None = None
+    produces: str = JSON
+    """The response's content type; anything but JSON is answered from a :class:`Stream`."""
+    ranges: bool = False
+    """Answers ``Range`` requests (``Accept-Ranges: bytes``, 206 and 416)."""
+
+    @property
+    def models(self) -> tuple[ModelRef | None, ModelRef | None, ModelRef | None]:
+        """(body, query, response), resolved."""
+        return resolve(self.body), resolve(self.query), resolve(self.response)
 
 
 @dataclass(frozen=True)
@@ -127,14 +195,18 @@ def client_ip(request: Any) -> str:
     return str(request.remote_addr or "unknown")
 
 
-def _json_response(status: int, body: Any, headers: dict[str, str]) -> Any:
+def _response(status: int, payload: bytes | Iterable[bytes], mimetype: str, headers: dict[str, str]) -> Any:
     from flask import Response
 
-    payload = b"" if status == 204 else json.dumps(body, separators=(",", ":"), default=str).encode()
-    response = Response(payload, status=status, mimetype="application/json")
+    response = Response(payload, status=status, mimetype=mimetype)
     for key, value in headers.items():
         response.headers[key] = value
     return response
+
+
+def _json_response(status: int, body: Any, headers: dict[str, str]) -> Any:
+    payload = b"" if status == 204 else json.dumps(body, separators=(",", ":"), default=str).encode()
+    return _response(status, payload, JSON, headers)
 
 
 def _cors_headers(origin: str | None) -> dict[str, str]:
@@ -143,10 +215,10 @@ def _cors_headers(origin: str | None) -> dict[str, str]:
     return {
         "Access-Control-Allow-Origin": origin,
         "Access-Control-Allow-Credentials": "true",
-        "Access-Control-Allow-Headers": "Authorization, Content-Type, X-CSRF-Token, X-Request-Id",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type, X-CSRF-Token, X-Request-Id, Range",
         "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
         "Access-Control-Max-Age": "600",
-        "Access-Control-Expose-Headers": "X-Request-Id, Retry-After",
+        "Access-Control-Expose-Headers": "X-Request-Id, Retry-After, Content-Range, Accept-Ranges",
         "Vary": "Origin",
     }
 
@@ -156,8 +228,7 @@ def _same_origin(request: Any, origin: str) -> bool:
     return origin.split("://", 1)[-1].rstrip("/") == host
 
 
-def _read_body(request: Any) -> bytes:
-    limit = config.max_body_bytes()
+def _read_body(request: Any, limit: int) -> bytes:
     length = request.content_length
     if length is not None and length > limit:
         raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
@@ -174,23 +245,33 @@ def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:
     ]
 
 
-def _parse_query(op: Operation, request: Any) -> Any:
-    if op.query is None:
+def _parse_query(model: ModelRef | None, request: Any) -> Any:
+    if model is None:
         return None
+    from pydantic import ValidationError
+
     args = {k: v for k, v in request.args.items()}
     try:
-        return op.query.model_validate(args)
+        return model.model_validate(args)
     except ValidationError as exc:
         raise BadRequest(
             "The query parameters are not valid.", code="invalid_query", details=_validation_details(exc)
         ) from None
 
 
-def _parse_body(op: Operation, request: Any, raw: bytes) -> Any:
-    if op.body is None:
-        return None
+def _check_raw(spec: RawBody, request: Any) -> None:
     mimetype = (request.mimetype or "").lower()
-    if mimetype != "application/json":
+    if mimetype not in spec.content_types:
+        raise UnsupportedMediaType(f"Send the body as one of: {', '.join(spec.content_types)}.")
+
+
+def _parse_body(model: ModelRef | None, request: Any, raw: bytes) -> Any:
+    if model is None:
+        return None
+    from pydantic import ValidationError
+
+    mimetype = (request.mimetype or "").lower()
+    if mimetype != JSON:
         raise UnsupportedMediaType("Send the body as application/json.")
     try:
         data = json.loads(raw or b"null")
@@ -199,18 +280,20 @@ def _parse_body(op: Operation, request: Any, raw: bytes) -> Any:
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.", code="invalid_body")
     try:
-        return op.body.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise BadRequest(
             "The request body is not valid.", code="invalid_body", details=_validation_details(exc)
         ) from None
 
 
-def _dump(op: Operation, result: Any) -> Any:
+def _dump(model: ModelRef | None, result: Any) -> Any:
+    from pydantic import BaseModel
+
     if isinstance(result, BaseModel):
         return result.model_dump(mode="json")
-    if op.response is not None and result is not None:
-        return op.response.model_validate(result).model_dump(mode="json")
+    if model is not None and result is not None:
+        return model.model_validate(result).model_dump(mode="json")
     return result
 
 
@@ -221,51 +304,102 @@ def _rate(bucket: str, key: str) -> None:
         raise RateLimited("Too many requests; slow down and try again shortly.", retry_after=wait)
 
 
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The one byte range (start, stop) a ``Range`` header asks of ``size`` bytes; None
+    for the whole body (no header, one we ignore: malformed, other units, several ranges)."""
+    if not header:
+        return None
+    from werkzeug.http import parse_range_header
+
+    parsed = parse_range_header(header)
+    if parsed is None or parsed.units != "bytes" or len(parsed.ranges) != 1:
+        return None
+    span = parsed.range_for_length(size)
+    if span is None:
+        raise RangeNotSatisfiable(size)
+    return span
+
+
+def _stream_response(op: Operation, request: Any, result: Any, headers: dict[str, str]) -> Any:
+    stream = result if isinstance(result, Stream) else Stream(result.encode() if isinstance(result, str) else result)
+    status, size = op.status, stream.size
+    span = (0, size) if size is not None else None
+    if op.ranges and stream.ranged:
+        assert size is not None
+        headers["Accept-Ranges"] = "bytes"
+        asked = _byte_range(request.headers.get("Range"), size)
+        if asked is not None:
+            span, status = asked, 206
+            headers["Content-Range"] = f"bytes {asked[0]}-{asked[1] - 1}/{size}"
+    elif op.ranges:
+        headers["Accept-Ranges"] = "none"
+    if stream.filename:
+        from werkzeug.http import dump_options_header
+
+        headers["Content-Disposition"] = dump_options_header("attachment", {"filename": stream.filename})
+    if span is not None:
+        headers["Content-Length"] = str(span[1] - span[0])
+    chunks = stream.read(span)
+    payload = chunks if isinstance(chunks, bytes) else _guarded(iter(chunks))
+    return _response(status, payload, stream.media_type or op.produces, headers)
+
+
+def _guarded(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Chunks sent after the headers: a failure can only be logged (and the body cut short)."""
+    try:
+        yield from chunks
+    except Exception as exc:
+        logs.error("stream failed", error=repr(exc), stack=traceback.format_exc())
+        raise
+
+
 def _serve(route: Route, request: Any) -> Any:
     started = time.perf_counter()
     supplied = request.headers.get("X-Request-Id", "")
     request_id = supplied if _ID.match(supplied) else uuid.uuid4().hex
     logs.reset()
-    logs.bind(requestId=request_id, function=route.function)
+    logs.bind(function=route.function)
     origin = request.headers.get("Origin")
     headers = {**SECURITY_HEADERS, **_cors_headers(origin), "X-Request-Id": request_id}
     status = 500
-    try:
-        if request.method == "OPTIONS":
-            if "Access-Control-Allow-Origin" not in headers:
-                raise Forbidden("This origin is not allowed.", code="cors_origin")
-            status = 204
-            return _json_response(204, None, headers)
-        reply = _handle(route, request, request_id, origin)
-        status = reply.status or 200
-        response = _json_response(status, reply.body, headers)
-        for cookie in reply.cookies:
-            response.set_cookie(**cookie)
-        return response
-    except PortalError as exc:
-        status = exc.status
-        if isinstance(exc, RateLimited):
-            headers["Retry-After"] = str(exc.retry_after)
-        if status >= 500:
-            logs.error("request failed", error=exc.message)
-        return _json_response(exc.status, exc.to_json(), headers)
-    except Exception as exc:  # a defect of ours: log it whole, tell the caller little
-        logs.error("unhandled error", error=repr(exc), stack=traceback.format_exc())
-        body = {"error": {"code": "internal", "message": "Something went wrong on our side.", "requestId": request_id}}
-        return _json_response(500, body, headers)
-    finally:
-        logs.info(
-            "request",
-            httpRequest={
-                "requestMethod": request.method,
-                "requestUrl": request.path,
-                "status": status,
-                "latency": f"{time.perf_counter() - started:.4f}s",
-            },
-        )
+    with context.serving(request_id=request_id):
+        try:
+            if request.method == "OPTIONS":
+                if "Access-Control-Allow-Origin" not in headers:
+                    raise Forbidden("This origin is not allowed.", code="cors_origin")
+                status = 204
+                return _json_response(204, None, headers)
+            response = _handle(route, request, origin, headers)
+            status = response.status_code
+            return response
+        except PortalError as exc:
+            status = exc.status
+            if isinstance(exc, RateLimited):
+                headers["Retry-After"] = str(exc.retry_after)
+            if isinstance(exc, RangeNotSatisfiable):
+                headers["Content-Range"] = f"bytes */{exc.size}"
+            if status >= 500:
+                logs.error("request failed", error=exc.message)
+            return _json_response(exc.status, exc.to_json(), headers)
+        except Exception as exc:  # a defect of ours: log it whole, tell the caller little
+            logs.error("unhandled error", error=repr(exc), stack=traceback.format_exc())
+            body = {
+                "error": {"code": "internal", "message": "Something went wrong on our side.", "requestId": request_id}
+            }
+            return _json_response(500, body, headers)
+        finally:
+            logs.info(
+                "request",
+                httpRequest={
+                    "requestMethod": request.method,
+                    "requestUrl": request.path,
+                    "status": status,
+                    "latency": f"{time.perf_counter() - started:.4f}s",
+                },
+            )
 
 
-def _handle(route: Route, request: Any, request_id: str, origin: str | None) -> Reply:
+def _handle(route: Route, request: Any, origin: str | None, headers: dict[str, str]) -> Any:
     path = request.path
     at = path.find("/api/")
     match = route.pattern.match(path[at:] if at >= 0 else path)
@@ -280,10 +414,11 @@ def _handle(route: Route, request: Any, request_id: str, origin: str | None) -> 
             f"{request.method} is not allowed here.", details={"allowed": [o.method for o in route.operations]}
         )
     ip = client_ip(request)
-    logs.bind(ip=ip)
+    context.update(ip=ip)
     _rate(op.rate_bucket or ("auth_ip" if op.public else "ip"), ip)
-    raw = _read_body(request) if request.method in UNSAFE else b""
-    ctx = Ctx(request=request, request_id=request_id, ip=ip, params=params, raw_body=raw)
+    limit = op.raw_body.max_bytes if op.raw_body is not None else config.max_body_bytes()
+    raw = _read_body(request, limit) if request.method in UNSAFE else b""
+    ctx = Ctx(request=request, params=params, raw_body=raw)
     if op.verify is not None:
         ctx.verified = op.verify(ctx)
     if (
@@ -296,18 +431,23 @@ def _handle(route: Route, request: Any, request_id: str, origin: str | None) -> 
     if not op.public:
         cookie = request.cookies.get(authn.SESSION_COOKIE)
         caller = authn.authenticate(request.headers.get("Authorization"), cookie)
-        logs.bind(uid=caller.uid, orgId=caller.org_id, role=caller.role.value)
+        context.update(caller=caller)
         _rate("user", caller.uid)
         if caller.auth_method == "session":
             ctx.session_cookie = cookie
             if request.method in UNSAFE and not authn.csrf_ok(cookie or "", request.headers.get("X-CSRF-Token")):
                 raise Forbidden("Missing or invalid CSRF token.", code="csrf")
         ctx.caller = caller
-    ctx.query = _parse_query(op, request)
-    ctx.body = _parse_body(op, request, raw)
+    if op.raw_body is not None:
+        _check_raw(op.raw_body, request)
+    body_model, query_model, response_model = op.models
+    ctx.query = _parse_query(query_model, request)
+    ctx.body = _parse_body(body_model, request, raw)
     result = op.handler(ctx)
-    if isinstance(result, Reply):
-        result.body = _dump(op, result.body)
-        result.status = result.status or op.status
-        return result
-    return Reply(body=_dump(op, result), status=op.status)
+    if op.produces != JSON:
+        return _stream_response(op, request, result, headers)
+    reply = result if isinstance(result, Reply) else Reply(body=result)
+    response = _json_response(reply.status or op.status, _dump(response_model, reply.body), headers)
+    for cookie in reply.cookies:
+        response.set_cookie(**cookie)
+    return response

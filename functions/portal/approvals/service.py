@@ -19,8 +19,8 @@ from typing import Any
 
 from .. import db, domain
 from ..errors import BadRequest, Conflict, Forbidden, NotFound
-from ..identity import Caller, Role
-from ..policy import Action
+from ..identity import Caller
+from ..policy import Action, may_decide
 
 DECISION_STATUS = {"approve": "approved", "reject": "rejected", "request_revision": "revision_requested"}
 
@@ -35,13 +35,6 @@ def _actor(caller: Caller | None, label: str = "") -> dict[str, Any]:
     return {"uid": caller.uid, "email": caller.email, "name": name or caller.email, "role": caller.role.value}
 
 
-def can_decide(caller: Caller, data: dict[str, Any]) -> bool:
-    """The policy allows deciding; a member also needs to be assigned."""
-    if caller.role == Role.CLIENT_OWNER:
-        return True
-    return caller.role == Role.CLIENT_MEMBER and caller.uid in (data.get("assignees") or [])
-
-
 def summary_json(snap: Any, caller: Caller | None = None) -> dict[str, Any]:
     data = snap.to_dict() or {}
     out = db.to_json({k: data.get(k) for k in (
@@ -50,7 +43,9 @@ def summary_json(snap: Any, caller: Caller | None = None) -> dict[str, Any]:
     people = data.get("assigneeInfo") or {}
     out["id"] = snap.id
     out["assignees"] = [{"uid": uid, **people.get(uid, {})} for uid in data.get("assignees") or []]
-    out["canDecide"] = bool(caller and data.get("status") == "pending" and can_decide(caller, data))
+    out["canDecide"] = bool(
+        caller and data.get("status") == "pending" and may_decide(caller, data.get("assignees") or [])
+    )
     out["overdue"] = bool(data.get("status") == "pending" and data.get("due")
                           and str(data["due"]) < domain.today().isoformat())  # fmt: skip
     return out
@@ -158,7 +153,7 @@ def decide(caller: Caller, approval_id: str, action: str, comment: str, version:
     def run(tx: Any) -> None:
         data = db.read(tx, ref, "Approval not found.")
         current = int(data.get("currentVersion", 1))
-        if not can_decide(caller, data):
+        if not may_decide(caller, data.get("assignees") or []):
             raise Forbidden("Only the client owner or the people assigned can decide this item.", code="not_assigned")
         if version is not None and version != current:
             raise Conflict(f"Version {version} is not the current one (version {current}).", code="stale_version")

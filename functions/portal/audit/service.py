@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import db, logs
+from .. import context, db, logs
 from ..identity import Caller
 
 
@@ -20,13 +20,13 @@ def record(
     org_id: str | None = None,
     target: str | None = None,
     details: dict[str, Any] | None = None,
-    ip: str | None = None,
-    request_id: str | None = None,
     transaction: Any = None,
 ) -> None:
-    """Append one entry (inside ``transaction`` when given)."""
+    """Append one entry (inside ``transaction`` when given), with the ip and request id
+    of the request being served, if any."""
     from google.cloud import firestore
 
+    request = context.current()
     entry = {
         "event": event,
         "at": firestore.SERVER_TIMESTAMP,
@@ -36,8 +36,8 @@ def record(
         "orgId": org_id,
         "target": target,
         "details": details or {},
-        "ip": ip,
-        "requestId": request_id,
+        "ip": request.ip,
+        "requestId": request.request_id,
     }
     ref = db.client().collection("auditLog").document()
     if transaction is not None:

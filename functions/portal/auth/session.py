@@ -10,7 +10,7 @@ from ..identity import Caller
 from ..members import service as users
 
 
-def login(id_token: str, *, ip: str | None = None, request_id: str | None = None) -> tuple[dict[str, Any], str, int]:
+def login(id_token: str) -> tuple[dict[str, Any], str, int]:
     """Verify a fresh ID token and mint a session: (user + csrfToken, cookie, max_age)."""
     cookie, claims, max_age = authn.create_session_cookie(id_token)
     caller = authn.caller_from_claims(claims, "session")
@@ -21,16 +21,14 @@ def login(id_token: str, *, ip: str | None = None, request_id: str | None = None
         org_id=caller.org_id,
         target=caller.uid,
         details={"provider": (claims.get("firebase") or {}).get("sign_in_provider")},
-        ip=ip,
-        request_id=request_id,
     )
     return {"user": users.me(caller), "csrfToken": authn.csrf_token(cookie)}, cookie, max_age
 
 
-def logout(caller: Caller, *, ip: str | None = None, request_id: str | None = None) -> None:
+def logout(caller: Caller) -> None:
     """End every session of the caller (all devices): refresh tokens are revoked."""
     authn.revoke_sessions(caller.uid)
-    audit.record("auth.logout", actor=caller, org_id=caller.org_id, target=caller.uid, ip=ip, request_id=request_id)
+    audit.record("auth.logout", actor=caller, org_id=caller.org_id, target=caller.uid)
 
 
 def session(caller: Caller, cookie: str | None) -> dict[str, Any]:

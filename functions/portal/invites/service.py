@@ -65,8 +65,6 @@ def create(
     email: str,
     role: Role,
     org_id: str | None,
-    ip: str | None = None,
-    request_id: str | None = None,
 ) -> dict[str, Any]:
     """Invite ``email`` into ``org_id`` with ``role``; returns the invite and its link.
 
@@ -114,8 +112,6 @@ def create(
         org_id=grant.org.id,
         target=ref.id,
         details={"email": email, "role": role.value},
-        ip=ip,
-        request_id=request_id,
     )
     token = f"{grant.org.id}.{ref.id}.{secret}"
     invite = invite_json(_Snap(ref.id, data), now)
@@ -139,9 +135,7 @@ def list_invites(caller: Caller | None, org_id: str | None) -> list[dict[str, An
     return [invite_json(s, now) for s in query.stream()]
 
 
-def revoke(
-    caller: Caller | None, invite_id: str, org_id: str | None, *, ip: str | None = None, request_id: str | None = None
-) -> dict[str, Any]:
+def revoke(caller: Caller | None, invite_id: str, org_id: str | None) -> dict[str, Any]:
     from google.cloud import firestore
 
     grant = _grant(caller, org_id)
@@ -162,8 +156,6 @@ def revoke(
             org_id=grant.org.id,
             target=invite_id,
             details={"email": data.get("email")},
-            ip=ip,
-            request_id=request_id,
             transaction=tx,
         )
         data["status"] = "revoked"
@@ -204,9 +196,7 @@ def lookup(token: str) -> dict[str, Any]:
     }
 
 
-def accept(
-    token: str, *, password: str, first_name: str, last_name: str, ip: str | None = None, request_id: str | None = None
-) -> dict[str, Any]:
+def accept(token: str, *, password: str, first_name: str, last_name: str) -> dict[str, Any]:
     """Turn a pending invite into an account; the invite cannot be used again."""
     from google.cloud import firestore
 
@@ -234,8 +224,6 @@ def accept(
             org_id=data["orgId"],
             target=ref.id,
             details={"uid": user["uid"]},
-            ip=ip,
-            request_id=request_id,
             transaction=tx,
         )
 

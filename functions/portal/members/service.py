@@ -10,9 +10,9 @@ from typing import Any
 
 from .. import authn, db
 from ..audit import service as audit
-from ..errors import BadRequest, Conflict, Forbidden, NotFound
+from ..errors import BadRequest, Conflict, NotFound
 from ..identity import STAFF_ROLES, Caller, OrgKind, Role
-from ..policy import Action, assignable_roles
+from ..policy import Action, authorize_removal, authorize_role_change
 
 
 def _user_ref(org_id: str, uid: str) -> Any:
@@ -152,11 +152,7 @@ def set_role(uid: str, role: Role, *, actor: Caller | None = None, actor_label: 
     org = db.org_ref(org_id)
     check_role_fits(role, org.kind)
     if actor is not None:
-        if actor.uid == uid:
-            raise Forbidden("You cannot change your own role.")
-        db.grant(actor, Action.MEMBERS_SET_ROLE, org_id)
-        if role not in assignable_roles(actor, org):
-            raise Forbidden("You may not assign this role.")
+        authorize_role_change(actor, uid, role, org)
     auth = authn.admin_auth()
     claims = dict(record.custom_claims or {})
     claims["role"] = role.value
@@ -180,11 +176,7 @@ def disable_user(uid: str, *, actor: Caller | None = None, actor_label: str = "c
 
     record, org_id, role = _account(uid)
     if actor is not None:
-        if actor.uid == uid:
-            raise Forbidden("You cannot remove yourself.")
-        db.grant(actor, Action.MEMBERS_REMOVE, org_id)
-        if role in STAFF_ROLES and actor.role != Role.AJ_ADMIN:
-            raise Forbidden("Only admins may disable staff accounts.")
+        authorize_removal(actor, uid, role, db.org_ref(org_id))
     auth = authn.admin_auth()
     auth.update_user(uid, disabled=True)
     auth.revoke_refresh_tokens(uid)

@@ -1,4 +1,4 @@
-"""What n8n and GBU may change, once their webhook signature has been verified."""
+"""What n8n and GBU may change in projects, once their webhook signature has been verified."""
 
 from __future__ import annotations
 
@@ -6,44 +6,22 @@ import datetime as dt
 from typing import Any
 
 from .. import db, webhooks
-from ..errors import BadRequest, NotFound
+from ..errors import NotFound
 from ..policy import Action
-from ..projects import service as projects
+from . import service as projects
+from .models import GbuContractEvent, N8nMilestoneAdd, N8nMilestoneUpdate, N8nProjectStatus
 
 
-def _duplicate() -> dict[str, Any]:
-    return {"ok": True, "duplicate": True}
-
-
-def _run_once(source: str, event_id: str, apply: Any) -> dict[str, Any]:
-    from google.api_core.exceptions import AlreadyExists
-
-    if webhooks.seen(source, event_id):
-        return _duplicate()
-    try:
-        return apply()
-    except AlreadyExists:  # processed concurrently
-        return _duplicate()
-
-
-def n8n_project_event(event: Any) -> dict[str, Any]:
+def n8n_project_event(event: N8nProjectStatus | N8nMilestoneUpdate | N8nMilestoneAdd) -> dict[str, Any]:
     """A project status change, a milestone update or a new milestone reported by n8n."""
 
     def change(data: dict[str, Any]) -> None:
-        if event.type == "project.status":
-            if event.status is None:
-                raise BadRequest("project.status needs a status.")
+        if isinstance(event, N8nProjectStatus):
             data["status"] = event.status
-        elif event.type == "milestone.update":
-            if not event.milestoneId:
-                raise BadRequest("milestone.update needs a milestoneId.")
-            fields = {
-                k: v for k, v in (("title", event.title), ("due", event.due), ("done", event.done)) if v is not None
-            }
+        elif isinstance(event, N8nMilestoneUpdate):
+            fields = event.model_dump(mode="json", include={"title", "due", "done"}, exclude_none=True)
             projects.update_milestone_fields(data, event.milestoneId, fields)
-        elif event.type == "milestone.add":
-            if not event.title:
-                raise BadRequest("milestone.add needs a title.")
+        else:
             data["milestones"] = [*(data.get("milestones") or []), projects.new_milestone(event.title, event.due)]
 
     def apply() -> dict[str, Any]:
@@ -63,46 +41,10 @@ def n8n_project_event(event: Any) -> dict[str, Any]:
             "project": {"id": project["id"], "status": project["status"], "progress": project["progress"]},
         }
 
-    return _run_once("n8n", event.eventId, apply)
+    return webhooks.run_once("n8n", event.eventId, apply)
 
 
-def n8n_approval_event(event: Any) -> dict[str, Any]:
-    """n8n creates an approval item, or a new version of one (the same rules as staff)."""
-    from ..approvals import service as approvals
-
-    content = event.content.model_dump(mode="json")
-
-    def apply() -> dict[str, Any]:
-        if event.type == "approval.create":
-            missing = [f for f in ("projectId", "contentType", "title") if not getattr(event, f)]
-            if missing:
-                raise BadRequest(f"approval.create needs {', '.join(missing)}.")
-            fields = {"orgId": event.orgId, "projectId": event.projectId, "contentType": event.contentType,
-                      "title": event.title, "description": event.description, "due": event.due,
-                      "assigneeEmails": event.assigneeEmails, "content": content}  # fmt: skip
-            approval_id = f"apv-{webhooks.processed_ref('n8n', event.eventId).id[:12]}"
-            item = approvals.submit(None, fields, label="n8n", approval_id=approval_id)
-        else:
-            if not event.approvalId:
-                raise BadRequest("approval.version needs an approvalId.")
-            item = approvals.new_version(
-                None, event.approvalId, content, org_id=event.orgId, label="n8n", event_id=event.eventId
-            )
-        from google.cloud import firestore
-
-        transaction = db.client().transaction()
-
-        @firestore.transactional
-        def remember(tx: Any) -> None:
-            webhooks.remember(tx, "n8n", event.eventId, {"type": event.type, "approvalId": item["id"]})
-
-        remember(transaction)
-        return {"ok": True, "duplicate": False, "approvalId": item["id"], "version": item["currentVersion"]}
-
-    return _run_once("n8n", event.eventId, apply)
-
-
-def gbu_contract_event(event: Any) -> dict[str, Any]:
+def gbu_contract_event(event: GbuContractEvent) -> dict[str, Any]:
     """A contract's status for an organisation (and optionally one of its projects).
     An event older than the stored one is kept in the history but changes no status."""
     from google.cloud import firestore
@@ -155,4 +97,4 @@ def gbu_contract_event(event: Any) -> dict[str, Any]:
         newer = run(transaction)
         return {"ok": True, "duplicate": False, "applied": newer}
 
-    return _run_once("gbu", event.eventId, apply)
+    return webhooks.run_once("gbu", event.eventId, apply)

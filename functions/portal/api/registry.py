@@ -1,0 +1,24 @@
+"""Every feature's routes, in one place: what the OpenAPI document, the wiring tests
+and the Hosting rewrites are checked against. Importing it imports route
+declarations only (no service, no model)."""
+
+from __future__ import annotations
+
+from ..approvals import routes as approvals
+from ..auth import routes as auth
+from ..billing import routes as billing
+from ..dashboard import routes as dashboard
+from ..deliveries import routes as deliveries
+from ..invites import routes as invites
+from ..members import routes as members
+from ..orgs import routes as orgs
+from ..projects import routes as projects
+from . import routes as meta
+from .web import Route
+
+FEATURES = (auth, orgs, members, invites, projects, approvals, dashboard, billing, deliveries, meta)
+"""The feature route modules; each lists its routes in ``ROUTES``."""
+
+
+def routes() -> tuple[Route, ...]:
+    return tuple(route for feature in FEATURES for route in feature.ROUTES)

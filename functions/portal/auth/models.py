@@ -1,0 +1,64 @@
+"""Models of signing in and of the signed-in user."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from ..api.common import Model, Out
+from ..identity import Role
+
+
+class Profile(Out):
+    firstName: str = ""
+    lastName: str = ""
+    avatarUrl: str | None = None
+    timezone: str | None = None
+
+
+class User(Out):
+    uid: str
+    email: str
+    role: Role
+    orgId: str
+    orgName: str = ""
+    permissions: list[str] = []
+    profile: Profile = Profile()
+
+
+class Capabilities(Out):
+    clients: list[str] = []
+    """Policy actions the caller may take on client organisations (a client: their own)."""
+    agency: list[str] = []
+    """Policy actions on the agency's organisation (staff only)."""
+
+
+class Me(User):
+    capabilities: Capabilities = Capabilities()
+
+
+class LoginIn(Model):
+    idToken: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+
+
+class LoginOut(Out):
+    user: User
+    csrfToken: str
+
+
+class SessionOut(Out):
+    authenticated: bool
+    user: User
+    csrfToken: str | None = None
+
+
+class FirebaseWebConfig(Out):
+    apiKey: str
+    authDomain: str
+    projectId: str
+
+
+class AuthConfigOut(Out):
+    firebase: FirebaseWebConfig
+    authEmulatorUrl: str | None = None

@@ -1,0 +1,51 @@
+"""Routes of invitations: created by owners and staff, accepted by the invited."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..api.lazy import lazy
+from ..api.web import GET, POST, Ctx, Operation, Route
+
+if TYPE_CHECKING:
+    from ..api import common
+    from . import models as m
+    from . import service
+else:
+    m, service, common = lazy("portal.invites.models"), lazy("portal.invites.service"), lazy("portal.api.common")
+
+
+def _create(ctx: Ctx) -> Any:
+    b = ctx.body
+    return service.create(ctx.user, email=b.email, role=b.role, org_id=b.orgId)
+
+
+def _accept(ctx: Ctx) -> Any:
+    b = ctx.body
+    return {"user": service.accept(b.token, password=b.password, first_name=b.firstName, last_name=b.lastName)}
+
+
+# fmt: off
+invites = Route("invites", "/api/invites", "invites", (
+    Operation(GET, lambda ctx: {"items": service.list_invites(ctx.user, ctx.query.orgId)},
+              "Invites of an organisation", query=common.OrgQuery, response=m.InviteList, errors=(403, 404)),
+    Operation(POST, _create, "Invite someone to an organisation", body=m.InviteIn,
+              response=m.InviteCreated, status=201, errors=(400, 403, 404, 409),
+              description="Returns a single-use link that expires. Client owners invite into their own "
+                          "organisation; staff into any client; admins also invite staff."),
+))
+invite_revoke = Route("invite_revoke", "/api/invites/{inviteId}/revoke", "invites", (
+    Operation(POST, lambda ctx: {"invite": service.revoke(ctx.user, ctx.params["inviteId"], ctx.query.orgId)},
+              "Revoke a pending invite", query=common.OrgQuery, response=m.InviteOut, errors=(403, 404, 409)),
+))
+invite_lookup = Route("invite_lookup", "/api/invites/lookup", "invites", (
+    Operation(GET, lambda ctx: service.lookup(ctx.query.token), "What an invite link is for",
+              query=m.InviteTokenQuery, response=m.InviteLookup, public=True, errors=(404, 410)),
+))
+invite_accept = Route("invite_accept", "/api/invites/accept", "invites", (
+    Operation(POST, _accept, "Accept an invite: create the account", body=m.InviteAcceptIn,
+              response=m.UserOut, status=201, public=True, errors=(400, 404, 409, 410)),
+))
+# fmt: on
+
+ROUTES = (invites, invite_revoke, invite_lookup, invite_accept)

@@ -1,0 +1,32 @@
+"""Routes of an organisation's members."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..api.lazy import lazy
+from ..api.web import DELETE, GET, PATCH, Operation, Route
+
+if TYPE_CHECKING:
+    from ..api import common
+    from . import models as m
+    from . import service
+else:
+    m, service, common = lazy("portal.members.models"), lazy("portal.members.service"), lazy("portal.api.common")
+
+# fmt: off
+members_list = Route("members_list", "/api/members", "members", (
+    Operation(GET, lambda ctx: {"items": service.list_members(ctx.user, ctx.query.orgId)},
+              "Members of an organisation", query=common.OrgQuery, response=m.MemberList, errors=(403, 404)),
+))
+member_detail = Route("member_detail", "/api/members/{uid}", "members", (
+    Operation(PATCH, lambda ctx: {"member": service.set_role(ctx.params["uid"], ctx.body.role, actor=ctx.user)},
+              "Change a member's role (admin)", body=m.MemberRoleIn, response=m.MemberChanged,
+              errors=(400, 403, 404)),
+    Operation(DELETE, lambda ctx: {"member": service.disable_user(ctx.params["uid"], actor=ctx.user)},
+              "Remove a member: disable the account and end its sessions", response=m.MemberChanged,
+              errors=(403, 404)),
+))
+# fmt: on
+
+ROUTES = (members_list, member_detail)
