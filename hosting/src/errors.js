@@ -1,7 +1,9 @@
 // The top-level error boundary: an uncaught error or rejected promise never
 // leaves a blank or silently broken screen.
 
-import { h, icon, mount } from './dom.js';
+import { render } from 'preact';
+import { html } from './html.js';
+import { Icon } from './icons.js';
 
 function messageOf(reason) {
   if (!reason) return 'An unexpected error occurred.';
@@ -9,35 +11,41 @@ function messageOf(reason) {
   return reason.message || String(reason);
 }
 
+const reload = () => location.reload();
+
 export function showFatal(reason) {
   const message = messageOf(reason);
   const app = document.getElementById('app');
-  const reload = h('button', { type: 'button', class: 'btn btn-primary', onClick: () => location.reload() }, icon('refresh'), 'Reload the page');
   // If the app has nothing useful on screen, take over the page; otherwise a banner.
   const blank = !app || !app.querySelector('main, .auth-card, .state');
   if (blank && app) {
-    mount(
+    render(
+      html`
+        <div class="fatal-page">
+          <div class="state state-error" role="alert">
+            <div class="state-icon state-icon-error"><${Icon} name="alert" /></div>
+            <h1 class="state-title">The portal hit a problem</h1>
+            <p class="state-text" data-testid="error-message">${message}</p>
+            <button type="button" class="btn btn-primary" onClick=${reload}><${Icon} name="refresh" />Reload the page</button>
+          </div>
+        </div>
+      `,
       app,
-      h(
-        'div',
-        { class: 'fatal-page' },
-        h(
-          'div',
-          { class: 'state state-error', role: 'alert' },
-          h('div', { class: 'state-icon state-icon-error' }, icon('alert')),
-          h('h1', { class: 'state-title' }, 'The portal hit a problem'),
-          h('p', { class: 'state-text', 'data-testid': 'error-message' }, message),
-          reload,
-        ),
-      ),
     );
     return;
   }
   const banner = document.getElementById('fatal');
   if (!banner) return;
-  mount(
+  render(
+    html`
+      <div class="fatal-banner" role="alert">
+        <${Icon} name="alert" />
+        <span class="fatal-text"><strong>Something went wrong. </strong><span data-testid="error-message">${message}</span></span>
+        <button type="button" class="btn btn-primary" onClick=${reload}><${Icon} name="refresh" />Reload the page</button>
+        <button type="button" class="btn btn-ghost btn-sm" aria-label="Dismiss" onClick=${() => (banner.hidden = true)}><${Icon} name="close" /></button>
+      </div>
+    `,
     banner,
-    h('div', { class: 'fatal-banner', role: 'alert' }, icon('alert'), h('span', { class: 'fatal-text' }, h('strong', null, 'Something went wrong. '), h('span', { 'data-testid': 'error-message' }, message)), reload, h('button', { type: 'button', class: 'btn btn-ghost btn-sm', 'aria-label': 'Dismiss', onClick: () => (banner.hidden = true) }, icon('close'))),
   );
   banner.hidden = false;
 }

@@ -1,27 +1,29 @@
 // Entry point: restore the session, then route between the public pages (sign-in,
-// invite) and the signed-in shell.
+// invite) and the signed-in shell. The whole app is one Preact tree rendered into
+// #app; each navigation renders it again with the page for the new address.
 
 import './styles.css';
+import { render } from 'preact';
+import { useErrorBoundary, useEffect, useState } from 'preact/hooks';
 import { ApiError, api, isAbort, setUnauthenticatedHandler } from './api.js';
-import { h, mount } from './dom.js';
+import { PORTAL_NAME } from './constants.js';
 import { installErrorBoundary } from './errors.js';
-import * as invitePage from './pages/invite.js';
-import * as loginPage from './pages/login.js';
-import * as notFound from './pages/notfound.js';
+import { html } from './html.js';
 import { currentPath, navigate, startRouter } from './router.js';
-import { findRoute } from './routes.js';
-import { PORTAL_NAME, createShell } from './shell.js';
+import { allowed, findRoute } from './routes.js';
+import { Shell } from './shell.js';
 import { clearSession, isStaff, selectedOrg, selectedOrgId, session, setSelectedOrgId, setSession } from './state.js';
-import { errorState, pageHeader, skeleton, spinner, toast } from './ui.js';
+import { EmptyState, ErrorState, PageHeader, Skeleton, Spinner, focusNextHeading, toast } from './ui.js';
 
 installErrorBoundary();
 
 const app = document.getElementById('app');
+app.replaceChildren(); // the static "Loading the portal…" placeholder
 let sessionChecked = false;
-let shell = null;
-let pageController = null;
 let flash = '';
+let refreshes = 0;
 const NEXT_KEY = 'portal.next';
+const show = (vnode) => render(vnode, app);
 
 function rememberNext(path) {
   try {
@@ -53,6 +55,18 @@ async function restoreSession() {
   sessionChecked = true;
 }
 
+/** The user's account with `capabilities` from the policy (what `can()` reads). */
+async function loadMe() {
+  if (session.user && session.user.capabilities) return; // the session already carried them
+  const me = await api.get('/api/auth/me');
+  if (session.user && me) session.user = { ...session.user, ...me };
+}
+
+/** Everything the shell needs once signed in: capabilities and, for staff, the clients. */
+async function loadAccount() {
+  await Promise.all([loadMe(), loadOrgs()]);
+}
+
 async function loadOrgs() {
   if (!isStaff()) {
     session.orgs = [];
@@ -67,120 +81,161 @@ async function loadOrgs() {
   }
 }
 
-function teardownShell() {
-  if (pageController) pageController.abort();
-  pageController = null;
-  if (shell) shell.destroy();
-  shell = null;
-}
-
 /** After any successful sign-in (password, email link, accepted invite). */
 async function signedIn() {
-  teardownShell();
-  mount(app, h('div', { class: 'boot' }, spinner('Opening your portal…')));
-  await loadOrgs();
+  show(html`<div class="boot"><${Spinner} label="Opening your portal…" /></div>`);
+  try {
+    await loadAccount();
+  } catch (err) {
+    toast(`Could not load your account: ${err.message}`, 'error');
+  }
   navigate(takeNext(), { replace: true });
 }
 
-async function logout(button) {
-  button.disabled = true;
+/** Sign out; false when it failed (the button comes back). */
+async function logout() {
   try {
     await api.post('/api/auth/logout', {}, { auth: false });
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 401)) {
-      button.disabled = false;
       toast(`Sign-out failed: ${err.message}`, 'error');
-      return;
+      return false;
     }
   }
   clearSession();
   setSelectedOrgId('');
-  teardownShell();
   flash = 'You are signed out.';
   navigate('/login', { replace: true });
+  return true;
 }
 
 setUnauthenticatedHandler((err) => {
   if (!session.user) return;
   rememberNext(location.pathname + location.search);
   clearSession();
-  teardownShell();
   flash = err.message || 'Your session has ended. Please sign in again.';
   navigate('/login', { replace: true });
 });
 
-function publicPage(page, title) {
-  teardownShell();
-  document.title = `${title} · ${PORTAL_NAME}`;
-  const container = h('div', { class: 'auth-layout' });
-  mount(app, container);
-  const message = flash;
-  flash = '';
-  return page.render(container, { onSignedIn: signedIn, flash: message });
+const modules = new Map();
+/** A page module, loaded once (each page is its own chunk). */
+function usePageModule(load) {
+  const [mod, setMod] = useState(() => modules.get(load) || null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    if (mod) return;
+    load().then(
+      (m) => {
+        modules.set(load, m);
+        setMod(m);
+      },
+      (err) => setError(err),
+    );
+  }, [load]);
+  return { mod, error };
 }
 
-function renderPage(path, { initial }) {
-  if (!shell) {
-    shell = createShell({
-      onLogout: logout,
-      onOrgChange: (id) => {
-        setSelectedOrgId(id);
-        renderPage(currentPath(), { initial: false });
-      },
-    });
-    mount(app, shell.root);
+/** Renders a page module's component; a page that throws shows the error, not a blank. */
+function PageHost({ load, title, ctx }) {
+  const [error, resetError] = useErrorBoundary((err) => console.error(err));
+  const { mod, error: loadError } = usePageModule(load);
+  const failure = error || loadError;
+  if (failure && !isAbort(failure)) {
+    return html`<${PageHeader} title=${title} /><${ErrorState} error=${failure} onRetry=${() => (loadError ? location.reload() : (resetError(), ctx.refresh()))} />`;
   }
-  if (pageController) pageController.abort();
-  pageController = new AbortController();
+  if (!mod) return html`<${Skeleton} kind="cards" count=${3} label="Loading…" />`;
+  const Page = mod.default;
+  return html`<${Page} ...${ctx} />`;
+}
+
+function NoAccess({ label }) {
+  return html`
+    <${PageHeader} title=${label} />
+    <div class="card"><${ErrorState} error=${{ message: `Your role does not include ${label.toLowerCase()}. Ask your organisation's owner if you need it.` }} title="No access" /></div>
+  `;
+}
+
+function NotFound() {
+  return html`
+    <${PageHeader} title="Page not found" />
+    <div class="card">
+      <${EmptyState} title="There is no page at this address" text="Check the link, or go back to your dashboard." icon="alert">
+        <a href="/" class="btn btn-primary">Go to the dashboard</a>
+      <//>
+    </div>
+  `;
+}
+
+function selectOrg(id, path) {
+  setSelectedOrgId(id || '');
+  if (path) navigate(path);
+  else renderPage({ initial: false });
+}
+
+function refresh() {
+  refreshes += 1;
+  renderPage({ initial: false });
+}
+
+function renderPage({ initial }) {
+  const path = currentPath();
   const route = findRoute(path);
-  shell.setActive(route ? route.key : null);
-  const container = shell.main;
-  container.replaceChildren();
+  const orgId = selectedOrgId() || null;
   const ctx = {
     user: session.user,
     api,
     isStaff: isStaff(),
-    orgId: selectedOrgId() || null,
+    orgId,
     org: selectedOrg(),
     orgs: session.orgs,
-    signal: pageController.signal,
     query: new URLSearchParams(location.search),
     params: (route && route.params) || {},
     navigate,
-    selectOrg: (id, path) => {
-      setSelectedOrgId(id || '');
-      if (shell) shell.setOrg(id || '');
-      if (path) navigate(path);
-      else renderPage(currentPath(), { initial: false });
-    },
-    refresh: () => renderPage(currentPath(), { initial: false }),
+    selectOrg,
+    refresh,
   };
-  let page = notFound;
-  let title = 'Not found';
-  if (route && (!route.allowed || route.allowed(session.user))) {
-    page = route.page;
+  let page;
+  let title;
+  if (!route) {
+    title = 'Not found';
+    page = html`<${NotFound} />`;
+  } else if (!allowed(route, session.user)) {
     title = route.label;
-  } else if (route) {
-    page = { render: (c) => mount(c, pageHeader(route.label), h('div', { class: 'card' }, errorState({ message: `Your role does not include ${route.label.toLowerCase()}. Ask your organisation's owner if you need it.` }, null, 'No access'))) };
+    page = html`<${NoAccess} label=${route.label} />`;
+  } else {
     title = route.label;
+    page = html`<${PageHost} load=${route.load} title=${route.label} ctx=${ctx} />`;
   }
   document.title = `${title} · ${PORTAL_NAME}`;
-  if (!initial) window.scrollTo(0, 0);
-  let result;
-  try {
-    result = page.render(container, ctx);
-  } catch (err) {
-    result = Promise.reject(err);
-  }
-  Promise.resolve(result).catch((err) => {
-    if (isAbort(err) || ctx.signal.aborted) return;
-    console.error(err);
-    mount(container, pageHeader(title), errorState(err, ctx.refresh));
-  });
   if (!initial) {
-    const heading = container.querySelector('h1');
-    if (heading) heading.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+    focusNextHeading();
   }
+  // A new address, another organisation or a refresh mounts the page afresh.
+  const key = `${location.pathname}${location.search}|${orgId || ''}|${refreshes}`;
+  show(html`
+    <${Shell} user=${session.user} orgs=${session.orgs} orgId=${orgId} activeKey=${route ? route.key : null} onOrgChange=${(id) => selectOrg(id)} onLogout=${logout}>
+      <div class="page" key=${key}>${page}</div>
+    <//>
+  `);
+}
+
+async function publicPage(load, title) {
+  document.title = `${title} · ${PORTAL_NAME}`;
+  const message = flash;
+  flash = '';
+  const mod = await load();
+  const Page = mod.default;
+  show(html`<div class="auth-layout" key=${title}><${Page} onSignedIn=${signedIn} flash=${message} /></div>`);
+}
+
+const loginPage = () => import('./pages/login.js');
+const invitePage = () => import('./pages/invite.js');
+
+/** The current URL is an email sign-in link (checked without loading Firebase). */
+function hasPendingEmailLink() {
+  const params = new URLSearchParams(location.search);
+  return params.get('mode') === 'signIn' && params.has('oobCode');
 }
 
 async function route({ initial }) {
@@ -188,25 +243,26 @@ async function route({ initial }) {
   if (path === '/invite') return publicPage(invitePage, 'Accept your invitation');
 
   if (!sessionChecked) {
-    if (!app.querySelector('.boot')) mount(app, h('div', { class: 'boot' }, skeleton('rows', 3, 'Checking your session…')));
+    show(html`<div class="boot"><${Skeleton} kind="rows" count=${3} label="Checking your session…" /></div>`);
     try {
       await restoreSession();
-      if (session.user) await loadOrgs();
+      if (session.user) await loadAccount();
     } catch (err) {
-      mount(app, h('div', { class: 'fatal-page' }, errorState(err, () => route({ initial: true }), 'Could not reach the portal')));
-      return;
+      show(html`<div class="fatal-page"><${ErrorState} error=${err} onRetry=${() => route({ initial: true })} title="Could not reach the portal" /></div>`);
+      return undefined;
     }
   }
 
   if (path === '/login') {
-    if (session.user && !loginPage.hasPendingEmailLink()) return navigate(takeNext(), { replace: true });
+    if (session.user && !hasPendingEmailLink()) return navigate(takeNext(), { replace: true });
     return publicPage(loginPage, 'Sign in');
   }
   if (!session.user) {
     rememberNext(location.pathname + location.search);
     return navigate('/login', { replace: true });
   }
-  renderPage(path, { initial });
+  renderPage({ initial });
+  return undefined;
 }
 
 startRouter((opts) => {

@@ -1,10 +1,8 @@
 // A project as a card: name, status, progress bar, milestones and dates.
 
-import { h } from './dom.js';
-import { badge, formatDate, isPast, progressBar } from './ui.js';
-
-export const STATUSES = ['planning', 'active', 'review', 'completed', 'paused'];
-export const STATUS_LABELS = { planning: 'Planning', active: 'Active', review: 'In review', completed: 'Completed', paused: 'Paused' };
+import { PROJECT_STATUS_LABELS } from './constants.js';
+import { html } from './html.js';
+import { Badge, ProgressBar, formatDate, isPast } from './ui.js';
 
 export function nextMilestone(project) {
   return (project.milestones || [])
@@ -17,65 +15,51 @@ export function projectPath(project) {
 }
 
 /**
- * A project card. Takes a full project (with `milestones`, from /api/projects) or a
- * dashboard summary card (`milestonesDone`, `milestonesTotal`, `nextDue`). The
- * project name links to the project page; the whole card is its click target.
+ * A full project (with `milestones`, from /api/projects) or a dashboard summary card
+ * (`milestonesDone`, `milestonesTotal`, `nextDue`). The name links to the project page.
  */
-export function projectCard(project, { showOrg = false, detailed = false } = {}) {
+export function ProjectCard({ project, showOrg = false, detailed = false }) {
   const milestones = project.milestones || [];
   const summary = !project.milestones && project.milestonesTotal !== undefined;
   const total = summary ? project.milestonesTotal : milestones.length;
   const done = summary ? project.milestonesDone : milestones.filter((m) => m.done).length;
   const next = summary ? null : nextMilestone(project);
   const timeline = project.timeline || {};
-
-  const meta = h(
-    'dl',
-    { class: 'meta' },
-    h('div', null, h('dt', null, 'Milestones'), h('dd', null, total ? `${done} of ${total} done` : 'None yet')),
-    next
-      ? h('div', null, h('dt', null, 'Next'), h('dd', { class: next.due && isPast(next.due) ? 'overdue' : null }, next.title, next.due ? ` · ${formatDate(next.due)}` : ''))
-      : null,
-    summary && project.nextDue ? h('div', null, h('dt', null, 'Next due'), h('dd', { class: isPast(project.nextDue) ? 'overdue' : null }, formatDate(project.nextDue))) : null,
-    detailed && (timeline.start || timeline.end)
-      ? h('div', null, h('dt', null, 'Timeline'), h('dd', null, `${formatDate(timeline.start)} – ${formatDate(timeline.end || timeline.estimatedCompletion)}`))
-      : null,
-  );
-
-  const list =
-    detailed && milestones.length
-      ? h(
-          'details',
-          { class: 'milestones' },
-          h('summary', null, `Show milestones (${milestones.length})`),
-          h(
-            'ul',
-            { class: 'milestone-list' },
-            milestones.map((m) =>
-              h(
-                'li',
-                { class: m.done ? 'is-done' : null },
-                h('span', { class: 'milestone-check', 'aria-hidden': 'true' }, m.done ? '✓' : ''),
-                h('span', { class: 'milestone-title' }, m.title, h('span', { class: 'visually-hidden' }, m.done ? ' (done)' : ' (open)')),
-                h('span', { class: `milestone-due${!m.done && m.due && isPast(m.due) ? ' overdue' : ''}` }, m.due ? formatDate(m.due) : ''),
-              ),
-            ),
-          ),
-        )
-      : null;
-
-  return h(
-    'article',
-    { class: 'card project-card', 'data-testid': 'project-card', 'data-project-id': project.id },
-    h(
-      'div',
-      { class: 'project-card-head' },
-      h('div', { class: 'project-card-titles' }, showOrg && project.orgName ? h('p', { class: 'eyebrow' }, project.orgName) : null, h('h3', { class: 'project-name' }, h('a', { href: projectPath(project), class: 'card-link' }, project.name))),
-      badge(project.status, STATUS_LABELS[project.status]),
-    ),
-    detailed && project.description ? h('p', { class: 'project-desc' }, project.description) : null,
-    progressBar(project.progress, `${project.name} progress`),
-    meta,
-    list,
-  );
+  return html`
+    <article class="card project-card" data-testid="project-card" data-project-id=${project.id}>
+      <div class="project-card-head">
+        <div class="project-card-titles">
+          ${showOrg && project.orgName ? html`<p class="eyebrow">${project.orgName}</p>` : null}
+          <h3 class="project-name"><a href=${projectPath(project)} class="card-link">${project.name}</a></h3>
+        </div>
+        <${Badge} status=${project.status} label=${PROJECT_STATUS_LABELS[project.status]} />
+      </div>
+      ${detailed && project.description ? html`<p class="project-desc">${project.description}</p>` : null}
+      <${ProgressBar} value=${project.progress} label=${`${project.name} progress`} />
+      <dl class="meta">
+        <div><dt>Milestones</dt><dd>${total ? `${done} of ${total} done` : 'None yet'}</dd></div>
+        ${next ? html`<div><dt>Next</dt><dd class=${next.due && isPast(next.due) ? 'overdue' : undefined}>${next.title}${next.due ? ` · ${formatDate(next.due)}` : ''}</dd></div>` : null}
+        ${summary && project.nextDue ? html`<div><dt>Next due</dt><dd class=${isPast(project.nextDue) ? 'overdue' : undefined}>${formatDate(project.nextDue)}</dd></div>` : null}
+        ${detailed && (timeline.start || timeline.end) ? html`<div><dt>Timeline</dt><dd>${formatDate(timeline.start)} – ${formatDate(timeline.end || timeline.estimatedCompletion)}</dd></div>` : null}
+      </dl>
+      ${detailed && milestones.length
+        ? html`
+            <details class="milestones">
+              <summary>Show milestones (${milestones.length})</summary>
+              <ul class="milestone-list">
+                ${milestones.map(
+                  (m) => html`
+                    <li key=${m.id} class=${m.done ? 'is-done' : undefined}>
+                      <span class="milestone-check" aria-hidden="true">${m.done ? '✓' : ''}</span>
+                      <span class="milestone-title">${m.title}<span class="visually-hidden">${m.done ? ' (done)' : ' (open)'}</span></span>
+                      <span class=${`milestone-due${!m.done && m.due && isPast(m.due) ? ' overdue' : ''}`}>${m.due ? formatDate(m.due) : ''}</span>
+                    </li>
+                  `,
+                )}
+              </ul>
+            </details>
+          `
+        : null}
+    </article>
+  `;
 }

@@ -1,34 +1,26 @@
-// The signed-in pages, in navigation order. Each page module exports
-// `render(container, ctx)`.
+// The signed-in pages, in navigation order. Each page is a module loaded on first
+// visit (its own chunk) whose default export is the page component; `requires` names
+// the policy action (from the user's capabilities) the page needs.
 
-import * as approvalDetail from './pages/approval.js';
-import * as approvals from './pages/approvals.js';
-import * as billing from './pages/billing.js';
-import * as bookings from './pages/bookings.js';
-import * as dashboard from './pages/dashboard.js';
-import * as files from './pages/files.js';
-import * as messages from './pages/messages.js';
-import * as projectDetail from './pages/project.js';
-import * as projects from './pages/projects.js';
-import * as team from './pages/team.js';
-import { canSeeBilling, canSeeTeam } from './state.js';
+import { can } from './state.js';
 
 export const ROUTES = [
-  { path: '/', key: 'dashboard', label: 'Dashboard', icon: 'dashboard', page: dashboard },
-  { path: '/projects', key: 'projects', label: 'Projects', icon: 'projects', page: projects },
-  { path: '/approvals', key: 'approvals', label: 'Approvals', icon: 'approvals', page: approvals },
-  { path: '/billing', key: 'billing', label: 'Billing', icon: 'billing', page: billing, allowed: canSeeBilling },
-  { path: '/messages', key: 'messages', label: 'Messages', icon: 'messages', page: messages },
-  { path: '/files', key: 'files', label: 'Files', icon: 'files', page: files },
-  { path: '/bookings', key: 'bookings', label: 'Bookings', icon: 'bookings', page: bookings },
-  { path: '/team', key: 'team', label: 'Team', icon: 'team', page: team, allowed: canSeeTeam },
+  { path: '/', key: 'dashboard', label: 'Dashboard', icon: 'dashboard', load: () => import('./pages/dashboard.js') },
+  { path: '/projects', key: 'projects', label: 'Projects', icon: 'projects', load: () => import('./pages/projects.js') },
+  { path: '/approvals', key: 'approvals', label: 'Approvals', icon: 'approvals', load: () => import('./pages/approvals.js') },
+  { path: '/billing', key: 'billing', label: 'Billing', icon: 'billing', load: () => import('./pages/billing.js'), requires: 'billing.read' },
+  { path: '/messages', key: 'messages', label: 'Messages', icon: 'messages', load: () => import('./pages/messages.js') },
+  { path: '/files', key: 'files', label: 'Files', icon: 'files', load: () => import('./pages/files.js') },
+  { path: '/bookings', key: 'bookings', label: 'Bookings', icon: 'bookings', load: () => import('./pages/bookings.js') },
+  // The team page is where people are invited and removed.
+  { path: '/team', key: 'team', label: 'Team', icon: 'team', load: () => import('./pages/team.js'), requires: 'members.invite' },
 ];
 
 // Pages reached by links, not in the navigation: `pattern` captures `params`;
 // `key` is the navigation entry they highlight.
 const DETAIL_ROUTES = [
-  { pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', page: projectDetail },
-  { pattern: /^\/approvals\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'approvals', label: 'Approval', page: approvalDetail },
+  { pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', load: () => import('./pages/project.js') },
+  { pattern: /^\/approvals\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'approvals', label: 'Approval', load: () => import('./pages/approval.js') },
 ];
 
 const ALIASES = { '/dashboard': '/' };
@@ -45,6 +37,10 @@ export function findRoute(path) {
   return null;
 }
 
+export function allowed(route, user) {
+  return !route.requires || can(route.requires, 'clients', user);
+}
+
 export function visibleRoutes(user) {
-  return ROUTES.filter((r) => !r.allowed || r.allowed(user));
+  return ROUTES.filter((r) => allowed(r, user));
 }

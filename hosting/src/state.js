@@ -1,20 +1,13 @@
 // Session state lives in memory; the HttpOnly `__session` cookie is the session.
 // The staff organisation choice is remembered per tab in sessionStorage.
 
+import { STAFF_ROLES } from './constants.js';
+
 export const session = {
   user: null,
   csrfToken: null,
   orgs: [],
 };
-
-export const ROLE_LABELS = {
-  client_owner: 'Client owner',
-  client_member: 'Client member',
-  aj_ops: 'Agency ops',
-  aj_admin: 'Agency admin',
-};
-
-export const STAFF_ROLES = new Set(['aj_ops', 'aj_admin']);
 
 export function setSession(user, csrfToken) {
   session.user = user;
@@ -28,17 +21,18 @@ export function clearSession() {
 }
 
 export function isStaff(user = session.user) {
-  return Boolean(user) && STAFF_ROLES.has(user.role);
+  return Boolean(user) && STAFF_ROLES.includes(user.role);
 }
 
-export function canSeeBilling(user = session.user) {
-  if (!user) return false;
-  if (user.role !== 'client_member') return true;
-  return (user.permissions || []).includes('billing.read');
-}
-
-export function canSeeTeam(user = session.user) {
-  return Boolean(user) && (user.role === 'client_owner' || isStaff(user));
+/**
+ * Whether the signed-in user may take a policy action (e.g. "projects.update"), as the
+ * server's policy reports it in `user.capabilities`: `scope` 'clients' for a client
+ * organisation (a client's own; for staff, any client), 'agency' for the agency's own.
+ * Per-item rules (who may decide an approval) come with each item from the API.
+ */
+export function can(action, scope = 'clients', user = session.user) {
+  const caps = (user && user.capabilities) || {};
+  return (caps[scope] || []).includes(action);
 }
 
 export function displayName(user) {

@@ -1,80 +1,79 @@
 // Shared view pieces: page headers, loading skeletons, error and empty states,
-// badges, progress bars, dates.
+// badges, progress, buttons with a busy state, dates and money.
 
-import { h, icon } from './dom.js';
+import { useEffect, useRef } from 'preact/hooks';
+import { STATUS_TONES } from './constants.js';
+import { html } from './html.js';
+import { Icon } from './icons.js';
 
-export function pageHeader(title, subtitle, ...actions) {
-  return h(
-    'header',
-    { class: 'page-header' },
-    h('div', { class: 'page-heading' }, h('h1', { 'data-testid': 'page-title', tabindex: '-1' }, title), subtitle ? h('p', { class: 'page-subtitle' }, subtitle) : null),
-    actions.length ? h('div', { class: 'page-actions' }, actions) : null,
-  );
+// The heading of the page that the last navigation opened takes the focus once (so a
+// screen reader announces the new page); the first page load leaves focus alone.
+let focusHeading = false;
+export function focusNextHeading() {
+  focusHeading = true;
 }
 
-export function spinner(label = 'Loading…') {
-  return h('div', { class: 'loading-inline', role: 'status', 'data-testid': 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', null, label));
+export function PageHeader({ title, subtitle, subtitleClass, subtitleTestid, actions }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (focusHeading && ref.current) {
+      focusHeading = false;
+      ref.current.focus({ preventScroll: true });
+    }
+  }, []);
+  return html`
+    <header class="page-header">
+      <div class="page-heading">
+        <h1 ref=${ref} data-testid="page-title" tabindex="-1">${title}</h1>
+        ${subtitle ? html`<p class=${['page-subtitle', subtitleClass].filter(Boolean).join(' ')} data-testid=${subtitleTestid}>${subtitle}</p>` : null}
+      </div>
+      ${actions ? html`<div class="page-actions">${actions}</div>` : null}
+    </header>
+  `;
+}
+
+export function Spinner({ label = 'Loading…' }) {
+  return html`<div class="loading-inline" role="status" data-testid="loading"><span class="spinner" aria-hidden="true"></span><span>${label}</span></div>`;
 }
 
 /** Skeleton placeholders: 'cards' (a grid) or 'rows' (a list). */
-export function skeleton(kind = 'cards', count = 3, label = 'Loading…') {
+export function Skeleton({ kind = 'cards', count = 3, label = 'Loading…' }) {
   const items = Array.from({ length: count }, () =>
     kind === 'cards'
-      ? h('div', { class: 'card skeleton-card' }, h('div', { class: 'sk sk-title' }), h('div', { class: 'sk sk-line' }), h('div', { class: 'sk sk-bar' }))
-      : h('div', { class: 'skeleton-row' }, h('div', { class: 'sk sk-avatar' }), h('div', { class: 'sk sk-line' })),
+      ? html`<div class="card skeleton-card"><div class="sk sk-title"></div><div class="sk sk-line"></div><div class="sk sk-bar"></div></div>`
+      : html`<div class="skeleton-row"><div class="sk sk-avatar"></div><div class="sk sk-line"></div></div>`,
   );
-  return h('div', { class: `skeleton skeleton-${kind}`, role: 'status', 'aria-busy': 'true', 'data-testid': 'loading' }, h('span', { class: 'visually-hidden' }, label), items);
+  return html`<div class=${`skeleton skeleton-${kind}`} role="status" aria-busy="true" data-testid="loading"><span class="visually-hidden">${label}</span>${items}</div>`;
 }
 
-/** An error panel with the server's message and a retry button. */
-export function errorState(err, onRetry, title = 'Something went wrong') {
-  const message = (err && err.message) || 'An unexpected error occurred.';
-  return h(
-    'div',
-    { class: 'state state-error', role: 'alert' },
-    h('div', { class: 'state-icon state-icon-error' }, icon('alert')),
-    h('h2', { class: 'state-title' }, title),
-    h('p', { class: 'state-text', 'data-testid': 'error-message' }, message),
-    onRetry ? h('button', { type: 'button', class: 'btn btn-secondary', onClick: onRetry }, icon('refresh'), 'Try again') : null,
-  );
+/** An error panel with the server's message and, given `onRetry`, a retry button. */
+export function ErrorState({ error, onRetry, title = 'Something went wrong' }) {
+  const message = (error && error.message) || 'An unexpected error occurred.';
+  return html`
+    <div class="state state-error" role="alert">
+      <div class="state-icon state-icon-error"><${Icon} name="alert" /></div>
+      <h2 class="state-title">${title}</h2>
+      <p class="state-text" data-testid="error-message">${message}</p>
+      ${onRetry ? html`<button type="button" class="btn btn-secondary" onClick=${onRetry}><${Icon} name="refresh" />Try again</button>` : null}
+    </div>
+  `;
 }
 
-export function emptyState(title, text, iconName = 'inbox', ...extra) {
-  return h(
-    'div',
-    { class: 'state state-empty' },
-    h('div', { class: 'state-icon' }, icon(iconName)),
-    h('h2', { class: 'state-title' }, title),
-    text ? h('p', { class: 'state-text' }, text) : null,
-    extra,
-  );
+export function EmptyState({ title, text, icon = 'inbox', children }) {
+  return html`
+    <div class="state state-empty">
+      <div class="state-icon"><${Icon} name=${icon} /></div>
+      <h2 class="state-title">${title}</h2>
+      ${text ? html`<p class="state-text">${text}</p>` : null}
+      ${children}
+    </div>
+  `;
 }
 
-export function inlineError(message, testid = 'error-message') {
-  return h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': testid }, icon('alert'), h('span', null, message));
+export function InlineError({ message, testid = 'error-message' }) {
+  if (!message) return null;
+  return html`<div class="alert alert-error" role="alert" data-testid=${testid}><${Icon} name="alert" /><span>${message}</span></div>`;
 }
-
-const STATUS_TONES = {
-  planning: 'neutral',
-  active: 'accent',
-  review: 'warning',
-  completed: 'success',
-  paused: 'muted',
-  pending: 'warning',
-  accepted: 'success',
-  revoked: 'muted',
-  expired: 'muted',
-  disabled: 'danger',
-  past_due: 'danger',
-  canceled: 'muted',
-  paid: 'success',
-  succeeded: 'success',
-  open: 'warning',
-  failed: 'danger',
-  refunded: 'muted',
-  overdue: 'danger',
-  due_soon: 'warning',
-};
 
 export function titleCase(s) {
   return String(s || '')
@@ -82,65 +81,79 @@ export function titleCase(s) {
     .replace(/^\w/, (c) => c.toUpperCase());
 }
 
-export function badge(status, label) {
-  const tone = STATUS_TONES[status] || 'neutral';
-  return h('span', { class: `badge badge-${tone}` }, label || titleCase(status));
-}
-
-export function progressBar(value, label, testid) {
-  const pct = clampPct(value);
-  const fill = h('div', { class: `progress-fill${pct >= 100 ? ' is-complete' : ''}` });
-  fill.style.width = `${pct}%`; // CSSOM: allowed by the CSP, unlike a style attribute
-  return h(
-    'div',
-    { class: 'progress' },
-    h('div', { class: 'progress-track', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': label || 'Progress', 'data-testid': testid }, fill),
-    h('span', { class: 'progress-value' }, `${pct}%`),
-  );
+/** A status pill; `tone` picks the colour when it differs from the status. */
+export function Badge({ status, label, tone, ...rest }) {
+  const t = STATUS_TONES[tone || status] || 'neutral';
+  return html`<span class=${`badge badge-${t}`} ...${rest}>${label || titleCase(status)}</span>`;
 }
 
 function clampPct(value) {
   return Math.max(0, Math.min(100, Math.round(Number(value) || 0)));
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
+export function ProgressBar({ value, label, testid }) {
+  const pct = clampPct(value);
+  return html`
+    <div class="progress">
+      <div class="progress-track" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${String(pct)} aria-label=${label || 'Progress'} data-testid=${testid}>
+        <div class=${`progress-fill${pct >= 100 ? ' is-complete' : ''}`} style=${{ width: `${pct}%` }}></div>
+      </div>
+      <span class="progress-value">${pct}%</span>
+    </div>
+  `;
+}
 
-/** Progress as a ring (SVG; attributes, not inline styles), with the percentage inside. */
-export function progressRing(value, label, testid, size = 112) {
+/** Progress as a ring (SVG attributes, not inline styles), with the percentage inside. */
+export function ProgressRing({ value, label, testid, size = 112 }) {
   const pct = clampPct(value);
   const stroke = 10;
   const r = (size - stroke) / 2;
   const c = 2 * Math.PI * r;
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
-  svg.setAttribute('width', String(size));
-  svg.setAttribute('height', String(size));
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  svg.setAttribute('class', 'ring-svg');
-  const circle = (cls) => {
-    const el = document.createElementNS(SVG, 'circle');
-    el.setAttribute('cx', String(size / 2));
-    el.setAttribute('cy', String(size / 2));
-    el.setAttribute('r', String(r));
-    el.setAttribute('fill', 'none');
-    el.setAttribute('stroke-width', String(stroke));
-    el.setAttribute('class', cls);
-    return el;
-  };
-  const track = circle('ring-track');
-  const fill = circle(`ring-fill${pct >= 100 ? ' is-complete' : ''}`);
-  fill.setAttribute('stroke-linecap', 'round');
-  fill.setAttribute('stroke-dasharray', `${c} ${c}`);
-  fill.setAttribute('stroke-dashoffset', String(c * (1 - pct / 100)));
-  fill.setAttribute('transform', `rotate(-90 ${size / 2} ${size / 2})`);
-  svg.append(track, fill);
-  return h(
-    'div',
-    { class: 'ring', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': label || 'Progress', 'data-testid': testid },
-    svg,
-    h('span', { class: 'ring-value', 'aria-hidden': 'true' }, h('strong', null, `${pct}%`), h('span', null, 'complete')),
-  );
+  const mid = size / 2;
+  return html`
+    <div class="ring" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=${String(pct)} aria-label=${label || 'Progress'} data-testid=${testid}>
+      <svg viewBox=${`0 0 ${size} ${size}`} width=${size} height=${size} aria-hidden="true" focusable="false" class="ring-svg">
+        <circle cx=${mid} cy=${mid} r=${r} fill="none" stroke-width=${stroke} class="ring-track" />
+        <circle cx=${mid} cy=${mid} r=${r} fill="none" stroke-width=${stroke} class=${`ring-fill${pct >= 100 ? ' is-complete' : ''}`} stroke-linecap="round" stroke-dasharray=${`${c} ${c}`} stroke-dashoffset=${String(c * (1 - pct / 100))} transform=${`rotate(-90 ${mid} ${mid})`} />
+      </svg>
+      <span class="ring-value" aria-hidden="true"><strong>${pct}%</strong><span>complete</span></span>
+    </div>
+  `;
+}
+
+/** A button that shows a spinner and `busyLabel` (and is disabled) while `busy`. */
+export function Button({ busy = false, busyLabel, disabled, children, type = 'button', class: className = 'btn btn-secondary', ...rest }) {
+  return html`
+    <button type=${type} class=${className} disabled=${busy || disabled} aria-busy=${busy ? 'true' : undefined} ...${rest}>
+      ${busy ? html`<span class="spinner spinner-sm" aria-hidden="true"></span>${busyLabel === undefined ? children : busyLabel}` : children}
+    </button>
+  `;
+}
+
+/** A labelled form field: <${Field} id="x" label="Email" hint="…"><input id="x" …/><//> */
+export function Field({ id, label, hint, class: className = 'field', children }) {
+  return html`
+    <div class=${className}>
+      <label class="field-label" for=${id}>${label}</label>
+      ${children}
+      ${hint ? html`<p class="field-hint" id=${`${id}-hint`}>${hint}</p>` : null}
+    </div>
+  `;
+}
+
+/** Only http(s) URLs become links (no javascript:, data: …). */
+export function safeUrl(value) {
+  if (!value || typeof value !== 'string') return null;
+  try {
+    const url = new URL(value, location.origin);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function ExternalLink({ href, children, ...rest }) {
+  return html`<a href=${href} target="_blank" rel="noopener noreferrer" data-external="" ...${rest}>${children}<${Icon} name="external" /></a>`;
 }
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
@@ -190,13 +203,6 @@ export function relativeSeconds(seconds) {
   return rtf.format(Math.round(seconds / 60), 'minute');
 }
 
-/** A <time> element: relative text, the full date and time as its tooltip. */
-export function timeAgo(value, className = 'muted small') {
-  const d = parseDate(value);
-  if (!d) return h('span', { class: className }, '—');
-  return h('time', { class: className, datetime: d.toISOString(), title: dateTimeFmt.format(d) }, relativeTime(value));
-}
-
 /** Whole calendar days from today to a date (negative = in the past). */
 export function daysFromToday(value) {
   const d = parseDate(value);
@@ -240,28 +246,31 @@ export function isPast(value) {
   return d < today;
 }
 
-/** Put a button into a busy state; returns a function that restores it. */
-export function busy(button, label) {
-  const original = Array.from(button.childNodes);
-  button.disabled = true;
-  button.setAttribute('aria-busy', 'true');
-  button.replaceChildren(h('span', { class: 'spinner spinner-sm', 'aria-hidden': 'true' }), label || button.textContent);
-  return () => {
-    button.disabled = false;
-    button.removeAttribute('aria-busy');
-    button.replaceChildren(...original);
-  };
+
+/** A <time> element: relative text, the full date and time as its tooltip. */
+export function TimeAgo({ value, class: className = 'muted small', fallback = '—' }) {
+  const d = parseDate(value);
+  if (!d) return fallback === null ? null : html`<span class=${className}>${fallback}</span>`;
+  return html`<time class=${className} datetime=${d.toISOString()} title=${dateTimeFmt.format(d)}>${relativeTime(value)}</time>`;
 }
 
 let toastTimer = null;
+/** A short status message at the bottom of the screen. */
 export function toast(message, tone = 'info') {
   let host = document.getElementById('toast');
   if (!host) {
-    host = h('div', { id: 'toast', class: 'toast', role: 'status', 'aria-live': 'polite' });
+    host = document.createElement('div');
+    host.id = 'toast';
+    host.setAttribute('role', 'status');
+    host.setAttribute('aria-live', 'polite');
     document.body.append(host);
   }
   host.className = `toast toast-${tone} is-visible`;
   host.textContent = message;
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => host.classList.remove('is-visible'), 3500);
+}
+
+export function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

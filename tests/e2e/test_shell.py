@@ -19,7 +19,8 @@ def sign_in(page: Page, email: str, password: str = "portal-demo") -> None:
     page.get_by_test_id("login-email").fill(email)
     page.get_by_test_id("login-password").fill(password)
     page.get_by_test_id("login-submit").click()
-    expect(page.get_by_test_id("user-menu")).to_contain_text(email)
+    # The first sign-in of a run may wait for the functions' cold starts.
+    expect(page.get_by_test_id("user-menu")).to_contain_text(email, timeout=20_000)
 
 
 def test_client_owner_signs_in_sees_only_acme_and_signs_out(page: Page) -> None:

@@ -1,12 +1,17 @@
 // One approval (/approvals/{id}): the work for the selected version (image, video,
-// audio inline; anything else as notes plus an "Open preview" link, since the CSP
-// forbids frames), the feedback thread per version, the decision buttons for those
-// who may decide, the decision history, and for staff a new version.
+// audio inline; anything else as notes plus an "Open preview" link — a framed
+// preview would live under /embed/, see hosting/README.md), the feedback thread per
+// version, the decision buttons when the API says this user may decide the item
+// (`canDecide`), the decision history, and ("approvals.submit") a new version.
 
-import { APPROVAL_STATUS_LABELS, CONTENT_TYPE_LABELS, DECIDE_REASON, approvalBadge, dueChip, externalLink, personName, safeUrl } from '../approval-bits.js';
-import { h, icon, mount } from '../dom.js';
-import { ROLE_LABELS, displayName } from '../state.js';
-import { busy, emptyState, errorState, formatDate, formatDateTime, inlineError, pageHeader, skeleton, timeAgo, toast } from '../ui.js';
+import { useEffect, useState } from 'preact/hooks';
+import { ApprovalBadge, DECIDE_REASON, DueChip, personName } from '../approval-bits.js';
+import { APPROVAL_STATUS_LABELS, CONTENT_TYPE_LABELS, PORTAL_NAME, ROLE_LABELS } from '../constants.js';
+import { html } from '../html.js';
+import { Icon } from '../icons.js';
+import { Load, useResource } from '../load.js';
+import { can, displayName } from '../state.js';
+import { Button, EmptyState, ErrorState, ExternalLink, Field, InlineError, PageHeader, TimeAgo, formatDate, formatDateTime, safeUrl, toast } from '../ui.js';
 
 const IMAGE_RE = /\.(png|jpe?g|gif|webp|avif|svg|bmp)$/i;
 const VIDEO_RE = /\.(mp4|webm|mov|m4v|ogv)$/i;
@@ -45,478 +50,395 @@ function fileName(url) {
   }
 }
 
-export async function render(container, ctx) {
-  const id = ctx.params.id;
-  let item = null;
-  let selected = null; // the version number in view
-  const back = h('a', { href: '/approvals', class: 'back-link' }, icon('back'), 'All approvals');
-  const body = h('div', { class: 'page-body' });
-  mount(container, back, body);
-  const slots = {};
-  // People's names by email: the API may give only emails for authors and deciders.
-  const names = new Map([[String(ctx.user.email || '').toLowerCase(), displayName(ctx.user)]]);
-  let namesLoaded = false;
-  function nameOf(p) {
-    if (!p) return 'Someone';
-    if (p.name) return p.name;
-    const known = p.email && names.get(String(p.email).toLowerCase());
-    return known || p.email || 'Someone';
-  }
-
-  async function loadNames() {
-    if (namesLoaded || !item) return;
-    namesLoaded = true;
-    for (const a of item.assignees || []) if (a.email && a.name) names.set(a.email.toLowerCase(), a.name);
-    const orgs = [item.orgId];
-    if (ctx.isStaff && ctx.user.orgId) orgs.push(ctx.user.orgId);
-    let changed = false;
-    for (const orgId of orgs) {
-      if (!orgId) continue;
-      try {
-        const res = await ctx.api.get('/api/members', { query: { orgId }, signal: ctx.signal });
-        for (const m of res.items || []) {
-          const n = displayName(m);
-          if (m.email && n && n !== m.email) {
-            names.set(m.email.toLowerCase(), n);
-            changed = true;
-          }
-        }
-      } catch {
-        /* not allowed or unavailable: emails stay as they are */
-      }
-    }
-    if (!changed || ctx.signal.aborted || !item || !slots.facts) return;
-    // Redraw what shows names, leaving forms (and anything typed) alone.
-    drawFacts();
-    drawHistory();
-    if (item.status !== 'pending') drawDecide();
-    for (const el of slots.thread.querySelectorAll('.comment-author[data-email]')) {
-      const n = names.get(el.dataset.email);
-      if (n) el.textContent = n;
-    }
-  }
-
-  async function fetchItem() {
-    return ctx.api.get(`/api/approvals/${encodeURIComponent(id)}`, { signal: ctx.signal });
-  }
-
-  async function load() {
-    mount(body, pageHeader('Approval'), skeleton('cards', 2, 'Loading the approval…'));
-    try {
-      item = await fetchItem();
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      if (err.status === 404 || err.status === 403) {
-        document.title = 'Approval not found · Client Portal';
-        mount(
-          body,
-          pageHeader('Approval not found'),
-          h('div', { class: 'card', 'data-testid': 'approval-not-found' }, emptyState('We couldn’t find this approval', 'It may have been removed, or the link may be wrong.', 'approvals', h('a', { href: '/approvals', class: 'btn btn-primary' }, 'See all approvals'))),
-        );
-        return;
-      }
-      mount(body, pageHeader('Approval'), errorState(err, load, 'Could not load the approval'));
-      return;
-    }
-    if (ctx.signal.aborted) return;
-    selected = item.currentVersion || latestVersion();
-    for (const a of item.assignees || []) if (a.email && a.name) names.set(a.email.toLowerCase(), a.name);
-    draw();
-    loadNames();
-  }
-
-  /** Fetch again (after a change or a conflict) and keep the view where it is unless told otherwise. */
-  async function reload(toCurrent = false) {
-    try {
-      const fresh = await fetchItem();
-      if (ctx.signal.aborted) return;
-      item = fresh;
-      if (toCurrent || !versions().some((v) => v.number === selected)) selected = item.currentVersion || latestVersion();
-      draw();
-    } catch (err) {
-      if (!ctx.signal.aborted) toast(`Could not refresh: ${err.message}`, 'error');
-    }
-  }
-
-  function versions() {
-    return (item.versions || []).slice().sort((a, b) => a.number - b.number);
-  }
-  function latestVersion() {
-    const v = versions();
-    return v.length ? v[v.length - 1].number : 1;
-  }
-  function versionOf(n) {
-    return versions().find((v) => v.number === n) || null;
-  }
-
-  function draw() {
-    document.title = `${item.title || 'Approval'} · Client Portal`;
-    const subtitle = [
-      approvalBadge(item.status, 'approval-status'),
-      h('span', { class: 'muted' }, CONTENT_TYPE_LABELS[item.contentType] || item.contentType || ''),
-      ctx.isStaff && item.orgName ? h('span', { class: 'muted' }, `· ${item.orgName}`) : null,
-    ];
-    const header = pageHeader(item.title || 'Untitled', subtitle);
-    header.querySelector('.page-subtitle').classList.add('project-subtitle');
-    slots.facts = h('section', { class: 'card approval-facts', 'aria-label': 'Details' });
-    slots.viewer = h('section', { class: 'card approval-viewer-card', 'aria-labelledby': 'viewer-title' });
-    slots.decide = h('section', { class: 'card decide-card', 'aria-labelledby': 'decide-title', 'data-testid': 'decision-panel' });
-    slots.thread = h('section', { class: 'card', 'aria-labelledby': 'thread-title' });
-    slots.history = h('section', { class: 'card', 'aria-labelledby': 'history-title' });
-    slots.upload = ctx.isStaff ? h('section', { class: 'card', 'aria-labelledby': 'upload-title' }) : null;
-    mount(
-      body,
-      header,
-      h('div', { class: 'approval-grid' }, h('div', { class: 'approval-main' }, slots.viewer, slots.thread), h('div', { class: 'approval-side' }, slots.decide, slots.facts, slots.history, slots.upload)),
-    );
-    drawFacts();
-    drawViewer();
-    drawDecide();
-    drawThread();
-    drawHistory();
-    if (slots.upload) drawUpload();
-  }
-
-  function drawFacts() {
-    const assignees = item.assignees || [];
-    const projectHref = item.projectId ? `/projects/${encodeURIComponent(item.projectId)}` : null;
-    mount(
-      slots.facts,
-      h(
-        'dl',
-        { class: 'facts' },
-        h('div', { class: 'facts-wide' }, h('dt', null, 'Project'), h('dd', null, projectHref ? h('a', { href: projectHref, class: 'link', 'data-testid': 'approval-project' }, item.projectName || item.projectId) : '—')),
-        h('div', null, h('dt', null, 'Due'), h('dd', null, dueChip(item, 'approval-due'))),
-        h('div', null, h('dt', null, 'Version'), h('dd', null, `${item.currentVersion || latestVersion()}`)),
-        h(
-          'div',
-          { class: 'facts-wide' },
-          h('dt', null, 'Who decides'),
-          h(
-            'dd',
-            { 'data-testid': 'approval-assignees' },
-            assignees.length ? h('ul', { class: 'team-list' }, assignees.map((a) => h('li', null, a.name && a.name !== a.email ? `${a.name} (${a.email})` : a.email))) : 'The client owner (nobody else assigned)',
-          ),
-        ),
-        h('div', { class: 'facts-wide' }, h('dt', null, 'Submitted'), h('dd', null, `${formatDateTime(item.submittedAt)}${item.submittedBy ? ` by ${nameOf(item.submittedBy)}` : ''}`)),
-        item.decidedAt ? h('div', { class: 'facts-wide' }, h('dt', null, 'Decided'), h('dd', null, formatDateTime(item.decidedAt))) : null,
-      ),
-      item.description ? h('p', { class: 'approval-description', 'data-testid': 'approval-description' }, item.description) : null,
-    );
-  }
-
-  function versionSelect() {
-    const list = versions();
-    const select = h(
-      'select',
-      { id: 'version-select', class: 'select', 'data-testid': 'version-select' },
-      list.map((v) => h('option', { value: String(v.number) }, `Version ${v.number}`)),
-    );
-    select.value = String(selected);
-    select.disabled = list.length < 2;
-    select.addEventListener('change', () => {
-      selected = Number(select.value);
-      drawViewer();
-      drawDecide();
-      drawThread();
-    });
-    return h('div', { class: 'filter version-filter' }, h('label', { for: 'version-select', class: 'field-label' }, 'Showing'), select);
-  }
-
-  function drawViewer() {
-    const v = versionOf(selected);
-    const content = (v && v.content) || {};
-    const url = safeUrl(content.previewUrl);
-    const kind = viewerKind(item.contentType, content.previewUrl);
-    let media = null;
-    if (kind === 'image') {
-      media = h('img', { src: url, alt: `${item.title} — version ${selected}`, class: 'viewer-image', referrerpolicy: 'no-referrer' });
-      media.addEventListener('error', () => media.replaceWith(h('p', { class: 'viewer-broken', 'data-testid': 'approval-viewer-broken' }, icon('alert'), 'The image could not be loaded here. Try “Open preview”.')), { once: true });
-    }
-    else if (kind === 'video') media = h('video', { src: url, controls: true, preload: 'metadata', class: 'viewer-media' }, 'Your browser cannot play this video. Use “Open preview”.');
-    else if (kind === 'audio') media = h('audio', { src: url, controls: true, preload: 'metadata', class: 'viewer-audio' }, 'Your browser cannot play this audio. Use “Open preview”.');
-    const files = (content.fileUrls || []).map(safeUrl).filter(Boolean);
-    const isCurrent = selected === (item.currentVersion || latestVersion());
-    mount(
-      slots.viewer,
-      h(
-        'div',
-        { class: 'card-head viewer-head' },
-        h('h2', { id: 'viewer-title', class: 'section-title' }, 'The work', !isCurrent ? h('span', { class: 'badge badge-muted viewer-old' }, 'Earlier version') : null),
-        versionSelect(),
-      ),
-      h(
-        'div',
-        { class: 'card-body' },
-        h(
-          'div',
-          { class: `viewer is-${kind}`, 'data-testid': 'approval-viewer', 'data-kind': kind, 'data-version': String(selected) },
-          media,
-          kind === 'link'
-            ? h(
-                'div',
-                { class: 'viewer-link' },
-                h('span', { class: 'viewer-link-icon', 'aria-hidden': 'true' }, icon('files')),
-                h('p', null, 'This preview opens in a new tab.'),
-                externalLink(url, 'Open preview', { class: 'btn btn-primary', 'data-testid': 'approval-open-preview' }),
-              )
-            : null,
-          kind === 'none' && !content.notes ? h('p', { class: 'muted viewer-empty' }, 'No preview for this version. See the notes and files below.') : null,
-          content.notes ? h('div', { class: 'viewer-notes', 'data-testid': 'approval-notes' }, h('h3', { class: 'viewer-sub' }, 'Notes'), h('p', { class: 'notes-text' }, content.notes)) : null,
-        ),
-        (kind === 'image' || kind === 'video' || kind === 'audio') && url ? h('p', { class: 'small' }, externalLink(url, 'Open preview in a new tab', { class: 'link', 'data-testid': 'approval-open-preview' })) : null,
-        files.length
-          ? h('div', { class: 'viewer-files' }, h('h3', { class: 'viewer-sub' }, 'Files'), h('ul', { class: 'file-links' }, files.map((f) => h('li', null, externalLink(f, fileName(f), { class: 'link', 'data-testid': 'approval-file' })))))
-          : null,
-        v ? h('p', { class: 'muted small' }, `Version ${v.number} · submitted ${formatDateTime(v.submittedAt)}${v.submittedBy && (v.submittedBy.email || v.submittedBy.name) ? ` by ${nameOf(v.submittedBy)}` : ''}`) : null,
-      ),
-    );
-  }
-
-  function drawDecide() {
-    const current = item.currentVersion || latestVersion();
-    const head = h('div', { class: 'card-head' }, h('h2', { id: 'decide-title', class: 'section-title' }, 'Decision'));
-    const decided = (item.decisions || []).filter((d) => d.version === current);
-    const last = decided[decided.length - 1];
-    if (item.status !== 'pending') {
-      mount(
-        slots.decide,
-        head,
-        h(
-          'div',
-          { class: 'card-body' },
-          h('div', { class: 'decided-line' }, approvalBadge(item.status), h('span', null, last ? `${decisionSentence(last, nameOf)} ${timeAgoText(last.at)}.` : `${APPROVAL_STATUS_LABELS[item.status] || item.status}.`)),
-          item.status === 'revision_requested' ? h('p', { class: 'muted small' }, ctx.isStaff ? 'Upload a new version below when the changes are ready.' : 'The agency will upload a new version for you to review.') : null,
-        ),
-      );
-      return;
-    }
-    if (!item.canDecide) {
-      mount(
-        slots.decide,
-        head,
-        h('div', { class: 'card-body' }, h('p', { class: 'alert alert-info', 'data-testid': 'decision-not-allowed' }, icon('lock'), h('span', null, `${DECIDE_REASON}.`)), h('p', { class: 'muted small' }, 'You can still leave feedback in the thread.')),
-      );
-      return;
-    }
-    if (selected !== current) {
-      const jump = h('button', { type: 'button', class: 'btn btn-secondary btn-sm' }, `Show version ${current}`);
-      jump.addEventListener('click', () => {
-        selected = current;
-        draw();
-      });
-      mount(slots.decide, head, h('div', { class: 'card-body' }, h('p', { class: 'muted' }, `Decisions are made on the latest version (version ${current}).`), jump));
-      return;
-    }
-    const comment = h('textarea', { id: 'decision-comment', class: 'input textarea', rows: '3', maxlength: '5000', 'data-testid': 'decision-comment', placeholder: 'Why? What should change?' });
-    const errorSlot = h('div', { class: 'error-slot', 'aria-live': 'polite' });
-    const buttons = ACTIONS.map((a) => {
-      const b = h('button', { type: 'button', class: `btn ${a.cls}`, 'data-testid': `decision-${a.action}` }, icon(a.icon), a.label);
-      b.addEventListener('click', () => decide(a, b));
-      return b;
-    });
-    async function decide(a, button) {
-      errorSlot.replaceChildren();
-      const text = comment.value.trim();
-      if (a.needsComment && !text) {
-        mount(errorSlot, inlineError(`Add a comment saying why, to ${a.label.toLowerCase()}.`, 'decision-error'));
-        comment.setAttribute('aria-invalid', 'true');
-        comment.focus();
-        return;
-      }
-      comment.removeAttribute('aria-invalid');
-      for (const b of buttons) b.disabled = true;
-      const restore = busy(button, 'Saving…');
-      try {
-        const updated = await ctx.api.post(`/api/approvals/${encodeURIComponent(id)}/action`, { action: a.action, comment: text, version: current }, { signal: ctx.signal });
-        if (ctx.signal.aborted) return;
-        if (updated && typeof updated === 'object' && updated.id) item = { ...item, ...updated };
-        toast(DONE_MESSAGES[a.action], 'success');
-        draw();
-        reload(true);
-      } catch (err) {
-        if (ctx.signal.aborted) return;
-        restore();
-        for (const b of buttons) b.disabled = false;
-        if (err.status === 409) {
-          toast(err.message, 'error');
-          await reload(true);
-          const slot = slots.decide.querySelector('.card-body');
-          if (slot) slot.prepend(inlineError(err.message, 'decision-error'));
-          return;
-        }
-        mount(errorSlot, inlineError(err.message, 'decision-error'));
-      }
-    }
-    mount(
-      slots.decide,
-      head,
-      h(
-        'div',
-        { class: 'card-body' },
-        h('p', { class: 'muted small' }, `Deciding on version ${current}. A comment is required to request changes or reject.`),
-        h('div', { class: 'field' }, h('label', { for: 'decision-comment', class: 'field-label' }, 'Comment'), comment),
-        errorSlot,
-        h('div', { class: 'decision-buttons' }, buttons),
-      ),
-    );
-  }
-
-  function drawThread() {
-    const comments = (item.comments || []).filter((c) => c.version === selected);
-    const textarea = h('textarea', { id: 'comment-body', class: 'input textarea', rows: '3', maxlength: '5000', 'data-testid': 'comment-body', placeholder: `Feedback on version ${selected}…` });
-    const submit = h('button', { type: 'submit', class: 'btn btn-secondary', 'data-testid': 'comment-submit' }, icon('messages'), 'Post comment');
-    const errorSlot = h('div', { class: 'error-slot' });
-    const form = h(
-      'form',
-      { class: 'comment-form', novalidate: true },
-      h('label', { for: 'comment-body', class: 'field-label' }, 'Add feedback'),
-      textarea,
-      errorSlot,
-      h('div', { class: 'form-actions' }, submit),
-    );
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      errorSlot.replaceChildren();
-      const text = textarea.value.trim();
-      if (!text) {
-        mount(errorSlot, inlineError('Write something first.', 'comment-error'));
-        textarea.focus();
-        return;
-      }
-      const restore = busy(submit, 'Posting…');
-      const version = selected;
-      try {
-        const res = await ctx.api.post(`/api/approvals/${encodeURIComponent(id)}/comments`, { body: text, version }, { signal: ctx.signal });
-        if (ctx.signal.aborted) return;
-        const comment = (res && res.comment) || null;
-        if (comment) item.comments = [...(item.comments || []), { version, ...comment }];
-        drawThread();
-        if (!comment) reload();
-        const again = slots.thread.querySelector('[data-testid="comment-body"]');
-        if (again) again.focus();
-      } catch (err) {
-        if (ctx.signal.aborted) return;
-        restore();
-        mount(errorSlot, inlineError(err.message, 'comment-error'));
-      }
-    });
-    mount(
-      slots.thread,
-      h('div', { class: 'card-head' }, h('h2', { id: 'thread-title', class: 'section-title' }, `Feedback on version ${selected}`)),
-      h(
-        'div',
-        { class: 'card-body' },
-        comments.length
-          ? h(
-              'ol',
-              { class: 'comments', 'aria-label': `Comments on version ${selected}` },
-              comments.map((c) => {
-                const staff = c.author && String(c.author.role || '').startsWith('aj_');
-                return h(
-                  'li',
-                  { class: `comment${staff ? ' is-staff' : ''}`, 'data-testid': 'comment' },
-                  h(
-                    'div',
-                    { class: 'comment-head' },
-                    h('span', { class: 'comment-author', 'data-email': c.author && c.author.email ? String(c.author.email).toLowerCase() : null }, nameOf(c.author)),
-                    c.author && c.author.role ? h('span', { class: 'muted small' }, staff ? 'Agency' : ROLE_LABELS[c.author.role] || c.author.role) : null,
-                    timeAgo(c.createdAt),
-                  ),
-                  h('p', { class: 'comment-body' }, c.body),
-                );
-              }),
-            )
-          : h('p', { class: 'muted' }, 'No feedback on this version yet.'),
-        form,
-      ),
-    );
-  }
-
-  function drawHistory() {
-    const decisions = (item.decisions || []).slice().sort((a, b) => String(b.at || '').localeCompare(String(a.at || '')));
-    mount(
-      slots.history,
-      h('div', { class: 'card-head' }, h('h2', { id: 'history-title', class: 'section-title' }, 'Decision history')),
-      h(
-        'div',
-        { class: 'card-body' },
-        decisions.length
-          ? h(
-              'ol',
-              { class: 'timeline', 'data-testid': 'decision-history' },
-              decisions.map((d) =>
-                h(
-                  'li',
-                  { class: `timeline-item decision-${d.action}`, 'data-testid': 'decision-row', 'data-action': d.action, 'data-version': String(d.version) },
-                  h('span', { class: 'timeline-dot', 'aria-hidden': 'true' }),
-                  h(
-                    'div',
-                    { class: 'timeline-body' },
-                    h('span', { class: 'timeline-text' }, h('strong', null, decisionSentence(d, nameOf)), ' · ', h('time', { datetime: d.at || '', title: formatDateTime(d.at) }, formatDate(d.at)), d.comment ? ` · ${d.comment}` : ''),
-                  ),
-                ),
-              ),
-            )
-          : h('p', { class: 'muted' }, 'No decisions yet.'),
-      ),
-    );
-  }
-
-  function drawUpload() {
-    const preview = h('input', { id: 'version-new-preview', class: 'input', type: 'url', inputmode: 'url', autocomplete: 'off', 'data-testid': 'version-new-preview', placeholder: 'https://…' });
-    const files = h('textarea', { id: 'version-new-files', class: 'input textarea', rows: '2', 'data-testid': 'version-new-files', placeholder: 'One https:// link per line' });
-    const notes = h('textarea', { id: 'version-new-notes', class: 'input textarea', rows: '3', maxlength: '20000', 'data-testid': 'version-new-notes', placeholder: 'What changed in this version?' });
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'version-new-submit' }, icon('plus'), 'Upload new version');
-    const errorSlot = h('div', { class: 'error-slot' });
-    const next = (item.currentVersion || latestVersion()) + 1;
-    const form = h(
-      'form',
-      { class: 'form', novalidate: true },
-      h('p', { class: 'muted small' }, `Becomes version ${next} and sets the approval back to pending.`),
-      errorSlot,
-      h('div', { class: 'field' }, h('label', { for: 'version-new-preview', class: 'field-label' }, 'Preview URL'), preview),
-      h('div', { class: 'field' }, h('label', { for: 'version-new-files', class: 'field-label' }, 'File links (optional)'), files),
-      h('div', { class: 'field' }, h('label', { for: 'version-new-notes', class: 'field-label' }, 'Notes'), notes),
-      submit,
-    );
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      errorSlot.replaceChildren();
-      const previewUrl = preview.value.trim();
-      const fileUrls = files.value
-        .split(/\s+/)
-        .map((s) => s.trim())
-        .filter(Boolean);
-      if (!previewUrl && !fileUrls.length && !notes.value.trim()) {
-        mount(errorSlot, inlineError('Add a preview URL, a file link or notes.', 'version-new-error'));
-        preview.focus();
-        return;
-      }
-      if ((previewUrl && !safeUrl(previewUrl)) || fileUrls.some((u) => !safeUrl(u))) {
-        mount(errorSlot, inlineError('Links must start with https://.', 'version-new-error'));
-        return;
-      }
-      const restore = busy(submit, 'Uploading…');
-      try {
-        const updated = await ctx.api.post(`/api/approvals/${encodeURIComponent(id)}/versions`, { content: { previewUrl: previewUrl || null, fileUrls, notes: notes.value.trim() } }, { signal: ctx.signal });
-        if (ctx.signal.aborted) return;
-        if (updated && updated.id) item = { ...item, ...updated };
-        toast(`Version ${next} uploaded.`, 'success');
-        await reload(true);
-      } catch (err) {
-        if (ctx.signal.aborted) return;
-        restore();
-        mount(errorSlot, inlineError(err.message, 'version-new-error'));
-      }
-    });
-    mount(slots.upload, h('div', { class: 'card-head' }, h('h2', { id: 'upload-title', class: 'section-title' }, 'Upload new version')), h('div', { class: 'card-body' }, form));
-  }
-
-  await load();
-}
-
 function timeAgoText(at) {
   const d = formatDate(at, '');
   return d ? `on ${d}` : '';
+}
+
+const urlsOf = (text) => text.split(/\s+/).map((s) => s.trim()).filter(Boolean);
+
+/** People's names by email: the API may give only emails for authors and deciders. */
+function useNames(ctx, item) {
+  const [names, setNames] = useState(() => new Map([[String(ctx.user.email || '').toLowerCase(), displayName(ctx.user)]]));
+  useEffect(() => {
+    const controller = new AbortController();
+    const orgs = [item.orgId];
+    if (ctx.isStaff && ctx.user.orgId) orgs.push(ctx.user.orgId);
+    Promise.allSettled(orgs.filter(Boolean).map((o) => ctx.api.get('/api/members', { query: { orgId: o }, signal: controller.signal }))).then((results) => {
+      if (controller.signal.aborted) return;
+      setNames((prev) => {
+        const next = new Map(prev);
+        for (const r of results) {
+          if (r.status !== 'fulfilled') continue;
+          for (const m of r.value.items || []) {
+            const n = displayName(m);
+            if (m.email && n && n !== m.email) next.set(m.email.toLowerCase(), n);
+          }
+        }
+        return next;
+      });
+    });
+    return () => controller.abort();
+  }, [item.id]);
+  const assigneeNames = new Map((item.assignees || []).filter((a) => a.email && a.name).map((a) => [a.email.toLowerCase(), a.name]));
+  return (p) => {
+    if (!p) return 'Someone';
+    if (p.name) return p.name;
+    const key = p.email && String(p.email).toLowerCase();
+    return (key && (names.get(key) || assigneeNames.get(key))) || p.email || 'Someone';
+  };
+}
+
+function Facts({ item, current, nameOf }) {
+  const assignees = item.assignees || [];
+  const projectHref = item.projectId ? `/projects/${encodeURIComponent(item.projectId)}` : null;
+  return html`
+    <section class="card approval-facts" aria-label="Details">
+      <dl class="facts">
+        <div class="facts-wide"><dt>Project</dt><dd>${projectHref ? html`<a href=${projectHref} class="link" data-testid="approval-project">${item.projectName || item.projectId}</a>` : '—'}</dd></div>
+        <div><dt>Due</dt><dd><${DueChip} item=${item} testid="approval-due" /></dd></div>
+        <div><dt>Version</dt><dd>${current}</dd></div>
+        <div class="facts-wide">
+          <dt>Who decides</dt>
+          <dd data-testid="approval-assignees">${assignees.length ? html`<ul class="team-list">${assignees.map((a) => html`<li key=${a.email}>${a.name && a.name !== a.email ? `${a.name} (${a.email})` : a.email}</li>`)}</ul>` : 'The client owner (nobody else assigned)'}</dd>
+        </div>
+        <div class="facts-wide"><dt>Submitted</dt><dd>${formatDateTime(item.submittedAt)}${item.submittedBy ? ` by ${nameOf(item.submittedBy)}` : ''}</dd></div>
+        ${item.decidedAt ? html`<div class="facts-wide"><dt>Decided</dt><dd>${formatDateTime(item.decidedAt)}</dd></div>` : null}
+      </dl>
+      ${item.description ? html`<p class="approval-description" data-testid="approval-description">${item.description}</p>` : null}
+    </section>
+  `;
+}
+
+function Media({ kind, url, alt }) {
+  const [broken, setBroken] = useState(false);
+  if (kind === 'image') {
+    if (broken) return html`<p class="viewer-broken" data-testid="approval-viewer-broken"><${Icon} name="alert" />The image could not be loaded here. Try “Open preview”.</p>`;
+    return html`<img src=${url} alt=${alt} class="viewer-image" referrerpolicy="no-referrer" onError=${() => setBroken(true)} />`;
+  }
+  if (kind === 'video') return html`<video src=${url} controls preload="metadata" class="viewer-media">Your browser cannot play this video. Use “Open preview”.</video>`;
+  if (kind === 'audio') return html`<audio src=${url} controls preload="metadata" class="viewer-audio">Your browser cannot play this audio. Use “Open preview”.</audio>`;
+  return null;
+}
+
+function Viewer({ item, versions, selected, current, onSelect }) {
+  const v = versions.find((x) => x.number === selected) || null;
+  const content = (v && v.content) || {};
+  const url = safeUrl(content.previewUrl);
+  const kind = viewerKind(item.contentType, content.previewUrl);
+  const files = (content.fileUrls || []).map(safeUrl).filter(Boolean);
+  return html`
+    <section class="card approval-viewer-card" aria-labelledby="viewer-title">
+      <div class="card-head viewer-head">
+        <h2 id="viewer-title" class="section-title">The work${selected !== current ? html`<span class="badge badge-muted viewer-old">Earlier version</span>` : null}</h2>
+        <div class="filter version-filter">
+          <label for="version-select" class="field-label">Showing</label>
+          <select id="version-select" class="select" data-testid="version-select" value=${String(selected)} disabled=${versions.length < 2} onChange=${(e) => onSelect(Number(e.currentTarget.value))}>
+            ${versions.map((x) => html`<option key=${x.number} value=${String(x.number)}>Version ${x.number}</option>`)}
+          </select>
+        </div>
+      </div>
+      <div class="card-body">
+        <div class=${`viewer is-${kind}`} data-testid="approval-viewer" data-kind=${kind} data-version=${String(selected)}>
+          <${Media} key=${`${selected}:${url}`} kind=${kind} url=${url} alt=${`${item.title} — version ${selected}`} />
+          ${kind === 'link'
+            ? html`<div class="viewer-link">
+                <span class="viewer-link-icon" aria-hidden="true"><${Icon} name="files" /></span>
+                <p>This preview opens in a new tab.</p>
+                <${ExternalLink} href=${url} class="btn btn-primary" data-testid="approval-open-preview">Open preview<//>
+              </div>`
+            : null}
+          ${kind === 'none' && !content.notes ? html`<p class="muted viewer-empty">No preview for this version. See the notes and files below.</p>` : null}
+          ${content.notes ? html`<div class="viewer-notes" data-testid="approval-notes"><h3 class="viewer-sub">Notes</h3><p class="notes-text">${content.notes}</p></div>` : null}
+        </div>
+        ${(kind === 'image' || kind === 'video' || kind === 'audio') && url ? html`<p class="small"><${ExternalLink} href=${url} class="link" data-testid="approval-open-preview">Open preview in a new tab<//></p>` : null}
+        ${files.length
+          ? html`<div class="viewer-files"><h3 class="viewer-sub">Files</h3><ul class="file-links">${files.map((f) => html`<li key=${f}><${ExternalLink} href=${f} class="link" data-testid="approval-file">${fileName(f)}<//></li>`)}</ul></div>`
+          : null}
+        ${v ? html`<p class="muted small">Version ${v.number} · submitted ${formatDateTime(v.submittedAt)}${v.submittedBy && (v.submittedBy.email || v.submittedBy.name) ? ` by ${personName(v.submittedBy)}` : ''}</p>` : null}
+      </div>
+    </section>
+  `;
+}
+
+function Decide({ ctx, item, selected, current, nameOf, onShowCurrent, onDecided, onConflict }) {
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState('');
+  const head = html`<div class="card-head"><h2 id="decide-title" class="section-title">Decision</h2></div>`;
+  let body;
+  if (item.status !== 'pending') {
+    const decided = (item.decisions || []).filter((d) => d.version === current);
+    const last = decided[decided.length - 1];
+    body = html`
+      <div class="decided-line"><${ApprovalBadge} status=${item.status} /><span>${last ? `${decisionSentence(last, nameOf)} ${timeAgoText(last.at)}.` : `${APPROVAL_STATUS_LABELS[item.status] || item.status}.`}</span></div>
+      ${item.status === 'revision_requested' ? html`<p class="muted small">${can('approvals.submit') ? 'Upload a new version below when the changes are ready.' : 'The agency will upload a new version for you to review.'}</p>` : null}
+    `;
+  } else if (!item.canDecide) {
+    body = html`<p class="alert alert-info" data-testid="decision-not-allowed"><${Icon} name="lock" /><span>${DECIDE_REASON}.</span></p><p class="muted small">You can still leave feedback in the thread.</p>`;
+  } else if (selected !== current) {
+    body = html`<p class="muted">Decisions are made on the latest version (version ${current}).</p><button type="button" class="btn btn-secondary btn-sm" onClick=${onShowCurrent}>Show version ${current}</button>`;
+  } else {
+    const decide = async (a) => {
+      setError('');
+      const text = comment.trim();
+      if (a.needsComment && !text) {
+        setError(`Add a comment saying why, to ${a.label.toLowerCase()}.`);
+        document.getElementById('decision-comment').focus();
+        return;
+      }
+      setBusy(a.action);
+      try {
+        const updated = await ctx.api.post(`/api/approvals/${encodeURIComponent(item.id)}/action`, { action: a.action, comment: text, version: current });
+        toast(DONE_MESSAGES[a.action], 'success');
+        onDecided(updated);
+      } catch (err) {
+        setBusy('');
+        setError(err.message);
+        if (err.status === 409) {
+          toast(err.message, 'error');
+          onConflict();
+        }
+      }
+    };
+    body = html`
+      <p class="muted small">Deciding on version ${current}. A comment is required to request changes or reject.</p>
+      <${Field} id="decision-comment" label="Comment">
+        <textarea id="decision-comment" class="input textarea" rows="3" maxlength="5000" placeholder="Why? What should change?" aria-invalid=${error && !comment.trim() ? 'true' : undefined} value=${comment} onInput=${(e) => setComment(e.currentTarget.value)} data-testid="decision-comment"></textarea>
+      <//>
+      <div class="error-slot" aria-live="polite"><${InlineError} message=${error} testid="decision-error" /></div>
+      <div class="decision-buttons">
+        ${ACTIONS.map((a) => html`<${Button} key=${a.action} class=${`btn ${a.cls}`} busy=${busy === a.action} busyLabel="Saving…" disabled=${Boolean(busy)} data-testid=${`decision-${a.action}`} onClick=${() => decide(a)}><${Icon} name=${a.icon} />${a.label}<//>`)}
+      </div>
+    `;
+  }
+  return html`<section class="card decide-card" aria-labelledby="decide-title" data-testid="decision-panel">${head}<div class="card-body">${body}</div></section>`;
+}
+
+function Thread({ ctx, item, selected, nameOf, onPosted }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const comments = (item.comments || []).filter((c) => c.version === selected);
+  const submit = async (e) => {
+    e.preventDefault();
+    setError('');
+    const body = text.trim();
+    if (!body) {
+      setError('Write something first.');
+      document.getElementById('comment-body').focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const res = await ctx.api.post(`/api/approvals/${encodeURIComponent(item.id)}/comments`, { body, version: selected });
+      setText('');
+      onPosted(selected, (res && res.comment) || null);
+      document.getElementById('comment-body').focus();
+    } catch (err) {
+      setError(err.message);
+    }
+    setBusy(false);
+  };
+  return html`
+    <section class="card" aria-labelledby="thread-title">
+      <div class="card-head"><h2 id="thread-title" class="section-title">Feedback on version ${selected}</h2></div>
+      <div class="card-body">
+        ${comments.length
+          ? html`<ol class="comments" aria-label=${`Comments on version ${selected}`}>
+              ${comments.map((c, i) => {
+                const staff = c.author && String(c.author.role || '').startsWith('aj_');
+                return html`
+                  <li key=${c.id || i} class=${`comment${staff ? ' is-staff' : ''}`} data-testid="comment">
+                    <div class="comment-head">
+                      <span class="comment-author">${nameOf(c.author)}</span>
+                      ${c.author && c.author.role ? html`<span class="muted small">${staff ? 'Agency' : ROLE_LABELS[c.author.role] || c.author.role}</span>` : null}
+                      <${TimeAgo} value=${c.createdAt} />
+                    </div>
+                    <p class="comment-body">${c.body}</p>
+                  </li>
+                `;
+              })}
+            </ol>`
+          : html`<p class="muted">No feedback on this version yet.</p>`}
+        <form class="comment-form" novalidate onSubmit=${submit}>
+          <label for="comment-body" class="field-label">Add feedback</label>
+          <textarea id="comment-body" class="input textarea" rows="3" maxlength="5000" placeholder=${`Feedback on version ${selected}…`} value=${text} onInput=${(e) => setText(e.currentTarget.value)} data-testid="comment-body"></textarea>
+          <div class="error-slot"><${InlineError} message=${error} testid="comment-error" /></div>
+          <div class="form-actions"><${Button} type="submit" class="btn btn-secondary" busy=${busy} busyLabel="Posting…" data-testid="comment-submit"><${Icon} name="messages" />Post comment<//></div>
+        </form>
+      </div>
+    </section>
+  `;
+}
+
+function History({ item, nameOf }) {
+  const decisions = (item.decisions || []).slice().sort((a, b) => String(b.at || '').localeCompare(String(a.at || '')));
+  return html`
+    <section class="card" aria-labelledby="history-title">
+      <div class="card-head"><h2 id="history-title" class="section-title">Decision history</h2></div>
+      <div class="card-body">
+        ${decisions.length
+          ? html`<ol class="timeline" data-testid="decision-history">
+              ${decisions.map(
+                (d, i) => html`
+                  <li key=${i} class=${`timeline-item decision-${d.action}`} data-testid="decision-row" data-action=${d.action} data-version=${String(d.version)}>
+                    <span class="timeline-dot" aria-hidden="true"></span>
+                    <div class="timeline-body"><span class="timeline-text"><strong>${decisionSentence(d, nameOf)}</strong> · <time datetime=${d.at || ''} title=${formatDateTime(d.at)}>${formatDate(d.at)}</time>${d.comment ? ` · ${d.comment}` : ''}</span></div>
+                  </li>
+                `,
+              )}
+            </ol>`
+          : html`<p class="muted">No decisions yet.</p>`}
+      </div>
+    </section>
+  `;
+}
+
+function Upload({ ctx, item, current, onUploaded }) {
+  const [f, setF] = useState({ preview: '', files: '', notes: '' });
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const set = (name) => (e) => setF({ ...f, [name]: e.currentTarget.value });
+  const next = current + 1;
+  const submit = async (e) => {
+    e.preventDefault();
+    setError('');
+    const previewUrl = f.preview.trim();
+    const fileUrls = urlsOf(f.files);
+    if (!previewUrl && !fileUrls.length && !f.notes.trim()) {
+      setError('Add a preview URL, a file link or notes.');
+      document.getElementById('version-new-preview').focus();
+      return;
+    }
+    if ((previewUrl && !safeUrl(previewUrl)) || fileUrls.some((u) => !safeUrl(u))) {
+      setError('Links must start with https://.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const updated = await ctx.api.post(`/api/approvals/${encodeURIComponent(item.id)}/versions`, { content: { previewUrl: previewUrl || null, fileUrls, notes: f.notes.trim() } });
+      toast(`Version ${next} uploaded.`, 'success');
+      setF({ preview: '', files: '', notes: '' });
+      await onUploaded(updated);
+    } catch (err) {
+      setError(err.message);
+    }
+    setBusy(false);
+  };
+  return html`
+    <section class="card" aria-labelledby="upload-title">
+      <div class="card-head"><h2 id="upload-title" class="section-title">Upload new version</h2></div>
+      <div class="card-body">
+        <form class="form" novalidate onSubmit=${submit}>
+          <p class="muted small">Becomes version ${next} and sets the approval back to pending.</p>
+          <div class="error-slot"><${InlineError} message=${error} testid="version-new-error" /></div>
+          <${Field} id="version-new-preview" label="Preview URL"><input id="version-new-preview" class="input" type="url" inputmode="url" autocomplete="off" placeholder="https://…" value=${f.preview} onInput=${set('preview')} data-testid="version-new-preview" /><//>
+          <${Field} id="version-new-files" label="File links (optional)"><textarea id="version-new-files" class="input textarea" rows="2" placeholder="One https:// link per line" value=${f.files} onInput=${set('files')} data-testid="version-new-files"></textarea><//>
+          <${Field} id="version-new-notes" label="Notes"><textarea id="version-new-notes" class="input textarea" rows="3" maxlength="20000" placeholder="What changed in this version?" value=${f.notes} onInput=${set('notes')} data-testid="version-new-notes"></textarea><//>
+          <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Uploading…" data-testid="version-new-submit"><${Icon} name="plus" />Upload new version<//>
+        </form>
+      </div>
+    </section>
+  `;
+}
+
+function ApprovalView({ ctx, resource }) {
+  const item = resource.data;
+  const versions = (item.versions || []).slice().sort((a, b) => a.number - b.number);
+  const current = item.currentVersion || (versions.length ? versions[versions.length - 1].number : 1);
+  const [selected, setSelected] = useState(current);
+  const nameOf = useNames(ctx, item);
+  useEffect(() => {
+    document.title = `${item.title || 'Approval'} · ${PORTAL_NAME}`;
+  }, [item.title]);
+  // A version that no longer exists falls back to the current one.
+  const shown = versions.some((v) => v.number === selected) ? selected : current;
+
+  /** Fetch again (after a change or a conflict); `toCurrent` shows the latest version. */
+  const refetch = async (toCurrent) => {
+    try {
+      const fresh = await ctx.api.get(`/api/approvals/${encodeURIComponent(item.id)}`);
+      resource.setData(fresh);
+      if (toCurrent) setSelected(fresh.currentVersion || current);
+    } catch (err) {
+      toast(`Could not refresh: ${err.message}`, 'error');
+    }
+  };
+  const merge = (updated) => {
+    if (updated && typeof updated === 'object' && updated.id) resource.setData((d) => ({ ...d, ...updated }));
+  };
+  const onPosted = (version, comment) => {
+    if (comment) resource.setData((d) => ({ ...d, comments: [...(d.comments || []), { version, ...comment }] }));
+    else refetch(false);
+  };
+
+  const subtitle = html`
+    <${ApprovalBadge} status=${item.status} testid="approval-status" />
+    <span class="muted">${CONTENT_TYPE_LABELS[item.contentType] || item.contentType || ''}</span>
+    ${ctx.isStaff && item.orgName ? html`<span class="muted">· ${item.orgName}</span>` : null}
+  `;
+  return html`
+    <${PageHeader} title=${item.title || 'Untitled'} subtitle=${subtitle} subtitleClass="project-subtitle" />
+    <div class="approval-grid">
+      <div class="approval-main">
+        <${Viewer} item=${item} versions=${versions} selected=${shown} current=${current} onSelect=${setSelected} />
+        <${Thread} key=${shown} ctx=${ctx} item=${item} selected=${shown} nameOf=${nameOf} onPosted=${onPosted} />
+      </div>
+      <div class="approval-side">
+        <${Decide}
+          key=${`${item.status}:${current}`}
+          ctx=${ctx}
+          item=${item}
+          selected=${shown}
+          current=${current}
+          nameOf=${nameOf}
+          onShowCurrent=${() => setSelected(current)}
+          onDecided=${(updated) => {
+            merge(updated);
+            refetch(true);
+          }}
+          onConflict=${() => refetch(true)}
+        />
+        <${Facts} item=${item} current=${current} nameOf=${nameOf} />
+        <${History} item=${item} nameOf=${nameOf} />
+        ${can('approvals.submit')
+          ? html`<${Upload} ctx=${ctx} item=${item} current=${current} onUploaded=${(updated) => {
+              merge(updated);
+              return refetch(true);
+            }} />`
+          : null}
+      </div>
+    </div>
+  `;
+}
+
+export default function ApprovalPage(ctx) {
+  const id = ctx.params.id;
+  const item = useResource((signal) => ctx.api.get(`/api/approvals/${encodeURIComponent(id)}`, { signal }), [id]);
+  return html`
+    <a href="/approvals" class="back-link"><${Icon} name="back" />All approvals</a>
+    <div class="page-body">
+      <${Load}
+        resource=${item}
+        skeleton=${{ kind: 'cards', count: 2, label: 'Loading the approval…' }}
+        onError=${(err) => {
+          if (err.status === 404 || err.status === 403) {
+            document.title = `Approval not found · ${PORTAL_NAME}`;
+            return html`
+              <${PageHeader} title="Approval not found" />
+              <div class="card" data-testid="approval-not-found">
+                <${EmptyState} title="We couldn’t find this approval" text="It may have been removed, or the link may be wrong." icon="approvals">
+                  <a href="/approvals" class="btn btn-primary">See all approvals</a>
+                <//>
+              </div>
+            `;
+          }
+          return html`<${PageHeader} title="Approval" /><${ErrorState} error=${err} onRetry=${item.reload} title="Could not load the approval" />`;
+        }}
+      >
+        ${() => html`<${ApprovalView} ctx=${ctx} resource=${item} />`}
+      <//>
+    </div>
+  `;
 }

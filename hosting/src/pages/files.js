@@ -1,13 +1,10 @@
-// Files: not built yet. This module's render(container, ctx) is where the
-// feature goes; ctx has user, api, isStaff, orgId, org, orgs, signal, query,
-// navigate and refresh.
+// Files: not built yet. This module's default export is the page component; its
+// props are the page context: user, api, isStaff, orgId, org, orgs, query, params,
+// navigate, selectOrg and refresh (see hosting/README.md).
 
-import { comingSoon } from './placeholder.js';
+import { html } from '../html.js';
+import { ComingSoon } from './placeholder.js';
 
-export function render(container, ctx) {
-  comingSoon(container, ctx, {
-    title: 'Files',
-    icon: 'files',
-    text: 'Files shared between you and the agency for each project will appear here, ready to download or upload.',
-  });
+export default function FilesPage(ctx) {
+  return html`<${ComingSoon} ctx=${ctx} title="Files" icon="files" text="Files shared between you and the agency for each project will appear here, ready to download or upload." />`;
 }

@@ -1,13 +1,10 @@
-// Messages: not built yet. This module's render(container, ctx) is where the
-// feature goes; ctx has user, api, isStaff, orgId, org, orgs, signal, query,
-// navigate and refresh.
+// Messages: not built yet. This module's default export is the page component; its
+// props are the page context: user, api, isStaff, orgId, org, orgs, query, params,
+// navigate, selectOrg and refresh (see hosting/README.md).
 
-import { comingSoon } from './placeholder.js';
+import { html } from '../html.js';
+import { ComingSoon } from './placeholder.js';
 
-export function render(container, ctx) {
-  comingSoon(container, ctx, {
-    title: 'Messages',
-    icon: 'messages',
-    text: 'Conversations with the agency team, by project or in general, will appear here.',
-  });
+export default function MessagesPage(ctx) {
+  return html`<${ComingSoon} ctx=${ctx} title="Messages" icon="messages" text="Conversations with the agency team, by project or in general, will appear here." />`;
 }

@@ -1,9 +1,9 @@
 // The shared "not built yet" view for features that arrive later.
 
-import { h, mount } from '../dom.js';
-import { emptyState, pageHeader } from '../ui.js';
+import { html } from '../html.js';
+import { EmptyState, PageHeader } from '../ui.js';
 
-export function comingSoon(container, ctx, { title, icon, text }) {
+export function ComingSoon({ ctx, title, icon, text }) {
   const scope = ctx.isStaff ? (ctx.org ? ctx.org.name : 'All clients') : ctx.user.orgName;
-  mount(container, pageHeader(title, scope), h('div', { class: 'card' }, emptyState('Nothing here yet', text, icon)));
+  return html`<${PageHeader} title=${title} subtitle=${scope} /><div class="card"><${EmptyState} title="Nothing here yet" text=${text} icon=${icon} /></div>`;
 }

@@ -1,243 +1,214 @@
 // Team: the organisation's members, its pending invitations and an invite form.
 // Client owners manage their own organisation; staff manage the client chosen in
-// the switcher ("All clients" shows the agency's own team).
+// the switcher ("All clients" shows the agency's own team). Who may invite and
+// remove comes from the policy (capabilities "members.invite", "members.remove").
 
-import { h, icon, mount } from '../dom.js';
-import { ROLE_LABELS, displayName, initials } from '../state.js';
-import { badge, busy, emptyState, errorState, formatDate, formatDateTime, inlineError, pageHeader, skeleton, toast } from '../ui.js';
+import { useRef, useState } from 'preact/hooks';
+import { CLIENT_ROLES, EMAIL_RE, ROLE_HINTS, ROLE_LABELS, STAFF_ROLES } from '../constants.js';
+import { html } from '../html.js';
+import { Icon } from '../icons.js';
+import { Load, useResource } from '../load.js';
+import { can, displayName, initials } from '../state.js';
+import { Badge, Button, EmptyState, Field, InlineError, PageHeader, formatDate, formatDateTime, toast } from '../ui.js';
 
-const CLIENT_ROLES = ['client_member', 'client_owner'];
-const STAFF_ROLES = ['aj_ops', 'aj_admin'];
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Roles the caller may invite into the organisation in view (the server decides too). */
-function inviteRoles(user, agencyView) {
-  if (agencyView) return user.role === 'aj_admin' ? STAFF_ROLES : [];
-  if (user.role === 'client_member') return [];
-  return CLIENT_ROLES;
+function MemberRow({ m, self, canRemove, orgName, onRemoved, api }) {
+  const [busy, setBusy] = useState(false);
+  const name = displayName(m);
+  const remove = async () => {
+    if (!window.confirm(`Remove ${name} (${m.email}) from ${orgName}? They lose access to the portal immediately.`)) return;
+    setBusy(true);
+    try {
+      await api.del(`/api/members/${encodeURIComponent(m.uid)}`);
+    } catch (err) {
+      setBusy(false);
+      toast(err.message, 'error');
+      return;
+    }
+    toast(`${name} was removed.`, 'success');
+    onRemoved();
+  };
+  const removable = canRemove && !self && !m.disabled;
+  return html`
+    <li class=${`row${m.disabled ? ' is-disabled' : ''}`} data-testid="member-row">
+      <span class="avatar" aria-hidden="true">${initials(m)}</span>
+      <div class="row-main"><span class="row-title">${name}${self ? html`<span class="muted"> (you)</span>` : null}</span>${name !== m.email ? html`<span class="row-sub">${m.email}</span>` : null}</div>
+      <div class="row-meta">
+        ${m.disabled ? html`<${Badge} status="disabled" label="Removed" />` : html`<${Badge} status=${m.role.startsWith('aj_') ? 'active' : 'planning'} label=${ROLE_LABELS[m.role] || m.role} />`}
+        ${m.lastLogin ? html`<span class="muted small row-when">Last seen ${formatDate(m.lastLogin)}</span>` : null}
+      </div>
+      ${removable ? html`<div class="row-actions"><${Button} class="btn btn-danger-ghost btn-sm" busy=${busy} busyLabel="Removing…" data-testid="member-remove" aria-label=${`Remove ${name}`} onClick=${remove}>Remove<//></div>` : null}
+    </li>
+  `;
 }
 
-function mayRemove(user, agencyView) {
-  if (user.role === 'aj_admin' || user.role === 'client_owner') return true;
-  return user.role === 'aj_ops' && !agencyView;
+function InviteRow({ invite, orgId, onRevoked, api }) {
+  const [busy, setBusy] = useState(false);
+  const revoke = async () => {
+    setBusy(true);
+    try {
+      await api.post(`/api/invites/${encodeURIComponent(invite.id)}/revoke`, {}, { query: { orgId: invite.orgId || orgId } });
+    } catch (err) {
+      setBusy(false);
+      toast(err.message, 'error');
+      return;
+    }
+    toast(`The invitation for ${invite.email} was revoked.`, 'success');
+    onRevoked();
+  };
+  return html`
+    <li class="row" data-testid="invite-row">
+      <span class="avatar avatar-pending" aria-hidden="true"><${Icon} name="mail" /></span>
+      <div class="row-main"><span class="row-title">${invite.email}</span><span class="row-sub">${ROLE_LABELS[invite.role] || invite.role} · expires ${formatDateTime(invite.expiresAt)}${invite.invitedBy ? ` · by ${invite.invitedBy}` : ''}</span></div>
+      <div class="row-meta"><${Badge} status="pending" /></div>
+      <div class="row-actions"><${Button} class="btn btn-secondary btn-sm" busy=${busy} busyLabel="Revoking…" data-testid="invite-revoke" aria-label=${`Revoke the invitation for ${invite.email}`} onClick=${revoke}>Revoke<//></div>
+    </li>
+  `;
 }
 
-export async function render(container, ctx) {
+function Invites({ items, orgId, onChange, api }) {
+  const sorted = items.slice().sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+  const pending = sorted.filter((i) => i.status === 'pending');
+  const past = sorted.filter((i) => i.status !== 'pending');
+  return html`
+    ${pending.length ? html`<ul class="rows">${pending.map((i) => html`<${InviteRow} key=${i.id} invite=${i} orgId=${orgId} onRevoked=${onChange} api=${api} />`)}</ul>` : html`<p class="muted">No pending invitations.</p>`}
+    ${past.length
+      ? html`
+          <details class="past-invites">
+            <summary>Past invitations (${past.length})</summary>
+            <ul class="rows">
+              ${past.map(
+                (i) => html`<li key=${i.id} class="row">
+                  <div class="row-main"><span class="row-title">${i.email}</span><span class="row-sub">${ROLE_LABELS[i.role] || i.role} · invited ${formatDate(i.createdAt)}</span></div>
+                  <div class="row-meta"><${Badge} status=${i.status} /></div>
+                </li>`,
+              )}
+            </ul>
+          </details>
+        `
+      : null}
+  `;
+}
+
+function InviteLink({ res }) {
+  const link = useRef(null);
+  const invite = res.invite || {};
+  const copy = async () => {
+    link.current.select();
+    try {
+      await navigator.clipboard.writeText(link.current.value);
+      toast('Link copied to the clipboard.', 'success');
+    } catch {
+      toast('Press Ctrl+C (or ⌘C) to copy the selected link.', 'info');
+    }
+  };
+  return html`
+    <div class="invite-result" role="status">
+      <p class="invite-result-title">Invitation created</p>
+      <p class="small">Send this link to ${invite.email}. It works once${invite.expiresAt ? ` and expires ${formatDateTime(invite.expiresAt)}` : ''}.</p>
+      <div class="copy-row">
+        <input ref=${link} id="invite-link" class="input input-mono" type="text" readonly value=${res.inviteUrl} data-testid="invite-link" aria-label="Invitation link" onFocus=${(e) => e.currentTarget.select()} />
+        <button type="button" class="btn btn-secondary" data-testid="invite-copy" onClick=${copy}><${Icon} name="copy" />Copy</button>
+      </div>
+    </div>
+  `;
+}
+
+function InviteForm({ roles, orgId, orgName, onInvited, api }) {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState(roles[0]);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState(null);
+  const input = useRef(null);
+  const submit = async (event) => {
+    event.preventDefault();
+    const value = email.trim();
+    if (!EMAIL_RE.test(value)) {
+      setError('Enter a valid email address.');
+      input.current.focus();
+      return;
+    }
+    setError('');
+    setBusy(true);
+    try {
+      const res = await api.post('/api/invites', { email: value, role, orgId });
+      setEmail('');
+      setCreated(res);
+      onInvited();
+    } catch (err) {
+      setError(err.message);
+    }
+    setBusy(false);
+  };
+  return html`
+    <section class="card" aria-labelledby="invite-title">
+      <div class="card-body">
+        <h2 id="invite-title" class="section-title">Invite someone</h2>
+        <p class="muted small">They get a single-use link to join ${orgName}. Send it to them yourself.</p>
+        <div class="error-slot"><${InlineError} message=${error} /></div>
+        <form class="form" novalidate onSubmit=${submit}>
+          <${Field} id="invite-email" label="Email">
+            <input ref=${input} id="invite-email" type="email" class="input" autocomplete="off" required placeholder="name@company.com" value=${email} onInput=${(e) => setEmail(e.currentTarget.value)} data-testid="invite-email" />
+          <//>
+          <${Field} id="invite-role" label="Role" hint=${ROLE_HINTS[role]}>
+            <select id="invite-role" class="select" data-testid="invite-role" value=${role} onChange=${(e) => setRole(e.currentTarget.value)}>
+              ${roles.map((r) => html`<option key=${r} value=${r}>${ROLE_LABELS[r]}</option>`)}
+            </select>
+          <//>
+          <${Button} type="submit" class="btn btn-primary btn-block" busy=${busy} busyLabel="Creating…" data-testid="invite-submit">Create invitation<//>
+        </form>
+        <div class="invite-result-slot" aria-live="polite">${created ? html`<${InviteLink} res=${created} />` : null}</div>
+      </div>
+    </section>
+  `;
+}
+
+export default function TeamPage(ctx) {
   const agencyView = ctx.isStaff && !ctx.orgId;
+  const scope = agencyView ? 'agency' : 'clients';
   const orgId = ctx.orgId || ctx.user.orgId;
   const orgName = ctx.org ? ctx.org.name : ctx.user.orgName || (agencyView ? 'The agency' : 'Your organisation');
-  const roles = inviteRoles(ctx.user, agencyView);
-  const canRemove = mayRemove(ctx.user, agencyView);
+  const roles = can('members.invite', scope) ? (agencyView ? STAFF_ROLES : CLIENT_ROLES) : [];
+  const canRemove = can('members.remove', scope);
+  const members = useResource((signal) => ctx.api.get('/api/members', { query: { orgId }, signal }), [orgId]);
+  const invites = useResource((signal) => ctx.api.get('/api/invites', { query: { orgId }, signal }), [orgId]);
 
-  const subtitle = agencyView ? `${orgName} · the agency’s own team. Choose a client in the organisation switcher to manage that client’s people.` : `People with access to ${orgName}’s portal.`;
-  const membersBody = h('div', { class: 'card-body' });
-  const invitesBody = h('div', { class: 'card-body' });
-  const inviteCard = roles.length ? inviteForm() : h('section', { class: 'card' }, h('div', { class: 'card-body' }, h('h2', { class: 'section-title' }, 'Invite someone'), h('p', { class: 'muted' }, agencyView ? 'Only agency admins can invite staff. To invite someone to a client, choose the client in the organisation switcher.' : 'Your role cannot invite people.')));
-
-  mount(
-    container,
-    pageHeader('Team', subtitle),
-    h(
-      'div',
-      { class: 'team-grid' },
-      h(
-        'div',
-        { class: 'team-main' },
-        h('section', { class: 'card', 'aria-labelledby': 'members-title' }, h('div', { class: 'card-head' }, h('h2', { id: 'members-title', class: 'section-title' }, 'Members')), membersBody),
-        h('section', { class: 'card', 'aria-labelledby': 'invites-title' }, h('div', { class: 'card-head' }, h('h2', { id: 'invites-title', class: 'section-title' }, 'Pending invitations')), invitesBody),
-      ),
-      h('div', { class: 'team-side' }, inviteCard),
-    ),
-  );
-
-  async function loadMembers() {
-    mount(membersBody, skeleton('rows', 3, 'Loading members…'));
-    let data;
-    try {
-      data = await ctx.api.get('/api/members', { query: { orgId }, signal: ctx.signal });
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      mount(membersBody, errorState(err, loadMembers, 'Could not load members'));
-      return;
-    }
-    if (ctx.signal.aborted) return;
-    const members = (data.items || []).slice().sort((a, b) => Number(a.disabled) - Number(b.disabled) || displayName(a).localeCompare(displayName(b)));
-    if (!members.length) {
-      mount(membersBody, emptyState('No members yet', 'Invite someone to give them access.', 'team'));
-      return;
-    }
-    mount(membersBody, h('ul', { class: 'rows' }, members.map(memberRow)));
-  }
-
-  function memberRow(m) {
-    const isSelf = m.uid === ctx.user.uid;
-    const name = displayName(m);
-    const removeBtn =
-      canRemove && !isSelf && !m.disabled
-        ? h('button', { type: 'button', class: 'btn btn-danger-ghost btn-sm', 'data-testid': 'member-remove', 'aria-label': `Remove ${name}` }, 'Remove')
-        : null;
-    if (removeBtn) {
-      removeBtn.addEventListener('click', async () => {
-        if (!window.confirm(`Remove ${name} (${m.email}) from ${orgName}? They lose access to the portal immediately.`)) return;
-        const restore = busy(removeBtn, 'Removing…');
-        try {
-          await ctx.api.del(`/api/members/${encodeURIComponent(m.uid)}`);
-        } catch (err) {
-          restore();
-          toast(err.message, 'error');
-          return;
-        }
-        toast(`${name} was removed.`, 'success');
-        loadMembers();
-      });
-    }
-    return h(
-      'li',
-      { class: `row${m.disabled ? ' is-disabled' : ''}`, 'data-testid': 'member-row' },
-      h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(m)),
-      h('div', { class: 'row-main' }, h('span', { class: 'row-title' }, name, isSelf ? h('span', { class: 'muted' }, ' (you)') : null), name !== m.email ? h('span', { class: 'row-sub' }, m.email) : null),
-      h('div', { class: 'row-meta' }, m.disabled ? badge('disabled', 'Removed') : badge(m.role.startsWith('aj_') ? 'active' : 'planning', ROLE_LABELS[m.role] || m.role), m.lastLogin ? h('span', { class: 'muted small row-when' }, `Last seen ${formatDate(m.lastLogin)}`) : null),
-      removeBtn ? h('div', { class: 'row-actions' }, removeBtn) : null,
-    );
-  }
-
-  async function loadInvites() {
-    mount(invitesBody, skeleton('rows', 2, 'Loading invitations…'));
-    let data;
-    try {
-      data = await ctx.api.get('/api/invites', { query: { orgId }, signal: ctx.signal });
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      mount(invitesBody, errorState(err, loadInvites, 'Could not load invitations'));
-      return;
-    }
-    if (ctx.signal.aborted) return;
-    const items = (data.items || []).slice().sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
-    const pending = items.filter((i) => i.status === 'pending');
-    const past = items.filter((i) => i.status !== 'pending');
-    mount(
-      invitesBody,
-      pending.length ? h('ul', { class: 'rows' }, pending.map(inviteRow)) : h('p', { class: 'muted' }, 'No pending invitations.'),
-      past.length
-        ? h(
-            'details',
-            { class: 'past-invites' },
-            h('summary', null, `Past invitations (${past.length})`),
-            h(
-              'ul',
-              { class: 'rows' },
-              past.map((i) => h('li', { class: 'row' }, h('div', { class: 'row-main' }, h('span', { class: 'row-title' }, i.email), h('span', { class: 'row-sub' }, `${ROLE_LABELS[i.role] || i.role} · invited ${formatDate(i.createdAt)}`)), h('div', { class: 'row-meta' }, badge(i.status)))),
-            ),
-          )
-        : null,
-    );
-  }
-
-  function inviteRow(invite) {
-    const revoke = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', 'data-testid': 'invite-revoke', 'aria-label': `Revoke the invitation for ${invite.email}` }, 'Revoke');
-    revoke.addEventListener('click', async () => {
-      const restore = busy(revoke, 'Revoking…');
-      try {
-        await ctx.api.post(`/api/invites/${encodeURIComponent(invite.id)}/revoke`, {}, { query: { orgId: invite.orgId || orgId } });
-      } catch (err) {
-        restore();
-        toast(err.message, 'error');
-        return;
-      }
-      toast(`The invitation for ${invite.email} was revoked.`, 'success');
-      loadInvites();
-    });
-    return h(
-      'li',
-      { class: 'row', 'data-testid': 'invite-row' },
-      h('span', { class: 'avatar avatar-pending', 'aria-hidden': 'true' }, icon('mail')),
-      h('div', { class: 'row-main' }, h('span', { class: 'row-title' }, invite.email), h('span', { class: 'row-sub' }, `${ROLE_LABELS[invite.role] || invite.role} · expires ${formatDateTime(invite.expiresAt)}${invite.invitedBy ? ` · by ${invite.invitedBy}` : ''}`)),
-      h('div', { class: 'row-meta' }, badge('pending')),
-      h('div', { class: 'row-actions' }, revoke),
-    );
-  }
-
-  function inviteForm() {
-    const email = h('input', { id: 'invite-email', type: 'email', class: 'input', autocomplete: 'off', required: true, placeholder: 'name@company.com', 'data-testid': 'invite-email' });
-    const role = h('select', { id: 'invite-role', class: 'select', 'data-testid': 'invite-role' }, roles.map((r) => h('option', { value: r }, ROLE_LABELS[r])));
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', 'data-testid': 'invite-submit' }, 'Create invitation');
-    const errorSlot = h('div', { class: 'error-slot' });
-    const result = h('div', { class: 'invite-result-slot', 'aria-live': 'polite' });
-    const form = h(
-      'form',
-      { class: 'form', novalidate: true },
-      h('div', { class: 'field' }, h('label', { for: 'invite-email', class: 'field-label' }, 'Email'), email),
-      h('div', { class: 'field' }, h('label', { for: 'invite-role', class: 'field-label' }, 'Role'), role, h('p', { class: 'field-hint' }, roleHint(roles[0]))),
-      submit,
-    );
-    role.addEventListener('change', () => {
-      form.querySelector('.field-hint').textContent = roleHint(role.value);
-    });
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const value = email.value.trim();
-      if (!EMAIL_RE.test(value)) {
-        mount(errorSlot, inlineError('Enter a valid email address.'));
-        email.focus();
-        return;
-      }
-      mount(errorSlot);
-      const restore = busy(submit, 'Creating…');
-      let res;
-      try {
-        res = await ctx.api.post('/api/invites', { email: value, role: role.value, orgId });
-      } catch (err) {
-        restore();
-        if (ctx.signal.aborted) return;
-        mount(errorSlot, inlineError(err.message));
-        return;
-      }
-      restore();
-      email.value = '';
-      showLink(result, res);
-      loadInvites();
-    });
-    return h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'invite-title' },
-      h('div', { class: 'card-body' }, h('h2', { id: 'invite-title', class: 'section-title' }, 'Invite someone'), h('p', { class: 'muted small' }, `They get a single-use link to join ${orgName}. Send it to them yourself.`), errorSlot, form, result),
-    );
-  }
-
-  function showLink(slot, res) {
-    const link = h('input', { id: 'invite-link', class: 'input input-mono', type: 'text', readonly: true, value: res.inviteUrl, 'data-testid': 'invite-link', 'aria-label': 'Invitation link' });
-    const copy = h('button', { type: 'button', class: 'btn btn-secondary', 'data-testid': 'invite-copy' }, icon('copy'), 'Copy');
-    copy.addEventListener('click', async () => {
-      link.select();
-      try {
-        await navigator.clipboard.writeText(link.value);
-        toast('Link copied to the clipboard.', 'success');
-      } catch {
-        toast('Press Ctrl+C (or ⌘C) to copy the selected link.', 'info');
-      }
-    });
-    link.addEventListener('focus', () => link.select());
-    const invite = res.invite || {};
-    mount(
-      slot,
-      h(
-        'div',
-        { class: 'invite-result', role: 'status' },
-        h('p', { class: 'invite-result-title' }, 'Invitation created'),
-        h('p', { class: 'small' }, `Send this link to ${invite.email}. It works once${invite.expiresAt ? ` and expires ${formatDateTime(invite.expiresAt)}` : ''}.`),
-        h('div', { class: 'copy-row' }, link, copy),
-      ),
-    );
-  }
-
-  function roleHint(r) {
-    return {
-      client_member: 'Sees projects, approvals, messages, files and bookings. No billing.',
-      client_owner: 'Everything a member sees, plus billing, decisions and managing the team.',
-      aj_ops: 'Agency staff: manages projects, approvals and files for every client.',
-      aj_admin: 'Agency admin: everything, including users, roles and billing sync.',
-    }[r];
-  }
-
-  await Promise.all([loadMembers(), loadInvites()]);
+  const subtitle = agencyView
+    ? `${orgName} · the agency’s own team. Choose a client in the organisation switcher to manage that client’s people.`
+    : `People with access to ${orgName}’s portal.`;
+  const sortMembers = (items) => items.slice().sort((a, b) => Number(a.disabled) - Number(b.disabled) || displayName(a).localeCompare(displayName(b)));
+  return html`
+    <${PageHeader} title="Team" subtitle=${subtitle} />
+    <div class="team-grid">
+      <div class="team-main">
+        <section class="card" aria-labelledby="members-title">
+          <div class="card-head"><h2 id="members-title" class="section-title">Members</h2></div>
+          <div class="card-body">
+            <${Load}
+              resource=${members}
+              skeleton=${{ kind: 'rows', count: 3, label: 'Loading members…' }}
+              errorTitle="Could not load members"
+              isEmpty=${(d) => !(d.items || []).length}
+              empty=${html`<${EmptyState} title="No members yet" text="Invite someone to give them access." icon="team" />`}
+            >
+              ${(data) => html`<ul class="rows">${sortMembers(data.items).map((m) => html`<${MemberRow} key=${m.uid} m=${m} self=${m.uid === ctx.user.uid} canRemove=${canRemove} orgName=${orgName} onRemoved=${members.reload} api=${ctx.api} />`)}</ul>`}
+            <//>
+          </div>
+        </section>
+        <section class="card" aria-labelledby="invites-title">
+          <div class="card-head"><h2 id="invites-title" class="section-title">Pending invitations</h2></div>
+          <div class="card-body">
+            <${Load} resource=${invites} skeleton=${{ kind: 'rows', count: 2, label: 'Loading invitations…' }} errorTitle="Could not load invitations">
+              ${(data) => html`<${Invites} items=${data.items || []} orgId=${orgId} onChange=${invites.reload} api=${ctx.api} />`}
+            <//>
+          </div>
+        </section>
+      </div>
+      <div class="team-side">
+        ${roles.length
+          ? html`<${InviteForm} roles=${roles} orgId=${orgId} orgName=${orgName} onInvited=${invites.reload} api=${ctx.api} />`
+          : html`<section class="card"><div class="card-body"><h2 class="section-title">Invite someone</h2><p class="muted">${agencyView ? 'Only agency admins can invite staff. To invite someone to a client, choose the client in the organisation switcher.' : 'Your role cannot invite people.'}</p></div></section>`}
+      </div>
+    </div>
+  `;
 }

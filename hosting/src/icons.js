@@ -1,46 +1,7 @@
-// Tiny DOM helpers. Everything is built with createElement/textContent, never
-// innerHTML, so server data can't inject markup; no inline styles (CSP).
-
-const PROPS = new Set(['value', 'checked', 'selected', 'indeterminate']);
-
-/**
- * h('button', {class: 'btn', onClick: fn, 'data-testid': 'x'}, 'Label', childEl)
- * Falsy children (null, undefined, false) are skipped; arrays are flattened.
- */
-export function h(tag, props, ...children) {
-  const el = document.createElement(tag);
-  if (props) {
-    for (const [key, value] of Object.entries(props)) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === 'class') el.className = Array.isArray(value) ? value.filter(Boolean).join(' ') : value;
-      else if (key.startsWith('on') && typeof value === 'function') {
-        el.addEventListener(key.slice(2).toLowerCase(), value);
-      } else if (PROPS.has(key)) el[key] = value;
-      else if (key === 'style') throw new Error('Inline styles are not allowed (CSP); use a class.');
-      else el.setAttribute(key, value === true ? '' : String(value));
-    }
-  }
-  append(el, children);
-  return el;
-}
-
-export function append(el, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
-
-/** Replace all content of `el`. */
-export function mount(el, ...children) {
-  el.replaceChildren();
-  return append(el, children);
-}
-
-const SVG = 'http://www.w3.org/2000/svg';
-
 // Outline icons (24x24, stroke = currentColor), in the style of Feather/Lucide.
+
+import { h } from 'preact';
+
 const ICONS = {
   dashboard: [['rect', { x: 3, y: 3, width: 7, height: 9, rx: 1.5 }], ['rect', { x: 14, y: 3, width: 7, height: 5, rx: 1.5 }], ['rect', { x: 14, y: 12, width: 7, height: 9, rx: 1.5 }], ['rect', { x: 3, y: 16, width: 7, height: 5, rx: 1.5 }]],
   projects: [['rect', { x: 2, y: 7, width: 20, height: 14, rx: 2 }], ['path', { d: 'M16 21V5a2 2 0 0 0-2-2h-4a2 2 0 0 0-2 2v16' }]],
@@ -70,21 +31,12 @@ const ICONS = {
   activity: [['path', { d: 'M22 12h-4l-3 9L9 3l-3 9H2' }]],
 };
 
-export function icon(name, className = 'icon') {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('fill', 'none');
-  svg.setAttribute('stroke', 'currentColor');
-  svg.setAttribute('stroke-width', '2');
-  svg.setAttribute('stroke-linecap', 'round');
-  svg.setAttribute('stroke-linejoin', 'round');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  svg.setAttribute('class', className);
-  for (const [tag, attrs] of ICONS[name] || ICONS.alert) {
-    const node = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-    svg.append(node);
-  }
-  return svg;
+/** <${Icon} name="alert" /> */
+export function Icon({ name, class: className = 'icon' }) {
+  const parts = (ICONS[name] || ICONS.alert).map(([tag, attrs]) => h(tag, attrs));
+  return h(
+    'svg',
+    { viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'aria-hidden': 'true', focusable: 'false', class: className },
+    parts,
+  );
 }

@@ -1,0 +1,41 @@
+"""One Content-Security-Policy story: production headers in firebase.json name no emulator;
+the emulators serve a copy that also allows the Auth emulator; documents under /embed/
+(third-party widgets, previews) have their own policy and may be framed by the app only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+from env import PORTAL
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def policy(value: str) -> dict[str, str]:
+    return {
+        d.split(" ", 1)[0]: d.split(" ", 1)[1] if " " in d else "" for d in (p.strip() for p in value.split(";")) if d
+    }
+
+
+def test_production_headers_name_no_emulator() -> None:
+    config = json.loads((ROOT / "firebase.json").read_text())
+    text = json.dumps(config["hosting"]["headers"])
+    assert "127.0.0.1" not in text and "localhost" not in text
+    blocks = [b["source"] for b in config["hosting"]["headers"]]
+    assert blocks.index("/embed/**") > blocks.index("**")  # later blocks win for the same header
+
+
+def test_the_app_and_embedded_documents_have_their_own_policies() -> None:
+    app = httpx.get(f"{PORTAL}/", timeout=30)
+    csp = policy(app.headers["content-security-policy"])
+    assert csp["frame-ancestors"] == "'none'" and csp["frame-src"] == "'self'"
+    assert csp["script-src"] == "'self'" and "unsafe" not in app.headers["content-security-policy"]
+    assert "http://127.0.0.1:9099" in csp["connect-src"]  # the development copy, under the emulators
+    assert app.headers["x-frame-options"] == "DENY"
+
+    embed = httpx.get(f"{PORTAL}/embed/example", timeout=30)
+    csp = policy(embed.headers["content-security-policy"])
+    assert csp["frame-ancestors"] == "'self'"
+    assert embed.headers["x-frame-options"] == "SAMEORIGIN"
