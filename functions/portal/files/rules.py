@@ -181,14 +181,15 @@ def _content_of(mime: str) -> str:
 
 
 def extension(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot > 0 else ""
+    """``.pdf`` of ``Brief.PDF``: a short alphanumeric suffix after a non-empty stem."""
+    match = re.search(r"(?<=[^.])\.[A-Za-z0-9]{1,10}$", name)
+    return match.group(0).lower() if match else ""
 
 
 def check_name_type(name: str) -> None:
     """Refuse early a name whose extension says it is not an allowed type (``.exe``)."""
     ext = extension(name)
-    if ext and ext not in BY_EXTENSION and re.fullmatch(r"\.[a-z0-9]{1,8}", ext):
+    if ext and ext not in BY_EXTENSION:
         raise UnsupportedMediaType(
             f"Files of type {ext} cannot be uploaded. Allowed are images, PDF, office documents, "
             "video, audio, archives and design files.",
@@ -233,13 +234,12 @@ def safe_name(name: str) -> str:
     name = re.sub(r"[\x00-\x1f\x7f-\x9f]", "", name)
     name = re.sub(r'[/\\:*?"<>|]', "_", name)
     name = re.sub(r"\s+", " ", name).strip(" .")
-    stem, ext = (name[: -len(extension(name))], extension(name)) if extension(name) else (name, "")
+    cut = len(name) - len(extension(name))
+    stem, ext = name[:cut], name[cut:]
     if stem.split(".", 1)[0].lower() in _RESERVED:
         stem = f"_{stem}"
     if not stem:
         stem = "file"
-    if len(ext) > 20:
-        stem, ext = stem + ext, ""
     return stem[: MAX_NAME - len(ext)].rstrip(" .") + ext
 
 
