@@ -11,10 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "functions"))
 
-from portal import policy  # noqa: E402
-from portal.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType  # noqa: E402
-from portal.files import rules  # noqa: E402
-from portal.identity import Caller, OrgKind, Role  # noqa: E402
+from portal import policy
+from portal.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
+from portal.files import rules
+from portal.identity import Caller, OrgKind, Role
 
 
 def zipped(*names: str) -> bytes:
