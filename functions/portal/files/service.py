@@ -206,9 +206,9 @@ def put_chunk(
             details={"offset": upload["offset"]},
         )
     rules.check_chunk(chunk, len(data), upload["chunkSize"])
-    session = upload.get("sessionUri")
+    session, version = upload.get("sessionUri"), snap.update_time
     if not session:
-        session = _open_session(ref, upload, data, drive)
+        session, version = _open_session(ref, upload, data, drive)
     try:
         progress = drive.put_chunk(session, data, chunk.start, chunk.total)
     except UploadSessionGone:
@@ -217,12 +217,17 @@ def put_chunk(
     except DriveError as exc:
         raise _upstream(exc) from None
     if progress.file is None:
-        ref.update({"offset": progress.offset}, option=db.client().write_option(last_update_time=snap.update_time))
+        from google.api_core.exceptions import FailedPrecondition
+
+        try:  # only if no other chunk moved the upload meanwhile
+            ref.update({"offset": progress.offset}, option=db.client().write_option(last_update_time=version))
+        except FailedPrecondition:
+            raise Conflict("Another chunk of this upload was sent at the same time.", code="concurrent_chunk") from None
         return {"offset": progress.offset}
     return {"file": _finish(ref, upload, progress.file)}
 
 
-def _open_session(ref: Any, upload: dict[str, Any], head: bytes, drive: Drive) -> str:
+def _open_session(ref: Any, upload: dict[str, Any], head: bytes, drive: Drive) -> tuple[str, Any]:
     """Sniff the first chunk, then open the Drive session: a new revision when a file of
     that name is already in the folder. A refused type ends the upload (nothing in Drive)."""
     try:
@@ -243,9 +248,9 @@ def _open_session(ref: Any, upload: dict[str, Any], head: bytes, drive: Drive) -
         )
     except DriveError as exc:
         raise _upstream(exc) from None
-    ref.update({"sessionUri": session, "mimeType": kind.mime, "folderId": folder})
+    written = ref.update({"sessionUri": session, "mimeType": kind.mime, "folderId": folder})
     upload.update(sessionUri=session, mimeType=kind.mime, folderId=folder)
-    return session
+    return session, written.update_time
 
 
 def _finish(ref: Any, upload: dict[str, Any], file: DriveFile) -> dict[str, Any]:
