@@ -93,3 +93,38 @@ def web_api_key() -> str:
 def auth_emulator_url() -> str | None:
     host = os.environ.get("FIREBASE_AUTH_EMULATOR_HOST")
     return f"http://{host}" if host else None
+
+
+# --- files on Google Drive -----------------------------------------------------------------
+
+
+def drive_root_folder_id() -> str:
+    """The folder (inside a Shared Drive the service account belongs to) that holds one
+    folder per client organisation. Empty: Drive is not connected."""
+    return env("DRIVE_ROOT_FOLDER_ID")
+
+
+def drive_shared_drive_id() -> str:
+    """The Shared Drive holding the root folder, to scope the changes feed (optional)."""
+    return env("DRIVE_SHARED_DRIVE_ID")
+
+
+def drive_service_account_json() -> str:
+    """A service account's JSON key (a secret). Empty: Application Default Credentials."""
+    return env("DRIVE_SERVICE_ACCOUNT_JSON")
+
+
+def drive_api_url() -> str:
+    """Where the Drive API is (its discovery ``rootUrl``); set only for a local stand-in."""
+    return env("DRIVE_API_URL")
+
+
+def files_max_bytes() -> int:
+    """The largest file an upload may declare (default 2 GiB)."""
+    return max(1, env_int("FILES_MAX_BYTES", 2 * 1024**3))
+
+
+def files_chunk_bytes() -> int:
+    """Upload chunk size: a multiple of 256 KiB (default 8 MiB), within the request limit."""
+    quantum = 256 * 1024
+    return max(quantum, env_int("FILES_CHUNK_BYTES", 8 * 1024**2) // quantum * quantum)

@@ -172,3 +172,28 @@ def authorize_removal(actor: Caller, uid: str, role: Role, org: OrgRef) -> None:
     authorize(actor, A.MEMBERS_REMOVE, org)
     if role in STAFF_ROLES and actor.role != Role.AJ_ADMIN:
         raise Forbidden("Only admins may disable staff accounts.")
+
+
+DELETE_OWN_FILE_SECONDS = 15 * 60
+"""How long the uploader of a file may delete it themselves."""
+
+
+def may_delete_file(
+    caller: Caller, org: OrgRef, *, uploaded_by: str | None, uploaded_at: float | None, now: float
+) -> bool:
+    """Deleting a file is staff's (``files.manage``); an uploader may delete their own
+    upload within :data:`DELETE_OWN_FILE_SECONDS` of uploading it."""
+    if allowed(caller, A.FILES_MANAGE, org):
+        return True
+    own = uploaded_by is not None and uploaded_by == caller.uid and uploaded_at is not None
+    return own and allowed(caller, A.FILES_UPLOAD, org) and 0 <= now - uploaded_at <= DELETE_OWN_FILE_SECONDS  # type: ignore[operator]
+
+
+def authorize_file_delete(
+    caller: Caller, org: OrgRef, *, uploaded_by: str | None, uploaded_at: float | None, now: float
+) -> None:
+    """Raise unless :func:`may_delete_file`; another organisation's file is NotFound."""
+    if may_delete_file(caller, org, uploaded_by=uploaded_by, uploaded_at=uploaded_at, now=now):
+        return
+    authorize(caller, A.FILES_READ, org)  # NotFound for another organisation
+    raise Forbidden("Only staff, or its uploader within 15 minutes, may delete this file.")

@@ -1,0 +1,1 @@
+"""Files on Google Drive: uploads, the Firestore mirror, downloads and reconciliation."""
