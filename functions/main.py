@@ -15,12 +15,15 @@ from https.deliveries import deliveries, delivery_retry
 from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
 from https.meta import openapi
-from https.orgs import orgs_list
+from https.orgs import clients_list, org_archive, org_detail, org_settings, orgs_list
 from https.projects import (
+    project_archive,
     project_detail,
     project_milestone,
     project_milestones,
     projects_list,
+    template_detail,
+    templates_list,
     webhook_gbu,
     webhook_n8n_projects,
 )
@@ -53,6 +56,7 @@ __all__ = [
     "billing_sync",
     "billing_unmatched",
     "billing_written",
+    "clients_list",
     "dashboard",
     "decision_created",
     "deliver",
@@ -66,14 +70,20 @@ __all__ = [
     "member_detail",
     "members_list",
     "openapi",
+    "org_archive",
+    "org_detail",
+    "org_settings",
     "orgs_list",
     "poll_whop",
+    "project_archive",
     "project_detail",
     "project_milestone",
     "project_milestones",
     "project_written",
     "projects_list",
     "refresh_summaries",
+    "template_detail",
+    "templates_list",
     "webhook_gbu",
     "webhook_n8n_approvals",
     "webhook_n8n_projects",

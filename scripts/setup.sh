@@ -71,6 +71,8 @@ add_env() {
 }
 add_env WHOP_BASE_URL http://127.0.0.1:9911/api/v1
 add_env WHOP_COMPANY_ID biz_standin000001
+# A client's Slack channel may point under the local Slack stand-in.
+add_env SLACK_STANDIN_URL http://127.0.0.1:9912/slack
 
 # The frontend build that Hosting serves.
 echo "setup: building the frontend"

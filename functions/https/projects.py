@@ -44,3 +44,21 @@ def webhook_n8n_projects(req: https_fn.Request) -> https_fn.Response:
 def webhook_gbu(req: https_fn.Request) -> https_fn.Response:
     """POST /api/webhooks/gbu"""
     return routes.webhook_gbu.serve(req)
+
+
+@https_fn.on_request(**HTTP)
+def project_archive(req: https_fn.Request) -> https_fn.Response:
+    """POST|DELETE /api/projects/{projectId}/archive"""
+    return routes.project_archive.serve(req)
+
+
+@https_fn.on_request(**HTTP)
+def templates_list(req: https_fn.Request) -> https_fn.Response:
+    """GET|POST /api/templates"""
+    return routes.templates_list.serve(req)
+
+
+@https_fn.on_request(**HTTP)
+def template_detail(req: https_fn.Request) -> https_fn.Response:
+    """GET|PATCH|DELETE /api/templates/{templateId}"""
+    return routes.template_detail.serve(req)

@@ -14,9 +14,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from . import config
-from .errors import NotFound
+from .errors import Conflict, NotFound
 from .identity import Caller, OrgKind
-from .policy import Action, OrgRef, authorize
+from .policy import Action, OrgRef, authorize, refused_when_archived
 
 if TYPE_CHECKING:
     from google.cloud import firestore
@@ -77,7 +77,22 @@ def grant(caller: Caller, action: Action, org_id: str | None = None) -> Grant:
         raise NotFound("Not found.")
     org = OrgRef(target, OrgKind.CLIENT) if not caller.is_staff else org_ref(target)
     authorize(caller, action, org)
+    if refused_when_archived(caller, action) and org_archived(org.id):
+        raise Conflict("This organisation is archived: it is read-only.", code="org_archived")
     return Grant(caller, action, org)
+
+
+def org_archived(org_id: str) -> bool:
+    """Whether ``org_id`` is archived, read now (never cached: an archive takes effect
+    at once for every write)."""
+    snap = client().collection("orgs").document(org_id).get(["archived"])
+    return bool(snap.exists and (snap.to_dict() or {}).get("archived"))
+
+
+def org_private(org_id: str) -> firestore.DocumentReference:
+    """``orgs/{orgId}/private/settings``: an organisation's secrets and integration
+    status (a Slack webhook URL). No rule lets a browser read or write it."""
+    return client().collection("orgs").document(org_id).collection("private").document("settings")
 
 
 def eq(field: str, value: Any) -> Any:
@@ -97,6 +112,12 @@ def contains(field: str, value: Any) -> Any:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     return FieldFilter(field, "array_contains", value)
+
+
+def contains_any(field: str, values: list[Any]) -> Any:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return FieldFilter(field, "array_contains_any", values)
 
 
 def at_most(field: str, value: Any) -> Any:

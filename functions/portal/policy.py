@@ -43,6 +43,14 @@ class Action(StrEnum):
     AUDIT_READ = "audit.read"
     DELIVERIES_MANAGE = "deliveries.manage"
     BILLING_REVIEW = "billing.review"
+    CLIENTS_READ = "clients.read"
+    ORGS_CREATE = "orgs.create"
+    ORGS_UPDATE = "orgs.update"
+    ORGS_ARCHIVE = "orgs.archive"
+    ORGS_SETTINGS = "orgs.settings"
+    TEMPLATES_READ = "templates.read"
+    TEMPLATES_MANAGE = "templates.manage"
+    PROJECTS_ARCHIVE = "projects.archive"
 
 
 A = Action
@@ -70,8 +78,17 @@ _OPS = _CLIENT_OWNER | {
     A.FILES_MANAGE,
     A.DELIVERIES_MANAGE,
     A.BILLING_REVIEW,
+    A.ORGS_UPDATE,
+    A.ORGS_SETTINGS,
 }
-_ADMIN = _OPS | {A.PROJECTS_UPDATE, A.BILLING_SYNC, A.MEMBERS_SET_ROLE, A.AUDIT_READ}
+_ADMIN = _OPS | {
+    A.PROJECTS_UPDATE,
+    A.PROJECTS_ARCHIVE,
+    A.BILLING_SYNC,
+    A.MEMBERS_SET_ROLE,
+    A.AUDIT_READ,
+    A.ORGS_ARCHIVE,
+}
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_MEMBER: _CLIENT_MEMBER,
@@ -81,8 +98,40 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 """Actions each role may take. Deciding approvals is the client's alone."""
 
-AGENCY_ORG_ACTIONS = frozenset({A.ORG_READ, A.MEMBERS_READ, A.DELIVERIES_MANAGE, A.BILLING_REVIEW})
-"""What staff may do on the agency's own organisation; admins may also manage its members."""
+AGENCY_ORG_ACTIONS = frozenset(
+    {
+        A.ORG_READ,
+        A.MEMBERS_READ,
+        A.DELIVERIES_MANAGE,
+        A.BILLING_REVIEW,
+        A.CLIENTS_READ,
+        A.ORGS_CREATE,
+        A.TEMPLATES_READ,
+    }
+)
+"""What staff may do on the agency's own organisation (creating client organisations is
+the agency's act, and project templates are the agency's); admins may also manage its
+members and the templates."""
+
+AGENCY_ADMIN_ACTIONS = frozenset({A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE, A.TEMPLATES_MANAGE})
+"""What only admins may do on the agency's own organisation."""
+
+READ_ACTIONS = frozenset(
+    {
+        A.ORG_READ,
+        A.MEMBERS_READ,
+        A.PROJECTS_READ,
+        A.APPROVALS_READ,
+        A.BILLING_READ,
+        A.MESSAGES_READ,
+        A.FILES_READ,
+        A.BOOKINGS_READ,
+        A.AUDIT_READ,
+        A.TEMPLATES_READ,
+        A.CLIENTS_READ,
+    }
+)
+"""Actions that change nothing: all a client of an archived organisation may still take."""
 
 GRANTABLE = frozenset({A.BILLING_READ})
 """Extra actions a client owner's organisation may grant a member through the
@@ -105,7 +154,7 @@ def allowed(caller: Caller, action: Action, org: OrgRef) -> bool:
             return False
         return action in actions or (action in GRANTABLE and action.value in caller.permissions)
     if org.kind == OrgKind.AGENCY:
-        if caller.role == Role.AJ_ADMIN and action in (A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE):
+        if caller.role == Role.AJ_ADMIN and action in AGENCY_ADMIN_ACTIONS:
             return True
         return action in AGENCY_ORG_ACTIONS
     return action in actions
@@ -122,6 +171,12 @@ def authorize(caller: Caller, action: Action, org: OrgRef) -> None:
     if caller.role in CLIENT_ROLES and org.id != caller.org_id:
         raise NotFound("Not found.")
     raise Forbidden("You are not allowed to do this.")
+
+
+def refused_when_archived(caller: Caller, action: Action) -> bool:
+    """Whether an archived organisation refuses ``action`` by ``caller``: it is read-only
+    for its own people; staff keep managing it (settings, restoring it)."""
+    return caller.role in CLIENT_ROLES and action not in READ_ACTIONS
 
 
 def capabilities(caller: Caller) -> dict[str, list[str]]:

@@ -13,6 +13,7 @@ from . import config, db, domain
 from .identity import OrgKind, Role
 from .members import service as users
 from .orgs import service as orgs
+from .policy import Action
 
 DEMO_MEMBERSHIPS = {"acme": "mem_demoacme00001", "globex": "mem_demoglobex001"}
 """The Whop memberships of the demo clients (the local Whop stand-in serves them)."""
@@ -23,6 +24,31 @@ ORGS = [
     ("acme", "Acme Corporation", OrgKind.CLIENT),
     ("globex", "Globex", OrgKind.CLIENT),
 ]
+
+EMAIL_DOMAINS = {"acme": ["acme.test"], "globex": ["globex.test"]}
+"""Bookings are matched to a client by these."""
+
+TEMPLATES: list[dict[str, Any]] = [
+    {
+        "id": "tpl-brand-identity",
+        "name": "Brand identity",
+        "description": "Discovery to final brand assets.",
+        "milestones": [
+            ("Discovery workshop", 0),
+            ("Moodboards", 10),
+            ("Logo concepts", 21),
+            ("Guidelines draft", 35),
+            ("Final assets", 49),
+        ],
+    },
+    {
+        "id": "tpl-video",
+        "name": "Video production",
+        "description": "Script, shoot and edit of a short film.",
+        "milestones": [("Script", 0), ("Storyboard", 7), ("Shoot", 21), ("Rough cut", 30), ("Final grade & mix", 40)],
+    },
+]
+"""The agency's project templates: each milestone a title and an offset in days from the start."""
 
 ACCOUNTS = [
     ("admin@agency.test", Role.AJ_ADMIN, "agency", "Ada", "Admin"),
@@ -136,6 +162,15 @@ def seed_demo() -> dict[str, Any]:
 
     for org_id, name, kind in ORGS:
         orgs.create_org(name, kind, org_id=org_id, actor_label="seed")
+        if org_id in EMAIL_DOMAINS:
+            db.client().collection("orgs").document(org_id).update({"emailDomains": EMAIL_DOMAINS[org_id]})
+    templates = db.trusted_grant(Action.TEMPLATES_MANAGE, "agency").collection("templates")
+    for template in TEMPLATES:
+        milestones = [{"title": t, "offsetDays": d} for t, d in template["milestones"]]
+        templates.document(template["id"]).set({
+            "name": template["name"], "description": template["description"], "milestones": milestones,
+            "createdAt": firestore.SERVER_TIMESTAMP, "updatedAt": firestore.SERVER_TIMESTAMP, "updatedBy": "seed",
+        })  # fmt: skip
     created = []
     for email, role, org_id, first, last in ACCOUNTS:
         created.append(

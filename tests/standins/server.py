@@ -80,7 +80,7 @@ class Recorder:
             if queue:
                 return queue.pop(0)
             self.requests.append(request)
-        if request.url.path == "/slack":
+        if request.url.path == "/slack" or request.url.path.startswith("/slack/"):
             return httpx.Response(200, text="ok")
         return httpx.Response(200, json={"received": True})
 

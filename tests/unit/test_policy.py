@@ -36,16 +36,28 @@ EXPECTED_ON_ANY_CLIENT_ORG = {
         A.FILES_MANAGE,
         A.DELIVERIES_MANAGE,
         A.BILLING_REVIEW,
+        A.ORGS_UPDATE,
+        A.ORGS_SETTINGS,
     },
 }
 EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_OPS] | {
     A.PROJECTS_UPDATE,
+    A.PROJECTS_ARCHIVE,
     A.BILLING_SYNC,
     A.MEMBERS_SET_ROLE,
     A.AUDIT_READ,
+    A.ORGS_ARCHIVE,
 }
 EXPECTED_ON_AGENCY_ORG = {
-    Role.AJ_OPS: {A.ORG_READ, A.MEMBERS_READ, A.DELIVERIES_MANAGE, A.BILLING_REVIEW},
+    Role.AJ_OPS: {
+        A.ORG_READ,
+        A.MEMBERS_READ,
+        A.DELIVERIES_MANAGE,
+        A.BILLING_REVIEW,
+        A.CLIENTS_READ,
+        A.ORGS_CREATE,
+        A.TEMPLATES_READ,
+    },
     Role.AJ_ADMIN: {
         A.ORG_READ,
         A.MEMBERS_READ,
@@ -54,6 +66,10 @@ EXPECTED_ON_AGENCY_ORG = {
         A.MEMBERS_SET_ROLE,
         A.DELIVERIES_MANAGE,
         A.BILLING_REVIEW,
+        A.CLIENTS_READ,
+        A.ORGS_CREATE,
+        A.TEMPLATES_READ,
+        A.TEMPLATES_MANAGE,
     },
     Role.CLIENT_OWNER: set(),
     Role.CLIENT_MEMBER: set(),
@@ -217,3 +233,18 @@ def test_who_removes_whom(actor: Role, target: str, org: str, role: Role, outcom
     from portal.policy import authorize_removal
 
     assert _outcome(authorize_removal, caller(actor), target, role, ORGS[org]) == outcome
+
+
+WRITES_OF_CLIENTS = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD, A.MEMBERS_INVITE,
+                     A.MEMBERS_REMOVE}  # fmt: skip
+
+
+@pytest.mark.parametrize(("role", "action"), list(itertools.product(Role, Action)))
+def test_an_archived_organisation_is_read_only_for_its_people_only(role: Role, action: Action) -> None:
+    from portal.policy import refused_when_archived
+
+    refused = refused_when_archived(caller(role), action)
+    if role.is_staff or action in READS | {A.BILLING_READ}:
+        assert not refused
+    elif action in WRITES_OF_CLIENTS:
+        assert refused

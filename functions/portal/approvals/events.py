@@ -16,7 +16,7 @@ VERB = {"approve": "approved", "reject": "rejected", "request_revision": "reques
 
 
 def _announce(kind: str, key: str, org_id: str, text: str, event: dict[str, Any]) -> None:
-    deliveries.enqueue("slack", kind, {"text": text}, deliveries.key_for(key, "slack"), org_id)
+    deliveries.enqueue_slack(kind, text, key, org_id, to_client=True)
     deliveries.enqueue("n8n", kind, {"event": kind, "eventId": key, **event}, deliveries.key_for(key, "n8n"), org_id)
 
 

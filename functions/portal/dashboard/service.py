@@ -84,6 +84,8 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
         clients = (snap.to_dict() or {}).get("clients", {}) if snap.exists else {}
         groups = []
         for cid, summary in sorted(clients.items(), key=lambda kv: str(kv[1].get("orgName", "")).lower()):
+            if summary.get("archived"):
+                continue
             section = _sections({**summary, "orgId": cid}, today)
             billing_status = (summary.get("billing") or {}).get("status")
             if billing_status == "past_due":

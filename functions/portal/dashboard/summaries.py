@@ -74,6 +74,10 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "submittedAt", direction=firestore.Query.DESCENDING).limit(APPROVALS)  # fmt: skip
     approvals = [{"approvalId": s.id, "title": s.get("title"), "due": s.get("due"), "projectName": s.get("projectName"),
                   "version": s.get("currentVersion")} for s in waiting.stream()]  # fmt: skip
+    waiting_count = org.collection("approvals").where(filter=db.eq("status", "pending")).count().get()
+    today = domain.today().isoformat()
+    cards = [_card(s) for s in cards_q.stream()]
+    activity = [str(c["lastActivity"]) for c in cards if c.get("lastActivity")]
     counts = {}
     for status in domain.PROJECT_STATUSES:
         result = projects.where(filter=db.eq("status", status)).count().get()
@@ -81,7 +85,7 @@ def refresh_org(org_id: str) -> dict[str, Any]:
     summary = {
         "orgId": org_id,
         "orgName": org_snap.get("name"),
-        "projects": [_card(s) for s in cards_q.stream()],
+        "projects": cards,
         "due": due[:DUE_LIMIT],
         "counts": counts,
         "approvals": approvals,
@@ -94,6 +98,9 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "due": due[:5],
         "startedAt": started,
         "approvals": approvals[:5],
+        "approvalsWaiting": int(waiting_count[0][0].value),
+        "overdue": sum(1 for d in due if d["due"] < today),
+        "lastActivity": max(activity) if activity else None,
         "updatedAt": firestore.SERVER_TIMESTAMP,
     }
     _store_if_newest(org.collection("summary").document("dashboard"), summary, org_id, compact)

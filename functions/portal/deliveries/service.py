@@ -8,6 +8,10 @@ with backoff carry it through outages. A delivery that keeps failing stays as
 ``failed`` where staff can see it and retry it (``GET /api/deliveries``,
 ``POST /api/deliveries/{id}/retry``). A channel that is not configured is recorded
 as ``skipped``: the portal works without Slack or n8n and says so.
+
+Slack messages about one client go to the agency's channel (``SLACK_WEBHOOK_URL``) and,
+when the client has one (``portal.orgs.settings.slack_webhook``), as a delivery of their
+own (``target: "client"``) to the client's channel; each is retried on its own.
 """
 
 from __future__ import annotations
@@ -31,21 +35,34 @@ def key_for(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
-def enqueue(channel: str, kind: str, payload: dict[str, Any], key: str, org_id: str | None = None) -> bool:
-    """Record a delivery once per ``key``; returns False when it already existed."""
+def enqueue(
+    channel: str, kind: str, payload: dict[str, Any], key: str, org_id: str | None = None, *, target: str = "agency"
+) -> bool:
+    """Record a delivery once per ``key``; returns False when it already existed.
+    ``target`` "client" sends a Slack message to the client's own channel."""
     from google.api_core.exceptions import AlreadyExists
     from google.cloud import firestore
 
-    assert channel in CHANNELS
+    assert channel in CHANNELS and target in ("agency", "client")
     try:
         db.client().collection("deliveries").document(key).create({
             "channel": channel, "kind": kind, "payload": payload, "orgId": org_id, "status": "pending",
             "attempts": 0, "lastError": None, "createdAt": firestore.SERVER_TIMESTAMP,
-            "updatedAt": firestore.SERVER_TIMESTAMP,
+            "updatedAt": firestore.SERVER_TIMESTAMP, "target": target,
         })  # fmt: skip
     except AlreadyExists:
         return False
     return True
+
+
+def enqueue_slack(kind: str, text: str, key: str, org_id: str, *, to_client: bool) -> None:
+    """A Slack message about ``org_id``: to the agency's channel and, with ``to_client``
+    and a channel set for the client, to the client's channel too."""
+    from ..orgs import settings
+
+    enqueue("slack", kind, {"text": text}, key_for(key, "slack"), org_id)
+    if to_client and settings.slack_webhook(org_id):
+        enqueue("slack", kind, {"text": text}, key_for(key, "slack", "client"), org_id, target="client")
 
 
 def dispatch(delivery_id: str) -> None:
@@ -64,12 +81,26 @@ def dispatch(delivery_id: str) -> None:
         attempt(delivery_id, final=True)
 
 
-def _send(channel: str, payload: dict[str, Any], transport: httpx.BaseTransport | None) -> str:
+def _send(data: dict[str, Any], transport: httpx.BaseTransport | None) -> str:
+    channel, payload = str(data["channel"]), dict(data.get("payload") or {})
     if channel == "slack":
-        url = config.env("SLACK_WEBHOOK_URL")
+        to_client = data.get("target") == "client" and data.get("orgId")
+        if to_client:
+            from ..orgs import settings
+
+            url = settings.slack_webhook(str(data["orgId"]))
+        else:
+            url = config.env("SLACK_WEBHOOK_URL") or None
         if not url:
             return "skipped"
-        outbound.send_slack(url, str(payload.get("text", "")), transport=transport)
+        try:
+            outbound.send_slack(url, str(payload.get("text", "")), transport=transport)
+        except (outbound.Retry, outbound.GiveUp) as exc:
+            if to_client:
+                settings.record_worked(str(data["orgId"]), "slack", error=str(exc))
+            raise
+        if to_client:
+            settings.record_worked(str(data["orgId"]), "slack")
         return "delivered"
     url, secret = config.env("N8N_EVENTS_URL"), config.env("N8N_WEBHOOK_SECRET")
     if not url or not secret:
@@ -94,7 +125,7 @@ def attempt(delivery_id: str, *, final: bool = False, transport: httpx.BaseTrans
     attempts = int(data.get("attempts", 0)) + 1
     update: dict[str, Any] = {"attempts": attempts, "updatedAt": firestore.SERVER_TIMESTAMP}
     try:
-        status = _send(str(data["channel"]), dict(data.get("payload") or {}), transport)
+        status = _send(data, transport)
         update.update({"status": status, "lastError": None})
         ref.update(update)
         return status

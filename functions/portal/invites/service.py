@@ -202,6 +202,8 @@ def accept(token: str, *, password: str, first_name: str, last_name: str) -> dic
 
     ref, secret = _parse(token)
     data = _check(ref.get(), secret)
+    if db.org_archived(data["orgId"]):
+        raise Conflict("This organisation is archived: it takes no new members.", code="org_archived")
     user = users.create_user(
         email=data["email"],
         role=Role(data["role"]),

@@ -61,6 +61,8 @@ class Project(Out):
     lastActivity: str | None = None
     contract: dict[str, Any] | None = None
     counts: Counts = Counts()
+    archived: bool = False
+    templateId: str | None = None
 
 
 class ProjectDetail(Project):
@@ -75,6 +77,8 @@ class ProjectList(Out):
 class ProjectsQuery(Model):
     orgId: Id | None = None
     status: ProjectStatus | None = None
+    archived: bool = False
+    """Archived projects instead of the others."""
     cursor: Annotated[str, StringConstraints(max_length=512)] | None = None
     limit: Limit = 25
 
@@ -98,6 +102,43 @@ class ProjectIn(Model):
     timeline: Timeline = Timeline()
     teamMembers: list[Email] = Field(default=[], max_length=50)
     milestones: list[MilestoneIn] = Field(default=[], max_length=100)
+    templateId: Id | None = None
+    """Start from this template: its milestones (unless ``milestones`` are given), due
+    their offsets after ``timeline.start`` (default today)."""
+
+
+class TemplateMilestone(Model):
+    title: Title
+    offsetDays: Annotated[int, Field(ge=0, le=3650)] = 0
+
+
+class TemplateIn(Model):
+    name: Title
+    description: Text = ""
+    milestones: list[TemplateMilestone] = Field(default=[], max_length=100)
+
+
+class TemplatePatch(Model):
+    name: Title | None = None
+    description: Text | None = None
+    milestones: list[TemplateMilestone] | None = Field(default=None, max_length=100)
+
+
+class TemplateMilestoneOut(Out):
+    title: str
+    offsetDays: int = 0
+
+
+class Template(Out):
+    id: str
+    name: str
+    description: str = ""
+    milestones: list[TemplateMilestoneOut] = []
+    updatedAt: str | None = None
+
+
+class TemplateList(Out):
+    items: list[Template]
 
 
 class ProjectPatch(Model):

@@ -11,20 +11,22 @@ from ..errors import BadRequest
 
 if TYPE_CHECKING:
     from ..api import common
-    from . import inbound, service
+    from . import inbound, service, templates
     from . import models as m
 else:
-    m, service, inbound = (
+    m, service, inbound, templates = (
         lazy("portal.projects.models"),
         lazy("portal.projects.service"),
         lazy("portal.projects.inbound"),
+        lazy("portal.projects.templates"),
     )
     common = lazy("portal.api.common")
 
 
 def _list(ctx: Ctx) -> Any:
     q = ctx.query
-    return service.list_projects(ctx.user, org_id=q.orgId, status=q.status, cursor=q.cursor, limit=q.limit)
+    return service.list_projects(ctx.user, org_id=q.orgId, status=q.status, cursor=q.cursor, limit=q.limit,
+                                 archived=q.archived)  # fmt: skip
 
 
 def _create(ctx: Ctx) -> Any:
@@ -69,6 +71,29 @@ project_milestone = Route("project_milestone", "/api/projects/{projectId}/milest
                                                            ctx.params["milestoneId"]),
               "Remove a milestone (staff)", response=m.Project, errors=(403, 404)),
 ))
+project_archive = Route("project_archive", "/api/projects/{projectId}/archive", "projects", (
+    Operation(POST, lambda ctx: service.set_archived(ctx.user, ctx.params["projectId"], True),
+              "Archive a project: hidden from default lists, everything kept (admin)", response=m.Project,
+              errors=(403, 404, 409)),
+    Operation(DELETE, lambda ctx: service.set_archived(ctx.user, ctx.params["projectId"], False),
+              "Restore an archived project (admin)", response=m.Project, errors=(403, 404, 409)),
+))
+templates_list = Route("templates_list", "/api/templates", "projects", (
+    Operation(GET, lambda ctx: {"items": templates.list_templates(ctx.user)},
+              "Project templates with their milestone sets (staff)", response=m.TemplateList, errors=(403,)),
+    Operation(POST, lambda ctx: templates.create_template(ctx.user, ctx.body.model_dump(mode="json")),
+              "Create a project template (admin)", body=m.TemplateIn, response=m.Template, status=201,
+              errors=(400, 403)),
+))
+template_detail = Route("template_detail", "/api/templates/{templateId}", "projects", (
+    Operation(GET, lambda ctx: templates.get_template(ctx.user, ctx.params["templateId"]),
+              "A project template (staff)", response=m.Template, errors=(403, 404)),
+    Operation(PATCH, lambda ctx: templates.update_template(ctx.user, ctx.params["templateId"], _changes(ctx)),
+              "Edit a project template (admin)", body=m.TemplatePatch, response=m.Template,
+              errors=(400, 403, 404)),
+    Operation(DELETE, lambda ctx: templates.delete_template(ctx.user, ctx.params["templateId"]),
+              "Delete a project template (admin)", response=common.Ok, errors=(403, 404)),
+))
 webhook_n8n_projects = Route("webhook_n8n_projects", "/api/webhooks/n8n/projects", "webhooks", (
     Operation(POST, lambda ctx: inbound.n8n_project_event(ctx.body.root), "n8n reports project progress",
               body=m.N8nProjectEvent, response=common.WebhookResult, public=True, rate_bucket="ip",
@@ -81,4 +106,14 @@ webhook_gbu = Route("webhook_gbu", "/api/webhooks/gbu", "webhooks", (
 ))
 # fmt: on
 
-ROUTES = (projects_list, project_detail, project_milestones, project_milestone, webhook_n8n_projects, webhook_gbu)
+ROUTES = (
+    projects_list,
+    project_detail,
+    project_milestones,
+    project_milestone,
+    project_archive,
+    templates_list,
+    template_detail,
+    webhook_n8n_projects,
+    webhook_gbu,
+)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import db, domain
-from ..errors import BadRequest, NotFound
+from ..errors import BadRequest, Conflict, NotFound
 from ..identity import Caller
 from ..policy import Action
 
@@ -38,6 +38,8 @@ def project_json(snap: Any) -> dict[str, Any]:
         "lastActivity": data.get("lastActivity"),
         "contract": data.get("contract"),
         "counts": {"openApprovals": 0, "files": 0, "threads": 0, **(data.get("counts") or {})},
+        "archived": bool(data.get("archived")),
+        "templateId": data.get("templateId"),
     }
 
 
@@ -56,10 +58,12 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
 
 
 def list_projects(
-    caller: Caller, *, org_id: str | None, status: str | None, cursor: str | None, limit: int
+    caller: Caller, *, org_id: str | None, status: str | None, cursor: str | None, limit: int, archived: bool = False
 ) -> dict[str, Any]:
     """A page of projects, ordered by name. Staff without ``org_id`` see every client's.
-    One query: the organisation's name is stored on each project."""
+    One query: the organisation's name is stored on each project. Archived projects are
+    left out (or, with ``archived``, only they are listed), so a page may hold fewer
+    than ``limit``; the cursor still walks every project."""
     client = db.client()
     query, prefix = db.scoped(caller, "projects", Action.PROJECTS_READ, org_id)
     if status:
@@ -74,7 +78,8 @@ def list_projects(
     more = len(snaps) > limit
     snaps = snaps[:limit]
     next_cursor = _encode_cursor(snaps[-1].get("name"), snaps[-1].reference.path) if more else None
-    return {"items": [project_json(s) for s in snaps], "nextCursor": next_cursor}
+    items = [project_json(s) for s in snaps]
+    return {"items": [p for p in items if p["archived"] == archived], "nextCursor": next_cursor}
 
 
 def _locate(caller: Caller | None, project_id: str, action: Action, org_id: str | None = None) -> Any:
@@ -127,17 +132,27 @@ def create_project(caller: Caller, org_id: str, fields: dict[str, Any]) -> dict[
     if grant.org.kind.value != "client":
         raise BadRequest("Projects belong to client organisations.")
     org = grant.doc().get()
+    milestones = fields.get("milestones") or []
+    description = fields.get("description") or ""
+    if fields.get("templateId"):
+        from . import templates
+
+        template = templates.get_template(caller, fields["templateId"])
+        if not milestones:
+            milestones = templates.milestones_from(template, (fields.get("timeline") or {}).get("start"))
+        description = description or template["description"]
     project_id = f"{_slug(fields['name'])}-{secrets.token_hex(3)}"
     data = {
         "id": project_id,
         "orgId": grant.org.id,
         "orgName": org.get("name") if org.exists else "",
         "name": fields["name"],
-        "description": fields.get("description") or "",
+        "description": description,
         "status": fields.get("status") or "planning",
         "timeline": fields.get("timeline") or {},
         "teamMembers": fields.get("teamMembers") or [],
-        "milestones": [new_milestone(m["title"], m.get("due")) for m in fields.get("milestones") or []],
+        "milestones": [new_milestone(m["title"], m.get("due")) for m in milestones],
+        "templateId": fields.get("templateId"),
         "createdAt": firestore.SERVER_TIMESTAMP,
     }
     ref = grant.collection("projects").document(project_id)
@@ -233,3 +248,19 @@ def delete_milestone(caller: Caller, project_id: str, milestone_id: str) -> dict
         data["milestones"] = [m for m in data.get("milestones") or [] if m.get("id") != milestone_id]
 
     return mutate(caller, project_id, Action.MILESTONES_MANAGE, change)
+
+
+def set_archived(caller: Caller, project_id: str, archived: bool) -> dict[str, Any]:
+    """Archive a project (hidden from default lists, everything kept) or restore it."""
+    from google.cloud import firestore
+
+    ref = _locate(caller, project_id, Action.PROJECTS_ARCHIVE)
+    snap = ref.get()
+    if not snap.exists:
+        raise NotFound("Project not found.")
+    if bool((snap.to_dict() or {}).get("archived")) == archived:
+        raise Conflict("The project is already archived." if archived else "The project is not archived.",
+                       code="already_archived" if archived else "not_archived")  # fmt: skip
+    ref.update({"archived": archived, "archivedAt": firestore.SERVER_TIMESTAMP if archived else None,
+                "updatedAt": firestore.SERVER_TIMESTAMP, "updatedBy": _actor(caller, "")})  # fmt: skip
+    return project_json(ref.get())
