@@ -177,6 +177,12 @@ function refresh() {
   renderPage({ initial: false });
 }
 
+/** Reload the staff organisation switcher's list (a client created, edited or archived). */
+async function refreshOrgs() {
+  await loadOrgs();
+  renderPage({ initial: false });
+}
+
 function renderPage({ initial }) {
   const path = currentPath();
   const route = findRoute(path);
@@ -193,6 +199,7 @@ function renderPage({ initial }) {
     navigate,
     selectOrg,
     refresh,
+    refreshOrgs,
   };
   let page;
   let title;

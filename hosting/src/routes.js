@@ -14,11 +14,16 @@ export const ROUTES = [
   { path: '/bookings', key: 'bookings', label: 'Bookings', icon: 'bookings', load: () => import('./pages/bookings.js') },
   // The team page is where people are invited and removed.
   { path: '/team', key: 'team', label: 'Team', icon: 'team', load: () => import('./pages/team.js'), requires: 'members.invite' },
+  // The staff workspace: clients (with their settings) and project templates.
+  { path: '/clients', key: 'clients', label: 'Clients', icon: 'team', load: () => import('./pages/clients.js'), requires: 'clients.read', scope: 'agency' },
+  { path: '/templates', key: 'templates', label: 'Templates', icon: 'projects', load: () => import('./pages/templates.js'), requires: 'templates.read', scope: 'agency' },
 ];
 
 // Pages reached by links, not in the navigation: `pattern` captures `params`;
 // `key` is the navigation entry they highlight.
 const DETAIL_ROUTES = [
+  { pattern: /^\/projects\/new$/, names: [], key: 'projects', label: 'New project', load: () => import('./pages/project-new.js'), requires: 'projects.create' },
+  { pattern: /^\/clients\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'clients', label: 'Client', load: () => import('./pages/client.js'), requires: 'clients.read', scope: 'agency' },
   { pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', load: () => import('./pages/project.js') },
   { pattern: /^\/approvals\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'approvals', label: 'Approval', load: () => import('./pages/approval.js') },
 ];
@@ -38,7 +43,7 @@ export function findRoute(path) {
 }
 
 export function allowed(route, user) {
-  return !route.requires || can(route.requires, 'clients', user);
+  return !route.requires || can(route.requires, route.scope || 'clients', user);
 }
 
 export function visibleRoutes(user) {

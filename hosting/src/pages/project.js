@@ -234,6 +234,41 @@ function Activity({ activity, actorName }) {
   `;
 }
 
+// Editing a project's name, description, timeline and team ("projects.update": admins,
+// as the policy says) and archiving it ("projects.archive").
+function EditProject({ project, apply, path, api, orgEmails }) {
+  const [open, setOpen] = useState(false);
+  const tl = project.timeline || {};
+  const [form, setForm] = useState({ name: project.name, description: project.description || '', start: tl.start || '', end: tl.end || '', team: (project.teamMembers || []).join(', ') });
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
+  const save = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    const timeline = { ...tl, start: form.start || null, end: form.end || null };
+    const teamMembers = form.team.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
+    const ok = await apply(() => api.patch(path, { name: form.name.trim(), description: form.description, timeline, teamMembers }), 'Project saved.');
+    setBusy(false);
+    if (ok) setOpen(false);
+  };
+  if (!open) return html`<${Button} data-testid="project-edit" onClick=${() => setOpen(true)}>Edit project<//>`;
+  return html`
+    <form class="form card card-body" novalidate onSubmit=${save} data-testid="project-edit-form">
+      <${Field} id="pe-name" label="Name"><input id="pe-name" class="input" data-testid="pe-name" value=${form.name} onInput=${set('name')} /><//>
+      <${Field} id="pe-desc" label="Description"><textarea id="pe-desc" class="input" rows="3" data-testid="pe-description" value=${form.description} onInput=${set('description')}></textarea><//>
+      <div class="form-row">
+        <${Field} id="pe-start" label="Start"><input id="pe-start" type="date" class="input" value=${form.start} onInput=${set('start')} /><//>
+        <${Field} id="pe-end" label="End"><input id="pe-end" type="date" class="input" data-testid="pe-end" value=${form.end} onInput=${set('end')} /><//>
+      </div>
+      <${Field} id="pe-team" label="Team (emails)" hint=${orgEmails}><input id="pe-team" class="input" data-testid="pe-team" value=${form.team} onInput=${set('team')} /><//>
+      <div class="form-actions">
+        <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Saving…" data-testid="pe-save">Save project<//>
+        <${Button} onClick=${() => setOpen(false)}>Cancel<//>
+      </div>
+    </form>
+  `;
+}
+
 function ProjectView({ ctx, resource }) {
   const project = resource.data;
   const id = ctx.params.id;
@@ -305,11 +340,21 @@ function ProjectView({ ctx, resource }) {
     }
   };
 
+  const archive = () => {
+    if (!project.archived && !window.confirm(`Archive “${project.name}”? It is hidden from lists; nothing is deleted.`)) return;
+    apply(() => (project.archived ? ctx.api.del(`${path}/archive`) : ctx.api.post(`${path}/archive`, {})), project.archived ? 'Project restored.' : 'Project archived.');
+  };
+  const actions = html`
+    ${canUpdate ? html`<${StatusControl} project=${project} onChange=${setStatus} />` : null}
+    ${canUpdate ? html`<${EditProject} project=${project} apply=${apply} path=${path} api=${ctx.api} orgEmails="Comma-separated: the agency’s people working on it." />` : null}
+    ${can('projects.archive') ? html`<${Button} class="btn btn-danger-ghost" data-testid="project-archive" onClick=${archive}>${project.archived ? 'Restore' : 'Archive'}<//>` : null}
+  `;
   const ms = project.milestones || [];
   const nextOpen = ms.filter((m) => !m.done).sort((a, b) => String(a.due || '9999').localeCompare(String(b.due || '9999')))[0];
   const subtitle = html`<${Badge} status=${project.status} label=${PROJECT_STATUS_LABELS[project.status]} />${ctx.isStaff && project.orgName ? html`<span class="muted">${project.orgName}</span>` : null}`;
   return html`
-    <${PageHeader} title=${project.name} subtitle=${subtitle} subtitleClass="project-subtitle" subtitleTestid="project-status-badge" actions=${canUpdate ? html`<${StatusControl} project=${project} onChange=${setStatus} />` : null} />
+    <${PageHeader} title=${project.name} subtitle=${subtitle} subtitleClass="project-subtitle" subtitleTestid="project-status-badge" actions=${canUpdate || can('projects.archive') ? actions : null} />
+    ${project.archived ? html`<p class="notice" data-testid="project-archived">This project is archived: hidden from lists, kept as it is.</p>` : null}
     <div class="project-grid">
       <div class="project-main">
         <${Overview} project=${project} actorName=${actorName} />

@@ -6,6 +6,7 @@ import { html } from '../html.js';
 import { Load, LoadMore, usePages } from '../load.js';
 import { ProjectCard } from '../project-card.js';
 import { setQuery } from '../router.js';
+import { can } from '../state.js';
 import { EmptyState, PageHeader } from '../ui.js';
 
 export default function ProjectsPage(ctx) {
@@ -17,7 +18,7 @@ export default function ProjectsPage(ctx) {
     setQuery({ status: e.currentTarget.value });
   };
   return html`
-    <${PageHeader} title="Projects" subtitle=${scope} />
+    <${PageHeader} title="Projects" subtitle=${scope} actions=${can('projects.create') && ctx.isStaff ? html`<a href="/projects/new" class="btn btn-primary" data-testid="project-new">New project</a>` : null} />
     <div class="toolbar">
       <div class="filter">
         <label for="project-status" class="field-label">Status</label>

@@ -11,7 +11,29 @@ import { Load, useResource } from '../load.js';
 import { can, displayName, initials } from '../state.js';
 import { Badge, Button, EmptyState, Field, InlineError, PageHeader, formatDate, formatDateTime, toast } from '../ui.js';
 
-function MemberRow({ m, self, canRemove, orgName, onRemoved, api }) {
+function RoleControl({ m, roles, api, onChanged }) {
+  const [busy, setBusy] = useState(false);
+  const change = async (e) => {
+    const role = e.currentTarget.value;
+    setBusy(true);
+    try {
+      await api.patch(`/api/members/${encodeURIComponent(m.uid)}`, { role });
+      toast(`${displayName(m)} is now ${ROLE_LABELS[role] || role}.`, 'success');
+      onChanged();
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+    setBusy(false);
+  };
+  return html`
+    <label class="sr-only" for=${`role-${m.uid}`}>Role of ${displayName(m)}</label>
+    <select id=${`role-${m.uid}`} class="select select-sm" data-testid="member-role" disabled=${busy} value=${m.role} onChange=${change}>
+      ${roles.map((r) => html`<option key=${r} value=${r}>${ROLE_LABELS[r] || r}</option>`)}
+    </select>
+  `;
+}
+
+function MemberRow({ m, self, canRemove, roles, orgName, onRemoved, api }) {
   const [busy, setBusy] = useState(false);
   const name = displayName(m);
   const remove = async () => {
@@ -33,7 +55,7 @@ function MemberRow({ m, self, canRemove, orgName, onRemoved, api }) {
       <span class="avatar" aria-hidden="true">${initials(m)}</span>
       <div class="row-main"><span class="row-title">${name}${self ? html`<span class="muted"> (you)</span>` : null}</span>${name !== m.email ? html`<span class="row-sub">${m.email}</span>` : null}</div>
       <div class="row-meta">
-        ${m.disabled ? html`<${Badge} status="disabled" label="Removed" />` : html`<${Badge} status=${m.role.startsWith('aj_') ? 'active' : 'planning'} label=${ROLE_LABELS[m.role] || m.role} />`}
+        ${!m.disabled && !self && roles.length && roles.includes(m.role) ? html`<${RoleControl} m=${m} roles=${roles} api=${api} onChanged=${onRemoved} />` : m.disabled ? html`<${Badge} status="disabled" label="Removed" />` : html`<${Badge} status=${m.role.startsWith('aj_') ? 'active' : 'planning'} label=${ROLE_LABELS[m.role] || m.role} />`}
         ${m.lastLogin ? html`<span class="muted small row-when">Last seen ${formatDate(m.lastLogin)}</span>` : null}
       </div>
       ${removable ? html`<div class="row-actions"><${Button} class="btn btn-danger-ghost btn-sm" busy=${busy} busyLabel="Removing…" data-testid="member-remove" aria-label=${`Remove ${name}`} onClick=${remove}>Remove<//></div>` : null}
@@ -170,6 +192,8 @@ export default function TeamPage(ctx) {
   const orgName = ctx.org ? ctx.org.name : ctx.user.orgName || (agencyView ? 'The agency' : 'Your organisation');
   const roles = can('members.invite', scope) ? (agencyView ? STAFF_ROLES : CLIENT_ROLES) : [];
   const canRemove = can('members.remove', scope);
+  // Changing a role (admins: "members.set_role"), among the roles of this organisation.
+  const roleChoices = can('members.set_role', scope) ? (agencyView ? STAFF_ROLES : CLIENT_ROLES) : [];
   const members = useResource((signal) => ctx.api.get('/api/members', { query: { orgId }, signal }), [orgId]);
   const invites = useResource((signal) => ctx.api.get('/api/invites', { query: { orgId }, signal }), [orgId]);
 
@@ -191,7 +215,7 @@ export default function TeamPage(ctx) {
               isEmpty=${(d) => !(d.items || []).length}
               empty=${html`<${EmptyState} title="No members yet" text="Invite someone to give them access." icon="team" />`}
             >
-              ${(data) => html`<ul class="rows">${sortMembers(data.items).map((m) => html`<${MemberRow} key=${m.uid} m=${m} self=${m.uid === ctx.user.uid} canRemove=${canRemove} orgName=${orgName} onRemoved=${members.reload} api=${ctx.api} />`)}</ul>`}
+              ${(data) => html`<ul class="rows">${sortMembers(data.items).map((m) => html`<${MemberRow} key=${m.uid} m=${m} self=${m.uid === ctx.user.uid} canRemove=${canRemove} roles=${roleChoices} orgName=${orgName} onRemoved=${members.reload} api=${ctx.api} />`)}</ul>`}
             <//>
           </div>
         </section>
