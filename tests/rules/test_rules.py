@@ -150,3 +150,15 @@ def test_queries_and_listeners_cannot_cross_organisations(tokens: dict[str, str 
     # Listing the organisations themselves.
     assert _query("", "orgs", False, acme_owner) == 403
     assert _query("orgs/acme", "billing", False, tokens["acme_member"]) == 403
+
+
+@pytest.mark.usefixtures("docs")
+def test_settings_secrets_are_closed_and_templates_are_staff_only(tokens: dict[str, str | None]) -> None:
+    client = db.client()
+    client.document("orgs/acme/private/settings").set({"slackWebhookUrl": "https://hooks.slack.com/services/x"})
+    client.document("orgs/agency/templates/t1").set({"name": "Brand identity"})
+    for role, tok in tokens.items():
+        assert not can_read("orgs/acme/private/settings", tok), role
+        assert not can_write("orgs/acme/private/settings", tok), role
+        assert can_read("orgs/agency/templates/t1", tok) == (role in ("ops", "admin")), role
+        assert not can_write("orgs/agency/templates/t1", tok), role
