@@ -83,7 +83,7 @@ def test_settings_per_client_keep_the_slack_webhook_write_only(page: Page) -> No
     sign_in(page, "ops@agency.test")
     page.goto("/clients/acme")
     expect(page.get_by_test_id("page-title")).to_have_text("Acme Corporation")
-    expect(page.get_by_test_id("status-whop")).to_contain_text("Connected")
+    expect(page.get_by_test_id("status-whop")).to_contain_text("Not connected")
     expect(page.get_by_test_id("status-slack")).to_contain_text("Not connected")
     url = "https://hooks.slack.com/services/T1/B1/secretsecret"
     page.get_by_test_id("slack-url").fill(url)
