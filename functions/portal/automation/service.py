@@ -11,21 +11,6 @@ from ..policy import Action
 from ..projects import service as projects
 
 
-def _duplicate() -> dict[str, Any]:
-    return {"ok": True, "duplicate": True}
-
-
-def _run_once(source: str, event_id: str, apply: Any) -> dict[str, Any]:
-    from google.api_core.exceptions import AlreadyExists
-
-    if webhooks.seen(source, event_id):
-        return _duplicate()
-    try:
-        return apply()
-    except AlreadyExists:  # processed concurrently
-        return _duplicate()
-
-
 def n8n_project_event(event: Any) -> dict[str, Any]:
     """A project status change, a milestone update or a new milestone reported by n8n."""
 
@@ -46,7 +31,7 @@ def n8n_project_event(event: Any) -> dict[str, Any]:
                 raise BadRequest("milestone.add needs a title.")
             data["milestones"] = [*(data.get("milestones") or []), projects.new_milestone(event.title, event.due)]
 
-    def apply() -> dict[str, Any]:
+    def apply(delivery: webhooks.Delivery) -> dict[str, Any]:
         db.org_ref(event.orgId)
         project = projects.mutate(
             None,
@@ -55,15 +40,13 @@ def n8n_project_event(event: Any) -> dict[str, Any]:
             change,
             org_id=event.orgId,
             label="n8n",
-            transaction_extra=lambda tx: webhooks.remember(tx, "n8n", event.eventId, {"type": event.type}),
+            transaction_extra=lambda tx: delivery.record(tx, {"type": event.type}),
         )
         return {
-            "ok": True,
-            "duplicate": False,
             "project": {"id": project["id"], "status": project["status"], "progress": project["progress"]},
         }
 
-    return _run_once("n8n", event.eventId, apply)
+    return webhooks.apply_once("n8n", event.eventId, apply)
 
 
 def n8n_approval_event(event: Any) -> dict[str, Any]:
@@ -72,7 +55,7 @@ def n8n_approval_event(event: Any) -> dict[str, Any]:
 
     content = event.content.model_dump(mode="json")
 
-    def apply() -> dict[str, Any]:
+    def apply(delivery: webhooks.Delivery) -> dict[str, Any]:
         if event.type == "approval.create":
             missing = [f for f in ("projectId", "contentType", "title") if not getattr(event, f)]
             if missing:
@@ -80,7 +63,7 @@ def n8n_approval_event(event: Any) -> dict[str, Any]:
             fields = {"orgId": event.orgId, "projectId": event.projectId, "contentType": event.contentType,
                       "title": event.title, "description": event.description, "due": event.due,
                       "assigneeEmails": event.assigneeEmails, "content": content}  # fmt: skip
-            approval_id = f"apv-{webhooks.processed_ref('n8n', event.eventId).id[:12]}"
+            approval_id = f"apv-{delivery.key[:12]}"
             item = approvals.submit(None, fields, label="n8n", approval_id=approval_id)
         else:
             if not event.approvalId:
@@ -88,18 +71,11 @@ def n8n_approval_event(event: Any) -> dict[str, Any]:
             item = approvals.new_version(
                 None, event.approvalId, content, org_id=event.orgId, label="n8n", event_id=event.eventId
             )
-        from google.cloud import firestore
+        # The item and its version are made once by their own ids; the ledger follows.
+        db.transact(delivery.record, {"type": event.type, "approvalId": item["id"]})
+        return {"approvalId": item["id"], "version": item["currentVersion"]}
 
-        transaction = db.client().transaction()
-
-        @firestore.transactional
-        def remember(tx: Any) -> None:
-            webhooks.remember(tx, "n8n", event.eventId, {"type": event.type, "approvalId": item["id"]})
-
-        remember(transaction)
-        return {"ok": True, "duplicate": False, "approvalId": item["id"], "version": item["currentVersion"]}
-
-    return _run_once("n8n", event.eventId, apply)
+    return webhooks.apply_once("n8n", event.eventId, apply)
 
 
 def gbu_contract_event(event: Any) -> dict[str, Any]:
@@ -112,15 +88,13 @@ def gbu_contract_event(event: Any) -> dict[str, Any]:
         occurred = occurred.replace(tzinfo=dt.UTC)
     entry = {"status": event.status, "occurredAt": occurred, "eventId": event.eventId}
 
-    def apply() -> dict[str, Any]:
+    def apply(delivery: webhooks.Delivery) -> dict[str, Any]:
         org = db.trusted_grant(Action.PROJECTS_READ, event.orgId)
         if org.org.kind.value != "client":
             raise NotFound("Organisation not found.")
-        contract_ref = org.collection("contracts").document(event.contractId)
-        project_ref = org.collection("projects").document(event.projectId) if event.projectId else None
-        transaction = db.client().transaction()
+        contract_ref = org.contract(event.contractId)
+        project_ref = org.project(event.projectId) if event.projectId else None
 
-        @firestore.transactional
         def run(tx: Any) -> bool:
             current = contract_ref.get(transaction=tx)
             if project_ref is not None and not project_ref.get(transaction=tx).exists:
@@ -139,7 +113,7 @@ def gbu_contract_event(event: Any) -> dict[str, Any]:
                         "contractId": event.contractId,
                     }
                 )
-            webhooks.remember(tx, "gbu", event.eventId, {"contractId": event.contractId, "status": event.status})
+            delivery.record(tx, {"contractId": event.contractId, "status": event.status})
             tx.set(contract_ref, update, merge=True)
             if newer and project_ref is not None:
                 tx.update(
@@ -152,7 +126,6 @@ def gbu_contract_event(event: Any) -> dict[str, Any]:
                 )
             return newer
 
-        newer = run(transaction)
-        return {"ok": True, "duplicate": False, "applied": newer}
+        return {"applied": db.transact(run)}
 
-    return _run_once("gbu", event.eventId, apply)
+    return webhooks.apply_once("gbu", event.eventId, apply)
