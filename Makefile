@@ -2,6 +2,7 @@
 
 PY := functions/venv/bin/python
 TEST_PROJECT := demo-portal-test
+TESTS ?= ../tests
 
 ## make dev: install what is missing, start the emulators with the portal, seed demo data
 dev:
@@ -9,19 +10,20 @@ dev:
 	@scripts/dev.sh
 
 ## make test: install what is missing, lint, then the whole suite against the emulators and Chromium
+## (a part of it: make test TESTS=../tests/api/test_projects.py PYTEST_ARGS=-x)
 test:
 	@scripts/setup.sh --test
 	@$(MAKE) --no-print-directory lint
 	@scripts/emulators.sh exec --project $(TEST_PROJECT) \
-		"cd functions && venv/bin/python -m pytest ../tests -p no:cacheprovider $(PYTEST_ARGS)"
+		"cd functions && venv/bin/python -m pytest $(TESTS) -p no:cacheprovider $(PYTEST_ARGS)"
 
 setup:
 	@scripts/setup.sh --test
 
 lint:
-	@$(PY) -m ruff check functions tests bench scripts
-	@$(PY) -m ruff format --check functions tests bench scripts
-	@cd functions && venv/bin/python -m mypy portal
+	@$(PY) -m ruff check functions tests dev bench scripts
+	@$(PY) -m ruff format --check functions tests dev bench scripts
+	@cd functions && venv/bin/python -m mypy portal ../dev/standins
 
 ## make admin ARGS="user list": the admin CLI (emulators for demo- projects)
 admin:

@@ -1,5 +1,5 @@
 """Billing synced from Whop, through the real functions, against the Whop stand-in
-(tests/standins/whop.py) served over HTTP, with Whop's own webhook signatures."""
+(dev/standins/whop.py) served over HTTP, with Whop's own webhook signatures."""
 
 from __future__ import annotations
 
