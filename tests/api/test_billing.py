@@ -9,8 +9,7 @@ import time
 
 import httpx
 import pytest
-from api.test_project_detail import wait_for
-from helpers import bearer, error_code
+from helpers import bearer, error_code, wait_for
 from standins.whop import sign_webhook
 
 from portal import db

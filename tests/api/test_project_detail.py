@@ -3,28 +3,14 @@ the project trigger (once per change, even when a trigger is delivered twice).""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any
-
 import httpx
 import pytest
-from helpers import bearer, error_code
+from helpers import bearer, error_code, wait_for
 
 from portal import db
 from portal.projects import activity
 
 pytestmark = pytest.mark.usefixtures("world")
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
-    """Poll until ``check`` returns something truthy (triggers run asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.3)
 
 
 def activity_types(http: httpx.Client, project_id: str, who: str = "owner@acme.test") -> list[str]:
@@ -89,7 +75,12 @@ def test_admin_edits_status_and_the_timeline_records_it_once(http: httpx.Client)
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "active"
     assert wait_for(lambda: "project.status_changed" in activity_types(http, "acme-website-copy"))
-    time.sleep(1)
+
+    def summarised() -> bool:  # the trigger's last step: its work on this change is done
+        cards = http.get("/api/dashboard", headers=bearer("owner@acme.test")).json()["projects"]
+        return any(c["id"] == "acme-website-copy" and c["status"] == "active" for c in cards)
+
+    assert wait_for(summarised)
     assert activity_types(http, "acme-website-copy").count("project.status_changed") == 1
 
 
