@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 eval "$(python3 scripts/emulator_jars.py .cache)"
 cmd="$1"; shift
 # The Functions emulator leaves its Python workers behind when it stops: end them too.
-workers="$(pwd)/functions/venv/bin/functions-framework"
+workers="$(cd functions/venv && pwd -P)/bin/functions-framework"
 trap 'pkill -f "$workers" 2>/dev/null || true' EXIT
 npx firebase "emulators:$cmd" --only "${EMULATORS:-auth,firestore,functions,hosting,pubsub,tasks}" "$@"
