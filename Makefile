@@ -21,9 +21,9 @@ setup:
 	@scripts/setup.sh --test
 
 lint:
-	@$(PY) -m ruff check functions tests bench scripts
-	@$(PY) -m ruff format --check functions tests bench scripts
-	@cd functions && venv/bin/python -m mypy portal
+	@$(PY) -m ruff check functions tests dev bench scripts
+	@$(PY) -m ruff format --check functions tests dev bench scripts
+	@cd functions && venv/bin/python -m mypy portal ../dev/standins
 
 ## make admin ARGS="user list": the admin CLI (emulators for demo- projects)
 admin:

@@ -34,7 +34,7 @@ MSG
 ) &
 # The local Whop stand-in, unless functions/.env.local points at the real Whop.
 if grep -q '^WHOP_BASE_URL=http://127.0.0.1:9911/api/v1' functions/.env.local; then
-  (cd tests && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.server) &
+  (cd dev && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.server) &
   standin=$!
   trap 'kill $standin 2>/dev/null' EXIT
 fi

@@ -1,15 +1,31 @@
 """Test harness. The suite runs inside ``firebase emulators:exec`` (see ``make test``):
 Auth, Firestore (with ``firestore.rules``), the Python functions and Hosting are the
-real emulators. Data is cleared between tests through the emulators' REST endpoints."""
+real emulators. Firestore is cleared between tests through the emulator's REST endpoint.
+
+The demo data (:mod:`portal.seed`) is made once per run, by ``seed_demo`` itself, in a
+project of its own where no trigger listens; what it wrote is then copied into the test
+project once per test in one batched write. The demo Auth accounts are created once, with
+the seed's uids, and between tests only an account a test changed (claims, disabled,
+revoked, password, ...) is made again and accounts a test created are deleted."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
+import helpers
 import httpx
 import pytest
-from env import AUTH, FIRESTORE, PORTAL, PROJECT
+from env import AUTH, FIRESTORE, PORTAL, PROJECT, ROOT
+
+SEED_PROJECT = f"{PROJECT}-seed"
+"""Where ``seed_demo`` runs once per session: the same emulators, a project without triggers."""
 
 
 def emulators_running() -> bool:
@@ -30,26 +46,152 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def clear_emulators() -> None:
-    httpx.delete(f"{FIRESTORE}/emulator/v1/projects/{PROJECT}/databases/(default)/documents", timeout=30)
-    httpx.delete(f"{AUTH}/emulator/v1/projects/{PROJECT}/accounts", timeout=30)
+def clear_firestore(project: str = PROJECT) -> None:
+    httpx.delete(f"{FIRESTORE}/emulator/v1/projects/{project}/databases/(default)/documents", timeout=30)
     from portal import db
 
     db._ORG_CACHE.clear()
 
 
+def clear_auth(project: str = PROJECT) -> None:
+    httpx.delete(f"{AUTH}/emulator/v1/projects/{project}/accounts", timeout=30)
+    helpers.forget_sessions()
+
+
+def _fingerprint(user: Any) -> tuple:
+    """Everything about an account a test could change (not its last sign-in)."""
+    return (
+        user.email,
+        user.disabled,
+        json.dumps(user.custom_claims or {}, sort_keys=True),
+        user.tokens_valid_after_timestamp,
+        user.password_hash,
+        user.password_salt,
+        user.display_name,
+        user.email_verified,
+        user.phone_number,
+        user.photo_url,
+        sorted((p.provider_id, p.uid) for p in user.provider_data),
+    )
+
+
+def _as_written(value: Any) -> Any:
+    """The seed stores no timestamp of its own: every one was the server's clock, and is again."""
+    from google.cloud import firestore
+
+    if isinstance(value, dt.datetime):
+        return firestore.SERVER_TIMESTAMP
+    if isinstance(value, dict):
+        return {k: _as_written(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_written(v) for v in value]
+    return value
+
+
+@dataclass
+class Demo:
+    """The seed's result, its documents and its accounts, and how to bring them back."""
+
+    result: dict[str, Any]
+    documents: list[tuple[str, dict[str, Any]]]
+    accounts: dict[str, Any]  # uid -> the seed's Auth record
+    baseline: dict[str, tuple] = field(default_factory=dict)  # uid -> fingerprint in the test project
+
+    @classmethod
+    def made_by_seed(cls) -> Demo:
+        clear_firestore(SEED_PROJECT)
+        clear_auth(SEED_PROJECT)
+        env = {**os.environ, "GCLOUD_PROJECT": SEED_PROJECT}
+        code = "import json; from portal.seed import seed_demo; print(json.dumps(seed_demo()))"
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "functions", env=env, check=True,
+                             capture_output=True, text=True)  # fmt: skip
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        import firebase_admin
+        from firebase_admin import auth
+        from google.cloud import firestore
+
+        app = firebase_admin.initialize_app(options={"projectId": SEED_PROJECT}, name=SEED_PROJECT)
+        accounts = {u.uid: u for u in auth.list_users(app=app).iterate_all()}
+        client = firestore.Client(project=SEED_PROJECT)
+        documents: list[tuple[str, dict[str, Any]]] = []
+
+        def walk(collection: Any) -> None:
+            for ref in collection.list_documents():
+                snap = ref.get()
+                if snap.exists:
+                    documents.append((ref.path, _as_written(snap.to_dict())))
+                for sub in ref.collections():
+                    walk(sub)
+
+        for collection in client.collections():
+            walk(collection)
+        return cls(result, documents, accounts)
+
+    def restore_accounts(self) -> None:
+        """Make the test project's accounts the seed's again, touching only what differs."""
+        from portal import authn
+        from portal.seed import PASSWORD
+
+        admin = authn.admin_auth()
+        current = {u.uid: u for u in admin.list_users().iterate_all()}
+        remake = [uid for uid in self.accounts
+                  if uid not in current or _fingerprint(current[uid]) != self.baseline.get(uid)]  # fmt: skip
+        for uid in [u for u in current if u not in self.accounts] + [u for u in remake if u in current]:
+            admin.delete_user(uid)
+        if set(current) - set(self.accounts):
+            helpers.forget_sessions(*(u.email for uid, u in current.items() if uid not in self.accounts))
+        for uid in remake:
+            seed = self.accounts[uid]
+            admin.create_user(uid=uid, email=seed.email, password=PASSWORD, display_name=seed.display_name,
+                              email_verified=seed.email_verified)  # fmt: skip
+            if seed.custom_claims:
+                admin.set_custom_user_claims(uid, seed.custom_claims)
+            helpers.forget_sessions(seed.email)
+        if remake:
+            made = {u.uid: u for u in admin.list_users().iterate_all()}
+            self.baseline.update({uid: _fingerprint(made[uid]) for uid in remake})
+
+    def restore_documents(self) -> None:
+        from portal import db
+
+        client = db.client()
+        for start in range(0, len(self.documents), 500):
+            batch = client.batch()
+            for path, data in self.documents[start : start + 500]:
+                batch.set(client.document(path), data)
+            batch.commit()
+
+
+@pytest.fixture(scope="session")
+def demo() -> Demo:
+    made = Demo.made_by_seed()
+    clear_auth()
+    helpers.cache_sessions_for(*(u.email for u in made.accounts.values()))
+    return made
+
+
+@pytest.fixture(autouse=True)
+def _emulator_tests_have_standins(request: pytest.FixtureRequest) -> None:
+    """Tests against the emulators get the stand-ins; unit tests need neither them nor their ports."""
+    if "unit" not in request.node.path.parts:
+        request.getfixturevalue("standins")
+
+
 @pytest.fixture
 def clean() -> Iterator[None]:
-    clear_emulators()
+    """Nothing at all: no documents, no accounts."""
+    clear_firestore()
+    clear_auth()
     yield
 
 
 @pytest.fixture
-def world(clean: None) -> dict:
+def world(demo: Demo) -> dict:
     """The demo data: agency, Acme and Globex, one account per role, projects."""
-    from portal.seed import seed_demo
-
-    return seed_demo()
+    clear_firestore()
+    demo.restore_accounts()
+    demo.restore_documents()
+    return json.loads(json.dumps(demo.result))
 
 
 @pytest.fixture(scope="session")
@@ -58,16 +200,16 @@ def http() -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def standins() -> Iterator[tuple[dict, object]]:
     """The Whop API stand-in and the Slack/n8n recorder, over HTTP on 127.0.0.1, where
     the functions emulator reaches them (functions/.env.local, .env.demo-portal-test).
-    Up for the whole run: deliveries made by any test's triggers find them, instead of
-    failing and filling the task queue with retries."""
+    Up from the first test that uses the emulators to the end of the run: deliveries made
+    by any test's triggers find them, instead of failing and filling the task queue with
+    retries."""
     from standins.server import HOOKS_PORT, WHOP_PORT, Recorder, serve
-    from standins.whop import WhopStandIn
 
-    holder: dict = {"whop": WhopStandIn(api_key=os.environ["WHOP_API_KEY"], company_id=os.environ["WHOP_COMPANY_ID"])}
+    holder: dict = {"whop": _whop()}
     recorder = Recorder()
     servers = [serve(lambda request: holder["whop"].handle(request), WHOP_PORT), serve(recorder.handle, HOOKS_PORT)]
     yield holder, recorder
@@ -75,12 +217,18 @@ def standins() -> Iterator[tuple[dict, object]]:
         server.shutdown()
 
 
+def _whop() -> Any:
+    """A Whop company behind the stand-in, with the key the portal is configured with."""
+    from standins.whop import WhopStandIn
+
+    configured = {"api_key": os.environ.get("WHOP_API_KEY"), "company_id": os.environ.get("WHOP_COMPANY_ID")}
+    return WhopStandIn(**{k: v for k, v in configured.items() if v})
+
+
 @pytest.fixture
 def whop(standins: tuple[dict, object]) -> object:
     """A fresh Whop company behind the stand-in, with the key the portal is configured with."""
-    from standins.whop import WhopStandIn
-
-    instance = WhopStandIn(api_key=os.environ["WHOP_API_KEY"], company_id=os.environ["WHOP_COMPANY_ID"])
+    instance = _whop()
     standins[0]["whop"] = instance
     return instance
 

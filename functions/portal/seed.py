@@ -13,7 +13,6 @@ from . import config, db, domain
 from .identity import OrgKind, Role
 from .members import service as users
 from .orgs import service as orgs
-from .policy import Action
 
 DEMO_MEMBERSHIPS = {"acme": "mem_demoacme00001", "globex": "mem_demoglobex001"}
 """The Whop memberships of the demo clients (the local Whop stand-in serves them)."""
@@ -163,8 +162,8 @@ def seed_demo() -> dict[str, Any]:
     for org_id, name, kind in ORGS:
         orgs.create_org(name, kind, org_id=org_id, actor_label="seed")
         if org_id in EMAIL_DOMAINS:
-            db.client().collection("orgs").document(org_id).update({"emailDomains": EMAIL_DOMAINS[org_id]})
-    templates = db.trusted_grant(Action.TEMPLATES_MANAGE, "agency").collection("templates")
+            db.system(org_id).doc().update({"emailDomains": EMAIL_DOMAINS[org_id]})
+    templates = db.system("agency").templates()
     for template in TEMPLATES:
         milestones = [{"title": t, "offsetDays": d} for t, d in template["milestones"]]
         templates.document(template["id"]).set({
@@ -185,11 +184,11 @@ def seed_demo() -> dict[str, Any]:
             )
         )
     names = {org_id: name for org_id, name, _ in ORGS}
-    batch = db.client().batch()
+    batch = db.batch()
     for org_id, projects in PROJECTS.items():
         for spec in projects:
             start, end = spec["timeline"]
-            ref = db.client().collection("orgs").document(org_id).collection("projects").document(spec["id"])
+            ref = db.system(org_id).project(spec["id"])
             milestones = _milestones(spec["milestones"])
             batch.set(ref, {
                 "id": spec["id"],

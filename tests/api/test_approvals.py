@@ -10,8 +10,7 @@ import time
 
 import httpx
 import pytest
-from api.test_project_detail import wait_for
-from helpers import bearer, error_code
+from helpers import bearer, error_code, wait_for
 
 from portal import db, webhooks
 from portal.approvals import events as approval_events

@@ -93,7 +93,13 @@ def test_cors_allows_listed_origins_only(http: httpx.Client) -> None:
 
 
 def test_per_user_rate_limit_answers_429_with_retry_after() -> None:
-    headers = bearer("member@globex.test")
+    # A member of its own: the demo accounts keep their uids from test to test, and the
+    # limiter's counters (in the functions' memory) would stay exhausted for later tests.
+    from portal.identity import Role
+    from portal.members import service as members
+
+    members.create_user(email="limited@globex.test", role=Role.CLIENT_MEMBER, org_id="globex", password="portal-demo")
+    headers = bearer("limited@globex.test")
     with httpx.Client(base_url=PORTAL, timeout=30) as client:
         statuses = [client.get("/api/orgs", headers=headers).status_code for _ in range(130)]
         assert statuses[0] == 200

@@ -6,8 +6,7 @@ import datetime as dt
 
 import httpx
 import pytest
-from api.test_project_detail import wait_for
-from helpers import bearer
+from helpers import bearer, wait_for
 
 from portal.dashboard import summaries
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
-from helpers import bearer, error_code, sign_in
+from helpers import after_issue, bearer, error_code, sign_in
 
 from portal import db
 
@@ -39,7 +37,7 @@ def test_members_list(http: httpx.Client, who: str, org: str | None, status: int
 
 def test_owner_removes_a_member_whose_sessions_end(http: httpx.Client) -> None:
     member = sign_in("member@acme.test")
-    time.sleep(1.1)
+    after_issue(member["idToken"])
     r = http.delete(f"/api/members/{member['localId']}", headers=bearer("owner@acme.test"))
     assert r.status_code == 200
     assert r.json()["member"]["disabled"] is True
@@ -72,7 +70,7 @@ def test_unknown_member_is_not_found(http: httpx.Client) -> None:
 
 def test_admin_changes_a_role_and_it_applies_at_once(http: httpx.Client) -> None:
     member = sign_in("member@acme.test")
-    time.sleep(1.1)
+    after_issue(member["idToken"])
     r = http.patch(
         f"/api/members/{member['localId']}", json={"role": "client_owner"}, headers=bearer("admin@agency.test")
     )
@@ -80,7 +78,7 @@ def test_admin_changes_a_role_and_it_applies_at_once(http: httpx.Client) -> None
     assert r.json()["member"]["role"] == "client_owner"
     stale = http.get("/api/auth/me", headers={"Authorization": f"Bearer {member['idToken']}"})
     assert stale.status_code == 401
-    assert http.get("/api/auth/me", headers=bearer("member@acme.test")).json()["role"] == "client_owner"
+    assert http.get("/api/auth/me", headers=bearer("member@acme.test", fresh=True)).json()["role"] == "client_owner"
     events = [s.to_dict() for s in db.client().collection("auditLog").stream()]
     change = next(e for e in events if e["event"] == "user.role_changed")
     assert change["details"] == {"from": "client_member", "to": "client_owner"}

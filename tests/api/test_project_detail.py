@@ -4,27 +4,15 @@ the project trigger (once per change, even when a trigger is delivered twice).""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
-from helpers import bearer, error_code
+from helpers import bearer, error_code, wait_for
 
 from portal import db
 from portal.projects import activity
 
 pytestmark = pytest.mark.usefixtures("world")
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
-    """Poll until ``check`` returns something truthy (triggers run asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.3)
 
 
 def activity_types(http: httpx.Client, project_id: str, who: str = "owner@acme.test") -> list[str]:

@@ -9,10 +9,9 @@ import re
 
 import httpx
 import pytest
-from api.test_project_detail import wait_for
 from e2e.test_pages import shoot
 from e2e.test_shell import sign_in
-from helpers import bearer
+from helpers import bearer, wait_for
 from playwright.sync_api import Page, expect
 
 IMAGE = "https://cdn.example.test/acme/logo-v1.png"

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api.test_project_detail import wait_for
 from e2e.test_shell import sign_in
-from helpers import bearer
+from helpers import bearer, wait_for
 from playwright.sync_api import Page, expect
 
 from portal.dashboard import summaries

@@ -26,9 +26,8 @@ def create_org(name: str, kind: OrgKind, *, org_id: str | None = None, actor_lab
     name = name.strip()
     if not name or len(name) > 120:
         raise BadRequest("An organisation needs a name of at most 120 characters.")
-    client = db.client()
     if kind == OrgKind.AGENCY:
-        existing = list(client.collection("orgs").where(filter=db.eq("kind", OrgKind.AGENCY.value)).limit(1).stream())
+        existing = list(db.orgs().where(filter=db.eq("kind", OrgKind.AGENCY.value)).limit(1).stream())
         if existing and existing[0].id != org_id:
             raise Conflict("The agency organisation already exists.")
     org_id = org_id or f"{_slug(name)}-{secrets.token_hex(3)}"
@@ -39,7 +38,7 @@ def create_org(name: str, kind: OrgKind, *, org_id: str | None = None, actor_lab
         "updatedAt": firestore.SERVER_TIMESTAMP,
     }
     try:
-        client.collection("orgs").document(org_id).create(data)
+        db.orgs().document(org_id).create(data)
     except Exception as exc:  # google.api_core.exceptions.AlreadyExists
         if type(exc).__name__ == "AlreadyExists":
             raise Conflict(f"Organisation {org_id} already exists.") from None
@@ -70,8 +69,7 @@ def list_orgs(caller: Caller, *, archived: bool = False) -> list[dict[str, Any]]
         grant = db.grant(caller, Action.ORG_READ)
         snap = grant.doc().get()
         return [org_json(snap)] if snap.exists else []
-    query = db.client().collection("orgs").where(filter=db.eq("kind", OrgKind.CLIENT.value))
-    orgs = [org_json(s) for s in query.stream()]
+    orgs = [org_json(s) for s in db.client_orgs().stream()]
     if not archived:
         orgs = [o for o in orgs if not o["archived"]]
     return sorted(orgs, key=lambda o: o["name"].lower())
@@ -97,7 +95,7 @@ def check_domains_free(domains: list[str], org_id: str | None) -> None:
     """Each email domain belongs to one organisation (bookings are matched by it)."""
     if not domains:
         return
-    query = db.client().collection("orgs").where(filter=db.contains_any("emailDomains", domains[:30]))
+    query = db.orgs().where(filter=db.contains_any("emailDomains", domains[:30]))
     for snap in query.select(["emailDomains"]).stream():
         if snap.id != org_id:
             taken = sorted(set(domains) & set((snap.to_dict() or {}).get("emailDomains") or []))
@@ -122,7 +120,7 @@ def create_client(
     except auth.UserNotFoundError:
         pass
     org = create_org(name, OrgKind.CLIENT, actor_label=caller.email)
-    ref = db.client().collection("orgs").document(org["id"])
+    ref = db.orgs().document(org["id"])
     ref.update({"logoUrl": logo_url, "emailDomains": email_domains, "createdBy": caller.email})
     try:
         invite = invites.create(caller, email=owner_email, role=Role.CLIENT_OWNER, org_id=org["id"])
@@ -149,7 +147,7 @@ def update_org(caller: Caller, org_id: str, fields: dict[str, Any]) -> dict[str,
     grant.doc().update({**fields, "updatedAt": firestore.SERVER_TIMESTAMP})
     if "name" in fields:
         batch, pending = db.client().batch(), 0
-        for snap in grant.collection("projects").select([]).stream():
+        for snap in grant.projects().select([]).stream():
             batch.update(snap.reference, {"orgName": fields["name"]})
             pending += 1
             if pending == 400:
@@ -180,7 +178,7 @@ def set_archived(caller: Caller, org_id: str, archived: bool) -> dict[str, Any]:
         "archived": archived, "archivedAt": firestore.SERVER_TIMESTAMP if archived else None,
         "archivedBy": caller.email if archived else None, "updatedAt": firestore.SERVER_TIMESTAMP,
     })  # fmt: skip
-    batch.set(db.client().collection("summaries").document("clients"),
+    batch.set(db.clients_summary(),
               {"clients": {grant.org.id: {"archived": archived}}}, merge=True)  # fmt: skip
     batch.commit()
     audit.record("org.archived" if archived else "org.restored", actor=caller, actor_label=caller.email,
@@ -192,7 +190,7 @@ def clients_overview(caller: Caller, *, archived: bool = False) -> list[dict[str
     """Every client with what needs the agency's attention, from the clients summary
     (``summaries/clients``) and the list of organisations: two reads, no scanning."""
     db.grant(caller, Action.CLIENTS_READ)
-    summary = db.client().collection("summaries").document("clients").get()
+    summary = db.clients_summary().get()
     entries = (summary.to_dict() or {}).get("clients", {}) if summary.exists else {}
     rows = []
     for org in list_orgs(caller, archived=archived):
@@ -213,7 +211,7 @@ def clients_overview(caller: Caller, *, archived: bool = False) -> list[dict[str
 
 def list_all(kind: OrgKind | None = None) -> list[dict[str, Any]]:
     """Every organisation (admin CLI)."""
-    query: Any = db.client().collection("orgs")
+    query: Any = db.orgs()
     if kind:
         query = query.where(filter=db.eq("kind", kind.value))
     return [{"id": s.id, **db.to_json(s.to_dict())} for s in query.stream()]

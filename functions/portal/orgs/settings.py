@@ -47,13 +47,13 @@ def check_slack_url(url: str) -> str:
 
 def slack_webhook(org_id: str) -> str | None:
     """The client's Slack channel webhook, or None (the delivery path's accessor)."""
-    snap = db.org_private(org_id).get()
+    snap = db.system(org_id).private_settings().get()
     return (snap.to_dict() or {}).get("slackWebhookUrl") or None if snap.exists else None
 
 
 def settings(org_id: str) -> dict[str, Any]:
     """A client's settings for the features that use them (never the Slack secret)."""
-    snap = db.client().collection("orgs").document(org_id).get()
+    snap = db.system(org_id).doc().get()
     data = snap.to_dict() or {} if snap.exists else {}
     return {
         "driveFolderId": data.get("driveFolderId"),
@@ -73,7 +73,7 @@ def record_worked(org_id: str, integration: str, *, error: str | None = None) ->
     assert integration in INTEGRATIONS
     field = "lastWorkedAt" if error is None else "lastFailedAt"
     status = {field: firestore.SERVER_TIMESTAMP, "lastError": error}
-    db.org_private(org_id).set({"status": {integration: status}}, merge=True)
+    db.system(org_id).private_settings().set({"status": {integration: status}}, merge=True)
 
 
 def _stamp(value: Any) -> str | None:
@@ -86,7 +86,7 @@ def view(caller: Caller, org_id: str) -> dict[str, Any]:
     worked. The Slack URL itself is never shown."""
     grant = db.grant(caller, Action.ORGS_SETTINGS, org_id)
     org_ref = grant.doc()
-    refs = [org_ref, db.org_private(grant.org.id), org_ref.collection("billing").document("current")]
+    refs = [org_ref, grant.private_settings(), grant.billing()]
     snaps = {s.reference.path: s for s in db.client().get_all(refs)}
     org, private, billing = ((snaps[r.path].to_dict() or {}) if snaps[r.path].exists else {} for r in refs)
     status = private.get("status") or {}
@@ -155,7 +155,7 @@ def update(caller: Caller, org_id: str, fields: dict[str, Any]) -> dict[str, Any
             "slackSavedAt": firestore.SERVER_TIMESTAMP if url else None,
             "status": {"slack": {"lastWorkedAt": None, "lastFailedAt": None, "lastError": None}},
         }
-        batch.set(db.org_private(grant.org.id), secret, merge=True)
+        batch.set(grant.private_settings(), secret, merge=True)
     batch.commit()
     changed = sorted(public) + (["slackWebhookUrl"] if "slackWebhookUrl" in fields else [])
     audit.record("org.settings", actor=caller, actor_label=caller.email, org_id=grant.org.id, target=grant.org.id,

@@ -28,7 +28,7 @@ def template_json(snap: Any) -> dict[str, Any]:
 
 
 def _collection(caller: Caller, action: Action) -> Any:
-    return db.grant(caller, action).collection("templates")
+    return db.grant(caller, action).templates()
 
 
 def list_templates(caller: Caller) -> list[dict[str, Any]]:

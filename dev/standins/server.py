@@ -4,7 +4,7 @@
   a threaded HTTP server.
 - :class:`Recorder` is a Slack incoming webhook and an n8n webhook in one: it records
   what it receives and answers like them (``200 ok``), or fails on demand.
-- ``python -m standins.server`` (from ``tests/``) runs the Whop stand-in with the demo
+- ``python -m standins.server`` (from ``dev/``) runs the Whop stand-in with the demo
   memberships for ``make dev``: Acme past due, Globex current.
 """
 
