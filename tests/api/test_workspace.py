@@ -226,7 +226,7 @@ def test_bad_settings_change_nothing(http: httpx.Client, body: dict) -> None:
     r = http.patch("/api/orgs/acme/settings", json=body, headers=h("ops@agency.test"))
     assert r.status_code == 400, r.text
     assert db.client().document("orgs/acme").get().to_dict() == before
-    assert not db.org_private("acme").get().exists
+    assert not db.system("acme").private_settings().get().exists
 
 
 @pytest.mark.parametrize(
@@ -239,7 +239,7 @@ def test_settings_are_staff_only(http: httpx.Client, who: str | None, org: str, 
     assert http.get(f"/api/orgs/{org}/settings", headers=headers).status_code == status
     r = http.patch(f"/api/orgs/{org}/settings", json={"slackWebhookUrl": SLACK}, headers=headers)
     assert r.status_code == status
-    assert not db.org_private("acme").get().exists
+    assert not db.system("acme").private_settings().get().exists
 
 
 def test_client_scoped_slack_messages_reach_the_clients_channel(http: httpx.Client, hooks) -> None:
@@ -358,7 +358,8 @@ def test_a_project_from_a_template_gets_its_milestones_due_from_the_start(http: 
 def test_admins_archive_and_restore_projects(http: httpx.Client) -> None:
     assert http.post("/api/projects/acme-podcast/archive", headers=h("ops@agency.test")).status_code == 403
     assert http.post("/api/projects/acme-podcast/archive", headers=h("owner@acme.test")).status_code == 403
-    assert http.post("/api/projects/acme-podcast/archive", headers=h("owner@globex.test")).status_code == 404
+    # A client may not archive at all: refused before any project is looked up.
+    assert http.post("/api/projects/acme-podcast/archive", headers=h("owner@globex.test")).status_code == 403
     assert http.post("/api/projects/acme-podcast/archive").status_code == 401
     r = http.post("/api/projects/acme-podcast/archive", headers=h("admin@agency.test"))
     assert r.status_code == 200 and r.json()["archived"] is True
