@@ -127,20 +127,22 @@ function SettingsForms({ s, api, orgId, onSaved }) {
     <${Setting} title="Whop membership" item=${s.whop} testid="whop">
       ${s.whop.membershipId ? html`<p class="small">Membership <code>${s.whop.membershipId}</code>${s.whop.status ? ` · ${s.whop.status}` : ''}</p>` : null}
       ${can('billing.sync')
-        ? html`<form class="form form-inline" novalidate onSubmit=${linkWhop}>
+        ? html`<form class="form" novalidate onSubmit=${linkWhop}>
             <${InlineError} message=${whopState.error} />
             <${Field} id="whop-membership" label="Membership id"><input id="whop-membership" class="input" placeholder="mem_…" value=${membership} onInput=${(e) => setMembership(e.currentTarget.value)} /><//>
-            <${Button} type="submit" busy=${whopState.busy} busyLabel="Linking…">Link and sync<//>
+            <div class="form-actions"><${Button} type="submit" busy=${whopState.busy} busyLabel="Linking…">Link and sync<//></div>
           </form>`
         : html`<p class="muted small">An admin links the Whop membership.</p>`}
     <//>
     <${Setting} title="Slack channel" item=${s.slack} testid="slack">
       <p class="muted small">${s.slack.connected ? `A webhook was saved ${formatDateTime(s.slack.savedAt)}. It is never shown again: paste a new one to replace it.` : 'Messages about this client also go to its own channel once an incoming-webhook URL is saved.'}</p>
-      <form class="form form-inline" novalidate onSubmit=${saveSlack}>
+      <form class="form" novalidate onSubmit=${saveSlack}>
         <${InlineError} message=${slackState.error || removeState.error} />
         <${Field} id="slack-url" label=${s.slack.connected ? 'New webhook URL' : 'Incoming-webhook URL'}><input id="slack-url" class="input" type="password" autocomplete="off" placeholder="https://hooks.slack.com/services/…" data-testid="slack-url" value=${slack} onInput=${(e) => setSlack(e.currentTarget.value)} /><//>
-        <${Button} type="submit" busy=${slackState.busy} busyLabel="Saving…" data-testid="slack-save" disabled=${!slack.trim()}>${s.slack.connected ? 'Replace' : 'Save'}<//>
-        ${s.slack.connected ? html`<${Button} class="btn btn-danger-ghost" busy=${removeState.busy} busyLabel="Removing…" data-testid="slack-remove" onClick=${() => removeSlack()}>Remove<//>` : null}
+        <div class="form-actions">
+          <${Button} type="submit" busy=${slackState.busy} busyLabel="Saving…" data-testid="slack-save" disabled=${!slack.trim()}>${s.slack.connected ? 'Replace' : 'Save'}<//>
+          ${s.slack.connected ? html`<${Button} class="btn btn-danger-ghost" busy=${removeState.busy} busyLabel="Removing…" data-testid="slack-remove" onClick=${() => removeSlack()}>Remove<//>` : null}
+        </div>
       </form>
     <//>
     <form class="form" novalidate onSubmit=${saveOther}>
