@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
-from env import AUTH, FIRESTORE, PORTAL, PROJECT
+from env import AUTH, FIRESTORE, PORTAL, PROJECT, ROOT
 
 
 def emulators_running() -> bool:
@@ -70,9 +71,33 @@ def standins() -> Iterator[tuple[dict, object]]:
     holder: dict = {"whop": WhopStandIn(api_key=os.environ["WHOP_API_KEY"], company_id=os.environ["WHOP_COMPANY_ID"])}
     recorder = Recorder()
     servers = [serve(lambda request: holder["whop"].handle(request), WHOP_PORT), serve(recorder.handle, HOOKS_PORT)]
+    drive = drive_standin_module().DriveStandIn()  # Drive, where DRIVE_API_URL points (port 9913)
+    servers.append(drive_standin_module().serve(drive, drive_standin_module().DRIVE_PORT))
+    holder["drive"] = drive
     yield holder, recorder
     for server in servers:
         server.shutdown()
+    drive.close()
+
+
+def drive_standin_module() -> Any:
+    """dev/standins/drive.py (outside the test packages), imported once."""
+    import importlib.util
+    import sys
+
+    if "drive_standin" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("drive_standin", ROOT / "dev" / "standins" / "drive.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["drive_standin"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["drive_standin"]
+
+
+@pytest.fixture
+def drive_standin(standins: tuple[dict, object]) -> object:
+    """The Drive stand-in the functions emulator talks to (shared by the whole run)."""
+    return standins[0]["drive"]
 
 
 @pytest.fixture
