@@ -73,6 +73,10 @@ class FileOut(Out):
 class FileList(Out):
     items: list[File]
     nextCursor: str | None = None
+    connected: bool
+    """Whether Drive is connected; when not, uploads answer 503 and the page says so."""
+    maxBytes: int
+    """The largest file an upload may be."""
 
 
 class FilesQuery(Model):
@@ -101,12 +105,3 @@ class RevisionList(Out):
 class MoveIn(Model):
     projectId: Id | None
     """The project to move the file into; null: the organisation's own folder."""
-
-
-class FilesStatus(Out):
-    connected: bool
-    """Whether Drive is connected; when not, the files page says so."""
-    maxBytes: int
-    chunkSize: int
-    types: list[dict[str, Any]]
-    """The accepted types: mime, kind, extensions."""

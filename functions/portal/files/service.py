@@ -172,6 +172,8 @@ def start_upload(
 
     if drive is None:
         connect()  # NotConnected before anything is kept
+    if caller.is_staff and not org_id:
+        raise BadRequest("Name the client organisation to upload into (orgId).", code="client_org_required")
     grant = _client_grant(caller, Action.FILES_UPLOAD, org_id)
     rules.check_size(int(size), config.files_max_bytes())
     safe = rules.safe_name(name)
@@ -511,9 +513,9 @@ def delete_file(caller: Caller, file_id: str, *, drive: Drive | None = None) -> 
 def move_file(caller: Caller, file_id: str, project_id: str | None, *, drive: Drive | None = None) -> dict[str, Any]:
     """Staff move a file to another project of its organisation (None: the organisation's
     own folder). A file of the same name already there is a conflict."""
-    ref, data = _file(caller, file_id, Action.FILES_MANAGE)
-    drive = drive or connect()
+    ref, data = _file(caller, file_id, Action.FILES_READ)  # another organisation's: NotFound
     grant = db.grant(caller, Action.FILES_MANAGE, ref.parent.parent.id)
+    drive = drive or connect()
     folder = _folder_for(grant, project_id, drive)
     if folder == data.get("folderId"):
         return file_json(ref.get(), caller)
@@ -643,7 +645,7 @@ def reconcile_all(*, drive: Drive | None = None) -> dict[str, dict[str, int] | s
     results: dict[str, dict[str, int] | str] = {}
     orgs = db.client().collection("orgs").where(filter=db.eq("kind", OrgKind.CLIENT.value))
     for snap in orgs.select(["driveFolderId"]).stream():
-        if not snap.get("driveFolderId"):
+        if not (snap.to_dict() or {}).get("driveFolderId"):
             continue
         try:
             results[snap.id] = reconcile(snap.id, drive=drive)
