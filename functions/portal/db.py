@@ -1,38 +1,298 @@
-"""Firestore access: the client, organisation lookups and org-scoped collections.
+"""The storage layer: the Firestore client, every path the portal uses, one transaction
+helper and one cursor-pagination helper.
 
-Data lives under its organisation (``orgs/{orgId}/...``). Services reach an
-organisation's collections only through a :class:`Grant`, which only
-:func:`grant` hands out after the policy has said yes; so the storage layer cannot
-be asked for another organisation's data by accident.
+Every Firestore path is built in this module; services name what they want
+(``grant.project(id)``, ``db.deliveries()``) and never spell a path.
+
+- One organisation's data lives under it (``orgs/{orgId}/...``) and is reached through
+  an :class:`OrgStore`. Services answering a request get one only as a :class:`Grant`,
+  which only :func:`grant` hands out after the policy has said yes; so the storage
+  layer cannot be asked for another organisation's data by accident. Trusted code that
+  acts on an organisation named by a trusted source (a trigger's document path, the
+  admin CLI, seeding, a verified webhook) says so with :func:`system` or
+  :func:`trusted_grant`.
+- A few collections are global: ``deliveries`` (the outbox), ``processedWebhooks`` (the
+  inbound ledger), ``summaries/clients`` (the agency's dashboard), ``auditLog``,
+  ``whopMemberships``, ``unmatchedBillingEvents`` and ``system/billingSync``.
+
+The client is injected: :func:`use` installs one for the process and :func:`using` for
+a block of code (tests, tools); without either, the first call connects lazily to the
+project in the environment (the emulator when ``FIRESTORE_EMULATOR_HOST`` is set).
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import config
-from .errors import NotFound
+from .errors import BadRequest, NotFound
 from .identity import Caller, OrgKind
 from .policy import Action, OrgRef, authorize
 
 if TYPE_CHECKING:
     from google.cloud import firestore
 
+T = TypeVar("T")
 
-@cache
-def client() -> firestore.Client:
-    """The Firestore client (anonymous credentials under the emulator)."""
+# --- the client -------------------------------------------------------------------------
+
+_SCOPED: ContextVar[Any] = ContextVar("portal_firestore_client", default=None)
+_DEFAULT: list[Any] = []
+_CONNECTING = threading.Lock()
+
+
+def connect(project: str | None = None) -> firestore.Client:
+    """A new Firestore client for ``project`` (default: the configured one; anonymous
+    credentials under the emulator)."""
     from google.cloud import firestore
 
-    return firestore.Client(project=config.project_id())
+    return firestore.Client(project=project or config.project_id())
+
+
+def client() -> firestore.Client:
+    """The client in force: the one :func:`using` set for this context, else the one
+    :func:`use` installed, else a client connected on first use."""
+    scoped = _SCOPED.get()
+    if scoped is not None:
+        return scoped
+    if not _DEFAULT:
+        with _CONNECTING:
+            if not _DEFAULT:
+                _DEFAULT.append(connect())
+    return _DEFAULT[0]
+
+
+def use(instance: firestore.Client | None) -> None:
+    """Install ``instance`` as the process's client (None: connect lazily again)."""
+    with _CONNECTING:
+        _DEFAULT.clear()
+        if instance is not None:
+            _DEFAULT.append(instance)
+
+
+@contextmanager
+def using(instance: firestore.Client) -> Iterator[firestore.Client]:
+    """Use ``instance`` for the code inside the ``with`` block (this thread or task only)."""
+    token = _SCOPED.set(instance)
+    try:
+        yield instance
+    finally:
+        _SCOPED.reset(token)
 
 
 def now() -> float:
     return time.time()
 
+
+# --- names ------------------------------------------------------------------------------
+
+ORGS = "orgs"
+# inside an organisation
+USERS = "users"
+PROJECTS = "projects"
+ACTIVITY = "activity"  # orgs/{orgId}/projects/{projectId}/activity
+APPROVALS = "approvals"
+DECISIONS = "decisions"  # orgs/{orgId}/approvals/{approvalId}/decisions/v{version}
+COMMENTS = "comments"  # orgs/{orgId}/approvals/{approvalId}/comments
+INVITES = "invites"
+NOTIFICATIONS = "notifications"
+CONTRACTS = "contracts"
+BILLING = "billing"  # orgs/{orgId}/billing/current
+PAYMENTS = "payments"  # orgs/{orgId}/billing/current/payments
+SUMMARY = "summary"  # orgs/{orgId}/summary/dashboard
+FILES = "files"  # the mirror of the files in Drive
+UPLOADS = "uploads"  # uploads in progress
+# global
+AUDIT_LOG = "auditLog"
+DELIVERIES = "deliveries"
+PROCESSED_WEBHOOKS = "processedWebhooks"
+SUMMARIES = "summaries"  # summaries/clients
+WHOP_MEMBERSHIPS = "whopMemberships"
+UNMATCHED_BILLING_EVENTS = "unmatchedBillingEvents"
+SYSTEM = "system"  # system/billingSync
+
+
+# --- one organisation -------------------------------------------------------------------
+
+
+class _OrgPaths:
+    """The documents and collections of the organisation ``org_id``, by name."""
+
+    org_id: str
+
+    def doc(self) -> firestore.DocumentReference:
+        return client().collection(ORGS).document(self.org_id)
+
+    def _collection(self, name: str) -> firestore.CollectionReference:
+        return self.doc().collection(name)
+
+    def users(self) -> firestore.CollectionReference:
+        return self._collection(USERS)
+
+    def user(self, uid: str) -> firestore.DocumentReference:
+        return self.users().document(uid)
+
+    def projects(self) -> firestore.CollectionReference:
+        return self._collection(PROJECTS)
+
+    def project(self, project_id: str) -> firestore.DocumentReference:
+        return self.projects().document(project_id)
+
+    def approvals(self) -> firestore.CollectionReference:
+        return self._collection(APPROVALS)
+
+    def approval(self, approval_id: str) -> firestore.DocumentReference:
+        return self.approvals().document(approval_id)
+
+    def invites(self) -> firestore.CollectionReference:
+        return self._collection(INVITES)
+
+    def invite(self, invite_id: str) -> firestore.DocumentReference:
+        return self.invites().document(invite_id)
+
+    def notifications(self) -> firestore.CollectionReference:
+        return self._collection(NOTIFICATIONS)
+
+    def files(self) -> firestore.CollectionReference:
+        return self._collection(FILES)
+
+    def file(self, file_id: str) -> firestore.DocumentReference:
+        return self.files().document(file_id)
+
+    def uploads(self) -> firestore.CollectionReference:
+        return self._collection(UPLOADS)
+
+    def upload(self, upload_id: str) -> firestore.DocumentReference:
+        return self.uploads().document(upload_id)
+
+    def contract(self, contract_id: str) -> firestore.DocumentReference:
+        return self._collection(CONTRACTS).document(contract_id)
+
+    def billing(self) -> firestore.DocumentReference:
+        return self._collection(BILLING).document("current")
+
+    def dashboard_summary(self) -> firestore.DocumentReference:
+        return self._collection(SUMMARY).document("dashboard")
+
+
+@dataclass(frozen=True)
+class OrgStore(_OrgPaths):
+    """One organisation's storage for trusted code (see :func:`system`)."""
+
+    org_id: str
+
+
+@dataclass(frozen=True)
+class Grant(_OrgPaths):
+    """Proof that the policy allowed ``action`` on ``org`` for ``caller`` (``None``: the
+    operator's own tools, such as the admin CLI, which act with full rights), and the
+    way to that organisation's storage."""
+
+    caller: Caller | None
+    action: Action
+    org: OrgRef
+
+    @property
+    def org_id(self) -> str:  # type: ignore[override]
+        return self.org.id
+
+
+def _valid_org_id(org_id: str) -> bool:
+    return bool(org_id) and "/" not in org_id and len(org_id) <= 128
+
+
+def system(org_id: str) -> OrgStore:
+    """The storage of ``org_id`` for trusted code that acts on an organisation named by a
+    trusted source: a trigger's document path, a scheduled job, seeding, the admin CLI,
+    a verified webhook. Never for an id taken from a request: that goes through
+    :func:`grant`."""
+    if not org_id or "/" in org_id:
+        raise NotFound("Organisation not found.")
+    return OrgStore(org_id)
+
+
+# Children of documents already reached through an organisation's storage.
+
+
+def activity(project: firestore.DocumentReference) -> firestore.CollectionReference:
+    return project.collection(ACTIVITY)
+
+
+def decisions(approval: firestore.DocumentReference) -> firestore.CollectionReference:
+    return approval.collection(DECISIONS)
+
+
+def decision(approval: firestore.DocumentReference, version: int) -> firestore.DocumentReference:
+    """The decision on ``version``: one per version, by its id."""
+    return decisions(approval).document(f"v{version}")
+
+
+def comments(approval: firestore.DocumentReference) -> firestore.CollectionReference:
+    return approval.collection(COMMENTS)
+
+
+def payments(billing: firestore.DocumentReference) -> firestore.CollectionReference:
+    return billing.collection(PAYMENTS)
+
+
+# --- global collections -----------------------------------------------------------------
+
+
+def orgs() -> firestore.CollectionReference:
+    """The organisations' own documents (listing, creating). Their collections are
+    reached only through :func:`grant` or :func:`system`."""
+    return client().collection(ORGS)
+
+
+def across_orgs(name: str) -> firestore.CollectionGroup:
+    """Every organisation's ``name`` collection at once (a collection-group query): staff
+    views across all clients (through :func:`scoped`), scheduled jobs, the admin CLI."""
+    return client().collection_group(name)
+
+
+def audit_log() -> firestore.CollectionReference:
+    return client().collection(AUDIT_LOG)
+
+
+def deliveries() -> firestore.CollectionReference:
+    return client().collection(DELIVERIES)
+
+
+def delivery(key: str) -> firestore.DocumentReference:
+    return deliveries().document(key)
+
+
+def processed_webhook(key: str) -> firestore.DocumentReference:
+    return client().collection(PROCESSED_WEBHOOKS).document(key)
+
+
+def clients_summary() -> firestore.DocumentReference:
+    """The agency's dashboard summary: per client, what needs attention."""
+    return client().collection(SUMMARIES).document("clients")
+
+
+def whop_membership(membership_id: str) -> firestore.DocumentReference:
+    """Which organisation a Whop membership belongs to."""
+    return client().collection(WHOP_MEMBERSHIPS).document(membership_id)
+
+
+def unmatched_billing_events() -> firestore.CollectionReference:
+    return client().collection(UNMATCHED_BILLING_EVENTS)
+
+
+def billing_sync_state() -> firestore.DocumentReference:
+    return client().collection(SYSTEM).document("billingSync")
+
+
+# --- organisations and grants -----------------------------------------------------------
 
 _ORG_CACHE: dict[str, tuple[float, OrgRef]] = {}
 _ORG_TTL = 300.0
@@ -44,30 +304,14 @@ def org_ref(org_id: str) -> OrgRef:
     hit = _ORG_CACHE.get(org_id)
     if hit and hit[0] > time.monotonic():
         return hit[1]
-    if not org_id or "/" in org_id or len(org_id) > 128:
+    if not _valid_org_id(org_id):
         raise NotFound("Organisation not found.")
-    snap = client().collection("orgs").document(org_id).get()
+    snap = OrgStore(org_id).doc().get()
     if not snap.exists:
         raise NotFound("Organisation not found.")
     ref = OrgRef(org_id, OrgKind(snap.get("kind")))
     _ORG_CACHE[org_id] = (time.monotonic() + _ORG_TTL, ref)
     return ref
-
-
-@dataclass(frozen=True)
-class Grant:
-    """Proof that the policy allowed ``action`` on ``org`` for ``caller`` (``None``: the
-    operator's own tools, such as the admin CLI, which act with full rights)."""
-
-    caller: Caller | None
-    action: Action
-    org: OrgRef
-
-    def doc(self) -> firestore.DocumentReference:
-        return client().collection("orgs").document(self.org.id)
-
-    def collection(self, name: str) -> firestore.CollectionReference:
-        return self.doc().collection(name)
 
 
 def grant(caller: Caller, action: Action, org_id: str | None = None) -> Grant:
@@ -78,6 +322,61 @@ def grant(caller: Caller, action: Action, org_id: str | None = None) -> Grant:
     org = OrgRef(target, OrgKind.CLIENT) if not caller.is_staff else org_ref(target)
     authorize(caller, action, org)
     return Grant(caller, action, org)
+
+
+def trusted_grant(action: Action, org_id: str) -> Grant:
+    """A grant for the operator's tools (admin CLI, seeding): no caller, full rights."""
+    return Grant(None, action, org_ref(org_id))
+
+
+def client_org_ids() -> list[str]:
+    """Ids of every client organisation (for staff views across all clients)."""
+    return [snap.id for snap in client_orgs().select([]).stream()]
+
+
+def client_orgs() -> Any:
+    """A query over the client organisations' documents."""
+    return orgs().where(filter=eq("kind", OrgKind.CLIENT.value))
+
+
+def scoped(caller: Caller, collection: str, action: Action, org_id: str | None) -> tuple[Any, str]:
+    """A query over ``collection`` for listing, and the path prefix its documents (and so
+    any cursor) must have: one organisation's, or for staff without ``org_id`` every
+    client's (a collection-group query)."""
+    if caller.is_staff and not org_id:
+        return across_orgs(collection), f"{ORGS}/"
+    allowed = grant(caller, action, org_id)
+    return allowed._collection(collection), f"{ORGS}/{allowed.org.id}/{collection}/"
+
+
+def locate(
+    caller: Caller | None,
+    collection: str,
+    doc_id: str,
+    action: Action,
+    org_id: str | None = None,
+    *,
+    missing: str = "Not found.",
+) -> Any:
+    """The reference of ``collection/doc_id`` inside an organisation, once the policy allowed
+    ``action`` there. A client only ever looks inside their own organisation; staff (or the
+    trusted caller ``None``, which names ``org_id``) find it among all clients by its ``id``
+    field. Unknown, or not yours: NotFound."""
+    if caller is not None and not caller.is_staff:
+        return grant(caller, action)._collection(collection).document(doc_id)
+    if org_id:
+        allowed = grant(caller, action, org_id) if caller else trusted_grant(action, org_id)
+        return allowed._collection(collection).document(doc_id)
+    query = across_orgs(collection).where(filter=eq("id", doc_id)).limit(1)
+    found = next(iter(query.select([]).stream()), None)
+    if found is None:
+        raise NotFound(missing)
+    if caller is not None:
+        grant(caller, action, found.reference.parent.parent.id)
+    return found.reference
+
+
+# --- filters ----------------------------------------------------------------------------
 
 
 def eq(field: str, value: Any) -> Any:
@@ -105,9 +404,7 @@ def at_most(field: str, value: Any) -> Any:
     return FieldFilter(field, "<=", value)
 
 
-def trusted_grant(action: Action, org_id: str) -> Grant:
-    """A grant for the operator's tools (admin CLI, seeding): no caller, full rights."""
-    return Grant(None, action, org_ref(org_id))
+# --- reading, writing, transactions -----------------------------------------------------
 
 
 def read(tx: Any, ref: Any, missing: str = "Not found.") -> dict[str, Any]:
@@ -118,47 +415,89 @@ def read(tx: Any, ref: Any, missing: str = "Not found.") -> dict[str, Any]:
     return snap.to_dict() or {}
 
 
-def scoped(caller: Caller, collection: str, action: Action, org_id: str | None) -> tuple[Any, str]:
-    """A query over ``collection`` for listing, and the path prefix its documents (and so
-    any cursor) must have: one organisation's, or for staff without ``org_id`` every
-    client's (a collection-group query)."""
-    if caller.is_staff and not org_id:
-        return client().collection_group(collection), "orgs/"
-    allowed = grant(caller, action, org_id)
-    return allowed.collection(collection), f"orgs/{allowed.org.id}/{collection}/"
+def read_all(refs: list[Any]) -> list[Any]:
+    """Snapshots of ``refs`` in one round trip, in the order of ``refs``."""
+    snaps = {s.reference.path: s for s in client().get_all(refs)}
+    return [snaps.get(r.path) for r in refs]
 
 
-def locate(
-    caller: Caller | None,
-    collection: str,
-    doc_id: str,
-    action: Action,
-    org_id: str | None = None,
-    *,
-    missing: str = "Not found.",
-) -> Any:
-    """The reference of ``collection/doc_id`` inside an organisation, once the policy allowed
-    ``action`` there. A client only ever looks inside their own organisation; staff (or the
-    trusted caller ``None``, which names ``org_id``) find it among all clients by its ``id``
-    field. Unknown, or not yours: NotFound."""
-    if caller is not None and not caller.is_staff:
-        return grant(caller, action).collection(collection).document(doc_id)
-    if org_id:
-        allowed = grant(caller, action, org_id) if caller else trusted_grant(action, org_id)
-        return allowed.collection(collection).document(doc_id)
-    query = client().collection_group(collection).where(filter=eq("id", doc_id)).limit(1)
-    found = next(iter(query.select([]).stream()), None)
-    if found is None:
-        raise NotFound(missing)
-    if caller is not None:
-        grant(caller, action, found.reference.parent.parent.id)
-    return found.reference
+def batch() -> firestore.WriteBatch:
+    return client().batch()
 
 
-def client_org_ids() -> list[str]:
-    """Ids of every client organisation (for staff views across all clients)."""
-    query = client().collection("orgs").where(filter=eq("kind", OrgKind.CLIENT.value))
-    return [snap.id for snap in query.select([]).stream()]
+TRANSACTION_ATTEMPTS = 5
+
+
+def transact(fn: Callable[..., T], *args: Any, attempts: int = TRANSACTION_ATTEMPTS, **kwargs: Any) -> T:
+    """Run ``fn(tx, *args, **kwargs)`` in a transaction and return what it returns.
+
+    When the commit meets contention (``Aborted``) ``fn`` runs again from the start with
+    fresh reads, up to ``attempts`` times; so ``fn`` reads through ``tx`` and has no side
+    effects but its writes to ``tx``. An exception raised by ``fn`` rolls back and
+    propagates (``AlreadyExists`` from a ``tx.create`` included)."""
+    from google.cloud import firestore
+
+    @firestore.transactional
+    def run(tx: Any) -> T:
+        return fn(tx, *args, **kwargs)
+
+    return run(client().transaction(max_attempts=attempts))
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def _invalid_cursor() -> BadRequest:
+    return BadRequest("The cursor is not valid.", code="invalid_cursor")
+
+
+def encode_cursor(value: Any, path: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([value, path]).encode()).decode()
+
+
+def decode_cursor(cursor: str, prefix: str) -> tuple[Any, str]:
+    """The ``(value, path)`` a cursor carries, checked to name a document in an
+    organisation's collection under ``prefix``; BadRequest otherwise."""
+    try:
+        value, path = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        raise _invalid_cursor() from None
+    if not isinstance(path, str) or isinstance(value, (dict, list)):
+        raise _invalid_cursor()
+    if not path.startswith(prefix) or path.count("/") != 3 or not all(path.split("/")):
+        raise _invalid_cursor()
+    return value, path
+
+
+def page(
+    query: Any, prefix: str, cursor: str | None, limit: int, *, key: str | None = None
+) -> tuple[list[Any], str | None]:
+    """One page of ``query`` (already ordered) and the cursor of the next, or None.
+
+    The cursor is ``base64url(json([value, path]))`` of the page's last document. With
+    ``key`` (the query orders by ``key`` then by document name) the value is that field
+    and the next page starts after the values, without a read; without ``key`` the value
+    is the document's id and the next page starts after the document itself, which must
+    still exist. A cursor outside ``prefix`` (see :func:`scoped`) is refused."""
+    if cursor:
+        value, path = decode_cursor(cursor, prefix)
+        if key is not None:
+            query = query.start_after({key: value, "__name__": client().document(path)})
+        else:
+            snap = client().document(path).get()
+            if not snap.exists:
+                raise _invalid_cursor()
+            query = query.start_after(snap)
+    snaps = list(query.limit(limit + 1).stream())
+    more = len(snaps) > limit
+    snaps = snaps[:limit]
+    if not more:
+        return snaps, None
+    last = snaps[-1]
+    return snaps, encode_cursor(last.get(key) if key is not None else last.id, last.reference.path)
+
+
+# --- values -----------------------------------------------------------------------------
 
 
 def to_json(value: Any) -> Any:

@@ -150,11 +150,11 @@ def seed_demo() -> dict[str, Any]:
             )
         )
     names = {org_id: name for org_id, name, _ in ORGS}
-    batch = db.client().batch()
+    batch = db.batch()
     for org_id, projects in PROJECTS.items():
         for spec in projects:
             start, end = spec["timeline"]
-            ref = db.client().collection("orgs").document(org_id).collection("projects").document(spec["id"])
+            ref = db.system(org_id).project(spec["id"])
             milestones = _milestones(spec["milestones"])
             batch.set(ref, {
                 "id": spec["id"],

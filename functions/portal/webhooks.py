@@ -1,80 +1,80 @@
-"""Inbound webhooks signed by a shared secret (n8n, GBU).
+"""Inbound webhooks, applied once: the ledger every webhook goes through.
 
-The scheme, documented in the README:
-
-    X-Portal-Timestamp: <unix seconds>
-    X-Portal-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
-
-The timestamp must be within five minutes of now (replays of old deliveries are
-refused); several ``v1=`` values, comma-separated, allow rotating the secret. The
-check runs on the raw bytes before anything is parsed. Each delivery names an
-``eventId``; a processed id is remembered in ``processedWebhooks`` in the same
-transaction as its effect, so a redelivery changes nothing.
+A delivery is checked first (its signature scheme lives in
+:mod:`portal.integrations.signatures`; ``verify`` and ``sign`` below are the portal's
+own scheme). Then :func:`apply_once` applies it: each delivery names an event id, the
+ledger keeps ``processedWebhooks/{sha256(source:eventId)}``, and the effect records
+its :class:`Delivery` with ``tx.create`` in the same transaction as the change. So a
+redelivery, before or during the first one's transaction, changes nothing and is
+answered ``{"ok": true, "duplicate": true}``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from . import config, db
-from .errors import NotConnected, Unauthenticated
+from . import db
+from .errors import NotConnected
+from .integrations import signatures
 
-TOLERANCE_SECONDS = 300
+__all__ = ["Delivery", "NotConnected", "apply_once", "sign", "verify"]
+
+DUPLICATE = {"ok": True, "duplicate": True}
 
 
 def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-    """The headers that authenticate ``body`` (for senders and tests)."""
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return {"X-Portal-Timestamp": ts, "X-Portal-Signature": f"v1={digest}"}
+    """The headers that authenticate ``body`` with the portal's scheme (for senders and tests)."""
+    return signatures.PORTAL.sign(secret, body, timestamp)
 
 
 def verify(secret_name: str, integration: str, headers: Any, body: bytes) -> None:
-    """Raise unless ``body`` carries a valid, fresh signature with the secret ``secret_name``."""
-    secret = config.env(secret_name)
-    if not secret:
-        raise NotConnected(f"{integration} is not connected: set {secret_name} to receive its webhooks.")
-    ts = headers.get("X-Portal-Timestamp") or ""
-    given = [p.strip()[3:] for p in (headers.get("X-Portal-Signature") or "").split(",") if p.strip().startswith("v1=")]
-    if not ts.isdigit() or not given:
-        raise Unauthenticated("Missing webhook signature.", code="bad_signature")
-    if abs(time.time() - int(ts)) > TOLERANCE_SECONDS:
-        raise Unauthenticated("The webhook timestamp is outside the tolerance.", code="stale_signature")
-    expected = sign(secret, body, int(ts))["X-Portal-Signature"][3:]
-    if not any(hmac.compare_digest(expected, g) for g in given):
-        raise Unauthenticated("The webhook signature does not match.", code="bad_signature")
+    """Raise unless ``body`` carries a valid, fresh portal signature with the secret ``secret_name``."""
+    signatures.verify(signatures.PORTAL, secret_name, integration, headers, body)
 
 
-def processed_ref(source: str, event_id: str) -> Any:
-    key = hashlib.sha256(f"{source}:{event_id}".encode()).hexdigest()
-    return db.client().collection("processedWebhooks").document(key)
+@dataclass(frozen=True)
+class Delivery:
+    """One inbound event of ``source``, by the id its sender gave it."""
+
+    source: str
+    event_id: str
+
+    @property
+    def key(self) -> str:
+        """The ledger's deterministic id for this event (also a seed for ids derived from it)."""
+        return hashlib.sha256(f"{self.source}:{self.event_id}".encode()).hexdigest()
+
+    def seen(self) -> bool:
+        return bool(db.processed_webhook(self.key).get().exists)
+
+    def record(self, tx: Any, summary: dict[str, Any]) -> None:
+        """Record the event inside ``tx``; a concurrent duplicate fails the commit
+        (``AlreadyExists``), and :func:`apply_once` answers it as a duplicate."""
+        from google.cloud import firestore
+
+        tx.create(
+            db.processed_webhook(self.key),
+            {"source": self.source, "eventId": self.event_id, "summary": summary, "at": firestore.SERVER_TIMESTAMP},
+        )
 
 
-def seen(source: str, event_id: str) -> bool:
-    return bool(processed_ref(source, event_id).get().exists)
+def apply_once(source: str, event_id: str, apply: Callable[[Delivery], dict[str, Any]]) -> dict[str, Any]:
+    """Apply the event ``event_id`` of ``source`` once.
 
-
-def remember(tx: Any, source: str, event_id: str, summary: dict[str, Any]) -> None:
-    """Record the event inside ``tx``; a concurrent duplicate fails the commit."""
-    from google.cloud import firestore
-
-    tx.create(
-        processed_ref(source, event_id),
-        {"source": source, "eventId": event_id, "summary": summary, "at": firestore.SERVER_TIMESTAMP},
-    )
-
-
-def run_once(source: str, event_id: str, apply: Any) -> dict[str, Any]:
-    """``apply()`` unless the event was processed already (then, or when a concurrent
-    delivery wins the race, the answer is a duplicate that changed nothing)."""
+    ``apply(delivery)`` makes the effect and calls ``delivery.record(tx, summary)`` in the
+    transaction that makes it, and returns what to answer besides ``ok`` and
+    ``duplicate``. An event already recorded, or recorded concurrently, is answered as
+    a duplicate without applying anything."""
     from google.api_core.exceptions import AlreadyExists
 
-    if seen(source, event_id):
-        return {"ok": True, "duplicate": True}
+    delivery = Delivery(source, event_id)
+    if delivery.seen():
+        return dict(DUPLICATE)
     try:
-        return dict(apply())
-    except AlreadyExists:
-        return {"ok": True, "duplicate": True}
+        result = apply(delivery)
+    except AlreadyExists:  # processed concurrently
+        return dict(DUPLICATE)
+    return {"ok": True, "duplicate": False, **result}

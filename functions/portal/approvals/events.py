@@ -55,7 +55,7 @@ def on_decision_created(org_id: str, approval_id: str, decision: dict[str, Any])
     who = (decision.get("by") or {}).get("email", "someone")
     verb = VERB.get(str(decision.get("action")), str(decision.get("action")))
     key = f"approval-decided-{approval_id}-v{version}"
-    submitter = db.client().collection("orgs").document(org_id).collection("approvals").document(approval_id).get()
+    submitter = db.system(org_id).approval(approval_id).get()
     title = submitter.get("title") if submitter.exists else decision.get("title", "")
     comment = decision.get("comment") or ""
     _announce("approval_decided", key, org_id,
@@ -69,7 +69,7 @@ def send_reminders(now: dt.datetime | None = None) -> int:
     """Remind about pending items due within 24 hours or overdue, once per item per day."""
     today = (now or dt.datetime.now(dt.UTC)).date()
     tomorrow = (today + dt.timedelta(days=1)).isoformat()
-    query = db.client().collection_group("approvals").where(filter=db.eq("status", "pending")).where(
+    query = db.across_orgs(db.APPROVALS).where(filter=db.eq("status", "pending")).where(
         filter=db.at_most("due", tomorrow))  # fmt: skip
     sent = 0
     for snap in query.stream():

@@ -11,9 +11,7 @@ organisation, a client member only items assigned to them; everyone comments.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import secrets
 from typing import Any
 
@@ -29,7 +27,7 @@ def _actor(caller: Caller | None, label: str = "") -> dict[str, Any]:
     """Who did it, as the record keeps it: uid, email, name (from the profile) and role."""
     if caller is None:
         return {"uid": None, "email": label, "name": label, "role": None}
-    user = db.client().collection("orgs").document(caller.org_id).collection("users").document(caller.uid).get()
+    user = db.system(caller.org_id).user(caller.uid).get()
     profile = (user.to_dict() or {}).get("profile") or {} if user.exists else {}
     name = f"{profile.get('firstName', '')} {profile.get('lastName', '')}".strip()
     return {"uid": caller.uid, "email": caller.email, "name": name or caller.email, "role": caller.role.value}
@@ -52,14 +50,14 @@ def summary_json(snap: Any, caller: Caller | None = None) -> dict[str, Any]:
 
 
 def _locate(caller: Caller | None, approval_id: str, action: Action, org_id: str | None = None) -> Any:
-    return db.locate(caller, "approvals", approval_id, action, org_id, missing="Approval not found.")
+    return db.locate(caller, db.APPROVALS, approval_id, action, org_id, missing="Approval not found.")
 
 
-def _assignees(org_id: str, emails: list[str]) -> dict[str, dict[str, str]]:
+def _assignees(grant: db.Grant, emails: list[str]) -> dict[str, dict[str, str]]:
     """Uids (with email and name) of the organisation's client users with these emails."""
     if not emails:
         return {}
-    users = db.client().collection("orgs").document(org_id).collection("users")
+    users = grant.users()
     found = {}
     for snap in users.where(filter=db.among("email", list(set(emails))[:30])).stream():
         data = snap.to_dict() or {}
@@ -89,10 +87,10 @@ def submit(
     org_id = fields["orgId"]
     grant = db.grant(caller, Action.APPROVALS_SUBMIT, org_id) if caller else db.trusted_grant(
         Action.APPROVALS_SUBMIT, org_id)  # fmt: skip
-    project = grant.collection("projects").document(fields["projectId"]).get()
+    project = grant.project(fields["projectId"]).get()
     if not project.exists:
         raise NotFound("Project not found.")
-    people = _assignees(grant.org.id, fields.get("assigneeEmails") or [])
+    people = _assignees(grant, fields.get("assigneeEmails") or [])
     approval_id = approval_id or f"apv-{secrets.token_hex(6)}"
     actor = _actor(caller, label)
     data = {
@@ -103,7 +101,7 @@ def submit(
         "versions": [_version(1, fields["content"], actor)], "submittedBy": actor,
         "submittedAt": firestore.SERVER_TIMESTAMP, "decidedAt": None, "updatedAt": firestore.SERVER_TIMESTAMP,
     }  # fmt: skip
-    ref = grant.collection("approvals").document(approval_id)
+    ref = grant.approval(approval_id)
     ref.create(data)
     return detail_of(ref, caller)
 
@@ -122,9 +120,7 @@ def new_version(
     from google.cloud import firestore
 
     ref = _locate(caller, approval_id, Action.APPROVALS_SUBMIT, org_id)
-    transaction = db.client().transaction()
 
-    @firestore.transactional
     def run(tx: Any) -> None:
         data = db.read(tx, ref, "Approval not found.")
         if event_id and any(v.get("eventId") == event_id for v in data.get("versions") or []):
@@ -135,7 +131,7 @@ def new_version(
                         "currentVersion": number, "status": "pending", "decidedAt": None,
                         "updatedAt": firestore.SERVER_TIMESTAMP})  # fmt: skip
 
-    run(transaction)
+    db.transact(run)
     return detail_of(ref, caller)
 
 
@@ -147,9 +143,7 @@ def decide(caller: Caller, approval_id: str, action: str, comment: str, version:
     if action in ("reject", "request_revision") and not comment.strip():
         raise BadRequest("Say why: a comment is required to reject or request a revision.", code="comment_required")
     ref = _locate(caller, approval_id, Action.APPROVALS_DECIDE)
-    transaction = db.client().transaction()
 
-    @firestore.transactional
     def run(tx: Any) -> None:
         data = db.read(tx, ref, "Approval not found.")
         current = int(data.get("currentVersion", 1))
@@ -159,7 +153,7 @@ def decide(caller: Caller, approval_id: str, action: str, comment: str, version:
             raise Conflict(f"Version {version} is not the current one (version {current}).", code="stale_version")
         if data.get("status") != "pending":
             raise Conflict(f"Version {current} was already decided.", code="already_decided")
-        tx.create(ref.collection("decisions").document(f"v{current}"), {
+        tx.create(db.decision(ref, current), {
             "version": current, "action": action, "comment": comment.strip(), "by": _actor(caller),
             "at": firestore.SERVER_TIMESTAMP, "approvalId": approval_id, "orgId": data.get("orgId"),
             "title": data.get("title"), "projectId": data.get("projectId")})  # fmt: skip
@@ -167,7 +161,7 @@ def decide(caller: Caller, approval_id: str, action: str, comment: str, version:
                         "updatedAt": firestore.SERVER_TIMESTAMP})  # fmt: skip
 
     try:
-        run(transaction)
+        db.transact(run)
     except AlreadyExists:
         raise Conflict("This version was already decided.", code="already_decided") from None
     return detail_of(ref, caller)
@@ -185,7 +179,7 @@ def comment(caller: Caller, approval_id: str, body: str, version: int | None) ->
         raise BadRequest(f"There is no version {version}.", code="no_such_version")
     data = {"version": version or current, "body": body.strip(), "author": _actor(caller),
             "createdAt": firestore.SERVER_TIMESTAMP}  # fmt: skip
-    new = ref.collection("comments").document()
+    new = db.comments(ref).document()
     new.create(data)
     return {"comment": {"id": new.id, **db.to_json(new.get().to_dict() or {})}}
 
@@ -198,25 +192,15 @@ def detail_of(ref: Any, caller: Caller | None) -> dict[str, Any]:
         raise NotFound("Approval not found.")
     item = summary_json(snap, caller)
     item["versions"] = db.to_json(snap.get("versions") or [])
-    comments = ref.collection("comments").order_by("createdAt").limit(500)
+    comments = db.comments(ref).order_by("createdAt").limit(500)
     item["comments"] = [{"id": c.id, **db.to_json(c.to_dict() or {})} for c in comments.stream()]
-    decisions = ref.collection("decisions").order_by("at", direction=firestore.Query.ASCENDING)
+    decisions = db.decisions(ref).order_by("at", direction=firestore.Query.ASCENDING)
     item["decisions"] = [{"id": d.id, **db.to_json(d.to_dict() or {})} for d in decisions.stream()]
     return item
 
 
 def get(caller: Caller, approval_id: str) -> dict[str, Any]:
     return detail_of(_locate(caller, approval_id, Action.APPROVALS_READ), caller)
-
-
-def _cursor(value: str | None) -> tuple[str, str] | None:
-    if not value:
-        return None
-    try:
-        key, path = json.loads(base64.urlsafe_b64decode(value.encode()))
-        return str(key), str(path)
-    except (ValueError, TypeError):
-        raise BadRequest("The cursor is not valid.", code="invalid_cursor") from None
 
 
 def list_approvals(
@@ -233,8 +217,7 @@ def list_approvals(
     """A page of approvals, most recently submitted first."""
     from google.cloud import firestore
 
-    client = db.client()
-    query, prefix = db.scoped(caller, "approvals", Action.APPROVALS_READ, org_id)
+    query, prefix = db.scoped(caller, db.APPROVALS, Action.APPROVALS_READ, org_id)
     if status:
         query = query.where(filter=db.eq("status", status))
     if project_id:
@@ -245,20 +228,5 @@ def list_approvals(
         query = query.where(filter=db.at_most("due", due_before))
         query = query.order_by("due")
     query = query.order_by("submittedAt", direction=firestore.Query.DESCENDING)
-    after = _cursor(cursor)
-    if after:
-        if not after[1].startswith(prefix):
-            raise BadRequest("The cursor is not valid.", code="invalid_cursor")
-        snap = client.document(after[1]).get()
-        if not snap.exists:
-            raise BadRequest("The cursor is not valid.", code="invalid_cursor")
-        query = query.start_after(snap)
-    snaps = list(query.limit(limit + 1).stream())
-    more = len(snaps) > limit
-    snaps = snaps[:limit]
-    nxt = (
-        base64.urlsafe_b64encode(json.dumps([snaps[-1].id, snaps[-1].reference.path]).encode()).decode()
-        if more
-        else None
-    )
+    snaps, nxt = db.page(query, prefix, cursor, limit)
     return {"items": [summary_json(s, caller) for s in snaps], "nextCursor": nxt}

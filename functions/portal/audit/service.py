@@ -39,7 +39,7 @@ def record(
         "ip": request.ip,
         "requestId": request.request_id,
     }
-    ref = db.client().collection("auditLog").document()
+    ref = db.audit_log().document()
     if transaction is not None:
         transaction.create(ref, entry)
     else:

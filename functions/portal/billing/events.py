@@ -23,13 +23,14 @@ def on_billing_written(event_id: str, org_id: str, before: dict[str, Any] | None
 
     was = (before or {}).get("status")
     now = (after or {}).get("status")
-    org = db.client().collection("orgs").document(org_id).get()
+    store = db.system(org_id)
+    org = store.doc().get()
     org_name = org.get("name") if org.exists else org_id
     client_entry = {"billing": {"status": now, "manageUrl": (after or {}).get("manageUrl")}}
-    db.client().collection("summaries").document("clients").set({"clients": {org_id: client_entry}}, merge=True)
+    db.clients_summary().set({"clients": {org_id: client_entry}}, merge=True)
     if now == was:
         return "unchanged"
-    ref = db.client().collection("orgs").document(org_id).collection("billing").document("current")
+    ref = store.billing()
     if now != "past_due":
         if was == "past_due":
             ref.set({"pastDueSince": None}, merge=True)

@@ -46,7 +46,7 @@ def _now() -> dt.datetime:
 
 
 def _billing_ref(org_id: str) -> Any:
-    return db.client().collection("orgs").document(org_id).collection("billing").document("current")
+    return db.system(org_id).billing()
 
 
 def _state_fields(state: whop.BillingState) -> dict[str, Any]:
@@ -79,11 +79,11 @@ def link(caller: Caller | None, org_id: str, membership_id: str) -> dict[str, An
         caller, Action.BILLING_SYNC, org_id)  # fmt: skip
     if grant.org.kind != OrgKind.CLIENT:
         raise BadRequest("Only client organisations are billed.")
-    index = db.client().collection("whopMemberships").document(membership_id)
+    index = db.whop_membership(membership_id)
     existing = index.get()
     if existing.exists and existing.get("orgId") != org_id:
         raise BadRequest("This membership is linked to another organisation.", code="membership_taken")
-    batch = db.client().batch()
+    batch = db.batch()
     batch.set(index, {"orgId": org_id, "linkedAt": firestore.SERVER_TIMESTAMP})
     batch.set(grant.doc(), {"whop": {"membershipId": membership_id}}, merge=True)
     batch.commit()
@@ -99,7 +99,7 @@ def sync_org(org_id: str, client: whop.WhopBilling) -> dict[str, Any]:
     the last known state stays, marked stale, and :class:`whop.WhopUnavailable` is raised."""
     from google.cloud import firestore
 
-    org = db.client().collection("orgs").document(org_id).get()
+    org = db.system(org_id).doc().get()
     membership_id = ((org.to_dict() or {}).get("whop") or {}).get("membershipId") if org.exists else None
     if not membership_id:
         raise NotFound("This organisation is not linked to a Whop membership.", code="not_linked")
@@ -118,12 +118,12 @@ def sync_org(org_id: str, client: whop.WhopBilling) -> dict[str, Any]:
         if isinstance(exc, whop.WhopNotFound):
             raise NotFound(f"Whop has no membership {membership_id} for this company.", code="whop_not_found") from None
         raise BadGateway(f"Whop refused the request: {exc}") from None
-    batch = db.client().batch()
+    batch = db.batch()
     batch.set(ref, {**_state_fields(state), "lastPayment": _payment_fields(payments[0]) if payments else None,
                     "syncedAt": firestore.SERVER_TIMESTAMP, "lastEventAt": fetched_at, "stale": False,
                     "staleSince": None, "lastError": None, "source": "poll"}, merge=True)  # fmt: skip
     for payment in payments:
-        batch.set(ref.collection("payments").document(payment.id), _payment_fields(payment), merge=True)
+        batch.set(db.payments(ref).document(payment.id), _payment_fields(payment), merge=True)
     batch.commit()
     return {"orgId": org_id, "linked": True, "connected": True, "status": state.status}
 
@@ -137,11 +137,11 @@ def sync_all(*, respect_backoff: bool) -> dict[str, Any]:
     client = adapter()
     if client is None:
         return {"connected": False, "synced": [], "failed": []}
-    state_ref = db.client().collection("system").document("billingSync")
+    state_ref = db.billing_sync_state()
     state = state_ref.get().to_dict() or {}
     if respect_backoff and state.get("nextAttemptAfter") and state["nextAttemptAfter"] > _now():
         return {"connected": True, "skipped": "backing off", "nextAttemptAfter": db.to_json(state["nextAttemptAfter"])}
-    linked = db.client().collection("orgs").where(filter=db.eq("kind", OrgKind.CLIENT.value)).stream()
+    linked = db.client_orgs().stream()
     synced, failed = [], []
     for org in linked:
         if not ((org.to_dict() or {}).get("whop") or {}).get("membershipId"):
@@ -206,48 +206,43 @@ def _parse_time(value: str | None) -> dt.datetime:
 def apply_event(event: whop.WhopEvent) -> dict[str, Any]:
     """Apply a verified event once. Older events never overwrite newer state; unknown
     event types are acknowledged; events for unknown memberships are kept for staff."""
-    from google.api_core.exceptions import AlreadyExists
+    return webhooks.apply_once("whop", event.id, lambda delivery: _apply(event, delivery))
+
+
+def _apply(event: whop.WhopEvent, delivery: webhooks.Delivery) -> dict[str, Any]:
     from google.cloud import firestore
 
-    if webhooks.seen("whop", event.id):
-        return {"ok": True, "duplicate": True}
     membership_id = event.membership_id or (event.state.membership_id if event.state else None) or (
         event.payment.membership_id if event.payment else None)  # fmt: skip
-    index = db.client().collection("whopMemberships").document(membership_id).get() if membership_id else None
+    index = db.whop_membership(membership_id).get() if membership_id else None
     occurred = _parse_time(event.occurred_at)
     summary = {"type": event.type, "membershipId": membership_id}
-    transaction = db.client().transaction()
     if index is None or not index.exists:
 
-        @firestore.transactional
         def park(tx: Any) -> None:
-            webhooks.remember(tx, "whop", event.id, summary)
+            delivery.record(tx, summary)
             if event.state or event.payment:
-                tx.set(db.client().collection("unmatchedBillingEvents").document(event.id),
+                tx.set(db.unmatched_billing_events().document(event.id),
                        {**summary, "userId": event.user_id, "occurredAt": occurred, "raw": event.raw,
                         "receivedAt": firestore.SERVER_TIMESTAMP})  # fmt: skip
 
-        try:
-            park(transaction)
-        except AlreadyExists:
-            return {"ok": True, "duplicate": True}
+        db.transact(park)
         logs.warning("whop event for an unknown membership", eventId=event.id, membershipId=membership_id)
-        return {"ok": True, "duplicate": False, "matched": False}
+        return {"matched": False}
     org_id = str(index.get("orgId"))
     ref = _billing_ref(org_id)
 
-    @firestore.transactional
     def run(tx: Any) -> bool:
         current = ref.get(transaction=tx)
         last = (current.to_dict() or {}).get("lastEventAt") if current.exists else None
         newer = last is None or occurred >= last
-        webhooks.remember(tx, "whop", event.id, summary)
+        delivery.record(tx, summary)
         update: dict[str, Any] = {}
         if event.state is not None and newer:
             update.update(_state_fields(event.state))
             update["lastEventAt"] = occurred
         if event.payment is not None:
-            tx.set(ref.collection("payments").document(event.payment.id), _payment_fields(event.payment), merge=True)
+            tx.set(db.payments(ref).document(event.payment.id), _payment_fields(event.payment), merge=True)
             last_paid = (current.to_dict() or {}).get("lastPayment") if current.exists else None
             if not last_paid or (event.payment.created or "") >= (last_paid.get("created") or ""):
                 update["lastPayment"] = _payment_fields(event.payment)
@@ -255,11 +250,8 @@ def apply_event(event: whop.WhopEvent) -> dict[str, Any]:
             tx.set(ref, {**update, "source": "webhook", "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)
         return newer
 
-    try:
-        newer = run(transaction)
-    except AlreadyExists:
-        return {"ok": True, "duplicate": True}
-    return {"ok": True, "duplicate": False, "matched": True, "applied": newer and event.state is not None}
+    newer = db.transact(run)
+    return {"matched": True, "applied": newer and event.state is not None}
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -271,9 +263,7 @@ def unmatched(caller: Caller, limit: int = 100) -> list[dict[str, Any]]:
     from google.cloud import firestore
 
     db.grant(caller, Action.BILLING_REVIEW)
-    query = (
-        db.client().collection("unmatchedBillingEvents").order_by("receivedAt", direction=firestore.Query.DESCENDING)
-    )
+    query = db.unmatched_billing_events().order_by("receivedAt", direction=firestore.Query.DESCENDING)
     return [{"id": s.id, **db.to_json({k: v for k, v in (s.to_dict() or {}).items() if k != "raw"})}
             for s in query.limit(limit).stream()]  # fmt: skip
 
@@ -296,10 +286,10 @@ def get_billing(caller: Caller, org_id: str | None) -> dict[str, Any]:
     from google.cloud import firestore
 
     grant = db.grant(caller, Action.BILLING_READ, org_id)
-    ref = grant.collection("billing").document("current")
+    ref = grant.billing()
     snap = ref.get()
     data = db.to_json(snap.to_dict() or {}) if snap.exists else {}
-    history = ref.collection("payments").order_by("created", direction=firestore.Query.DESCENDING).limit(HISTORY)
+    history = db.payments(ref).order_by("created", direction=firestore.Query.DESCENDING).limit(HISTORY)
     payments = [db.to_json(p.to_dict() or {}) for p in history.stream()] if snap.exists else []
     synced = data.get("syncedAt")
     age = None

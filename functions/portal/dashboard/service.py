@@ -80,7 +80,7 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
     today = domain.today()
     empty: dict[str, Any] = {"billingAlert": None, "upcomingBookings": [], "unread": {"threads": 0, "notifications": 0}}
     if caller.is_staff and not org_id:
-        snap = db.client().collection("summaries").document("clients").get()
+        snap = db.clients_summary().get()
         clients = (snap.to_dict() or {}).get("clients", {}) if snap.exists else {}
         groups = []
         for cid, summary in sorted(clients.items(), key=lambda kv: str(kv[1].get("orgName", "")).lower()):
@@ -93,11 +93,10 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
         actions = _by_due([a for g in groups for a in g["nextActions"]])
         return {"scope": "agency", "nextActions": actions, "projects": [], "clients": groups, **empty}
     grant = db.grant(caller, Action.PROJECTS_READ, org_id)
-    refs = [grant.collection("summary").document("dashboard")]
+    refs = [grant.dashboard_summary()]
     if allowed(caller, Action.BILLING_READ, grant.org):
-        refs.append(grant.collection("billing").document("current"))
-    snaps = {s.reference.path: s for s in db.client().get_all(refs)}
-    found = [snaps.get(r.path) for r in refs]
+        refs.append(grant.billing())
+    found = db.read_all(refs)
     summary_snap = found[0]
     summary = db.to_json(summary_snap.to_dict() or {}) if summary_snap and summary_snap.exists else {}
     summary.setdefault("orgId", grant.org.id)

@@ -42,12 +42,11 @@ def refresh_org(org_id: str) -> dict[str, Any]:
     from google.cloud import firestore
 
     started = time.time()
-    client = db.client()
-    org = client.collection("orgs").document(org_id)
-    org_snap = org.get()
+    org = db.system(org_id)
+    org_snap = org.doc().get()
     if not org_snap.exists or org_snap.get("kind") != "client":
         return {}
-    projects = org.collection("projects")
+    projects: Any = org.projects()
     cards_q = (
         projects.where(filter=db.among("status", list(domain.OPEN_STATUSES)))
         .order_by("lastActivity", direction=firestore.Query.DESCENDING)
@@ -70,7 +69,7 @@ def refresh_org(org_id: str) -> dict[str, Any]:
                     }
                 )
     due.sort(key=lambda d: d["due"])
-    waiting = org.collection("approvals").where(filter=db.eq("status", "pending")).order_by(
+    waiting = org.approvals().where(filter=db.eq("status", "pending")).order_by(
         "submittedAt", direction=firestore.Query.DESCENDING).limit(APPROVALS)  # fmt: skip
     approvals = [{"approvalId": s.id, "title": s.get("title"), "due": s.get("due"), "projectName": s.get("projectName"),
                   "version": s.get("currentVersion")} for s in waiting.stream()]  # fmt: skip
@@ -96,19 +95,16 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "approvals": approvals[:5],
         "updatedAt": firestore.SERVER_TIMESTAMP,
     }
-    _store_if_newest(org.collection("summary").document("dashboard"), summary, org_id, compact)
+    _store_if_newest(org.dashboard_summary(), summary, org_id, compact)
     return summary
 
 
 def _store_if_newest(ref: Any, summary: dict[str, Any], org_id: str, compact: dict[str, Any]) -> None:
     """Write the summaries unless a computation that started later already did: refreshes
     run concurrently (one per trigger), and the one that started last saw the newest data."""
-    from google.cloud import firestore
 
-    agency = db.client().collection("summaries").document("clients")
-    transaction = db.client().transaction()
+    agency = db.clients_summary()
 
-    @firestore.transactional
     def run(tx: Any) -> None:
         current, clients = ref.get(transaction=tx), agency.get(transaction=tx)
         if not current.exists or (current.get("startedAt") or 0) <= summary["startedAt"]:
@@ -117,7 +113,7 @@ def _store_if_newest(ref: Any, summary: dict[str, Any], org_id: str, compact: di
         if not entry or (entry.get("startedAt") or 0) <= compact["startedAt"]:
             tx.set(agency, {"clients": {org_id: compact}}, merge=True)
 
-    run(transaction)
+    db.transact(run)
 
 
 def refresh_all() -> int:

@@ -38,7 +38,7 @@ def enqueue(channel: str, kind: str, payload: dict[str, Any], key: str, org_id: 
 
     assert channel in CHANNELS
     try:
-        db.client().collection("deliveries").document(key).create({
+        db.delivery(key).create({
             "channel": channel, "kind": kind, "payload": payload, "orgId": org_id, "status": "pending",
             "attempts": 0, "lastError": None, "createdAt": firestore.SERVER_TIMESTAMP,
             "updatedAt": firestore.SERVER_TIMESTAMP,
@@ -83,7 +83,7 @@ def attempt(delivery_id: str, *, final: bool = False, transport: httpx.BaseTrans
     again; marks it ``failed`` when it cannot succeed or ``final`` (the last attempt)."""
     from google.cloud import firestore
 
-    ref = db.client().collection("deliveries").document(delivery_id)
+    ref = db.delivery(delivery_id)
     snap = ref.get()
     if not snap.exists:  # deleted since it was queued: nothing to send, and retrying cannot help
         logs.warning("delivery no longer exists", deliveryId=delivery_id)
@@ -118,7 +118,7 @@ def list_deliveries(caller: Caller, status: str | None, limit: int = 50) -> list
     from google.cloud import firestore
 
     db.grant(caller, Action.DELIVERIES_MANAGE)
-    query: Any = db.client().collection("deliveries")
+    query: Any = db.deliveries()
     if status:
         query = query.where(filter=db.eq("status", status))
     query = query.order_by("createdAt", direction=firestore.Query.DESCENDING).limit(limit)
@@ -130,7 +130,7 @@ def retry(caller: Caller, delivery_id: str) -> dict[str, Any]:
     from google.cloud import firestore
 
     db.grant(caller, Action.DELIVERIES_MANAGE)
-    ref = db.client().collection("deliveries").document(delivery_id)
+    ref = db.delivery(delivery_id)
     snap = ref.get()
     if not snap.exists:
         raise NotFound("Delivery not found.")

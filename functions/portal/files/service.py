@@ -16,9 +16,7 @@ and no mirror document. Every function takes ``drive=`` (default: the configured
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import secrets
 import urllib.parse
 from collections.abc import Iterator
@@ -111,7 +109,6 @@ def _upload_json(data: dict[str, Any]) -> dict[str, Any]:
 def _ensure_folder(ref: Any, name: str, parent: str | None, drive: Drive) -> str:
     """The Drive folder id kept on document ``ref``; the folder is found or created on
     first use and its id stored (the first stored id wins a concurrent first use)."""
-    from google.cloud import firestore
 
     known = (ref.get().to_dict() or {}).get("driveFolderId")
     if known:
@@ -121,7 +118,6 @@ def _ensure_folder(ref: Any, name: str, parent: str | None, drive: Drive) -> str
     except DriveError as exc:
         raise _upstream(exc) from None
 
-    @firestore.transactional
     def keep(tx: Any) -> str:
         current = (ref.get(transaction=tx).to_dict() or {}).get("driveFolderId")
         if current:
@@ -129,7 +125,7 @@ def _ensure_folder(ref: Any, name: str, parent: str | None, drive: Drive) -> str
         tx.update(ref, {"driveFolderId": folder})
         return folder
 
-    return keep(db.client().transaction())
+    return db.transact(keep)
 
 
 def _folder_for(grant: db.Grant, project_id: str | None, drive: Drive) -> str:
@@ -138,7 +134,7 @@ def _folder_for(grant: db.Grant, project_id: str | None, drive: Drive) -> str:
     org_folder = _ensure_folder(grant.doc(), f"{org.get('name') or grant.org.id} ({grant.org.id})", None, drive)
     if not project_id:
         return org_folder
-    project_ref = grant.collection("projects").document(project_id)
+    project_ref = grant.project(project_id)
     project = project_ref.get()
     if not project.exists:
         raise NotFound("Project not found.")
@@ -178,7 +174,7 @@ def start_upload(
     rules.check_size(int(size), config.files_max_bytes())
     safe = rules.safe_name(name)
     rules.check_name_type(safe)
-    if project_id and not grant.collection("projects").document(project_id).get().exists:
+    if project_id and not grant.project(project_id).get().exists:
         raise NotFound("Project not found.")
     upload_id = secrets.token_urlsafe(16)
     data = {
@@ -195,7 +191,7 @@ def start_upload(
         "createdAt": firestore.SERVER_TIMESTAMP,
         "expiresAt": _now() + UPLOAD_TTL,
     }
-    grant.collection("uploads").document(upload_id).create(data)
+    grant.upload(upload_id).create(data)
     return _upload_json(data)
 
 
@@ -278,13 +274,12 @@ def _finish(ref: Any, upload: dict[str, Any], file: DriveFile, caller: Caller) -
     """The file is in Drive: write its mirror and end the upload, in one batch."""
     from google.cloud import firestore
 
-    orgs = ref.parent.parent
-    mirror = orgs.collection("files").document(file.id)
+    mirror = db.system(upload["orgId"]).file(file.id)
     fields = _drive_fields(file, {upload["folderId"]: upload.get("projectId")}, upload["orgId"])
     fields.update(uploadedBy=upload["uploadedBy"], uploadedAt=firestore.SERVER_TIMESTAMP, source="portal")
     if not mirror.get().exists:
         fields["createdAt"] = _time(file.created) or firestore.SERVER_TIMESTAMP
-    batch = db.client().batch()
+    batch = db.batch()
     batch.set(mirror, fields, merge=True)
     batch.delete(ref)
     batch.commit()
@@ -328,7 +323,7 @@ def _discard(ref: Any, upload: dict[str, Any], drive: Drive | None) -> None:
 
 def expire_uploads(*, now: dt.datetime | None = None, drive: Drive | None = None, limit: int = 200) -> int:
     """Cancel uploads left unfinished past their expiry (for a scheduled job); the count."""
-    query = db.client().collection_group("uploads").where(filter=db.at_most("expiresAt", now or _now()))
+    query = db.across_orgs(db.UPLOADS).where(filter=db.at_most("expiresAt", now or _now()))
     count = 0
     for snap in query.limit(limit).stream():
         _discard(snap.reference, snap.to_dict() or {}, drive)
@@ -337,20 +332,6 @@ def expire_uploads(*, now: dt.datetime | None = None, drive: Drive | None = None
 
 
 # --- reading -----------------------------------------------------------------------------------
-
-
-def _encode_cursor(name: str, file_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([name, file_id]).encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        name, file_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if isinstance(name, str) and isinstance(file_id, str) and "/" not in file_id:
-            return name, file_id
-    except (ValueError, TypeError):
-        pass
-    raise BadRequest("The cursor is not valid.", code="invalid_cursor")
 
 
 def list_files(
@@ -363,16 +344,10 @@ def list_files(
 ) -> dict[str, Any]:
     """A page of an organisation's files (or one project's), by name, from the mirror."""
     grant = _client_grant(caller, Action.FILES_READ, org_id)
-    files = grant.collection("files")
+    files = grant.files()
     query = files.where(filter=db.eq("projectId", project_id)) if project_id else files
     query = query.order_by("name").order_by("__name__")
-    if cursor:
-        name, file_id = _decode_cursor(cursor)
-        query = query.start_after({"name": name, "__name__": files.document(file_id)})
-    snaps = list(query.limit(limit + 1).stream())
-    more = len(snaps) > limit
-    snaps = snaps[:limit]
-    next_cursor = _encode_cursor(snaps[-1].get("name"), snaps[-1].id) if more else None
+    snaps, next_cursor = db.page(query, f"{db.ORGS}/{grant.org.id}/{db.FILES}/", cursor, limit, key="name")
     return {"items": [file_json(s, caller) for s in snaps], "nextCursor": next_cursor, "connected": connected(),
             "maxBytes": config.files_max_bytes()}  # fmt: skip
 
@@ -553,10 +528,10 @@ def _drive_fields(file: DriveFile, folders: dict[str, str | None], org_id: str) 
     }
 
 
-def _org_folders(org_ref: Any, org: dict[str, Any]) -> dict[str, str | None]:
+def _org_folders(store: db.OrgStore | db.Grant, org: dict[str, Any]) -> dict[str, str | None]:
     """Drive folder id -> project id (None: the organisation's own folder)."""
     folders: dict[str, str | None] = {org["driveFolderId"]: None}
-    projects = org_ref.collection("projects").where(filter=db.at_most("driveFolderId", "\uf8ff"))
+    projects = store.projects().where(filter=db.at_most("driveFolderId", "\uf8ff"))
     for snap in projects.select(["driveFolderId"]).stream():
         if snap.get("driveFolderId"):
             folders[snap.get("driveFolderId")] = snap.id
@@ -573,8 +548,8 @@ def reconcile(org_id: str, *, drive: Drive | None = None) -> dict[str, int]:
     counts = {"added": 0, "updated": 0, "removed": 0}
     if not org.get("driveFolderId"):
         return counts
-    folders = _org_folders(grant.doc(), org)
-    files = grant.collection("files")
+    folders = _org_folders(grant, org)
+    files = grant.files()
     try:
         token = org.get("driveChangesToken")
         if not token:
@@ -643,8 +618,7 @@ def reconcile_all(*, drive: Drive | None = None) -> dict[str, dict[str, int] | s
         return {}
     drive = drive or connect()
     results: dict[str, dict[str, int] | str] = {}
-    orgs = db.client().collection("orgs").where(filter=db.eq("kind", OrgKind.CLIENT.value))
-    for snap in orgs.select(["driveFolderId"]).stream():
+    for snap in db.client_orgs().select(["driveFolderId"]).stream():
         if not (snap.to_dict() or {}).get("driveFolderId"):
             continue
         try:

@@ -83,7 +83,7 @@ def create(
         raise Conflict("This person already has an account.", code="email_exists")
     except auth.UserNotFoundError:
         pass
-    invites = grant.collection("invites")
+    invites = grant.invites()
     secret = secrets.token_urlsafe(32)
     now = _now()
     ref = invites.document()
@@ -98,7 +98,7 @@ def create(
         "invitedBy": inviter,
         "invitedByUid": caller.uid if caller else None,
     }
-    batch = db.client().batch()
+    batch = db.batch()
     for old in invites.where(filter=db.eq("email", email)).where(filter=db.eq("status", "pending")).stream():
         batch.update(
             old.reference, {"status": "revoked", "revokedAt": firestore.SERVER_TIMESTAMP, "revokedBy": inviter}
@@ -131,7 +131,7 @@ class _Snap:
 def list_invites(caller: Caller | None, org_id: str | None) -> list[dict[str, Any]]:
     grant = _grant(caller, org_id)
     now = _now()
-    query = grant.collection("invites").order_by("createdAt", direction="DESCENDING").limit(200)
+    query = grant.invites().order_by("createdAt", direction="DESCENDING").limit(200)
     return [invite_json(s, now) for s in query.stream()]
 
 
@@ -139,10 +139,8 @@ def revoke(caller: Caller | None, invite_id: str, org_id: str | None) -> dict[st
     from google.cloud import firestore
 
     grant = _grant(caller, org_id)
-    ref = grant.collection("invites").document(invite_id)
-    transaction = db.client().transaction()
+    ref = grant.invite(invite_id)
 
-    @firestore.transactional
     def run(tx: Any) -> dict[str, Any]:
         data = db.read(tx, ref, "Invite not found.")
         status = _status(data, _now())
@@ -161,7 +159,7 @@ def revoke(caller: Caller | None, invite_id: str, org_id: str | None) -> dict[st
         data["status"] = "revoked"
         return invite_json(_Snap(invite_id, data))
 
-    return run(transaction)
+    return db.transact(run)
 
 
 def _parse(token: str) -> tuple[Any, str]:
@@ -169,7 +167,9 @@ def _parse(token: str) -> tuple[Any, str]:
     if len(parts) != 3 or not all(parts) or any("/" in p for p in parts):
         raise NotFound("This invite link is not valid.", code="invite_invalid")
     org_id, invite_id, secret = parts
-    ref = db.client().collection("orgs").document(org_id).collection("invites").document(invite_id)
+    # The link names its organisation; its secret, checked before anything is shown or
+    # changed, is what lets the holder in.
+    ref = db.system(org_id).invite(invite_id)
     return ref, secret
 
 
@@ -187,7 +187,7 @@ def lookup(token: str) -> dict[str, Any]:
     """What an invite link is for, so the accept page can greet the invitee."""
     ref, secret = _parse(token)
     data = _check(ref.get(), secret)
-    org = db.client().collection("orgs").document(data["orgId"]).get()
+    org = db.system(data["orgId"]).doc().get()
     return {
         "email": data["email"],
         "orgName": org.get("name") if org.exists else "",
@@ -212,9 +212,7 @@ def accept(token: str, *, password: str, first_name: str, last_name: str) -> dic
         actor_label=data["email"],
         invite_id=ref.id,
     )
-    transaction = db.client().transaction()
 
-    @firestore.transactional
     def claim(tx: Any) -> None:
         _check(ref.get(transaction=tx), secret)
         tx.update(ref, {"status": "accepted", "acceptedAt": firestore.SERVER_TIMESTAMP, "acceptedUid": user["uid"]})
@@ -228,10 +226,10 @@ def accept(token: str, *, password: str, first_name: str, last_name: str) -> dic
         )
 
     try:
-        claim(transaction)
+        db.transact(claim)
     except Exception:
         # Revoked or used in the meantime: the account must not survive.
         authn.admin_auth().delete_user(user["uid"])
-        db.client().collection("orgs").document(data["orgId"]).collection("users").document(user["uid"]).delete()
+        db.system(data["orgId"]).user(user["uid"]).delete()
         raise
     return users.view(user["uid"], data["orgId"])

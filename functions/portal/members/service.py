@@ -16,7 +16,7 @@ from ..policy import Action, authorize_removal, authorize_role_change
 
 
 def _user_ref(org_id: str, uid: str) -> Any:
-    return db.client().collection("orgs").document(org_id).collection("users").document(uid)
+    return db.system(org_id).user(uid)
 
 
 def member_json(snap: Any) -> dict[str, Any]:
@@ -37,10 +37,8 @@ def view(uid: str, org_id: str, claims: Caller | None = None) -> dict[str, Any]:
 
     With ``claims`` (the verified caller), role and permissions come from the token,
     which is what the policy acts on."""
-    org_ref = db.client().collection("orgs").document(org_id)
-    user_ref = _user_ref(org_id, uid)
-    snaps = {s.reference.path: s for s in db.client().get_all([org_ref, user_ref])}
-    org, user = snaps.get(org_ref.path), snaps.get(user_ref.path)
+    store = db.system(org_id)
+    org, user = db.read_all([store.doc(), store.user(uid)])
     data = (user.to_dict() or {}) if user is not None and user.exists else {}
     return {
         "uid": uid,
@@ -194,16 +192,13 @@ def disable_user(uid: str, *, actor: Caller | None = None, actor_label: str = "c
 
 def list_members(caller: Caller, org_id: str | None) -> list[dict[str, Any]]:
     grant = db.grant(caller, Action.MEMBERS_READ, org_id)
-    members = [member_json(s) for s in grant.collection("users").stream()]
+    members = [member_json(s) for s in grant.users().stream()]
     return sorted(members, key=lambda m: m["email"])
 
 
 def list_users(org_id: str | None = None) -> list[dict[str, Any]]:
     """Every user, or those of one organisation (admin CLI)."""
-    client = db.client()
-    query = (
-        client.collection("orgs").document(org_id).collection("users") if org_id else client.collection_group("users")
-    )
+    query = db.system(org_id).users() if org_id else db.across_orgs(db.USERS)
     return sorted((member_json(s) for s in query.stream()), key=lambda m: (m["orgId"] or "", m["email"]))
 
 

@@ -11,7 +11,7 @@ from .. import db
 
 def owners(org_id: str) -> list[str]:
     """Uids of the organisation's active client owners."""
-    users = db.client().collection("orgs").document(org_id).collection("users")
+    users = db.system(org_id).users()
     return [s.id for s in users.where(filter=db.eq("role", "client_owner")).stream() if not s.get("disabled")]
 
 
@@ -21,7 +21,7 @@ def notify(org_id: str, uids: list[str], *, key: str, kind: str, title: str, bod
     from google.cloud import firestore
 
     made = 0
-    collection = db.client().collection("orgs").document(org_id).collection("notifications")
+    collection = db.system(org_id).notifications()
     for uid in uids:
         data: dict[str, Any] = {
             "uid": uid,

@@ -26,9 +26,8 @@ def create_org(name: str, kind: OrgKind, *, org_id: str | None = None, actor_lab
     name = name.strip()
     if not name or len(name) > 120:
         raise BadRequest("An organisation needs a name of at most 120 characters.")
-    client = db.client()
     if kind == OrgKind.AGENCY:
-        existing = list(client.collection("orgs").where(filter=db.eq("kind", OrgKind.AGENCY.value)).limit(1).stream())
+        existing = list(db.orgs().where(filter=db.eq("kind", OrgKind.AGENCY.value)).limit(1).stream())
         if existing and existing[0].id != org_id:
             raise Conflict("The agency organisation already exists.")
     org_id = org_id or f"{_slug(name)}-{secrets.token_hex(3)}"
@@ -39,7 +38,7 @@ def create_org(name: str, kind: OrgKind, *, org_id: str | None = None, actor_lab
         "updatedAt": firestore.SERVER_TIMESTAMP,
     }
     try:
-        client.collection("orgs").document(org_id).create(data)
+        db.orgs().document(org_id).create(data)
     except Exception as exc:  # google.api_core.exceptions.AlreadyExists
         if type(exc).__name__ == "AlreadyExists":
             raise Conflict(f"Organisation {org_id} already exists.") from None
@@ -54,14 +53,14 @@ def list_orgs(caller: Caller) -> list[dict[str, Any]]:
         grant = db.grant(caller, Action.ORG_READ)
         snap = grant.doc().get()
         return [{"id": snap.id, "name": snap.get("name"), "kind": snap.get("kind")}] if snap.exists else []
-    query = db.client().collection("orgs").where(filter=db.eq("kind", OrgKind.CLIENT.value))
+    query = db.client_orgs()
     orgs = [{"id": s.id, "name": s.get("name"), "kind": s.get("kind")} for s in query.stream()]
     return sorted(orgs, key=lambda o: o["name"].lower())
 
 
 def list_all(kind: OrgKind | None = None) -> list[dict[str, Any]]:
     """Every organisation (admin CLI)."""
-    query: Any = db.client().collection("orgs")
+    query: Any = db.orgs()
     if kind:
         query = query.where(filter=db.eq("kind", kind.value))
     return [{"id": s.id, **db.to_json(s.to_dict())} for s in query.stream()]

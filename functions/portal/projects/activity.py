@@ -25,13 +25,12 @@ def on_project_written(
     entries = domain.changes(before, after) if after is not None else []
     written = 0
     if entries:
-        client = db.client()
-        activity = client.collection("orgs").document(org_id).collection("projects").document(project_id)
+        activity = db.activity(db.system(org_id).project(project_id))
         actor = (after or before or {}).get("updatedBy") or {}
-        batch = client.batch()
+        batch = db.batch()
         for i, entry in enumerate(entries):
             batch.create(
-                activity.collection("activity").document(f"{event_id}-{i}"),
+                activity.document(f"{event_id}-{i}"),
                 {
                     **entry,
                     "projectId": project_id,

@@ -24,7 +24,7 @@ def n8n_project_event(event: N8nProjectStatus | N8nMilestoneUpdate | N8nMileston
         else:
             data["milestones"] = [*(data.get("milestones") or []), projects.new_milestone(event.title, event.due)]
 
-    def apply() -> dict[str, Any]:
+    def apply(delivery: webhooks.Delivery) -> dict[str, Any]:
         db.org_ref(event.orgId)
         project = projects.mutate(
             None,
@@ -33,15 +33,13 @@ def n8n_project_event(event: N8nProjectStatus | N8nMilestoneUpdate | N8nMileston
             change,
             org_id=event.orgId,
             label="n8n",
-            transaction_extra=lambda tx: webhooks.remember(tx, "n8n", event.eventId, {"type": event.type}),
+            transaction_extra=lambda tx: delivery.record(tx, {"type": event.type}),
         )
         return {
-            "ok": True,
-            "duplicate": False,
             "project": {"id": project["id"], "status": project["status"], "progress": project["progress"]},
         }
 
-    return webhooks.run_once("n8n", event.eventId, apply)
+    return webhooks.apply_once("n8n", event.eventId, apply)
 
 
 def gbu_contract_event(event: GbuContractEvent) -> dict[str, Any]:
@@ -54,15 +52,13 @@ def gbu_contract_event(event: GbuContractEvent) -> dict[str, Any]:
         occurred = occurred.replace(tzinfo=dt.UTC)
     entry = {"status": event.status, "occurredAt": occurred, "eventId": event.eventId}
 
-    def apply() -> dict[str, Any]:
+    def apply(delivery: webhooks.Delivery) -> dict[str, Any]:
         org = db.trusted_grant(Action.PROJECTS_READ, event.orgId)
         if org.org.kind.value != "client":
             raise NotFound("Organisation not found.")
-        contract_ref = org.collection("contracts").document(event.contractId)
-        project_ref = org.collection("projects").document(event.projectId) if event.projectId else None
-        transaction = db.client().transaction()
+        contract_ref = org.contract(event.contractId)
+        project_ref = org.project(event.projectId) if event.projectId else None
 
-        @firestore.transactional
         def run(tx: Any) -> bool:
             current = contract_ref.get(transaction=tx)
             if project_ref is not None and not project_ref.get(transaction=tx).exists:
@@ -81,7 +77,7 @@ def gbu_contract_event(event: GbuContractEvent) -> dict[str, Any]:
                         "contractId": event.contractId,
                     }
                 )
-            webhooks.remember(tx, "gbu", event.eventId, {"contractId": event.contractId, "status": event.status})
+            delivery.record(tx, {"contractId": event.contractId, "status": event.status})
             tx.set(contract_ref, update, merge=True)
             if newer and project_ref is not None:
                 tx.update(
@@ -94,7 +90,6 @@ def gbu_contract_event(event: GbuContractEvent) -> dict[str, Any]:
                 )
             return newer
 
-        newer = run(transaction)
-        return {"ok": True, "duplicate": False, "applied": newer}
+        return {"applied": db.transact(run)}
 
-    return webhooks.run_once("gbu", event.eventId, apply)
+    return webhooks.apply_once("gbu", event.eventId, apply)

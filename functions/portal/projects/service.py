@@ -4,8 +4,6 @@ timeline and the dashboard summaries are written by the project trigger."""
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 import secrets
 from collections.abc import Callable
@@ -41,44 +39,21 @@ def project_json(snap: Any) -> dict[str, Any]:
     }
 
 
-def _encode_cursor(name: str, path: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([name, path]).encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        name, path = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if isinstance(name, str) and isinstance(path, str):
-            return name, path
-    except (ValueError, TypeError):
-        pass
-    raise BadRequest("The cursor is not valid.", code="invalid_cursor")
-
-
 def list_projects(
     caller: Caller, *, org_id: str | None, status: str | None, cursor: str | None, limit: int
 ) -> dict[str, Any]:
     """A page of projects, ordered by name. Staff without ``org_id`` see every client's.
     One query: the organisation's name is stored on each project."""
-    client = db.client()
-    query, prefix = db.scoped(caller, "projects", Action.PROJECTS_READ, org_id)
+    query, prefix = db.scoped(caller, db.PROJECTS, Action.PROJECTS_READ, org_id)
     if status:
         query = query.where(filter=db.eq("status", status))
     query = query.order_by("name").order_by("__name__")
-    if cursor:
-        name, path = _decode_cursor(cursor)
-        if not path.startswith(prefix) or path.count("/") != 3:
-            raise BadRequest("The cursor is not valid.", code="invalid_cursor")
-        query = query.start_after({"name": name, "__name__": client.document(path)})
-    snaps = list(query.limit(limit + 1).stream())
-    more = len(snaps) > limit
-    snaps = snaps[:limit]
-    next_cursor = _encode_cursor(snaps[-1].get("name"), snaps[-1].reference.path) if more else None
+    snaps, next_cursor = db.page(query, prefix, cursor, limit, key="name")
     return {"items": [project_json(s) for s in snaps], "nextCursor": next_cursor}
 
 
 def _locate(caller: Caller | None, project_id: str, action: Action, org_id: str | None = None) -> Any:
-    return db.locate(caller, "projects", project_id, action, org_id, missing="Project not found.")
+    return db.locate(caller, db.PROJECTS, project_id, action, org_id, missing="Project not found.")
 
 
 def get_project(caller: Caller, project_id: str) -> dict[str, Any]:
@@ -89,7 +64,7 @@ def get_project(caller: Caller, project_id: str) -> dict[str, Any]:
     snap = ref.get()
     if not snap.exists:
         raise NotFound("Project not found.")
-    activity = ref.collection("activity").order_by("at", direction=firestore.Query.DESCENDING).limit(ACTIVITY_LIMIT)
+    activity = db.activity(ref).order_by("at", direction=firestore.Query.DESCENDING).limit(ACTIVITY_LIMIT)
     project = project_json(snap)
     project["activity"] = [{"id": a.id, **db.to_json(a.to_dict())} for a in activity.stream()]
     return project
@@ -140,7 +115,7 @@ def create_project(caller: Caller, org_id: str, fields: dict[str, Any]) -> dict[
         "milestones": [new_milestone(m["title"], m.get("due")) for m in fields.get("milestones") or []],
         "createdAt": firestore.SERVER_TIMESTAMP,
     }
-    ref = grant.collection("projects").document(project_id)
+    ref = grant.project(project_id)
     ref.create(_stamp(data, _actor(caller, "")))
     return project_json(ref.get())
 
@@ -158,12 +133,9 @@ def mutate(
     """Apply ``change`` to a project inside a transaction and store the derived fields.
 
     ``caller`` None is a trusted system (a verified webhook), which names ``org_id``."""
-    from google.cloud import firestore
 
     ref = _locate(caller, project_id, action, org_id)
-    transaction = db.client().transaction()
 
-    @firestore.transactional
     def run(tx: Any) -> dict[str, Any]:
         data = db.read(tx, ref, "Project not found.")
         change(data)
@@ -180,7 +152,7 @@ def mutate(
         tx.update(ref, stamped)
         return data
 
-    run(transaction)
+    db.transact(run)
     return project_json(ref.get())
 
 
