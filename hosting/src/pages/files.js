@@ -12,7 +12,7 @@ import { can } from '../state.js';
 import { downloadFile, downloadUrl, uploadFile } from '../transfer.js';
 import { Button, EmptyState, InlineError, PageHeader, ProgressBar, TimeAgo, toast } from '../ui.js';
 
-const KIND_GLYPHS = { image: '🖼', pdf: '📕', document: '📄', spreadsheet: '📊', presentation: '📽', video: '🎬', audio: '🎧', archive: '🗜', design: '🎨', other: '📁' };
+const KIND_GLYPHS = { image: 'IMG', pdf: 'PDF', document: 'DOC', spreadsheet: 'XLS', presentation: 'PPT', video: 'VID', audio: 'AUD', archive: 'ZIP', design: 'DSN', other: 'FILE' };
 const KIND_LABELS = { image: 'Image', pdf: 'PDF', document: 'Document', spreadsheet: 'Spreadsheet', presentation: 'Presentation', video: 'Video', audio: 'Audio', archive: 'Archive', design: 'Design file', other: 'File' };
 
 export function formatBytes(n) {
