@@ -226,14 +226,25 @@ def standins() -> Iterator[tuple[dict, object]]:
     Up from the first test that uses the emulators to the end of the run: deliveries made
     by any test's triggers find them, instead of failing and filling the task queue with
     retries."""
+    from standins import drive as drive_standins
     from standins.server import HOOKS_PORT, WHOP_PORT, Recorder, serve
 
     holder: dict = {"whop": _whop()}
     recorder = Recorder()
     servers = [serve(lambda request: holder["whop"].handle(request), WHOP_PORT), serve(recorder.handle, HOOKS_PORT)]
+    drive = drive_standins.DriveStandIn()  # Drive, where DRIVE_API_URL points (port 9913)
+    servers.append(drive_standins.serve(drive, drive_standins.DRIVE_PORT))
+    holder["drive"] = drive
     yield holder, recorder
     for server in servers:
         server.shutdown()
+    drive.close()
+
+
+@pytest.fixture
+def drive_standin(standins: tuple[dict, object]) -> object:
+    """The Drive stand-in the functions emulator talks to (shared by the whole run)."""
+    return standins[0]["drive"]
 
 
 def _whop() -> Any:
