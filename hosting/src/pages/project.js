@@ -344,16 +344,20 @@ function ProjectView({ ctx, resource }) {
     if (!project.archived && !window.confirm(`Archive “${project.name}”? It is hidden from lists; nothing is deleted.`)) return;
     apply(() => (project.archived ? ctx.api.del(`${path}/archive`) : ctx.api.post(`${path}/archive`, {})), project.archived ? 'Project restored.' : 'Project archived.');
   };
-  const actions = html`
-    ${canUpdate ? html`<${StatusControl} project=${project} onChange=${setStatus} />` : null}
-    ${canUpdate ? html`<${EditProject} project=${project} apply=${apply} path=${path} api=${ctx.api} orgEmails="Comma-separated: the agency’s people working on it." />` : null}
-    ${can('projects.archive') ? html`<${Button} class="btn btn-danger-ghost" data-testid="project-archive" onClick=${archive}>${project.archived ? 'Restore' : 'Archive'}<//>` : null}
-  `;
   const ms = project.milestones || [];
   const nextOpen = ms.filter((m) => !m.done).sort((a, b) => String(a.due || '9999').localeCompare(String(b.due || '9999')))[0];
   const subtitle = html`<${Badge} status=${project.status} label=${PROJECT_STATUS_LABELS[project.status]} />${ctx.isStaff && project.orgName ? html`<span class="muted">${project.orgName}</span>` : null}`;
+  const filesPath = `/files?project=${encodeURIComponent(project.id)}`;
+  const openFiles = (e) => {
+    if (!ctx.isStaff || ctx.orgId === project.orgId) return; // the link itself
+    e.preventDefault();
+    ctx.selectOrg(project.orgId, filesPath);
+  };
+  const actions = html`<a href=${filesPath} class="btn btn-secondary" data-testid="project-files-link" onClick=${openFiles}><${Icon} name="files" /> Files</a>${canUpdate ? html`<${StatusControl} project=${project} onChange=${setStatus} />` : null}
+    ${canUpdate ? html`<${EditProject} project=${project} apply=${apply} path=${path} api=${ctx.api} orgEmails="Comma-separated: the agency’s people working on it." />` : null}
+    ${can('projects.archive') ? html`<${Button} class="btn btn-danger-ghost" data-testid="project-archive" onClick=${archive}>${project.archived ? 'Restore' : 'Archive'}<//>` : null}`;
   return html`
-    <${PageHeader} title=${project.name} subtitle=${subtitle} subtitleClass="project-subtitle" subtitleTestid="project-status-badge" actions=${canUpdate || can('projects.archive') ? actions : null} />
+    <${PageHeader} title=${project.name} subtitle=${subtitle} subtitleClass="project-subtitle" subtitleTestid="project-status-badge" actions=${actions} />
     ${project.archived ? html`<p class="notice" data-testid="project-archived">This project is archived: hidden from lists, kept as it is.</p>` : null}
     <div class="project-grid">
       <div class="project-main">
