@@ -12,6 +12,16 @@ from https.auth import auth_config, auth_login, auth_logout, auth_me, auth_sessi
 from https.billing import billing, billing_link, billing_sync, billing_unmatched, webhook_whop
 from https.dashboard import dashboard
 from https.deliveries import deliveries, delivery_retry
+from https.files import (
+    file_detail,
+    file_download,
+    file_revision_download,
+    file_revisions,
+    file_thumbnail,
+    file_upload,
+    file_upload_session,
+    files,
+)
 from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
 from https.meta import openapi
@@ -25,6 +35,7 @@ from https.projects import (
     webhook_n8n_projects,
 )
 from scheduled.billing import poll_whop
+from scheduled.files import expire_uploads, reconcile_files
 from scheduled.reminders import approval_reminders
 from scheduled.summaries import refresh_summaries
 from tasks.deliver import deliver
@@ -59,6 +70,15 @@ __all__ = [
     "deliveries",
     "delivery_created",
     "delivery_retry",
+    "expire_uploads",
+    "file_detail",
+    "file_download",
+    "file_revision_download",
+    "file_revisions",
+    "file_thumbnail",
+    "file_upload",
+    "file_upload_session",
+    "files",
     "invite_accept",
     "invite_lookup",
     "invite_revoke",
@@ -73,6 +93,7 @@ __all__ = [
     "project_milestones",
     "project_written",
     "projects_list",
+    "reconcile_files",
     "refresh_summaries",
     "webhook_gbu",
     "webhook_n8n_approvals",

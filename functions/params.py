@@ -15,3 +15,7 @@ N8N_WEBHOOK_SECRET = SecretParam(
 GBU_WEBHOOK_SECRET = SecretParam("GBU_WEBHOOK_SECRET", description="Shared secret that signs GBU's contract webhooks")
 WHOP_API_KEY = SecretParam("WHOP_API_KEY", description="Whop company API key (billing)")
 WHOP_WEBHOOK_SECRET = SecretParam("WHOP_WEBHOOK_SECRET", description="Whop webhook secret, as Whop shows it")
+DRIVE_SERVICE_ACCOUNT_JSON = SecretParam(
+    "DRIVE_SERVICE_ACCOUNT_JSON",
+    description="JSON key of the service account that is a member of the Shared Drive ('default': the functions' own)",
+)

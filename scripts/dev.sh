@@ -32,10 +32,17 @@ MSG
     echo "Seeding failed:"; cat "$log"
   fi
 ) &
-# The local Whop stand-in, unless functions/.env.local points at the real Whop.
+# The local Whop and Drive stand-ins, unless functions/.env.local points at the real ones.
+standins=""
 if grep -q '^WHOP_BASE_URL=http://127.0.0.1:9911/api/v1' functions/.env.local; then
   (cd dev && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.server) &
-  standin=$!
-  trap 'kill $standin 2>/dev/null' EXIT
+  standins="$standins $!"
+fi
+if grep -q '^DRIVE_API_URL=http://127.0.0.1:9913/' functions/.env.local; then
+  functions/venv/bin/python dev/standins/drive.py 9913 &
+  standins="$standins $!"
+fi
+if [ -n "$standins" ]; then
+  trap 'kill $standins 2>/dev/null' EXIT
 fi
 scripts/emulators.sh start --project "$project"

@@ -71,6 +71,10 @@ add_env() {
 }
 add_env WHOP_BASE_URL http://127.0.0.1:9911/api/v1
 add_env WHOP_COMPANY_ID biz_standin000001
+# Google Drive: the local stand-in (dev/standins/drive.py) until you connect a real one.
+add_env DRIVE_ROOT_FOLDER_ID root
+add_env DRIVE_API_URL http://127.0.0.1:9913/
+add_secret DRIVE_SERVICE_ACCOUNT_JSON default
 
 # The frontend build that Hosting serves.
 echo "setup: building the frontend"

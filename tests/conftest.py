@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -194,9 +195,27 @@ def world(demo: Demo) -> dict:
     return json.loads(json.dumps(demo.result))
 
 
+class EmulatorRetry(httpx.HTTPTransport):
+    """Reads sent again when the Functions emulator itself drops the connection to a
+    worker ("socket hang up"): Hosting then answers a bare 500 that no function wrote
+    (the portal's own errors always carry a JSON body). Writes are never repeated."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for attempt in range(3):
+            response = super().handle_request(request)
+            if request.method != "GET" or response.status_code < 500 or attempt == 2:
+                return response
+            body = response.read()
+            if body.startswith(b'{"error"'):
+                return response
+            response.close()
+            time.sleep(0.5)
+        raise AssertionError("unreachable")
+
+
 @pytest.fixture(scope="session")
 def http() -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=PORTAL, timeout=60) as client:
+    with httpx.Client(base_url=PORTAL, timeout=60, transport=EmulatorRetry()) as client:
         yield client
 
 
@@ -207,14 +226,25 @@ def standins() -> Iterator[tuple[dict, object]]:
     Up from the first test that uses the emulators to the end of the run: deliveries made
     by any test's triggers find them, instead of failing and filling the task queue with
     retries."""
+    from standins import drive as drive_standins
     from standins.server import HOOKS_PORT, WHOP_PORT, Recorder, serve
 
     holder: dict = {"whop": _whop()}
     recorder = Recorder()
     servers = [serve(lambda request: holder["whop"].handle(request), WHOP_PORT), serve(recorder.handle, HOOKS_PORT)]
+    drive = drive_standins.DriveStandIn()  # Drive, where DRIVE_API_URL points (port 9913)
+    servers.append(drive_standins.serve(drive, drive_standins.DRIVE_PORT))
+    holder["drive"] = drive
     yield holder, recorder
     for server in servers:
         server.shutdown()
+    drive.close()
+
+
+@pytest.fixture
+def drive_standin(standins: tuple[dict, object]) -> object:
+    """The Drive stand-in the functions emulator talks to (shared by the whole run)."""
+    return standins[0]["drive"]
 
 
 def _whop() -> Any:

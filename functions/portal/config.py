@@ -110,7 +110,8 @@ def drive_shared_drive_id() -> str:
 
 
 def drive_service_account_json() -> str:
-    """A service account's JSON key (a secret). Empty: Application Default Credentials."""
+    """A service account's JSON key (a secret). Anything else (``default``): the
+    functions' own service account (Application Default Credentials)."""
     return env("DRIVE_SERVICE_ACCOUNT_JSON")
 
 
@@ -124,7 +125,13 @@ def files_max_bytes() -> int:
     return max(1, env_int("FILES_MAX_BYTES", 2 * 1024**3))
 
 
+FILES_CHUNK_LIMIT = 16 * 1024**2
+"""The largest upload chunk (and request body) accepted, well within Cloud Functions'
+32 MiB request limit; memory per request stays bounded by it."""
+
+
 def files_chunk_bytes() -> int:
-    """Upload chunk size: a multiple of 256 KiB (default 8 MiB), within the request limit."""
+    """Upload chunk size: a multiple of 256 KiB (default 8 MiB), at most 16 MiB."""
     quantum = 256 * 1024
-    return max(quantum, env_int("FILES_CHUNK_BYTES", 8 * 1024**2) // quantum * quantum)
+    wanted = env_int("FILES_CHUNK_BYTES", 8 * 1024**2)
+    return max(quantum, min(wanted, FILES_CHUNK_LIMIT) // quantum * quantum)

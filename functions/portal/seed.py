@@ -224,3 +224,22 @@ def seed_billing() -> dict[str, Any]:
     if billing.adapter() is None:
         return {"billing": "Whop is not connected (no WHOP_API_KEY): no demo billing"}
     return {"billing": [billing.link(None, org_id, mid) for org_id, mid in DEMO_MEMBERSHIPS.items()]}
+
+
+def seed_files(accounts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Files in every client project (image, PDF, audio, document), uploaded through the
+    files service to Drive (the local Drive stand-in in development)."""
+    from .files import demo
+    from .files import service as files
+    from .identity import Caller
+
+    if not files.connected():
+        return {"files": "Drive is not connected (no DRIVE_ROOT_FOLDER_ID): no demo files"}
+
+    def caller(a: dict[str, Any], role: Role) -> Caller:
+        return Caller(uid=a["uid"], email=a["email"], role=role, org_id=a["orgId"])
+
+    ops = next(a for a in accounts if a["email"] == "ops@agency.test")
+    owners = {a["orgId"]: caller(a, Role.CLIENT_OWNER) for a in accounts if a["role"] == Role.CLIENT_OWNER.value}
+    projects = {org_id: [(p["id"], p["name"]) for p in items] for org_id, items in PROJECTS.items()}
+    return {"files": demo.seed_files(caller(ops, Role.AJ_OPS), owners, projects)}

@@ -4,13 +4,12 @@ revisions, isolation between organisations, deletes, moves and reconciliation.""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from standins import drive as standins
 
 from portal import db
 from portal.errors import BadRequest, Conflict, Forbidden, NotConnected, NotFound, PayloadTooLarge, UnsupportedMediaType
@@ -27,18 +26,6 @@ OWNER = Caller("u-owner", "owner@acme.test", Role.CLIENT_OWNER, "acme")
 MEMBER = Caller("u-member", "member@acme.test", Role.CLIENT_MEMBER, "acme")
 GLOBEX = Caller("u-globex", "owner@globex.test", Role.CLIENT_OWNER, "globex")
 OPS = Caller("u-ops", "ops@agency.test", Role.AJ_OPS, "agency")
-
-
-def _standin_module() -> Any:
-    spec = importlib.util.spec_from_file_location("drive_standin", ROOT / "dev" / "standins" / "drive.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["drive_standin"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-standins = _standin_module()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ served over HTTP on a free port (the same wire protocol as Google's)."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,22 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "functions"))
 
+from standins import drive as standin_module  # noqa: E402
+
 from portal.errors import NotConnected  # noqa: E402
 from portal.integrations.drive import Drive, DriveError, DriveNotFound, UploadSessionGone  # noqa: E402
 
 KIB = 1024
-
-
-def load_standin() -> object:
-    spec = importlib.util.spec_from_file_location("drive_standin", ROOT / "dev" / "standins" / "drive.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["drive_standin"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-standin_module = load_standin()
 
 
 @pytest.fixture

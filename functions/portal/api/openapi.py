@@ -24,6 +24,7 @@ _STATUS_TEXT = {
     415: "Body must be JSON",
     416: "Range not satisfiable",
     429: "Rate limited",
+    502: "The integration failed to answer",
     503: "Integration not connected",
 }
 

@@ -9,6 +9,7 @@ from ..auth import routes as auth
 from ..billing import routes as billing
 from ..dashboard import routes as dashboard
 from ..deliveries import routes as deliveries
+from ..files import routes as files
 from ..invites import routes as invites
 from ..members import routes as members
 from ..orgs import routes as orgs
@@ -16,7 +17,7 @@ from ..projects import routes as projects
 from . import routes as meta
 from .web import Route
 
-FEATURES = (auth, orgs, members, invites, projects, approvals, dashboard, billing, deliveries, meta)
+FEATURES = (auth, orgs, members, invites, projects, approvals, dashboard, billing, deliveries, files, meta)
 """The feature route modules; each lists its routes in ``ROUTES``."""
 
 

@@ -108,6 +108,10 @@ class Stream:
     """Overrides the operation's ``produces`` (for example a file's own type)."""
     filename: str | None = None
     """Sent as an attachment with this name."""
+    status: int | None = None
+    """Overrides the operation's status (a body that answers a range itself: 206)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    """Headers sent last, over the pipeline's (a relayed ``Content-Range``, a framing policy)."""
 
     def __post_init__(self) -> None:
         if isinstance(self.chunks, bytes) and self.size is None:
@@ -339,9 +343,10 @@ def _stream_response(op: Operation, request: Any, result: Any, headers: dict[str
         headers["Content-Disposition"] = dump_options_header("attachment", {"filename": stream.filename})
     if span is not None:
         headers["Content-Length"] = str(span[1] - span[0])
+    headers.update(stream.headers)
     chunks = stream.read(span)
     payload = chunks if isinstance(chunks, bytes) else _guarded(iter(chunks))
-    return _response(status, payload, stream.media_type or op.produces, headers)
+    return _response(stream.status or status, payload, stream.media_type or op.produces, headers)
 
 
 def _guarded(chunks: Iterator[bytes]) -> Iterator[bytes]:

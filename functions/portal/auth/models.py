@@ -43,13 +43,13 @@ class LoginIn(Model):
 
 
 class LoginOut(Out):
-    user: User
+    user: Me
     csrfToken: str
 
 
 class SessionOut(Out):
     authenticated: bool
-    user: User
+    user: Me
     csrfToken: str | None = None
 
 

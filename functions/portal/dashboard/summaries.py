@@ -107,7 +107,7 @@ def _store_if_newest(ref: Any, summary: dict[str, Any], org_id: str, compact: di
 
     def run(tx: Any) -> None:
         current, clients = ref.get(transaction=tx), agency.get(transaction=tx)
-        if not current.exists or (current.get("startedAt") or 0) <= summary["startedAt"]:
+        if ((current.to_dict() or {}).get("startedAt") or 0) <= summary["startedAt"]:
             tx.set(ref, summary)
         entry = ((clients.to_dict() or {}).get("clients") or {}).get(org_id) if clients.exists else None
         if not entry or (entry.get("startedAt") or 0) <= compact["startedAt"]:

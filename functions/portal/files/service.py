@@ -68,7 +68,8 @@ def _time(value: str | None) -> dt.datetime | None:
 # --- JSON ------------------------------------------------------------------------------------
 
 
-def file_json(snap: Any) -> dict[str, Any]:
+def file_json(snap: Any, caller: Caller | None = None) -> dict[str, Any]:
+    """A mirror document as the API shows it; with ``caller``, whether they may delete it."""
     data = snap.to_dict() or {}
     out = db.to_json({k: data.get(k) for k in (
         "orgId", "projectId", "name", "mimeType", "kind", "size", "md5", "uploadedBy", "createdAt", "modifiedAt",
@@ -76,7 +77,25 @@ def file_json(snap: Any) -> dict[str, Any]:
     found = rules.TYPES.get(data.get("mimeType") or "")
     out["id"] = snap.id
     out["inline"] = bool(found and found.inline)
+    out["canDelete"] = caller is not None and _may_delete(caller, data)
     return out
+
+
+def _may_delete(caller: Caller, data: dict[str, Any]) -> bool:
+    uploaded_at = data.get("uploadedAt")
+    org = policy.OrgRef(str(data.get("orgId") or ""), OrgKind.CLIENT)
+    return policy.may_delete_file(
+        caller,
+        org,
+        uploaded_by=(data.get("uploadedBy") or {}).get("uid"),
+        uploaded_at=uploaded_at.timestamp() if isinstance(uploaded_at, dt.datetime) else None,
+        now=db.now(),
+    )
+
+
+def connected() -> bool:
+    """Whether Drive is configured (the files page says so when it is not)."""
+    return bool(config.drive_root_folder_id())
 
 
 def _upload_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -149,6 +168,8 @@ def start_upload(
 
     if drive is None:
         connect()  # NotConnected before anything is kept
+    if caller.is_staff and not org_id:
+        raise BadRequest("Name the client organisation to upload into (orgId).", code="client_org_required")
     grant = _client_grant(caller, Action.FILES_UPLOAD, org_id)
     rules.check_size(int(size), config.files_max_bytes())
     safe = rules.safe_name(name)
@@ -220,7 +241,7 @@ def put_chunk(
         except FailedPrecondition:
             raise Conflict("Another chunk of this upload was sent at the same time.", code="concurrent_chunk") from None
         return {"offset": progress.offset}
-    return {"file": _finish(ref, upload, progress.file)}
+    return {"file": _finish(ref, upload, progress.file, caller)}
 
 
 def _open_session(ref: Any, upload: dict[str, Any], head: bytes, drive: Drive) -> tuple[str, Any]:
@@ -249,7 +270,7 @@ def _open_session(ref: Any, upload: dict[str, Any], head: bytes, drive: Drive) -
     return session, written.update_time
 
 
-def _finish(ref: Any, upload: dict[str, Any], file: DriveFile) -> dict[str, Any]:
+def _finish(ref: Any, upload: dict[str, Any], file: DriveFile, caller: Caller) -> dict[str, Any]:
     """The file is in Drive: write its mirror and end the upload, in one batch."""
     from google.cloud import firestore
 
@@ -262,7 +283,7 @@ def _finish(ref: Any, upload: dict[str, Any], file: DriveFile) -> dict[str, Any]
     batch.set(mirror, fields, merge=True)
     batch.delete(ref)
     batch.commit()
-    return file_json(mirror.get())
+    return file_json(mirror.get(), caller)
 
 
 def upload_status(caller: Caller, upload_id: str, *, drive: Drive | None = None) -> dict[str, Any]:
@@ -293,6 +314,8 @@ def _discard(ref: Any, upload: dict[str, Any], drive: Drive | None) -> None:
     if upload.get("sessionUri"):
         try:
             (drive or connect()).cancel_upload(upload["sessionUri"])
+        except (UploadSessionGone, DriveNotFound):
+            pass  # Drive forgot it already
         except DriveError as exc:
             raise _upstream(exc) from None
     ref.delete()
@@ -325,7 +348,8 @@ def list_files(
     query = files.where(filter=db.eq("projectId", project_id)) if project_id else files
     query = query.order_by("name").order_by("__name__")
     snaps, next_cursor = db.page(query, f"{db.ORGS}/{grant.org.id}/{db.FILES}/", cursor, limit, key="name")
-    return {"items": [file_json(s) for s in snaps], "nextCursor": next_cursor}
+    return {"items": [file_json(s, caller) for s in snaps], "nextCursor": next_cursor, "connected": connected(),
+            "maxBytes": config.files_max_bytes()}  # fmt: skip
 
 
 def _file(caller: Caller, file_id: str, action: Action) -> tuple[Any, dict[str, Any]]:
@@ -340,7 +364,7 @@ def _file(caller: Caller, file_id: str, action: Action) -> tuple[Any, dict[str, 
 
 def get_file(caller: Caller, file_id: str) -> dict[str, Any]:
     ref, _ = _file(caller, file_id, Action.FILES_READ)
-    return file_json(ref.get())
+    return file_json(ref.get(), caller)
 
 
 def list_revisions(caller: Caller, file_id: str, *, drive: Drive | None = None) -> list[dict[str, Any]]:
@@ -406,6 +430,14 @@ def open_download(
         "X-Content-Type-Options": "nosniff",
         "Accept-Ranges": "bytes",
     })  # fmt: skip
+    if show:  # a preview the portal's own pages may frame (a PDF), nothing else
+        headers.update({"Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
+                        "X-Frame-Options": "SAMEORIGIN"})  # fmt: skip
+    if wanted is None or wanted.start == 0:  # once per download, not per piece or seek
+        from ..audit import service as audit
+
+        details = {"name": data.get("name"), "revision": revision_id, "inline": show}
+        audit.record("file.download", actor=caller, org_id=data.get("orgId"), target=file_id, details=details)
     return Download(media.status, headers, media)
 
 
@@ -456,12 +488,12 @@ def delete_file(caller: Caller, file_id: str, *, drive: Drive | None = None) -> 
 def move_file(caller: Caller, file_id: str, project_id: str | None, *, drive: Drive | None = None) -> dict[str, Any]:
     """Staff move a file to another project of its organisation (None: the organisation's
     own folder). A file of the same name already there is a conflict."""
-    ref, data = _file(caller, file_id, Action.FILES_MANAGE)
-    drive = drive or connect()
+    ref, data = _file(caller, file_id, Action.FILES_READ)  # another organisation's: NotFound
     grant = db.grant(caller, Action.FILES_MANAGE, ref.parent.parent.id)
+    drive = drive or connect()
     folder = _folder_for(grant, project_id, drive)
     if folder == data.get("folderId"):
-        return file_json(ref.get())
+        return file_json(ref.get(), caller)
     try:
         if drive.find(folder, data.get("name") or ""):
             raise Conflict("A file with this name is already in that folder.", code="name_taken")
@@ -469,7 +501,7 @@ def move_file(caller: Caller, file_id: str, project_id: str | None, *, drive: Dr
     except DriveError as exc:
         raise _upstream(exc) from None
     ref.update({"projectId": project_id or None, "folderId": folder, "modifiedAt": _time(moved.modified) or _now()})
-    return file_json(ref.get())
+    return file_json(ref.get(), caller)
 
 
 # --- reconciliation ----------------------------------------------------------------------------
@@ -572,3 +604,38 @@ def _apply(files: Any, file: DriveFile, folders: dict[str, str | None], org_id: 
     if any(current.get(k) != v for k, v in fields.items() if k != "modifiedAt"):
         doc.set(fields, merge=True)
         counts["updated"] += 1
+
+
+# --- scheduled jobs ----------------------------------------------------------------------------
+
+
+def reconcile_all(*, drive: Drive | None = None) -> dict[str, dict[str, int] | str]:
+    """Reconcile every client organisation that has a Drive folder (for the scheduled job);
+    nothing without Drive. One organisation's failure does not stop the others."""
+    from .. import logs
+
+    if not connected() and drive is None:
+        return {}
+    drive = drive or connect()
+    results: dict[str, dict[str, int] | str] = {}
+    for snap in db.client_orgs().select(["driveFolderId"]).stream():
+        if not (snap.to_dict() or {}).get("driveFolderId"):
+            continue
+        try:
+            results[snap.id] = reconcile(snap.id, drive=drive)
+        except PortalError as exc:
+            results[snap.id] = exc.message
+            logs.error("files reconcile failed", orgId=snap.id, error=exc.message)
+    logs.info("files reconciled", results=results)
+    return results
+
+
+def expire_abandoned(*, drive: Drive | None = None) -> int:
+    """Expire abandoned uploads (for the scheduled job); nothing without Drive."""
+    from .. import logs
+
+    if not connected() and drive is None:
+        return 0
+    count = expire_uploads(drive=drive)
+    logs.info("uploads expired", count=count)
+    return count

@@ -308,8 +308,15 @@ function ProjectView({ ctx, resource }) {
   const ms = project.milestones || [];
   const nextOpen = ms.filter((m) => !m.done).sort((a, b) => String(a.due || '9999').localeCompare(String(b.due || '9999')))[0];
   const subtitle = html`<${Badge} status=${project.status} label=${PROJECT_STATUS_LABELS[project.status]} />${ctx.isStaff && project.orgName ? html`<span class="muted">${project.orgName}</span>` : null}`;
+  const filesPath = `/files?project=${encodeURIComponent(project.id)}`;
+  const openFiles = (e) => {
+    if (!ctx.isStaff || ctx.orgId === project.orgId) return; // the link itself
+    e.preventDefault();
+    ctx.selectOrg(project.orgId, filesPath);
+  };
+  const actions = html`<a href=${filesPath} class="btn btn-secondary" data-testid="project-files-link" onClick=${openFiles}><${Icon} name="files" /> Files</a>${canUpdate ? html`<${StatusControl} project=${project} onChange=${setStatus} />` : null}`;
   return html`
-    <${PageHeader} title=${project.name} subtitle=${subtitle} subtitleClass="project-subtitle" subtitleTestid="project-status-badge" actions=${canUpdate ? html`<${StatusControl} project=${project} onChange=${setStatus} />` : null} />
+    <${PageHeader} title=${project.name} subtitle=${subtitle} subtitleClass="project-subtitle" subtitleTestid="project-status-badge" actions=${actions} />
     <div class="project-grid">
       <div class="project-main">
         <${Overview} project=${project} actorName=${actorName} />

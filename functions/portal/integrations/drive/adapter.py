@@ -196,8 +196,8 @@ class Drive:
         if not root:
             raise NotConnected("Drive is not connected.", code="drive_not_connected")
         api_url = config.drive_api_url() or None
-        key = config.drive_service_account_json()
-        if key:
+        key = config.drive_service_account_json().strip()
+        if key.startswith("{"):  # a key; anything else ("default"): the runtime's own account
             from google.oauth2 import service_account
 
             credentials: Any = service_account.Credentials.from_service_account_info(json.loads(key), scopes=SCOPES)

@@ -1,0 +1,21 @@
+"""Files on Drive: the mirror reconciled with Drive's changes feed, abandoned uploads expired."""
+
+from deployment import EVENTS, with_secrets
+from firebase_functions import scheduler_fn
+
+from params import DRIVE_SERVICE_ACCOUNT_JSON
+from portal.files.service import expire_abandoned, reconcile_all
+
+DRIVE = with_secrets(EVENTS, DRIVE_SERVICE_ACCOUNT_JSON)
+
+
+@scheduler_fn.on_schedule(schedule="every 15 minutes", **DRIVE)
+def reconcile_files(event: scheduler_fn.ScheduledEvent) -> None:
+    """Files staff add or remove in the clients' Drive folders appear or disappear."""
+    reconcile_all()
+
+
+@scheduler_fn.on_schedule(schedule="every 6 hours", **DRIVE)
+def expire_uploads(event: scheduler_fn.ScheduledEvent) -> None:
+    """Uploads left unfinished past their expiry are cancelled in Drive and forgotten."""
+    expire_abandoned()
