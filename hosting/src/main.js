@@ -233,7 +233,7 @@ async function publicPage(load, title) {
   flash = '';
   const mod = await load();
   const Page = mod.default;
-  show(html`<div class="auth-layout" key=${title}><${Page} onSignedIn=${signedIn} flash=${message} /></div>`);
+  show(html`<main class="auth-layout" key=${title}><${Page} onSignedIn=${signedIn} flash=${message} /></main>`);
 }
 
 const loginPage = () => import('./pages/login.js');
@@ -250,12 +250,12 @@ async function route({ initial }) {
   if (path === '/invite') return publicPage(invitePage, 'Accept your invitation');
 
   if (!sessionChecked) {
-    show(html`<div class="boot"><${Skeleton} kind="rows" count=${3} label="Checking your session…" /></div>`);
+    show(html`<main class="boot"><${Skeleton} kind="rows" count=${3} label="Checking your session…" /></main>`);
     try {
       await restoreSession();
       if (session.user) await loadAccount();
     } catch (err) {
-      show(html`<div class="fatal-page"><${ErrorState} error=${err} onRetry=${() => route({ initial: true })} title="Could not reach the portal" /></div>`);
+      show(html`<main class="fatal-page"><${ErrorState} error=${err} onRetry=${() => route({ initial: true })} title="Could not reach the portal" /></main>`);
       return undefined;
     }
   }

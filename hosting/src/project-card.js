@@ -18,7 +18,9 @@ export function projectPath(project) {
  * A full project (with `milestones`, from /api/projects) or a dashboard summary card
  * (`milestonesDone`, `milestonesTotal`, `nextDue`). The name links to the project page.
  */
-export function ProjectCard({ project, showOrg = false, detailed = false }) {
+// `level`: the card title's heading level under the page's own headings (3 under an h2).
+export function ProjectCard({ project, showOrg = false, detailed = false, level = 3 }) {
+  const Heading = `h${level}`;
   const milestones = project.milestones || [];
   const summary = !project.milestones && project.milestonesTotal !== undefined;
   const total = summary ? project.milestonesTotal : milestones.length;
@@ -30,7 +32,7 @@ export function ProjectCard({ project, showOrg = false, detailed = false }) {
       <div class="project-card-head">
         <div class="project-card-titles">
           ${showOrg && project.orgName ? html`<p class="eyebrow">${project.orgName}</p>` : null}
-          <h3 class="project-name"><a href=${projectPath(project)} class="card-link">${project.name}</a></h3>
+          <${Heading} class="project-name"><a href=${projectPath(project)} class="card-link">${project.name}</a><//>
         </div>
         <${Badge} status=${project.status} label=${PROJECT_STATUS_LABELS[project.status]} />
       </div>

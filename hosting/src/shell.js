@@ -15,6 +15,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
   const [signingOut, setSigningOut] = useState(false);
   const menuBtn = useRef(null);
   const firstLink = useRef(null);
+  const giveFocusBack = useRef(false);
   const staff = isStaff(user);
   const routes = visibleRoutes(user);
 
@@ -24,14 +25,18 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
     document.body.classList.toggle('drawer-open', drawer);
     // Keep keyboard and screen-reader focus inside the open drawer.
     if (drawer && firstLink.current) firstLink.current.focus();
+    // Closed with Escape or its close button: the focus goes back to the menu button, once
+    // the header is no longer inert (focusing it before would lose the focus).
+    if (!drawer && giveFocusBack.current && menuBtn.current) menuBtn.current.focus();
+    giveFocusBack.current = false;
     return () => document.body.classList.remove('drawer-open');
   }, [drawer]);
 
   useEffect(() => {
     const onKey = (e) => {
       if (e.key === 'Escape' && document.body.classList.contains('drawer-open')) {
+        giveFocusBack.current = true;
         setDrawerState(false);
-        if (menuBtn.current) menuBtn.current.focus();
       }
     };
     const onMedia = () => {
@@ -73,7 +78,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
       <aside id="sidebar" class="sidebar" aria-label="Navigation">
         <div class="drawer-head">
           <span class="brand-name">${PORTAL_NAME}</span>
-          <button type="button" class="icon-btn drawer-close" aria-label="Close menu" onClick=${() => setDrawer(false)}><${Icon} name="close" /></button>
+          <button type="button" class="icon-btn drawer-close" aria-label="Close menu" onClick=${() => { giveFocusBack.current = true; setDrawer(false); }}><${Icon} name="close" /></button>
         </div>
         ${staff
           ? html`

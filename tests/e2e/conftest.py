@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e.axe import check_a11y
 from env import PORTAL
 
 CHROMIUM_FLAGS = [
@@ -45,5 +46,20 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     yield page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-    context.close()
+    # The state every test ends on passes axe-core too, at desktop and phone width
+    # (tests/e2e/axe.py); a test that failed already is not checked again.
+    report = getattr(request.node, "rep_call", None)
+    try:
+        if report is not None and report.passed and page.url.startswith(PORTAL):
+            check_a11y(page, f"the last page of {request.node.name} ({page.url})")
+    finally:
+        context.close()
     assert errors == [], f"uncaught errors in the page: {errors}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Each phase's report on the test item (``rep_call``), for the fixtures' teardown."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

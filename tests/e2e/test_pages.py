@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from e2e.axe import check_a11y
 from e2e.test_shell import sign_in
 from helpers import bearer, wait_for
 from playwright.sync_api import Page, expect
@@ -61,7 +62,8 @@ def past_due(dashboards: dict, whop, hooks, http: httpx.Client) -> object:
 
 
 def shoot(page: Page, name: str) -> None:
-    """Screenshots of the current page at desktop and phone widths (no sideways scroll)."""
+    """Screenshots of the current page at desktop and phone widths (no sideways scroll),
+    and the axe-core check at both."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for label, size in SCREEN_SIZES.items():
         page.set_viewport_size(size)
@@ -70,6 +72,7 @@ def shoot(page: Page, name: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {label} width"
     page.set_viewport_size(SCREEN_SIZES["wide"])
+    check_a11y(page, name)
 
 
 def comes_before(page: Page, first: str, second: str) -> bool:

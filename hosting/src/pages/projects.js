@@ -42,7 +42,7 @@ export default function ProjectsPage(ctx) {
       >
         ${(data) => html`
           <p class="visually-hidden" role="status">${data.items.length} projects shown</p>
-          <div class="card-grid">${data.items.map((p) => html`<${ProjectCard} key=${p.id} project=${p} showOrg=${ctx.isStaff && !ctx.orgId} detailed=${true} />`)}</div>
+          <div class="card-grid">${data.items.map((p) => html`<${ProjectCard} key=${p.id} project=${p} showOrg=${ctx.isStaff && !ctx.orgId} detailed=${true} level=${2} />`)}</div>
           <${LoadMore} pages=${pages} label="Load more projects" />
         `}
       <//>
