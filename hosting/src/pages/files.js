@@ -194,7 +194,7 @@ export default function FilesPage(ctx) {
       <${PageHeader} title="Files" subtitle="Choose a client to see their files." />
       <div class="card"><div class="card-body">
         <${EmptyState} title="Which client?" text="Files belong to a client organisation." icon="files">
-          <select class="select" data-testid="files-org" onChange=${(e) => e.currentTarget.value && ctx.selectOrg(e.currentTarget.value, '/files')}>
+          <select class="select" data-testid="files-org" aria-label="Client" onChange=${(e) => e.currentTarget.value && ctx.selectOrg(e.currentTarget.value, '/files')}>
             <option value="">Choose a client…</option>
             ${ctx.orgs.map((o) => html`<option key=${o.id} value=${o.id}>${o.name}</option>`)}
           </select>
