@@ -116,6 +116,7 @@ TEMPLATES = "templates"  # orgs/{agencyId}/templates: the agency's project templ
 AUDIT_LOG = "auditLog"
 DELIVERIES = "deliveries"
 PROCESSED_WEBHOOKS = "processedWebhooks"
+LIVE = "live"
 SUMMARIES = "summaries"  # summaries/clients
 WHOP_MEMBERSHIPS = "whopMemberships"
 UNMATCHED_BILLING_EVENTS = "unmatchedBillingEvents"
@@ -300,6 +301,11 @@ def whop_membership(membership_id: str) -> firestore.DocumentReference:
 
 def unmatched_billing_events() -> firestore.CollectionReference:
     return client().collection(UNMATCHED_BILLING_EVENTS)
+
+
+def live_signal(uid: str) -> firestore.DocumentReference:
+    """One person's change signal (``portal.live``): the only document a browser listens to."""
+    return client().collection(LIVE).document(uid)
 
 
 def billing_sync_state() -> firestore.DocumentReference:

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.usefixtures("world")
 
 
 def activity_types(http: httpx.Client, project_id: str, who: str = "owner@acme.test") -> list[str]:
-    detail = http.get(f"/api/projects/{project_id}", headers=bearer(who)).json()
-    return [a["type"] for a in detail["activity"]]
+    r = http.get(f"/api/projects/{project_id}", headers=bearer(who))
+    assert r.status_code == 200, r.text
+    return [a["type"] for a in r.json()["activity"]]
 
 
 def test_detail_for_own_org_and_not_found_elsewhere(http: httpx.Client) -> None:
