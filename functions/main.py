@@ -37,6 +37,7 @@ from https.projects import (
     webhook_gbu,
     webhook_n8n_projects,
 )
+from https.search import search
 from scheduled.billing import poll_whop
 from scheduled.files import expire_uploads, reconcile_files
 from scheduled.reminders import approval_reminders
@@ -47,6 +48,7 @@ from triggers.auth import before_user_created
 from triggers.billing import billing_written
 from triggers.deliveries import delivery_created
 from triggers.projects import project_written
+from triggers.search import search_index_approval, search_index_file, search_index_project
 
 __all__ = [
     "approval_action",
@@ -103,6 +105,10 @@ __all__ = [
     "projects_list",
     "reconcile_files",
     "refresh_summaries",
+    "search",
+    "search_index_approval",
+    "search_index_file",
+    "search_index_project",
     "template_detail",
     "templates_list",
     "webhook_gbu",

@@ -11,6 +11,7 @@
     python -m portal.cli billing link --org acme --membership mem_...
     python -m portal.cli billing sync [--org acme]
     python -m portal.cli seed
+    python -m portal.cli search reindex [--org acme]
 
 A ``demo-`` project (the default, from ``.firebaserc``) is always the local emulators.
 For a real project, pass ``--project`` and provide Application Default Credentials
@@ -97,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--org", default=None)
 
     sub.add_parser("seed", help="create the demo data (emulators only)")
+    search = sub.add_parser("search", help="the search index").add_subparsers(dest="cmd", required=True)
+    c = search.add_parser("reindex", help="index existing items (all organisations, or one) and drop stale entries")
+    c.add_argument("--org", default=None)
     return p
 
 
@@ -152,7 +156,14 @@ def run(args: argparse.Namespace) -> Any:
         if not os.environ["GCLOUD_PROJECT"].startswith("demo-"):
             raise PortalError("Seeding demo data is only for demo- projects (the emulators).")
         demo = seed_demo()
-        return {**demo, "approvals": seed_approvals(demo["users"]), **seed_billing(), **seed_files(demo["users"])}
+        made = {**demo, "approvals": seed_approvals(demo["users"]), **seed_billing(), **seed_files(demo["users"])}
+        from .search.index import backfill
+
+        return {**made, "search": backfill()}
+    if g == "search":
+        from .search.index import backfill
+
+        return backfill(args.org)
     raise AssertionError(args)
 
 

@@ -112,6 +112,7 @@ FILES = "files"  # the mirror of the files in Drive
 UPLOADS = "uploads"  # uploads in progress
 PRIVATE = "private"  # orgs/{orgId}/private/settings: secrets, closed to every browser
 TEMPLATES = "templates"  # orgs/{agencyId}/templates: the agency's project templates
+SEARCH_INDEX = "searchIndex"  # orgs/{orgId}/searchIndex/{kind}:{id}: the search index, server only
 # global
 AUDIT_LOG = "auditLog"
 DELIVERIES = "deliveries"
@@ -196,6 +197,14 @@ class _OrgPaths:
 
     def template(self, template_id: str) -> firestore.DocumentReference:
         return self.templates().document(template_id)
+
+    def search_index(self) -> firestore.CollectionReference:
+        """The organisation's search index (``portal.search``): written by triggers, read by
+        the search endpoint, closed to every browser."""
+        return self._collection(SEARCH_INDEX)
+
+    def search_entry(self, entry_id: str) -> firestore.DocumentReference:
+        return self.search_index().document(entry_id)
 
 
 @dataclass(frozen=True)
@@ -301,6 +310,15 @@ def whop_membership(membership_id: str) -> firestore.DocumentReference:
 
 def unmatched_billing_events() -> firestore.CollectionReference:
     return client().collection(UNMATCHED_BILLING_EVENTS)
+
+
+def org_document(path: str) -> firestore.DocumentReference:
+    """The document at ``path`` inside an organisation, for trusted code that got the path
+    from a trusted source (a trigger's path pattern and parameters, a backfill)."""
+    parts = path.split("/")
+    if len(parts) < 4 or len(parts) % 2 or parts[0] != ORGS or not all(parts):
+        raise NotFound("Not found.")
+    return client().document(path)
 
 
 def live_signal(uid: str) -> firestore.DocumentReference:
@@ -530,6 +548,20 @@ def page(
         return snaps, None
     last = snaps[-1]
     return snaps, encode_cursor(last.get(key) if key is not None else last.id, last.reference.path)
+
+
+def page_by_name(query: Any, prefix: str, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+    """Like :func:`page` for a query in document-name order (equality filters only): the
+    next page starts after the name the cursor carries, with no read of that document."""
+    query = query.order_by("__name__")
+    if cursor:
+        _, path = decode_cursor(cursor, prefix)
+        query = query.start_after({"__name__": client().document(path)})
+    snaps = list(query.limit(limit + 1).stream())
+    if len(snaps) <= limit:
+        return snaps, None
+    last = snaps[limit - 1]
+    return snaps[:limit], encode_cursor(last.id, last.reference.path)
 
 
 # --- values -----------------------------------------------------------------------------

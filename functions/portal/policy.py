@@ -51,6 +51,7 @@ class Action(StrEnum):
     TEMPLATES_READ = "templates.read"
     TEMPLATES_MANAGE = "templates.manage"
     PROJECTS_ARCHIVE = "projects.archive"
+    SEARCH = "search"
 
 
 A = Action
@@ -68,6 +69,7 @@ _CLIENT_MEMBER = frozenset(
         A.FILES_READ,
         A.FILES_UPLOAD,
         A.BOOKINGS_READ,
+        A.SEARCH,
     }
 )
 _CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE}
@@ -129,6 +131,7 @@ READ_ACTIONS = frozenset(
         A.AUDIT_READ,
         A.TEMPLATES_READ,
         A.CLIENTS_READ,
+        A.SEARCH,
     }
 )
 """Actions that change nothing: all a client of an archived organisation may still take."""

@@ -57,3 +57,6 @@ export const STATUS_TONES = {
 };
 
 export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+// Search results: the heading of each kind's group (kinds the API does not name here show as sent).
+export const SEARCH_KIND_LABELS = { project: 'Projects', approval: 'Approvals', file: 'Files', thread: 'Threads', message: 'Messages', note: 'Internal notes' };

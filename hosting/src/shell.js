@@ -5,8 +5,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { PORTAL_NAME, ROLE_LABELS } from './constants.js';
 import { html } from './html.js';
 import { Icon } from './icons.js';
+import { navigate } from './router.js';
 import { visibleRoutes } from './routes.js';
-import { displayName, initials, isStaff } from './state.js';
+import { can, displayName, initials, isStaff } from './state.js';
 
 const mobile = window.matchMedia('(max-width: 860px)');
 
@@ -56,6 +57,13 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
     if (!done) setSigningOut(false);
   };
 
+  const search = (e) => {
+    e.preventDefault();
+    const q = new FormData(e.currentTarget).get('q').trim();
+    if (q) navigate(`/search?q=${encodeURIComponent(q)}`);
+  };
+  const current = location.pathname === '/search' ? new URLSearchParams(location.search).get('q') || '' : '';
+
   const roleLine = [ROLE_LABELS[user.role] || user.role, user.orgName].filter(Boolean).join(' · ');
   return html`
     <div class="shell">
@@ -66,6 +74,15 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
             <${Icon} name="menu" />
           </button>
           <a href="/" class="brand"><span class="brand-mark" aria-hidden="true">P</span><span class="brand-name">${PORTAL_NAME}</span></a>
+          ${can('search')
+            ? html`
+                <form role="search" class="topbar-search" aria-label="Portal" data-testid="search-form" onSubmit=${search}>
+                  <label for="site-search" class="visually-hidden">Search projects, approvals and files</label>
+                  <input id="site-search" name="q" type="search" class="input" placeholder="Search…" maxlength="200" autocomplete="off" value=${current} key=${current} data-testid="search-input" />
+                  <button type="submit" class="icon-btn" aria-label="Search" data-testid="search-submit"><${Icon} name="search" /></button>
+                </form>
+              `
+            : null}
           <div class="topbar-spacer"></div>
           <button type="button" class="btn btn-secondary btn-sm" data-testid="logout" disabled=${signingOut} onClick=${logout}><${Icon} name="logout" /><span>Sign out</span></button>
         </div>

@@ -162,3 +162,14 @@ def test_settings_secrets_are_closed_and_templates_are_staff_only(tokens: dict[s
         assert not can_write("orgs/acme/private/settings", tok), role
         assert can_read("orgs/agency/templates/t1", tok) == (role in ("ops", "admin")), role
         assert not can_write("orgs/agency/templates/t1", tok), role
+
+
+@pytest.mark.usefixtures("docs")
+def test_the_search_index_is_for_the_server_alone(tokens: dict[str, str | None]) -> None:
+    client = db.client()
+    client.document("orgs/acme/searchIndex/project:p1").set({"orgId": "acme", "audience": "org", "terms": {"br": True}})
+    for role, tok in tokens.items():
+        assert not can_read("orgs/acme/searchIndex/project:p1", tok), role
+        assert not can_write("orgs/acme/searchIndex/project:p1", tok), role
+        assert _query("orgs/acme", "searchIndex", False, tok) == 403, role
+        assert _query("", "searchIndex", True, tok) == 403, role

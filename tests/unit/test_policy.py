@@ -15,6 +15,7 @@ from portal.policy import Action, OrgRef, allowed, assignable_roles, authorize
 
 A = Action
 READS = {A.ORG_READ, A.MEMBERS_READ, A.PROJECTS_READ, A.APPROVALS_READ, A.MESSAGES_READ, A.FILES_READ, A.BOOKINGS_READ}
+READS |= {A.SEARCH}  # search finds only what one may read (portal.search checks each kind)
 CLIENT_WRITES = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD}
 
 EXPECTED_ON_OWN_CLIENT_ORG = {

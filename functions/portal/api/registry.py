@@ -14,10 +14,11 @@ from ..invites import routes as invites
 from ..members import routes as members
 from ..orgs import routes as orgs
 from ..projects import routes as projects
+from ..search import routes as search
 from . import routes as meta
 from .web import Route
 
-FEATURES = (auth, orgs, members, invites, projects, approvals, dashboard, billing, deliveries, files, meta)
+FEATURES = (auth, orgs, members, invites, projects, approvals, dashboard, billing, deliveries, files, search, meta)
 """The feature route modules; each lists its routes in ``ROUTES``."""
 
 
