@@ -7,16 +7,15 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from ..api.common import Id, Model, Out
-from . import text
 
 KindName = Literal["project", "approval", "file"]
 """Kept equal to the names in ``kinds.KINDS`` (a unit test checks)."""
 
 
 class SearchQuery(Model):
-    q: Annotated[str, StringConstraints(max_length=text.MAX_QUERY_CHARS)] = ""
-    """Words to find (at most 6): every word must match, as a whole word or as the start of one;
-    case and accents do not matter."""
+    q: Annotated[str, StringConstraints(max_length=1000)] = ""
+    """Words to find (at most 6 words, 200 characters): every word must match, as a whole word or
+    as the start of one; case and accents do not matter."""
     orgId: Id | None = None
     """Staff: one client organisation (default: every client). Clients search their own."""
     kind: KindName | None = None
