@@ -85,5 +85,6 @@ def test_staff_search_every_client_and_open_a_result_in_its_client(page: Page) -
     shoot(page, "search-staff")
     result.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/projects/globex-campaign$"))
+    expect(page.get_by_test_id("page-title")).to_have_text("Spring campaign")
     expect(page.get_by_test_id("org-switcher")).to_have_value("globex")
     expect(page.get_by_role("search").get_by_role("searchbox")).to_have_value("")

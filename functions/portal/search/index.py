@@ -62,7 +62,7 @@ def reindex(kind_name: str, params: dict[str, str]) -> str:
                 return "absent"
             tx.delete(target)
             return "removed"
-        if current.exists and current.get("digest") == wanted["digest"]:
+        if current.exists and (current.to_dict() or {}).get("digest") == wanted["digest"]:
             return "unchanged"
         tx.set(target, {**wanted, "indexedAt": firestore.SERVER_TIMESTAMP})
         return "written"
@@ -91,7 +91,7 @@ def backfill(org_id: str | None = None) -> dict[str, dict[str, int]]:
         org = snap.reference.parent.parent.id
         if org_id and org != org_id:
             continue
-        known = KINDS.get(snap.get("kind") or "")
+        known = KINDS.get((snap.to_dict() or {}).get("kind") or "")
         params = dict(zip(known.params, [org, *snap.id.split(":")[1:]], strict=False)) if known else {}
         if known is None or len(params) != len(known.params):
             snap.reference.delete()  # an entry of no kind the portal indexes any more

@@ -79,7 +79,7 @@ export default function SearchPage(ctx) {
                 ${groupByKind(data.items).map(
                   ([kind, items]) => html`
                     <section key=${kind} class="card search-group" aria-labelledby=${`search-${kind}`} data-testid=${`search-group-${kind}`}>
-                      <h2 id=${`search-${kind}`} class="section-title">${SEARCH_KIND_LABELS[kind] || kind}</h2>
+                      <div class="card-head"><h2 id=${`search-${kind}`} class="section-title">${SEARCH_KIND_LABELS[kind] || kind}</h2></div>
                       <ul class="search-results">
                         ${items.map((item) => html`<${Result} key=${`${item.orgId}/${item.id}`} item=${item} ctx=${ctx} orgName=${ctx.isStaff && !ctx.orgId ? names.get(item.orgId) : null} />`)}
                       </ul>
