@@ -48,7 +48,14 @@ from triggers.auth import before_user_created
 from triggers.billing import billing_written
 from triggers.deliveries import delivery_created
 from triggers.projects import project_written
-from triggers.search import search_index_approval, search_index_file, search_index_project
+from triggers.search import (
+    search_index_approval,
+    search_index_file,
+    search_index_message,
+    search_index_note,
+    search_index_project,
+    search_index_thread,
+)
 
 __all__ = [
     "approval_action",
@@ -108,7 +115,10 @@ __all__ = [
     "search",
     "search_index_approval",
     "search_index_file",
+    "search_index_message",
+    "search_index_note",
     "search_index_project",
+    "search_index_thread",
     "template_detail",
     "templates_list",
     "webhook_gbu",

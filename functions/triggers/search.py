@@ -24,3 +24,6 @@ def _indexer(kind: str) -> Any:
 search_index_project = _indexer("project")
 search_index_approval = _indexer("approval")
 search_index_file = _indexer("file")
+search_index_thread = _indexer("thread")
+search_index_message = _indexer("message")
+search_index_note = _indexer("note")

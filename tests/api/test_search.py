@@ -194,3 +194,37 @@ def test_the_backfill_indexes_what_exists_and_drops_what_is_gone() -> None:
     assert not db.system("globex").search_entry("project:ghost").get().exists
     assert not db.system("globex").search_entry("legacy:1").get().exists
     assert index.backfill("globex")["project"] == {"unchanged": 4}
+
+
+def thread(org: str, thread_id: str, subject: str, messages: dict[str, str], notes: dict[str, str]) -> None:
+    """A thread with messages and internal notes as the messages feature stores them, indexed."""
+    base = f"orgs/{org}/threads/{thread_id}"
+    db.org_document(base).set({"id": thread_id, "orgId": org, "subject": subject})
+    index.reindex("thread", {"orgId": org, "threadId": thread_id})
+    for folder, kind, items in (("messages", "message", messages), ("notes", "note", notes)):
+        for item_id, body in items.items():
+            db.org_document(f"{base}/{folder}/{item_id}").set({"threadId": thread_id, "body": body,
+                                                               "author": {"name": "Oscar Ops"}})  # fmt: skip
+            index.reindex(kind, {"orgId": org, "threadId": thread_id, f"{kind}Id": item_id})
+
+
+def test_threads_and_messages_are_found_and_internal_notes_by_staff_alone(http: httpx.Client) -> None:
+    thread("acme", "t-print", "Print run for the brochure", {"m1": "The printer needs the brochure files by Friday."},
+           {"n1": "Internal: brochure budget is tight, the printer quoted high."})  # fmt: skip
+    thread("globex", "t-other", "Brochure for Globex", {"m1": "Globex brochure draft."}, {})
+    client = find(http, "member@acme.test", "brochure")
+    kinds = {(r["kind"], r["id"]) for r in results(client)}
+    assert kinds == {("thread", "t-print"), ("message", "m1")}
+    assert "budget" not in client.text and "Internal" not in client.text and "globex" not in client.text.lower()
+    assert ids(find(http, "owner@acme.test", "budget")) == set()
+    assert ids(find(http, "owner@acme.test", "brochure", kind="note")) == set()
+    [message] = results(find(http, "member@acme.test", "printer friday"))
+    assert message["title"] == "Message from Oscar Ops" and message["link"] == "/messages/t-print"
+    staff = results(find(http, "ops@agency.test", "brochure", orgId="acme"))
+    assert {(r["kind"], r["id"]) for r in staff} == {("thread", "t-print"), ("message", "m1"), ("note", "n1")}
+    [note] = results(find(http, "ops@agency.test", "budget"))
+    assert note["kind"] == "note" and note["title"] == "Internal note by Oscar Ops"
+    # A deleted message leaves the index.
+    db.org_document("orgs/acme/threads/t-print/messages/m1").update({"body": "", "deletedAt": 1})
+    assert index.reindex("message", {"orgId": "acme", "threadId": "t-print", "messageId": "m1"}) == "removed"
+    assert ids(find(http, "member@acme.test", "printer friday")) == set()

@@ -32,7 +32,7 @@ def approval(http: httpx.Client) -> dict:
 
 
 def search(page: Page, words: str) -> None:
-    box = page.get_by_role("search").get_by_label("Search projects, approvals and files")
+    box = page.get_by_role("search").get_by_label("Search projects, approvals, files and messages")
     box.fill(words)
     box.press("Enter")
     expect(page.get_by_test_id("page-title")).to_have_text(f"Results for “{words}”")

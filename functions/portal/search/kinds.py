@@ -6,13 +6,9 @@ policy action a caller needs to see it, and its audience: everyone of the organi
 (and staff), or staff only. Adding a kind is one :class:`Kind` here and one line in
 ``functions/triggers/search.py``; the backfill, the API and the page read this table.
 
-Messages will be, for example::
-
-    Kind("message", "orgs/{orgId}/threads/{threadId}/messages/{messageId}", "Message",
-         title="subject", text=("body",), link="/messages/{threadId}", read=Action.MESSAGES_READ)
-    Kind("note", "orgs/{orgId}/threads/{threadId}/notes/{noteId}", "Internal note",
-         title="subject", text=("body",), link="/messages/{threadId}", read=Action.MESSAGES_READ,
-         audience=staff_only)
+Threads, messages and internal notes are declared below already; their documents come with
+the messages feature (``orgs/{orgId}/threads/{threadId}/messages|notes/{id}``). Notes are
+staff only as a whole; a file is staff only once flagged ``staffOnly`` (attached to a note).
 
 Importing this module is light (no Firestore): the triggers import it at cold start.
 """
@@ -61,8 +57,8 @@ class Kind:
     """The indexed documents: ``orgs/{orgId}/<collection>/{id}`` (deeper ones allowed)."""
     label: str
     """The group's heading on the results page (plural)."""
-    title: str
-    """The field holding the title."""
+    title: str | Callable[[dict[str, Any]], str]
+    """The field holding the title, or a function of the document."""
     text: tuple[str, ...]
     """Fields searched besides the title; ``a.b`` reads into maps and maps over lists."""
     link: str | Callable[[dict[str, str], dict[str, Any]], str]
@@ -104,7 +100,7 @@ class Kind:
         return self.link(params, data) if callable(self.link) else self.link.format(**params)
 
     def title_of(self, data: dict[str, Any]) -> str:
-        return " ".join(_values(data, self.title))
+        return self.title(data) if callable(self.title) else " ".join(_values(data, self.title))
 
     def text_of(self, data: dict[str, Any]) -> str:
         return " ".join(v for field in self.text for v in _values(data, field))
@@ -119,6 +115,23 @@ def _values(data: Any, field: str) -> Iterator[str]:
             yield from _values(item, rest)
         elif isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item):
             yield str(item)
+
+
+def _author(data: dict[str, Any]) -> str:
+    author = data.get("author")
+    return str(author.get("name") or author.get("email") or "") if isinstance(author, dict) else ""
+
+
+def _message_title(data: dict[str, Any]) -> str:
+    return f"Message from {name}" if (name := _author(data)) else "Message"
+
+
+def _note_title(data: dict[str, Any]) -> str:
+    return f"Internal note by {name}" if (name := _author(data)) else "Internal note"
+
+
+def _not_deleted(data: dict[str, Any]) -> bool:
+    return not data.get("deletedAt") and not data.get("deleted")
 
 
 def _file_link(params: dict[str, str], data: dict[str, Any]) -> str:
@@ -137,6 +150,13 @@ KINDS: dict[str, Kind] = {
              link="/approvals/{approvalId}", read=Action.APPROVALS_READ),
         Kind("file", "orgs/{orgId}/files/{fileId}", "Files", title="name", text=(), link=_file_link,
              read=Action.FILES_READ, audience=flagged),
+        Kind("thread", "orgs/{orgId}/threads/{threadId}", "Threads", title="subject", text=("projectName",),
+             link="/messages/{threadId}", read=Action.MESSAGES_READ),
+        Kind("message", "orgs/{orgId}/threads/{threadId}/messages/{messageId}", "Messages", title=_message_title,
+             text=("body",), link="/messages/{threadId}", read=Action.MESSAGES_READ, indexed=_not_deleted),
+        Kind("note", "orgs/{orgId}/threads/{threadId}/notes/{noteId}", "Internal notes", title=_note_title,
+             text=("body",), link="/messages/{threadId}", read=Action.MESSAGES_READ, audience=staff_only,
+             indexed=_not_deleted),
     )
 }
 # fmt: on

@@ -8,7 +8,7 @@ from pydantic import Field, StringConstraints
 
 from ..api.common import Id, Model, Out
 
-KindName = Literal["project", "approval", "file"]
+KindName = Literal["project", "approval", "file", "thread", "message", "note"]
 """Kept equal to the names in ``kinds.KINDS`` (a unit test checks)."""
 
 
@@ -26,7 +26,7 @@ class SearchQuery(Model):
 
 class SearchResult(Out):
     kind: str
-    """``project``, ``approval`` or ``file`` (more kinds as they are indexed)."""
+    """``project``, ``approval``, ``file``, ``thread``, ``message`` or ``note`` (staff only)."""
     id: str
     orgId: str
     title: str

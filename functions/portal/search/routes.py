@@ -1,4 +1,4 @@
-"""Routes of search across projects, approvals and files (and what is indexed next)."""
+"""Routes of search across projects, approvals, files, threads and messages."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _search(ctx: Ctx) -> Any:
 
 # fmt: off
 search = Route("search", "/api/search", "search", (
-    Operation(GET, _search, "Search projects, approvals and files the caller may see",
+    Operation(GET, _search, "Search projects, approvals, files, threads and messages the caller may see",
               query=m.SearchQuery, response=m.SearchResults, errors=(400, 403, 404), description=SEARCH_DOC),
 ))
 # fmt: on

@@ -90,7 +90,7 @@ export default function SearchPage(ctx) {
               `}
             <//>
           `
-        : html`<${EmptyState} title="Search the portal" text="Type words in the search box at the top: projects, approvals and files that match every word appear here." icon="search" />`}
+        : html`<${EmptyState} title="Search the portal" text="Type words in the search box at the top: projects, approvals, files and messages that match every word appear here." icon="search" />`}
     </div>
   `;
 }
