@@ -73,15 +73,13 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "submittedAt", direction=firestore.Query.DESCENDING).limit(APPROVALS)  # fmt: skip
     approvals = [{"approvalId": s.id, "title": s.get("title"), "due": s.get("due"), "projectName": s.get("projectName"),
                   "version": s.get("currentVersion")} for s in waiting.stream()]  # fmt: skip
-    pending: Any = org.approvals().where(filter=db.eq("status", "pending"))
-    waiting_count = pending.count().get()
+    waiting_count = db.count(org.approvals().where(filter=db.eq("status", "pending")))
     today = domain.today().isoformat()
     cards = [_card(s) for s in cards_q.stream()]
     activity = [str(c["lastActivity"]) for c in cards if c.get("lastActivity")]
     counts = {}
     for status in domain.PROJECT_STATUSES:
-        result = projects.where(filter=db.eq("status", status)).count().get()
-        counts[status] = int(result[0][0].value)
+        counts[status] = db.count(projects.where(filter=db.eq("status", status)))
     summary = {
         "orgId": org_id,
         "orgName": org_snap.get("name"),
@@ -98,7 +96,7 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "due": due[:5],
         "startedAt": started,
         "approvals": approvals[:5],
-        "approvalsWaiting": int(waiting_count[0][0].value),
+        "approvalsWaiting": waiting_count,
         "overdue": sum(1 for d in due if d["due"] < today),
         "lastActivity": max(activity) if activity else None,
         "updatedAt": firestore.SERVER_TIMESTAMP,
