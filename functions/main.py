@@ -24,7 +24,7 @@ from https.files import (
 )
 from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
-from https.meta import openapi
+from https.meta import health, openapi
 from https.orgs import clients_list, org_archive, org_detail, org_settings, orgs_list
 from https.projects import (
     project_archive,
@@ -83,6 +83,7 @@ __all__ = [
     "file_upload",
     "file_upload_session",
     "files",
+    "health",
     "invite_accept",
     "invite_lookup",
     "invite_revoke",

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import config, ids
-from .errors import BadRequest, Conflict, NotFound
+from .errors import BadRequest, Conflict, NotFound, Unavailable
 from .identity import Caller, OrgKind
 from .policy import Action, OrgRef, authorize, refused_when_archived
 
@@ -306,6 +306,18 @@ def unmatched_billing_events() -> firestore.CollectionReference:
 def live_signal(uid: str) -> firestore.DocumentReference:
     """One person's change signal (``portal.live``): the only document a browser listens to."""
     return client().collection(LIVE).document(uid)
+
+
+def check_reachable(timeout: float = 3.0) -> None:
+    """Raise :class:`Unavailable` unless Firestore answers one read within ``timeout``
+    seconds (the document need not exist)."""
+    try:
+        client().collection(SYSTEM).document("health").get(retry=None, timeout=timeout)
+    except Exception as exc:  # any failure to answer is the same to an uptime monitor
+        from . import logs
+
+        logs.error("health check: Firestore unreachable", error=f"{type(exc).__name__}: {exc}"[:300])
+        raise Unavailable("The portal cannot serve right now.") from None
 
 
 def billing_sync_state() -> firestore.DocumentReference:

@@ -112,6 +112,10 @@ class OrgQuery(Model):
     orgId: Id | None = None
 
 
+class Health(Out):
+    status: str
+
+
 class WebhookResult(Out):
     ok: bool
     duplicate: bool = False
