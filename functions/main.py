@@ -37,6 +37,7 @@ from https.projects import (
     webhook_gbu,
     webhook_n8n_projects,
 )
+from scheduled.backups import backup_firestore
 from scheduled.billing import poll_whop
 from scheduled.files import expire_uploads, reconcile_files
 from scheduled.reminders import approval_reminders
@@ -61,6 +62,7 @@ __all__ = [
     "auth_logout",
     "auth_me",
     "auth_session",
+    "backup_firestore",
     "before_user_created",
     "billing",
     "billing_link",

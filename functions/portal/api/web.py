@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import authn, config, context, ids, logs
+from .. import authn, config, context, ids, logs, monitoring
 from ..errors import (
     BadRequest,
     Forbidden,
@@ -387,6 +387,7 @@ def _serve(route: Route, request: Any) -> Any:
             return _json_response(exc.status, exc.to_json(), headers)
         except Exception as exc:  # a defect of ours: log it whole, tell the caller little
             logs.error("unhandled error", error=repr(exc), stack=traceback.format_exc())
+            monitoring.capture(exc, function=route.function, requestId=request_id)
             body = {
                 "error": {"code": "internal", "message": "Something went wrong on our side.", "requestId": request_id}
             }
