@@ -4,8 +4,7 @@ from deployment import EVENTS, with_secrets
 from firebase_functions import options, tasks_fn
 
 from params import N8N_EVENTS_SECRET
-from portal.deliveries.service import MAX_ATTEMPTS, attempt
-from portal.integrations.outbound import Retry
+from portal.deliveries import MAX_ATTEMPTS
 from portal.monitoring import Retrying, reported
 
 RETRIES = options.RetryConfig(max_attempts=MAX_ATTEMPTS, min_backoff_seconds=10, max_backoff_seconds=600)
@@ -18,6 +17,9 @@ RETRIES = options.RetryConfig(max_attempts=MAX_ATTEMPTS, min_backoff_seconds=10,
 )
 @reported
 def deliver(req: tasks_fn.CallableRequest) -> None:
+    from portal.deliveries.service import attempt
+    from portal.integrations.outbound import Retry
+
     retries = int(req.raw_request.headers.get("X-CloudTasks-TaskRetryCount", "0") or 0)
     try:
         attempt(str(req.data["deliveryId"]), final=retries + 1 >= MAX_ATTEMPTS)

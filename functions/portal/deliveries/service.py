@@ -26,8 +26,8 @@ from ..errors import Conflict, NotFound
 from ..identity import Caller
 from ..integrations import outbound
 from ..policy import Action
+from . import MAX_ATTEMPTS
 
-MAX_ATTEMPTS = 8
 CHANNELS = ("slack", "n8n")
 
 
