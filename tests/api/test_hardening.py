@@ -36,13 +36,14 @@ def test_reserved_firestore_ids_are_refused_cleanly(http: httpx.Client, who: str
 
 
 @pytest.mark.parametrize(
-    "timestamp", ["9" * 5000, "\u0661\u0667\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660", "-1", " 1"]
+    "timestamp", ["9" * 5000, "\u0661\u0667\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660", "-1", "1e9", "0x10"]
 )
 def test_webhook_timestamps_that_are_not_times_are_refused(http: httpx.Client, timestamp: str) -> None:
     body = json.dumps({"eventId": "t1", "type": "project.status", "orgId": "acme", "projectId": "acme-rebrand",
                        "status": "paused"}).encode()  # fmt: skip
     signed = webhooks.sign("dev-n8n-secret", body)
-    headers = {"Content-Type": "application/json", **signed, "X-Portal-Timestamp": timestamp}
+    # Sent as UTF-8 bytes: a header may carry any octets, and an attacker's client sends them.
+    headers = {"Content-Type": "application/json", **signed, "X-Portal-Timestamp": timestamp.encode()}
     r = http.post("/api/webhooks/n8n/projects", content=body, headers=headers)
     assert r.status_code == 401, r.text
     assert db.client().document("orgs/acme/projects/acme-rebrand").get().get("status") != "paused"
@@ -52,7 +53,16 @@ def _cursor(value: object, path: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([value, path]).encode()).decode()
 
 
+def _approval(http: httpx.Client, project: str = "acme-rebrand") -> dict:
+    body = {"orgId": "acme", "projectId": project, "contentType": "copy", "title": "Tagline",
+            "content": {"notes": "Made to last."}}  # fmt: skip
+    r = http.post("/api/approvals", json=body, headers=bearer("ops@agency.test"))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
 def test_cursors_naming_other_documents_are_refused(http: httpx.Client) -> None:
+    _approval(http)
     approval = next(iter(db.client().collection("orgs/acme/approvals").limit(1).stream()))
     comment_path = f"{approval.reference.path}/comments/c1"
     for who, path in [
@@ -116,6 +126,8 @@ def test_a_damaged_stored_project_does_not_fail_the_list(http: httpx.Client) -> 
 
 
 def test_project_counts_are_true(http: httpx.Client) -> None:
+    _approval(http)
+    _approval(http, "acme-website-copy")
     pending = [
         s
         for s in db.client().collection("orgs/acme/approvals").where("projectId", "==", "acme-rebrand").stream()
