@@ -29,10 +29,11 @@ lint:
 admin:
 	@cd functions && venv/bin/python -m portal.cli $(ARGS)
 
-## make bench: dashboard, project-list and search cost at 10 and 1,000 items; cold import time
+## make bench: dashboard, project-list and search cost at 10 and 1,000 items; a burst of 400 writes; cold import time
 bench:
 	@scripts/setup.sh --test
-	@EMULATORS=firestore scripts/emulators.sh exec --project demo-portal-bench "functions/venv/bin/python bench/dashboard.py"
+	@EMULATORS=firestore scripts/emulators.sh exec --project demo-portal-bench \
+		"functions/venv/bin/python bench/dashboard.py && functions/venv/bin/python bench/burst.py"
 	@EMULATORS=firestore scripts/emulators.sh exec --project demo-portal-bench-search "functions/venv/bin/python bench/search.py"
 	@functions/venv/bin/python bench/cold_import.py
 

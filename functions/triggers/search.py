@@ -7,6 +7,7 @@ from typing import Any
 from deployment import EVENTS
 from firebase_functions import firestore_fn
 
+from portal.monitoring import reported
 from portal.search.kinds import KINDS
 
 
@@ -18,7 +19,7 @@ def _indexer(kind: str) -> Any:
 
     # The deployed function's name is the Python function's: one per kind.
     index.__name__ = index.__qualname__ = f"search_index_{kind}"
-    return firestore_fn.on_document_written(document=KINDS[kind].document, **EVENTS)(index)
+    return firestore_fn.on_document_written(document=KINDS[kind].document, **EVENTS)(reported(index))
 
 
 search_index_project = _indexer("project")
