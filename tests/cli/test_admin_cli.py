@@ -85,3 +85,14 @@ def test_cli_refuses_mismatched_roles_and_unknown_things() -> None:
     )
     assert "No user" in cli("user", "disable", "--user", "ghost@y.test", ok=False).stderr
     cli("org", "create", "--name", "Initech", "--id", "initech", ok=False)
+
+
+def test_search_reindex_indexes_what_exists() -> None:
+    from portal import db
+
+    db.org_document("orgs/initech/projects/p1").set({"id": "p1", "orgId": "initech", "name": "Quantum rebrand"})
+    db.system("initech").search_entry("project:p1").delete()  # as on a project that existed before search
+    out = json.loads(cli("search", "reindex", "--org", "initech").stdout)
+    assert sum(out["project"].values()) == 1
+    entry = db.system("initech").search_entry("project:p1").get()
+    assert entry.exists and entry.get("terms.quantum") is True and entry.get("link") == "/projects/p1"
