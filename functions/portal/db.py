@@ -573,18 +573,33 @@ def page(
     return snaps, encode_cursor(last.get(key) if key is not None else last.id, last.reference.path)
 
 
-def page_by_name(query: Any, prefix: str, cursor: str | None, limit: int) -> tuple[list[Any], str | None]:
+def page_by_name(
+    query: Any, prefix: str, cursor: str | None, limit: int, *, valid_name: Callable[[str], bool] = ids.valid
+) -> tuple[list[Any], str | None]:
     """Like :func:`page` for a query in document-name order (equality filters only): the
-    next page starts after the name the cursor carries, with no read of that document."""
+    next page starts after the name the cursor carries, with no read of that document.
+    ``valid_name`` checks the documents' own ids (the organisation's is an id)."""
     query = query.order_by("__name__")
     if cursor:
-        _, path = decode_cursor(cursor, prefix)
-        query = query.start_after({"__name__": client().document(path)})
+        query = query.start_after({"__name__": client().document(_name_cursor(cursor, prefix, valid_name))})
     snaps = list(query.limit(limit + 1).stream())
     if len(snaps) <= limit:
         return snaps, None
     last = snaps[limit - 1]
     return snaps[:limit], encode_cursor(last.id, last.reference.path)
+
+
+def _name_cursor(cursor: str, prefix: str, valid_name: Callable[[str], bool]) -> str:
+    try:
+        _, path = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        raise _invalid_cursor() from None
+    parts = path.split("/") if isinstance(path, str) else []
+    if len(parts) != 4 or not all(ids.valid(p) for p in parts[:3]) or not valid_name(parts[3]):
+        raise _invalid_cursor()
+    if any(want not in ("*", got) for want, got in zip(prefix.rstrip("/").split("/"), parts, strict=False)):
+        raise _invalid_cursor()
+    return path
 
 
 # --- values -----------------------------------------------------------------------------

@@ -149,6 +149,11 @@ def test_pages_follow_a_cursor_and_a_cursor_stays_in_its_organisation(http: http
     first = find(http, "member@acme.test", "quarterly", limit=2).json()["nextCursor"]
     stolen = find(http, "owner@globex.test", "quarterly", cursor=first)
     assert stolen.status_code == 400 and error_code(stolen) == "invalid_cursor"
+    # Staff page across every client; a cursor naming another collection is refused.
+    staff = find(http, "ops@agency.test", "quarterly", limit=3).json()["nextCursor"]
+    assert ids(find(http, "ops@agency.test", "quarterly", limit=3, cursor=staff)) == {"f-report-3", "f-report-4"}
+    odd = db.encode_cursor("acme-rebrand", "orgs/acme/projects/acme-rebrand")
+    assert error_code(find(http, "ops@agency.test", "quarterly", cursor=odd)) == "invalid_cursor"
 
 
 def test_the_triggers_index_new_changed_and_deleted_items(http: httpx.Client) -> None:

@@ -104,3 +104,26 @@ def test_an_entry_digest_changes_only_with_what_is_searched() -> None:
     three = entry(kind, params, {"name": "Brand new"})
     assert one and two and three
     assert one["digest"] == two["digest"] != three["digest"]
+
+
+def test_a_cursor_names_an_entry_under_its_prefix() -> None:
+    from portal import db
+    from portal.search.index import valid_entry_id
+
+    path = "orgs/acme/searchIndex/message:t-1:m_2"
+    cursor = db.encode_cursor("message:t-1:m_2", path)
+    assert db._name_cursor(cursor, "orgs/acme/searchIndex/", valid_entry_id) == path
+    assert db._name_cursor(cursor, "orgs/*/searchIndex/", valid_entry_id) == path
+    bad = [
+        (cursor, "orgs/globex/searchIndex/"),
+        (db.encode_cursor("p1", "orgs/acme/projects/p1"), "orgs/*/searchIndex/"),
+        (db.encode_cursor("x", "orgs/acme/searchIndex/../x"), "orgs/acme/searchIndex/"),
+        (db.encode_cursor("x", "orgs/acme/searchIndex/PROJECT:x"), "orgs/acme/searchIndex/"),
+        (db.encode_cursor("x", "orgs/__x__/searchIndex/project:x"), "orgs/*/searchIndex/"),
+        ("not a cursor", "orgs/acme/searchIndex/"),
+        ("WzFd", "orgs/acme/searchIndex/"),  # [1]
+    ]
+    for given, prefix in bad:
+        with pytest.raises(BadRequest) as raised:
+            db._name_cursor(given, prefix, valid_entry_id)
+        assert raised.value.code == "invalid_cursor", given

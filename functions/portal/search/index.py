@@ -17,11 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from .. import db
 from . import text
 from .kinds import KINDS, Kind
+
+_ENTRY_ID = re.compile(r"[a-z]+(:[A-Za-z0-9_-]{1,128})+")
+
+
+def valid_entry_id(value: str) -> bool:
+    """Whether ``value`` has the shape of an entry's id (``kind:id``, ``kind:threadId:messageId``)."""
+    return _ENTRY_ID.fullmatch(value) is not None
 
 
 def entry(kind: Kind, params: dict[str, str], data: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from ..errors import BadRequest
 from ..identity import Caller, OrgKind
 from ..policy import Action, OrgRef
 from . import text
+from .index import valid_entry_id
 from .kinds import KINDS, ORG
 
 DEFAULT_LIMIT = 20
@@ -69,7 +70,9 @@ def search(
         query = query.where(filter=db.eq("audience", ORG))
     if len(kinds) < len(KINDS):
         query = query.where(filter=db.eq("kind", kinds[0]) if len(kinds) == 1 else db.among("kind", kinds))
-    snaps, next_cursor = db.page_by_name(query, prefix, cursor, limit)
+    if prefix == f"{db.ORGS}/":  # staff, every client: entries of any organisation
+        prefix = f"{db.ORGS}/*/{db.SEARCH_INDEX}/"
+    snaps, next_cursor = db.page_by_name(query, prefix, cursor, limit, valid_name=valid_entry_id)
     groups: dict[str, list[dict[str, Any]]] = {}
     for snap in snaps:
         data = snap.to_dict() or {}
