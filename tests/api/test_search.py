@@ -116,6 +116,7 @@ def test_results_are_grouped_by_kind_and_filtered_by_kind(http: httpx.Client) ->
         ({"q": "x" * 201}, "query_too_long"),
         ({"q": "x" * 1001}, "invalid_query"),
         ({"q": "brand", "orgId": "../x"}, None),
+        ({"q": "brand", "orgId": "__x__"}, None),
         ({"q": "brand", "kind": "invoice"}, None),
         ({"q": "brand", "limit": "0"}, None),
         ({"q": "brand", "limit": "500"}, None),
