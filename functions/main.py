@@ -43,7 +43,7 @@ from scheduled.files import expire_uploads, reconcile_files
 from scheduled.reminders import approval_reminders
 from scheduled.summaries import refresh_summaries
 from tasks.deliver import deliver
-from tasks.summaries import refresh_summary
+from tasks.summaries import summarize
 from triggers.approvals import approval_written, decision_created
 from triggers.auth import before_user_created
 from triggers.billing import billing_written
@@ -107,7 +107,7 @@ __all__ = [
     "projects_list",
     "reconcile_files",
     "refresh_summaries",
-    "refresh_summary",
+    "summarize",
     "template_detail",
     "templates_list",
     "webhook_gbu",
