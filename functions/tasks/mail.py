@@ -1,0 +1,14 @@
+"""The task queue that mails a person's still-unread message notifications, batched."""
+
+from deployment import EVENTS
+from firebase_functions import options, tasks_fn
+
+from portal.notifications.service import send_waiting
+
+RETRIES = options.RetryConfig(max_attempts=12, min_backoff_seconds=30, max_backoff_seconds=300)
+
+
+@tasks_fn.on_task_dispatched(retry_config=RETRIES, **EVENTS)
+def mail_messages(req: tasks_fn.CallableRequest) -> None:
+    if send_waiting(str(req.data["home"]), str(req.data["uid"])) == "early":
+        raise RuntimeError("not due yet")  # the queue tries again after its backoff

@@ -1,0 +1,13 @@
+"""File trigger: a file uploaded through the portal notifies the other side, once per version."""
+
+from deployment import EVENTS
+from firebase_functions import firestore_fn
+
+from portal.files.events import on_file_written
+
+from ._change import data
+
+
+@firestore_fn.on_document_written(document="orgs/{orgId}/files/{fileId}", **EVENTS)
+def file_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+    on_file_written(event.params["orgId"], event.params["fileId"], data(event.data.before), data(event.data.after))

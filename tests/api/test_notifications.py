@@ -1,0 +1,255 @@
+"""Notifications through the real functions: the feed per role (nobody reads another
+person's, another organisation's id is a 404), read state, cursors, preferences with
+their validation, and the mails (once per event, even when it is delivered twice; message
+mails batched and only while unread; the daily digest at most once a day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import httpx
+import pytest
+from helpers import bearer, error_code, wait_for
+
+from portal import authn, db
+from portal.approvals import events as approval_events
+from portal.files import events as file_events
+from portal.notifications import service
+
+pytestmark = pytest.mark.usefixtures("world")
+
+
+def uid(email: str) -> str:
+    return str(authn.admin_auth().get_user_by_email(email).uid)
+
+
+def notify(email: str, key: str, *, org: str = "acme", kind: str = "approval_needed", title: str = "Hello",
+           body: str = "Body", actor: str | None = None) -> int:  # fmt: skip
+    return service.notify(org, [uid(email)], key=key, kind=kind, title=title, body=body, link="/approvals/x",
+                          actor=actor)  # fmt: skip
+
+
+def feed(http: httpx.Client, who: str, **params: object) -> dict:
+    r = http.get("/api/notifications", params=params, headers=bearer(who))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_each_person_reads_only_their_own(http: httpx.Client) -> None:
+    for who, org in [("owner@acme.test", "acme"), ("member@acme.test", "acme"), ("owner@globex.test", "globex"),
+                     ("ops@agency.test", "acme"), ("admin@agency.test", "globex")]:  # fmt: skip
+        assert notify(who, f"k-{who.split('@')[0]}-{org}", org=org, title=f"For {who}") == 1
+    for who in ["owner@acme.test", "member@acme.test", "owner@globex.test", "ops@agency.test", "admin@agency.test"]:
+        got = feed(http, who)
+        assert [n["title"] for n in got["items"]] == [f"For {who}"], who
+        assert got["unread"] == 1 and got["items"][0]["read"] is False
+        assert http.get("/api/notifications/unread", headers=bearer(who)).json() == {"unread": 1}
+    # Staff notifications live under the agency, where no client rule reaches.
+    staff = [s.to_dict() for s in db.system("agency").notifications().stream()]
+    assert {n["uid"] for n in staff} == {uid("ops@agency.test"), uid("admin@agency.test")}
+    assert http.get("/api/notifications").status_code == 401
+    assert http.get("/api/notifications/unread").status_code == 401
+
+
+def test_marking_read_only_ones_own(http: httpx.Client) -> None:
+    notify("member@acme.test", "mine")
+    notify("owner@acme.test", "owners")
+    notify("owner@globex.test", "globex")
+    mine = feed(http, "member@acme.test")["items"][0]["id"]
+    owners = feed(http, "owner@acme.test")["items"][0]["id"]
+    other_org = feed(http, "owner@globex.test")["items"][0]["id"]
+    headers = bearer("member@acme.test")
+    for foreign in (owners, other_org, "does-not-exist"):
+        r = http.post(f"/api/notifications/{foreign}/read", headers=headers)
+        assert r.status_code == 404 and error_code(r) == "not_found", r.text
+    assert feed(http, "owner@acme.test")["unread"] == 1 and feed(http, "owner@globex.test")["unread"] == 1
+    r = http.post(f"/api/notifications/{other_org}/read", headers=bearer("ops@agency.test"))
+    assert r.status_code == 404  # staff read only their own notifications too
+    r = http.post(f"/api/notifications/{mine}/read", headers=headers)
+    assert r.status_code == 200 and r.json() == {"id": mine, "read": True, "unread": 0}
+    assert feed(http, "member@acme.test")["items"][0]["read"] is True
+    assert http.post(f"/api/notifications/{mine}/read").status_code == 401
+    assert http.post("/api/notifications/bad%20id/read", headers=headers).status_code in (400, 404)
+
+
+def test_mark_all_read_and_unread_filter(http: httpx.Client) -> None:
+    for n in range(3):
+        notify("member@acme.test", f"all-{n}")
+    notify("owner@acme.test", "untouched")
+    assert len(feed(http, "member@acme.test", unread="true")["items"]) == 3
+    r = http.post("/api/notifications/read", headers=bearer("member@acme.test"))
+    assert r.status_code == 200 and r.json() == {"updated": 3, "unread": 0}
+    assert feed(http, "member@acme.test", unread="true")["items"] == []
+    assert feed(http, "owner@acme.test")["unread"] == 1
+    assert http.post("/api/notifications/read").status_code == 401
+
+
+def test_pages_newest_first_with_cursor(http: httpx.Client) -> None:
+    member = uid("member@acme.test")
+    for n in range(25):
+        service.notify("acme", [member], key=f"page-{n:02d}", kind="file_uploaded", title=f"n{n:02d}", body="",
+                       link="/files")  # fmt: skip
+    first = feed(http, "member@acme.test")
+    assert [n["title"] for n in first["items"]] == [f"n{n:02d}" for n in range(24, 4, -1)]
+    assert first["unread"] == 25 and first["next"]
+    second = feed(http, "member@acme.test", cursor=first["next"])
+    assert [n["title"] for n in second["items"]] == [f"n{n:02d}" for n in range(4, -1, -1)] and second["next"] is None
+    for bad in ("nonsense", first["next"][:-4]):
+        r = http.get("/api/notifications", params={"cursor": bad}, headers=bearer("member@acme.test"))
+        assert r.status_code == 400 and error_code(r) in ("invalid_cursor", "invalid_query")
+    # Another organisation's cursor names documents outside the caller's: refused.
+    r = http.get("/api/notifications", params={"cursor": first["next"]}, headers=bearer("owner@globex.test"))
+    assert r.status_code == 400 and error_code(r) == "invalid_cursor"
+    r = http.get("/api/notifications", params={"limit": 0}, headers=bearer("member@acme.test"))
+    assert r.status_code == 400
+
+
+def test_preferences_per_kind(http: httpx.Client) -> None:
+    r = http.get("/api/me/preferences", headers=bearer("member@acme.test"))
+    assert r.status_code == 200
+    kinds = {k["id"]: k for k in r.json()["kinds"]}
+    assert "client_posted" not in kinds  # staff only
+    assert kinds["approval_needed"]["channel"] == kinds["approval_needed"]["default"] == "email"
+    staff = {k["id"] for k in http.get("/api/me/preferences", headers=bearer("ops@agency.test")).json()["kinds"]}
+    assert "client_posted" in staff and "payment_overdue" not in staff
+    r = http.patch("/api/me/preferences", json={"kinds": {"approval_needed": "digest", "message": "in_app"}},
+                   headers=bearer("member@acme.test"))  # fmt: skip
+    assert r.status_code == 200, r.text
+    kinds = {k["id"]: k["channel"] for k in r.json()["kinds"]}
+    assert kinds["approval_needed"] == "digest" and kinds["message"] == "in_app"
+    # Only the caller's own preferences changed.
+    owner = {
+        k["id"]: k["channel"]
+        for k in http.get("/api/me/preferences", headers=bearer("owner@acme.test")).json()["kinds"]
+    }
+    assert owner["approval_needed"] == "email"
+    assert http.get("/api/me/preferences").status_code == 401
+    assert http.patch("/api/me/preferences", json={"kinds": {}}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"kinds": {"nonsense": "email"}}, "unknown_kind"),
+        ({"kinds": {"client_posted": "email"}}, "unknown_kind"),  # a kind clients never receive
+        ({"kinds": {"approval_needed": "pigeon"}}, "unknown_channel"),
+        ({"kinds": {"approval_needed": "email", "meeting": "fax"}}, "unknown_channel"),
+        ({"kinds": "email"}, "invalid_body"),
+        ({"other": 1}, "invalid_body"),
+    ],
+)
+def test_bad_preferences_store_nothing(http: httpx.Client, body: dict, code: str) -> None:
+    r = http.patch("/api/me/preferences", json=body, headers=bearer("member@acme.test"))
+    assert r.status_code == 400 and error_code(r) == code, r.text
+    assert not db.system("acme").preferences(uid("member@acme.test")).get().exists
+
+
+def test_preferences_not_json(http: httpx.Client) -> None:
+    headers = {**bearer("member@acme.test"), "Content-Type": "text/plain"}
+    assert http.patch("/api/me/preferences", content=b"kinds", headers=headers).status_code == 415
+
+
+def test_nobody_is_notified_of_their_own_action() -> None:
+    me = uid("owner@acme.test")
+    assert service.notify("acme", [me], key="self", kind="message", title="t", body="b", link="/", actor=me) == 0
+    assert list(db.system("acme").notifications().where(filter=db.eq("uid", me)).stream()) == []
+
+
+def test_email_carries_the_text_escaped_and_a_link(http: httpx.Client, mails) -> None:
+    notify("member@acme.test", "mail-1", title="Review <b>“Logo”</b>", body="Please look at <script>x</script>")
+    got = wait_for(lambda: mails.to("member@acme.test"), timeout=60)
+    assert len(got) == 1
+    mail = got[0]
+    assert mail["subject"] == "Review <b>“Logo”</b>"
+    assert "Please look at <script>x</script>" in mail["text"] and "http://127.0.0.1:5000/approvals/x" in mail["text"]
+    assert "&lt;script&gt;x&lt;/script&gt;" in mail["html"] and "<script>" not in mail["html"]
+    assert 'href="http://127.0.0.1:5000/approvals/x"' in mail["html"]
+    # In-app only: no mail.
+    http.patch("/api/me/preferences", json={"kinds": {"approval_needed": "in_app"}}, headers=bearer("owner@acme.test"))
+    notify("owner@acme.test", "mail-2")
+    time.sleep(3)
+    assert mails.to("owner@acme.test") == []
+
+
+def test_a_decision_notifies_and_mails_once_even_when_delivered_twice(http: httpx.Client, mails) -> None:
+    content = {"previewUrl": "https://cdn.example.com/p.png"}
+    body = {"orgId": "acme", "projectId": "acme-rebrand", "contentType": "design", "title": "Poster",
+            "assigneeEmails": ["member@acme.test"], "content": content}  # fmt: skip
+    item = http.post("/api/approvals", json=body, headers=bearer("ops@agency.test")).json()
+    r = http.post(f"/api/approvals/{item['id']}/action", json={"action": "request_revision", "comment": "Bigger <logo>",
+                  "version": 1}, headers=bearer("member@acme.test"))  # fmt: skip
+    assert r.status_code == 200, r.text
+
+    def decided(email: str) -> list[dict]:
+        return [m for m in mails.to(email) if "Poster" in m["subject"] and "requested changes" in m["subject"]]
+
+    assert wait_for(lambda: decided("owner@acme.test") and decided("ops@agency.test"), timeout=90)
+    # The decision, delivered again, adds nothing.
+    decision = db.decision(db.system("acme").approval(item["id"]), 1).get().to_dict()
+    approval_events.on_decision_created("acme", item["id"], decision)
+    time.sleep(4)
+    assert len(decided("owner@acme.test")) == 1 and len(decided("ops@agency.test")) == 1
+    assert decided("member@acme.test") == []  # the one who decided
+    assert "Bigger <logo>" in decided("owner@acme.test")[0]["text"]
+    notes = [n for n in feed(http, "ops@agency.test")["items"] if n["kind"] == "approval_decided"]
+    assert len(notes) == 1 and notes[0]["body"] == "Bigger <logo>" and notes[0]["orgId"] == "acme"
+    assert [n for n in feed(http, "member@acme.test")["items"] if n["kind"] == "approval_decided"] == []
+    # A client of another organisation hears nothing of it.
+    assert [n for n in feed(http, "owner@globex.test")["items"] if "Poster" in n["title"]] == []
+
+
+def test_message_mails_wait_and_batch_while_unread(http: httpx.Client, mails, monkeypatch) -> None:
+    monkeypatch.setenv("MESSAGE_MAIL_DELAY_SECONDS", "1")
+    owner = uid("owner@acme.test")
+    for n, text in enumerate(["First <hi>", "Second", "Third"]):
+        service.notify("acme", [owner], key=f"msg-{n}", kind="message", title=f"Ops wrote in “Launch” {n}",
+                       body=text, link="/messages/t1")  # fmt: skip
+    third = feed(http, "owner@acme.test")["items"][0]
+    http.post(f"/api/notifications/{third['id']}/read", headers=bearer("owner@acme.test"))
+    assert service.send_waiting("acme", owner, now=time.time() - 60) == "early"
+    assert service.send_waiting("acme", owner, now=time.time() + 5) == "sent"
+    assert service.send_waiting("acme", owner, now=time.time() + 5) == "none"  # a task run twice
+    got = wait_for(lambda: mails.to("owner@acme.test"), timeout=60)
+    time.sleep(2)
+    assert len(mails.to("owner@acme.test")) == 1
+    mail = got[0]
+    assert mail["subject"] == "2 new messages in the portal"
+    assert "First <hi>" in mail["text"] and "Second" in mail["text"] and "Third" not in mail["text"]
+    assert "First &lt;hi&gt;" in mail["html"]
+
+
+def test_daily_digest_once_a_day_and_none_when_nothing_new(mails) -> None:
+    member = uid("member@acme.test")
+    day = dt.date(2026, 11, 25)
+    service.notify("acme", [member], key="d1", kind="file_uploaded", title="New file “brief.pdf”", body="brief.pdf",
+                   link="/files")  # fmt: skip
+    service.notify("acme", [member], key="d2", kind="file_uploaded", title="New file “logo.png”", body="logo.png",
+                   link="/files")  # fmt: skip
+    assert service.send_digests(dt.datetime(2026, 11, 25, 7, tzinfo=dt.UTC)) == 1
+    assert service.send_digest("acme", member, day) == "none"  # nothing new
+    service.notify("acme", [member], key="d3", kind="file_uploaded", title="Later", body="", link="/files")
+    assert service.send_digest("acme", member, day) == "already"  # at most once a day
+    assert service.send_digest("acme", member, day + dt.timedelta(days=1)) == "sent"
+    got = wait_for(lambda: len(mails.to("member@acme.test")) == 2 and mails.to("member@acme.test"), timeout=60)
+    first = next(m for m in got if "2026-11-25" in m["subject"])
+    assert "brief.pdf" in first["text"] and "logo.png" in first["text"] and "Later" not in first["text"]
+    assert service.send_digests(dt.datetime(2026, 11, 27, 7, tzinfo=dt.UTC)) == 0
+
+
+def test_uploads_notify_the_other_side_once() -> None:
+    owner = {"uid": uid("owner@acme.test"), "email": "owner@acme.test"}
+    file = {"source": "portal", "uploadedBy": owner, "headRevisionId": "r1", "name": "brief.pdf",
+            "projectId": "acme-rebrand"}  # fmt: skip
+    file_events.on_file_written("acme", "f1", None, file)
+    file_events.on_file_written("acme", "f1", None, file)  # delivered twice
+    staff = [s.to_dict() for s in db.system("agency").notifications().stream() if s.get("kind") == "file_uploaded"]
+    assert len(staff) >= 1 and len({n["uid"] for n in staff}) == len(staff)
+    assert not [s for s in db.system("acme").notifications().stream() if s.get("kind") == "file_uploaded"]
+    ops = {"uid": uid("ops@agency.test"), "email": "ops@agency.test"}
+    file_events.on_file_written("acme", "f2", None, {**file, "uploadedBy": ops, "name": "final.pdf"})
+    clients = {s.get("uid") for s in db.system("acme").notifications().stream() if s.get("kind") == "file_uploaded"}
+    assert clients == {uid("owner@acme.test"), uid("member@acme.test")}
+    assert not [s for s in db.system("agency").notifications().stream()
+                if s.get("uid") == ops["uid"] and "final" in s.get("title", "")]  # fmt: skip
+    assert file_events.on_file_written("acme", "f3", None, {**file, "source": "drive"}) == "ignored"
