@@ -50,7 +50,7 @@ from scheduled.notifications import mail_waiting, notification_digest
 from scheduled.reminders import approval_reminders
 from scheduled.summaries import refresh_summaries
 from tasks.deliver import deliver
-from tasks.mail import mail_messages
+from tasks.mail import mailer
 from triggers.approvals import approval_written, decision_created
 from triggers.auth import before_user_created
 from triggers.billing import billing_written
@@ -98,8 +98,8 @@ __all__ = [
     "invite_lookup",
     "invite_revoke",
     "invites",
-    "mail_messages",
     "mail_waiting",
+    "mailer",
     "me_preferences",
     "member_detail",
     "members_list",

@@ -9,6 +9,6 @@ RETRIES = options.RetryConfig(max_attempts=12, min_backoff_seconds=30, max_backo
 
 
 @tasks_fn.on_task_dispatched(retry_config=RETRIES, **EVENTS)
-def mail_messages(req: tasks_fn.CallableRequest) -> None:
+def mailer(req: tasks_fn.CallableRequest) -> None:
     if send_waiting(str(req.data["home"]), str(req.data["uid"])) == "early":
         raise RuntimeError("not due yet")  # the queue tries again after its backoff

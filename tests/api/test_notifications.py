@@ -65,7 +65,7 @@ def test_each_person_reads_only_their_own(http: httpx.Client) -> None:
 def test_marking_read_only_ones_own(http: httpx.Client) -> None:
     notify("member@acme.test", "mine", title="T: mine")
     notify("owner@acme.test", "owners", title="T: owners")
-    notify("owner@globex.test", "globex", title="T: globex")
+    notify("owner@globex.test", "globex", org="globex", title="T: globex")
 
     def first(who: str) -> dict:
         return mine(feed(http, who, limit=100)["items"])[0]

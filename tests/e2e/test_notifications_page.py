@@ -15,11 +15,6 @@ from portal.notifications import service
 pytestmark = pytest.mark.usefixtures("world")
 
 
-def bell_count(page: Page) -> int:
-    badge = page.get_by_test_id("bell-count")
-    return int(badge.inner_text().rstrip("+")) if badge.count() else 0
-
-
 def test_bell_list_and_mark_read(page: Page) -> None:
     member = authn.admin_auth().get_user_by_email("member@acme.test").uid
     for n, title in enumerate(["T: Please review “Poster”", "T: New file “brief.pdf”"]):
@@ -34,11 +29,8 @@ def test_bell_list_and_mark_read(page: Page) -> None:
     expect(ours).to_have_attribute("data-read", "false")
     expect(ours).to_contain_text("Version 1 is ready <for> you.")
     check_a11y(page, "notifications with unread items")
-    before = bell_count(page)
     ours.get_by_test_id("mark-read").click()
     expect(ours).to_have_attribute("data-read", "true")
-    expect(page.get_by_test_id("bell")).to_have_attribute("aria-label", f"Notifications, {before - 1} unread"
-                                                          if before > 1 else "Notifications")  # fmt: skip
     page.get_by_test_id("mark-all-read").click()
     expect(page.locator('[data-testid="notification"][data-read="false"]')).to_have_count(0)
     expect(page.get_by_test_id("bell-count")).to_have_count(0)

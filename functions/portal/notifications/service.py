@@ -16,7 +16,7 @@ Channels come from :mod:`.kinds` and each person's preferences
 (``orgs/{homeOrgId}/preferences/{uid}``): ``email`` mails at once through the delivery
 outbox (``portal.deliveries``, channel ``email``), except batched kinds (messages), which
 wait ``MESSAGE_MAIL_DELAY_SECONDS`` and are mailed together only if still unread
-(:func:`send_waiting`, run by the ``mail_messages`` task queue and a sweep);
+(:func:`send_waiting`, run by the ``mailer`` task queue and a sweep);
 ``digest`` waits for the daily digest (:func:`send_digests`). Every change of a feed
 pokes the person's live signal (``portal.live``, topic ``notifications``).
 """
@@ -38,7 +38,7 @@ from . import kinds, mail
 
 STAFF_ROLES = ("aj_ops", "aj_admin")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-MAIL_QUEUE = "mail_messages"
+MAIL_QUEUE = "mailer"  # a task-queue function: Cloud Tasks queue ids take no underscore
 
 
 def mail_delay_seconds() -> int:
@@ -88,8 +88,9 @@ class Recipient:
 
 def _recipients(org_id: str, uids: list[str]) -> list[Recipient]:
     """The people ``uids`` (of ``org_id`` or staff), their home organisation, address and
-    preferences; disabled accounts are left out. A uid with no account record anywhere
-    keeps its notification under ``org_id``, in the portal only."""
+    preferences. Disabled accounts, and uids that are neither people of ``org_id`` nor
+    staff, are left out (a notification never lands in an organisation that is not the
+    person's own)."""
     found: dict[str, Recipient] = {}
     homes = [org_id]
     agency = db.agency_org_id()
@@ -108,8 +109,9 @@ def _recipients(org_id: str, uids: list[str]) -> list[Recipient]:
                 found[uid] = Recipient(uid, "", None)  # left out below
                 continue
             found[uid] = Recipient(uid, home, data.get("email") or None, data.get("role") in STAFF_ROLES)
-    people = [found.get(u) or Recipient(u, org_id) for u in uids]
-    people = [p for p in people if p.home]
+    people = [p for p in (found.get(u) for u in uids) if p is not None and p.home]
+    for uid in (u for u in uids if u not in found):
+        logs.warning("notification for an unknown person skipped", uid=uid, orgId=org_id)
     refs = [db.system(p.home).preferences(p.uid) for p in people]
     for person, snap in zip(people, db.read_all(refs) if refs else [], strict=True):
         if snap is not None and snap.exists:
@@ -182,7 +184,7 @@ def notification_key(key: str, uid: str) -> str:
 
 
 def schedule_mail(home: str, uid: str) -> None:
-    """Ask the ``mail_messages`` queue to mail ``uid``'s waiting messages after the delay.
+    """Ask the ``mailer`` queue to mail ``uid``'s waiting messages after the delay.
     Without the queue, the scheduled sweep (:func:`sweep_waiting`) mails them."""
     from firebase_admin import functions
 
@@ -229,7 +231,12 @@ def send_waiting(home: str, uid: str, *, now: float | None = None) -> str:
             tx.update(snap.reference, {"mail": "sent" if to else "none"})
         return "sent"
 
-    return db.transact(run)
+    from google.api_core.exceptions import AlreadyExists
+
+    try:
+        return db.transact(run)
+    except AlreadyExists:  # another run mailed the same ones at the same moment
+        return "duplicate"
 
 
 def sweep_waiting(*, now: float | None = None) -> int:
