@@ -57,7 +57,11 @@ def test_each_person_reads_only_their_own(http: httpx.Client) -> None:
         uid("ops@agency.test"),
         uid("admin@agency.test"),
     }
-    assert not [s for s in db.system("acme").notifications().stream() if s.get("title") == "T: for ops@agency.test"]
+    assert not [
+        s
+        for s in db.system("acme").notifications().stream()
+        if (s.to_dict() or {}).get("title") == "T: for ops@agency.test"
+    ]
     assert http.get("/api/notifications").status_code == 401
     assert http.get("/api/notifications/unread").status_code == 401
 
@@ -282,13 +286,23 @@ def test_uploads_notify_the_other_side_once() -> None:
             "projectId": "acme-rebrand"}  # fmt: skip
     file_events.on_file_written("acme", "f1", None, file)
     file_events.on_file_written("acme", "f1", None, file)  # delivered twice
-    staff = [s.to_dict() for s in db.system("agency").notifications().stream() if "brief.pdf" in s.get("title", "")]
+    staff = [
+        s.to_dict()
+        for s in db.system("agency").notifications().stream()
+        if "brief.pdf" in (s.to_dict() or {}).get("title", "")
+    ]
     assert len(staff) >= 1 and len({n["uid"] for n in staff}) == len(staff)
-    assert not [s for s in db.system("acme").notifications().stream() if "brief.pdf" in s.get("title", "")]
+    assert not [
+        s for s in db.system("acme").notifications().stream() if "brief.pdf" in (s.to_dict() or {}).get("title", "")
+    ]
     ops = {"uid": uid("ops@agency.test"), "email": "ops@agency.test"}
     file_events.on_file_written("acme", "f2", None, {**file, "uploadedBy": ops, "name": "final.pdf"})
-    clients = {s.get("uid") for s in db.system("acme").notifications().stream() if "final.pdf" in s.get("title", "")}
+    clients = {
+        s.get("uid")
+        for s in db.system("acme").notifications().stream()
+        if "final.pdf" in (s.to_dict() or {}).get("title", "")
+    }
     assert clients == {uid("owner@acme.test"), uid("member@acme.test")}
     assert not [s for s in db.system("agency").notifications().stream()
-                if s.get("uid") == ops["uid"] and "final" in s.get("title", "")]  # fmt: skip
+                if s.get("uid") == ops["uid"] and "final" in (s.to_dict() or {}).get("title", "")]  # fmt: skip
     assert file_events.on_file_written("acme", "f3", None, {**file, "source": "drive"}) == "ignored"

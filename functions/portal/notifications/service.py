@@ -49,15 +49,20 @@ def mail_delay_seconds() -> int:
 # --- who receives -----------------------------------------------------------------------
 
 
+def _field(snap: Any, name: str) -> Any:
+    """A snapshot's field, or None when the document lacks it (older documents)."""
+    return (snap.to_dict() or {}).get(name)
+
+
 def owners(org_id: str) -> list[str]:
     """Uids of the organisation's active client owners."""
     users = db.system(org_id).users()
-    return [s.id for s in users.where(filter=db.eq("role", "client_owner")).stream() if not s.get("disabled")]
+    return [s.id for s in users.where(filter=db.eq("role", "client_owner")).stream() if not _field(s, "disabled")]
 
 
 def members(org_id: str) -> list[str]:
     """Uids of every active person of a client organisation."""
-    return [s.id for s in db.system(org_id).users().stream() if not s.get("disabled")]
+    return [s.id for s in db.system(org_id).users().stream() if not _field(s, "disabled")]
 
 
 def staff(org_id: str | None = None, project_id: str | None = None, also: list[str] | None = None) -> list[str]:
@@ -66,13 +71,15 @@ def staff(org_id: str | None = None, project_id: str | None = None, also: list[s
     agency = db.agency_org_id()
     if agency is None:
         return []
-    people = [s for s in db.system(agency).users().stream() if not s.get("disabled") and s.get("role") in STAFF_ROLES]
+    people = [
+        s for s in db.system(agency).users().stream() if not _field(s, "disabled") and _field(s, "role") in STAFF_ROLES
+    ]
     team: set[str] = set()
     if org_id and project_id:
         project = db.system(org_id).project(project_id).get()
         if project.exists:
-            team = {str(e).lower() for e in (project.get("teamMembers") or [])}
-    chosen = [s.id for s in people if str(s.get("email") or "").lower() in team or s.id in (also or [])]
+            team = {str(e).lower() for e in (_field(project, "teamMembers") or [])}
+    chosen = [s.id for s in people if str(_field(s, "email") or "").lower() in team or s.id in (also or [])]
     return chosen or [s.id for s in people]
 
 
@@ -200,9 +207,9 @@ def schedule_mail(home: str, uid: str) -> None:
 
 def _address(home: str, uid: str) -> str | None:
     snap = db.system(home).user(uid).get()
-    if not snap.exists or snap.get("disabled"):
+    if not snap.exists or _field(snap, "disabled"):
         return None
-    return snap.get("email") or None
+    return _field(snap, "email") or None
 
 
 def send_waiting(home: str, uid: str, *, now: float | None = None) -> str:
@@ -217,10 +224,10 @@ def send_waiting(home: str, uid: str, *, now: float | None = None) -> str:
 
     def run(tx: Any) -> str:
         waiting = list(query.stream(transaction=tx))
-        due = [s for s in waiting if float(s.get("mailAfter") or 0) <= moment and not s.get("read")]
+        due = [s for s in waiting if float(_field(s, "mailAfter") or 0) <= moment and not _field(s, "read")]
         if not due:
             return "early" if waiting else "none"
-        due.sort(key=lambda s: float(s.get("at") or 0))
+        due.sort(key=lambda s: float(_field(s, "at") or 0))
         if to:
             items = [s.to_dict() or {} for s in due]
             heading = None if len(items) == 1 else f"{len(items)} new messages in the portal"
@@ -243,8 +250,8 @@ def sweep_waiting(*, now: float | None = None) -> int:
     """Mail everyone whose message notifications are due (the queue's safety net)."""
     moment = time.time() if now is None else now
     query = db.across_orgs(db.NOTIFICATIONS).where(filter=db.eq("mail", "waiting"))
-    people = {(s.reference.parent.parent.id, str(s.get("uid"))) for s in query.stream()
-              if float(s.get("mailAfter") or 0) <= moment}  # fmt: skip
+    people = {(s.reference.parent.parent.id, str(_field(s, "uid"))) for s in query.stream()
+              if float(_field(s, "mailAfter") or 0) <= moment}  # fmt: skip
     return sum(send_waiting(home, uid, now=moment) == "sent" for home, uid in sorted(people))
 
 
@@ -260,8 +267,8 @@ def send_digest(home: str, uid: str, day: dt.date) -> str:
     query = db.system(home).notifications().where(filter=db.eq("uid", uid)).where(filter=db.eq("digested", False))
 
     def run(tx: Any) -> str:
-        pending = [s for s in query.stream(transaction=tx) if s.get("channel") == "digest"]
-        unseen = sorted((s for s in pending if not s.get("read")), key=lambda s: float(s.get("at") or 0))
+        pending = [s for s in query.stream(transaction=tx) if _field(s, "channel") == "digest"]
+        unseen = sorted((s for s in pending if not _field(s, "read")), key=lambda s: float(_field(s, "at") or 0))
         if unseen and to:
             items = [s.to_dict() or {} for s in unseen]
             message = {"to": to, **mail.compose(items, heading=f"Your portal digest for {day.isoformat()}")}
@@ -281,7 +288,11 @@ def send_digests(now: dt.datetime | None = None) -> int:
     """The daily digest for everyone with something new on a digest channel."""
     day = (now or dt.datetime.now(dt.UTC)).date()
     query = db.across_orgs(db.NOTIFICATIONS).where(filter=db.eq("digested", False))
-    people = {(s.reference.parent.parent.id, str(s.get("uid"))) for s in query.stream() if s.get("channel") == "digest"}
+    people = {
+        (s.reference.parent.parent.id, str(_field(s, "uid")))
+        for s in query.stream()
+        if _field(s, "channel") == "digest"
+    }
     return sum(send_digest(home, uid, day) == "sent" for home, uid in sorted(people))
 
 
@@ -334,12 +345,12 @@ def mark_read(caller: Caller, notification_id: str) -> dict[str, Any]:
 
     def run(tx: Any) -> bool:
         snap = ref.get(transaction=tx)
-        if not snap.exists or snap.get("uid") != caller.uid:
+        if not snap.exists or _field(snap, "uid") != caller.uid:
             raise NotFound("Notification not found.")
-        if snap.get("read"):
+        if _field(snap, "read"):
             return False
         change: dict[str, Any] = {"read": True, "readAt": time.time()}
-        if snap.get("mail") == "waiting":
+        if _field(snap, "mail") == "waiting":
             change["mail"] = "cancelled"
         tx.update(ref, change)
         return True
@@ -360,7 +371,7 @@ def mark_all_read(caller: Caller) -> dict[str, Any]:
         batch = db.batch()
         for snap in snaps:
             change: dict[str, Any] = {"read": True, "readAt": time.time()}
-            if snap.get("mail") == "waiting":
+            if _field(snap, "mail") == "waiting":
                 change["mail"] = "cancelled"
             batch.update(snap.reference, change)
         batch.commit()
