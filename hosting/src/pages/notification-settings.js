@@ -60,10 +60,10 @@ export default function NotificationSettingsPage({ api }) {
   const res = useResource((signal) => api.get('/api/me/preferences', { signal }), []);
   return html`
     <${PageHeader} title="Notification settings" subtitle="Everything shows under the bell; choose what is also mailed to you, now or once a day." actions=${html`<a href="/notifications" class="btn btn-secondary">Back to notifications</a>`} />
-    <section class="card">
+    <section class="card"><div class="card-body">
       <${Load} resource=${res} skeleton=${{ kind: 'rows', count: 5, label: 'Loading your settings…' }} errorTitle="Could not load your settings">
         ${(data) => html`<${Form} key=${JSON.stringify(data.kinds.map((k) => k.channel))} data=${data} api=${api} onSaved=${(d) => res.setData(d)} />`}
       <//>
-    </section>
+    </div></section>
   `;
 }

@@ -71,7 +71,7 @@ export default function NotificationsPage({ api }) {
         ${unread ? html`<${Button} class="btn btn-primary" busy=${busy} busyLabel="Marking…" data-testid="mark-all-read" onClick=${markAll}>Mark all read<//>` : null}
       `}
     />
-    <section class="card" aria-label="Your notifications">
+    <section class="card" aria-label="Your notifications"><div class="card-body">
       <${Load}
         resource=${pages}
         skeleton=${{ kind: 'rows', count: 4, label: 'Loading your notifications…' }}
@@ -86,6 +86,6 @@ export default function NotificationsPage({ api }) {
           <${LoadMore} pages=${pages} testid="notifications-more" />
         `}
       <//>
-    </section>
+    </div></section>
   `;
 }
