@@ -107,7 +107,16 @@ class MoveIn(Model):
     """The project to move the file into; null: the organisation's own folder."""
 
 
-AttachmentIds = Annotated[list[Id], Field(max_length=20)]
+AttachmentIds = Annotated[
+    list[Id],
+    Field(
+        max_length=20,
+        description="Portal file ids to attach (`GET /api/files`): at most 20, no duplicates, each a file of the "
+        "same organisation kept with the organisation as a whole or in the same project. Otherwise 400 "
+        "(`unknown_attachment` for an unknown, deleted or another organisation's id alike, "
+        "`duplicate_attachment`, `too_many_attachments`, `attachment_other_project`) and nothing is written.",
+    ),
+]
 """Portal file ids to attach (at most 20, no duplicates), of the same organisation and,
 where there is one, kept with the organisation as a whole or in the same project."""
 
@@ -118,16 +127,15 @@ class Attachment(Out):
 
     id: str
     name: str = ""
-    removed: bool = False
+    removed: bool = Field(default=False, description="The file was deleted since: its name is kept, no links.")
     mimeType: str | None = None
     kind: str | None = None
     size: int | None = None
     projectId: str | None = None
     hasThumbnail: bool = False
     inline: bool = False
-    downloadUrl: str | None = None
-    """``GET /api/files/{id}/download`` (streamed, with ``Range``)."""
-    viewUrl: str | None = None
-    """``...download?inline=1`` for images, PDF, video and audio: shown in the page."""
-    thumbnailUrl: str | None = None
-    """``GET /api/files/{id}/thumbnail``, when Drive made one."""
+    downloadUrl: str | None = Field(default=None, description="`GET /api/files/{id}/download` (streamed, with Range).")
+    viewUrl: str | None = Field(
+        default=None, description="`.../download?inline=1` for images, PDF, video and audio: shown in the page."
+    )
+    thumbnailUrl: str | None = Field(default=None, description="`GET /api/files/{id}/thumbnail`, when Drive made one.")
