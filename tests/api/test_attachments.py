@@ -5,13 +5,14 @@ nothing; a file deleted since shows as removed, its name kept."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 import pytest
 from helpers import bearer, error_code
 
-from portal import db
+from portal import db, webhooks
 from portal.files.demo import docx, pdf, png
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -183,3 +184,21 @@ def test_a_file_deleted_since_shows_as_removed_with_its_name(http: httpx.Client,
     r = http.post(f"/api/approvals/{item['id']}/versions",
                   json={"content": {"attachments": [brief["id"]]}}, headers=who("ops@agency.test"))  # fmt: skip
     assert r.status_code == 400 and error_code(r) == "unknown_attachment"
+
+
+def test_n8n_attaches_the_organisations_files_only(http: httpx.Client, files: Any, who: Any) -> None:
+    def send(payload: dict[str, Any]) -> httpx.Response:
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", **webhooks.sign("dev-n8n-secret", body)}
+        return http.post("/api/webhooks/n8n/approvals", content=body, headers=headers)
+
+    content = {"attachments": [files["globex"]["id"]]}
+    create = {"eventId": "n8n-att-1", "type": "approval.create", "orgId": "acme", "projectId": "acme-rebrand",
+              "contentType": "design", "title": "From n8n", "content": content}  # fmt: skip
+    refused = send(create)
+    assert refused.status_code == 400 and error_code(refused) == "unknown_attachment"
+    assert approvals() == []
+    ok = send({**create, "eventId": "n8n-att-2", "content": {"attachments": [files["pdf"]["id"]]}})
+    assert ok.status_code == 200, ok.text
+    detail = http.get(f"/api/approvals/{ok.json()['approvalId']}", headers=who("owner@acme.test")).json()
+    assert [a["name"] for a in detail["versions"][0]["content"]["attachments"]] == ["Brief.pdf"]
