@@ -24,7 +24,7 @@ from https.files import (
 )
 from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
-from https.meta import openapi
+from https.meta import health, openapi
 from https.orgs import clients_list, org_archive, org_detail, org_settings, orgs_list
 from https.projects import (
     project_archive,
@@ -37,11 +37,13 @@ from https.projects import (
     webhook_gbu,
     webhook_n8n_projects,
 )
+from scheduled.backups import backup_firestore
 from scheduled.billing import poll_whop
 from scheduled.files import expire_uploads, reconcile_files
 from scheduled.reminders import approval_reminders
 from scheduled.summaries import refresh_summaries
 from tasks.deliver import deliver
+from tasks.summaries import refresh_summary
 from triggers.approvals import approval_written, decision_created
 from triggers.auth import before_user_created
 from triggers.billing import billing_written
@@ -61,6 +63,7 @@ __all__ = [
     "auth_logout",
     "auth_me",
     "auth_session",
+    "backup_firestore",
     "before_user_created",
     "billing",
     "billing_link",
@@ -83,6 +86,7 @@ __all__ = [
     "file_upload",
     "file_upload_session",
     "files",
+    "health",
     "invite_accept",
     "invite_lookup",
     "invite_revoke",
@@ -103,6 +107,7 @@ __all__ = [
     "projects_list",
     "reconcile_files",
     "refresh_summaries",
+    "refresh_summary",
     "template_detail",
     "templates_list",
     "webhook_gbu",
