@@ -95,6 +95,8 @@ def test_valid_ids_are_kept_with_their_names_in_one_read(reads: list[int]) -> No
         ([f"f{i}" for i in range(21)], None, "too_many_attachments"),
         (["a/b"], None, "unknown_attachment"),
         ([""], None, "unknown_attachment"),
+        (["__x__"], None, "unknown_attachment"),
+        ([7, 7, "a"], None, "unknown_attachment"),
     ],
 )
 def test_refusals(reads: list[int], ids: list[str], project: str | None, code: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .. import db
+from .. import db, ids
 from ..errors import BadRequest
 from ..identity import Caller
 from ..policy import Action
@@ -51,22 +51,22 @@ def validate_attachments(
     ``unknown_attachment`` (unknown, deleted, or another organisation's: the same answer,
     so nothing tells whether another organisation's id exists) and
     ``attachment_other_project``. One batched read."""
-    ids = list(file_ids or [])
-    if not ids:
+    wanted = list(file_ids or [])
+    if not wanted:
         return []
-    if len(ids) > MAX_ATTACHMENTS:
+    if len(wanted) > MAX_ATTACHMENTS:
         raise BadRequest(f"Attach at most {MAX_ATTACHMENTS} files.", code="too_many_attachments")
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    unsafe = [i for i in wanted if not ids.valid(i)]
+    if unsafe:
+        raise BadRequest("These files are not available to attach.", code="unknown_attachment",
+                         details={"ids": [str(i) for i in unsafe]})  # fmt: skip
+    repeated = sorted({i for i in wanted if wanted.count(i) > 1})
     if repeated:
         raise BadRequest(f"Attached more than once: {', '.join(repeated)}.", code="duplicate_attachment",
                          details={"ids": repeated})  # fmt: skip
     store = _store(caller, org_id)
-    unsafe = [i for i in ids if not isinstance(i, str) or not i or "/" in i or len(i) > 128]
-    if unsafe:
-        raise BadRequest("These files are not available to attach.", code="unknown_attachment",
-                         details={"ids": [str(i) for i in unsafe]})  # fmt: skip
-    snaps = db.read_all([store.file(i) for i in ids])
-    missing = [i for i, s in zip(ids, snaps, strict=True) if s is None or not s.exists]
+    snaps = db.read_all([store.file(i) for i in wanted])
+    missing = [i for i, s in zip(wanted, snaps, strict=True) if s is None or not s.exists]
     if missing:
         raise BadRequest(f"These files are not available to attach: {', '.join(missing)}.",
                          code="unknown_attachment", details={"ids": missing})  # fmt: skip
@@ -119,8 +119,7 @@ def render_many(org_id: str, lists: Sequence[Sequence[Stored] | None]) -> list[l
     """Each list of kept attachments of ``org_id`` as the API shows it (see
     :func:`render_attachments`), every file read in one batched read. The caller already
     authorised reading the thing they are attached to."""
-    wanted = {fid for kept in lists for fid, _ in map(_entry, kept or []) if fid and "/" not in fid}
-    order = sorted(wanted)
+    order = sorted({fid for kept in lists for fid, _ in map(_entry, kept or []) if ids.valid(fid)})
     store = db.system(org_id)
     snaps = db.read_all([store.file(i) for i in order]) if order else []
     live = {i: s.to_dict() or {} for i, s in zip(order, snaps, strict=True) if s is not None and s.exists}
