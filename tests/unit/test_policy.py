@@ -16,14 +16,16 @@ from portal.policy import Action, OrgRef, allowed, assignable_roles, authorize
 A = Action
 READS = {A.ORG_READ, A.MEMBERS_READ, A.PROJECTS_READ, A.APPROVALS_READ, A.MESSAGES_READ, A.FILES_READ, A.BOOKINGS_READ}
 READS |= {A.SEARCH}  # search finds only what one may read (portal.search checks each kind)
+OWN = {A.NOTIFICATIONS_OWN}  # one's own notifications and preferences, wherever one's account is
 CLIENT_WRITES = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD}
 
 EXPECTED_ON_OWN_CLIENT_ORG = {
-    Role.CLIENT_MEMBER: READS | CLIENT_WRITES,
-    Role.CLIENT_OWNER: READS | CLIENT_WRITES | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE},
+    Role.CLIENT_MEMBER: READS | CLIENT_WRITES | OWN,
+    Role.CLIENT_OWNER: READS | CLIENT_WRITES | OWN | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE},
 }
 EXPECTED_ON_ANY_CLIENT_ORG = {
     Role.AJ_OPS: READS
+    | OWN
     | {
         A.APPROVALS_COMMENT,
         A.MESSAGES_WRITE,
@@ -58,6 +60,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.CLIENTS_READ,
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
+        A.NOTIFICATIONS_OWN,
     },
     Role.AJ_ADMIN: {
         A.ORG_READ,
@@ -71,6 +74,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
         A.TEMPLATES_MANAGE,
+        A.NOTIFICATIONS_OWN,
     },
     Role.CLIENT_OWNER: set(),
     Role.CLIENT_MEMBER: set(),
