@@ -1,6 +1,7 @@
 """The one place that decides who may do what: role x action x organisation.
 
-Every endpoint asks :func:`authorize`; ``firestore.rules`` mirrors the read rules;
+Every endpoint asks :func:`authorize`; ``firestore.rules`` allow browsers no direct read
+of organisation data (only their own change signal, ``portal.live``), so every read comes here;
 ``tests/unit/test_policy.py`` walks the whole table.
 
 The organisation dimension is structural: a client role acts only inside its own
@@ -51,6 +52,7 @@ class Action(StrEnum):
     TEMPLATES_READ = "templates.read"
     TEMPLATES_MANAGE = "templates.manage"
     PROJECTS_ARCHIVE = "projects.archive"
+    LIVE_LISTEN = "live.listen"
 
 
 A = Action
@@ -68,6 +70,7 @@ _CLIENT_MEMBER = frozenset(
         A.FILES_READ,
         A.FILES_UPLOAD,
         A.BOOKINGS_READ,
+        A.LIVE_LISTEN,
     }
 )
 _CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE}
@@ -107,6 +110,7 @@ AGENCY_ORG_ACTIONS = frozenset(
         A.CLIENTS_READ,
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
+        A.LIVE_LISTEN,
     }
 )
 """What staff may do on the agency's own organisation (creating client organisations is
@@ -129,6 +133,7 @@ READ_ACTIONS = frozenset(
         A.AUDIT_READ,
         A.TEMPLATES_READ,
         A.CLIENTS_READ,
+        A.LIVE_LISTEN,
     }
 )
 """Actions that change nothing: all a client of an archived organisation may still take."""

@@ -14,7 +14,16 @@ from portal.identity import Caller, OrgKind, Role
 from portal.policy import Action, OrgRef, allowed, assignable_roles, authorize
 
 A = Action
-READS = {A.ORG_READ, A.MEMBERS_READ, A.PROJECTS_READ, A.APPROVALS_READ, A.MESSAGES_READ, A.FILES_READ, A.BOOKINGS_READ}
+READS = {
+    A.ORG_READ,
+    A.MEMBERS_READ,
+    A.PROJECTS_READ,
+    A.APPROVALS_READ,
+    A.MESSAGES_READ,
+    A.FILES_READ,
+    A.BOOKINGS_READ,
+    A.LIVE_LISTEN,
+}
 CLIENT_WRITES = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD}
 
 EXPECTED_ON_OWN_CLIENT_ORG = {
@@ -57,6 +66,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.CLIENTS_READ,
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
+        A.LIVE_LISTEN,
     },
     Role.AJ_ADMIN: {
         A.ORG_READ,
@@ -70,6 +80,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
         A.TEMPLATES_MANAGE,
+        A.LIVE_LISTEN,
     },
     Role.CLIENT_OWNER: set(),
     Role.CLIENT_MEMBER: set(),
