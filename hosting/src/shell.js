@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { PORTAL_NAME, ROLE_LABELS } from './constants.js';
 import { html } from './html.js';
 import { Icon } from './icons.js';
+import { LiveNotice } from './live.js';
 import { visibleRoutes } from './routes.js';
 import { displayName, initials, isStaff } from './state.js';
 
@@ -106,7 +107,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
         </nav>
         <p class="sidebar-foot">${staff ? 'Agency workspace' : user.orgName || ''}</p>
       </aside>
-      <main id="main" class="main" tabindex="-1" inert=${drawer}>${children}</main>
+      <main id="main" class="main" tabindex="-1" inert=${drawer}>${children}<${LiveNotice} /></main>
     </div>
   `;
 }
