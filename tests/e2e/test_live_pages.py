@@ -15,7 +15,7 @@ from helpers import bearer, wait_for
 from helpers import sign_in as sign_in_api
 from playwright.sync_api import Browser, Page, expect
 
-from portal import db
+from portal import authn, db
 
 LATENCY_LIMIT_MS = 2000
 latencies: dict[str, float] = {}
@@ -139,3 +139,22 @@ def test_refused_live_updates_fall_back_to_polling_with_a_notice(page: Page, wor
     page.clock.fast_forward(31_000)
     expect(row).to_be_visible()
     assert _not_reloaded(page)
+
+
+def test_live_updates_end_with_the_session(page: Page, world: dict, http: httpx.Client) -> None:
+    sign_in(page, "owner@acme.test")
+    _wait_live(page)
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_test_id("login-email")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("data-live", "off")
+
+    # A session ended elsewhere (signed out on another device, removed): the next change
+    # makes the page refetch, which is refused, and the listener stops with the session.
+    sign_in(page, "owner@acme.test")
+    page.get_by_test_id("nav-approvals").click()
+    _wait_live(page)
+    time.sleep(1.1)  # revocation counts whole seconds: after the session cookie's second
+    authn.revoke_sessions(sign_in_api("owner@acme.test")["localId"])
+    create(http, bearer("ops@agency.test"), title="After the session")
+    expect(page.get_by_test_id("login-email")).to_be_visible(timeout=10_000)
+    expect(page.locator("html")).to_have_attribute("data-live", "off")
