@@ -32,8 +32,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import config
-from .errors import BadRequest, Conflict, NotFound
+from . import config, ids
+from .errors import BadRequest, Conflict, NotFound, Unavailable
 from .identity import Caller, OrgKind
 from .policy import Action, OrgRef, authorize, refused_when_archived
 
@@ -112,6 +112,7 @@ FILES = "files"  # the mirror of the files in Drive
 UPLOADS = "uploads"  # uploads in progress
 PRIVATE = "private"  # orgs/{orgId}/private/settings: secrets, closed to every browser
 TEMPLATES = "templates"  # orgs/{agencyId}/templates: the agency's project templates
+PREFERENCES = "preferences"  # orgs/{orgId}/preferences/{uid}: a person's notification channels
 # global
 AUDIT_LOG = "auditLog"
 DELIVERIES = "deliveries"
@@ -163,6 +164,14 @@ class _OrgPaths:
 
     def notifications(self) -> firestore.CollectionReference:
         return self._collection(NOTIFICATIONS)
+
+    def notification(self, notification_id: str) -> firestore.DocumentReference:
+        return self.notifications().document(notification_id)
+
+    def preferences(self, uid: str) -> firestore.DocumentReference:
+        """A person's notification preferences (in their own organisation, the agency's
+        for staff); no rule lets a browser read it: the API does."""
+        return self._collection(PREFERENCES).document(uid)
 
     def files(self) -> firestore.CollectionReference:
         return self._collection(FILES)
@@ -221,7 +230,7 @@ class Grant(_OrgPaths):
 
 
 def _valid_org_id(org_id: str) -> bool:
-    return bool(org_id) and "/" not in org_id and len(org_id) <= 128
+    return ids.valid(org_id)
 
 
 def system(org_id: str) -> OrgStore:
@@ -229,7 +238,7 @@ def system(org_id: str) -> OrgStore:
     trusted source: a trigger's document path, a scheduled job, seeding, the admin CLI,
     a verified webhook. Never for an id taken from a request: that goes through
     :func:`grant`."""
-    if not org_id or "/" in org_id:
+    if not _valid_org_id(org_id):
         raise NotFound("Organisation not found.")
     return OrgStore(org_id)
 
@@ -308,6 +317,18 @@ def live_signal(uid: str) -> firestore.DocumentReference:
     return client().collection(LIVE).document(uid)
 
 
+def check_reachable(timeout: float = 3.0) -> None:
+    """Raise :class:`Unavailable` unless Firestore answers one read within ``timeout``
+    seconds (the document need not exist)."""
+    try:
+        client().collection(SYSTEM).document("health").get(retry=None, timeout=timeout)
+    except Exception as exc:  # any failure to answer is the same to an uptime monitor
+        from . import logs
+
+        logs.error("health check: Firestore unreachable", error=f"{type(exc).__name__}: {exc}"[:300])
+        raise Unavailable("The portal cannot serve right now.") from None
+
+
 def billing_sync_state() -> firestore.DocumentReference:
     return client().collection(SYSTEM).document("billingSync")
 
@@ -353,6 +374,19 @@ def org_archived(org_id: str) -> bool:
     return bool(snap.exists and (snap.to_dict() or {}).get("archived"))
 
 
+_AGENCY: list[str] = []
+
+
+def agency_org_id() -> str | None:
+    """The agency's own organisation (where staff accounts live), cached once found."""
+    if not _AGENCY:
+        found = next(iter(orgs().where(filter=eq("kind", OrgKind.AGENCY.value)).limit(1).select([]).stream()), None)
+        if found is None:
+            return None
+        _AGENCY.append(found.id)
+    return _AGENCY[0]
+
+
 def trusted_grant(action: Action, org_id: str) -> Grant:
     """A grant for the operator's tools (admin CLI, seeding): no caller, full rights."""
     return Grant(None, action, org_ref(org_id))
@@ -373,7 +407,7 @@ def scoped(caller: Caller, collection: str, action: Action, org_id: str | None) 
     any cursor) must have: one organisation's, or for staff without ``org_id`` every
     client's (a collection-group query)."""
     if caller.is_staff and not org_id:
-        return across_orgs(collection), f"{ORGS}/"
+        return across_orgs(collection), f"{ORGS}/*/{collection}/"
     allowed = grant(caller, action, org_id)
     return allowed._collection(collection), f"{ORGS}/{allowed.org.id}/{collection}/"
 
@@ -450,6 +484,12 @@ def read(tx: Any, ref: Any, missing: str = "Not found.") -> dict[str, Any]:
     return snap.to_dict() or {}
 
 
+def count(query: Any) -> int:
+    """How many documents ``query`` matches: an aggregation, one read per 1,000 entries."""
+    result: Any = query.count().get()
+    return int(result[0][0].value)
+
+
 def read_all(refs: list[Any]) -> list[Any]:
     """Snapshots of ``refs`` in one round trip, in the order of ``refs``."""
     snaps = {s.reference.path: s for s in client().get_all(refs)}
@@ -492,14 +532,19 @@ def encode_cursor(value: Any, path: str) -> str:
 
 def decode_cursor(cursor: str, prefix: str) -> tuple[Any, str]:
     """The ``(value, path)`` a cursor carries, checked to name a document in an
-    organisation's collection under ``prefix``; BadRequest otherwise."""
+    organisation's collection under ``prefix`` (``*`` matches any one id); BadRequest
+    otherwise."""
     try:
         value, path = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError):
         raise _invalid_cursor() from None
     if not isinstance(path, str) or isinstance(value, (dict, list)):
         raise _invalid_cursor()
-    if not path.startswith(prefix) or path.count("/") != 3 or not all(path.split("/")):
+    parts = path.split("/")
+    expected = prefix.rstrip("/").split("/")
+    if len(parts) != 4 or not all(ids.valid(p) for p in parts):
+        raise _invalid_cursor()
+    if any(want not in ("*", got) for want, got in zip(expected, parts, strict=False)):
         raise _invalid_cursor()
     return value, path
 
@@ -533,6 +578,26 @@ def page(
 
 
 # --- values -----------------------------------------------------------------------------
+
+
+def each_valid(snaps: list[Any], convert: Callable[[Any], dict[str, Any]], model: Any) -> list[dict[str, Any]]:
+    """``convert`` each document and keep those its answer ``model`` accepts. A stored
+    document the API could not answer (written by an older version, or by hand) is
+    logged and left out, so one bad document never fails a whole list."""
+    from pydantic import ValidationError
+
+    from . import logs
+
+    items = []
+    for snap in snaps:
+        try:
+            item = convert(snap)
+            model.model_validate(item)
+        except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            logs.warning("stored document skipped: not valid", path=snap.reference.path, error=str(exc)[:500])
+            continue
+        items.append(item)
+    return items
 
 
 def to_json(value: Any) -> Any:

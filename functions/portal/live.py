@@ -12,7 +12,8 @@ is a hint (what changed last), never a reason to skip a refetch of something els
 
 Topics are short names the pages subscribe to: ``messages`` (a thread changed; ``ref``
 is the thread id), ``notifications`` (the feed changed), ``approvals`` (an approval was
-created, versioned or decided; ``ref`` is its id).
+created, versioned or decided; ``ref`` is its id), ``dashboard`` (an organisation's
+summary was recomputed; ``ref`` is the organisation).
 
 The browser signs in to Firestore with a custom token from :func:`token` (minted for a
 session, carrying the caller's claims) and reads nothing but its own signal; the rules
@@ -30,7 +31,7 @@ from .errors import Forbidden, NotConnected
 from .identity import STAFF_ROLES, Caller, OrgKind
 from .policy import Action
 
-TOPICS = ("messages", "notifications", "bookings", "approvals", "files")
+TOPICS = ("messages", "notifications", "bookings", "approvals", "files", "dashboard")
 BATCH_LIMIT = 400
 
 

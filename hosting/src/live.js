@@ -124,6 +124,20 @@ export function stopLive() {
   setStatus('off');
 }
 
+/** Outside components: call `fn(ref)` when `topic` changes; returns the unsubscribe. */
+export function subscribe(topic, fn) {
+  if (!topics.has(topic)) topics.set(topic, new Set());
+  topics.get(topic).add(fn);
+  announce();
+  return () => {
+    const set = topics.get(topic);
+    if (!set) return;
+    set.delete(fn);
+    if (!set.size) topics.delete(topic);
+    announce();
+  };
+}
+
 /**
  * Call `onChange(ref)` whenever `topic` changes (or, while polling, every POLL_SECONDS).
  * With a resource: useLive('approvals', approvals.reload).
@@ -132,16 +146,7 @@ export function useLive(topic, onChange) {
   const latest = useRef(onChange);
   latest.current = onChange;
   useEffect(() => {
-    const fn = (ref) => latest.current && latest.current(ref);
-    if (!topics.has(topic)) topics.set(topic, new Set());
-    topics.get(topic).add(fn);
-    announce();
-    return () => {
-      const set = topics.get(topic);
-      set.delete(fn);
-      if (!set.size) topics.delete(topic);
-      announce();
-    };
+    return subscribe(topic, (ref) => latest.current && latest.current(ref));
   }, [topic]);
 }
 

@@ -14,6 +14,7 @@ from helpers import bearer, error_code, wait_for
 
 from portal import db, webhooks
 from portal.approvals import events as approval_events
+from portal.integrations import signatures
 
 pytestmark = pytest.mark.usefixtures("world")
 
@@ -167,20 +168,29 @@ def test_side_effects_happen_once(http: httpx.Client, hooks) -> None:
     time.sleep(2)
     assert n8n_events() == ["approval_decided", "approval_needed"]
     assert slack_messages() == 2
+    # Events to n8n are signed with their own secret, not the one n8n signs its webhooks with.
+    sent = next(r for r in hooks.received("/n8n") if json.loads(r.content).get("approvalId") == item["id"])
+    events = signatures.PORTAL
+    events.check("dev-n8n-events-secret", dict(sent.headers), sent.content)
+    with pytest.raises(signatures.SignatureError):
+        events.check("dev-n8n-secret", dict(sent.headers), sent.content)
 
     def notes() -> list[tuple[str, str]]:  # this item's (late triggers of earlier tests may add others)
         link = f"/approvals/{item['id']}"
         found = [n.to_dict() for n in db.client().collection("orgs/acme/notifications").stream()]
         return [(n["kind"], n["link"]) for n in found if n["link"] == link]
 
-    assert notes() == [("approval_needed", f"/approvals/{item['id']}")]
+    # The assignee was asked; the decision (by the assignee) tells the owner, not the decider.
+    link = f"/approvals/{item['id']}"
+    assert sorted(notes()) == [("approval_decided", link), ("approval_needed", link)]
     # The trigger's work, delivered again, adds nothing.
     ref = db.client().document(f"orgs/acme/approvals/{item['id']}").get().to_dict()
     approval_events.on_approval_written("replayed", "acme", item["id"], None, ref)
-    approval_events.on_decision_created("acme", item["id"], {"version": 1, "action": "approve", "by": {}})
+    decision = db.decision(db.system("acme").approval(item["id"]), 1).get().to_dict()  # as the trigger gets it
+    approval_events.on_decision_created("acme", item["id"], decision)
     time.sleep(2)
     assert slack_messages() == 2 and n8n_events() == ["approval_decided", "approval_needed"]
-    assert notes() == [("approval_needed", f"/approvals/{item['id']}")]
+    assert sorted(notes()) == [("approval_decided", link), ("approval_needed", link)]
 
 
 def test_dashboard_shows_items_waiting(http: httpx.Client) -> None:

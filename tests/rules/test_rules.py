@@ -127,6 +127,22 @@ def test_no_organisation_data_is_readable_or_writable_directly(tokens: dict[str,
     assert found == []
 
 
+@pytest.mark.usefixtures("world")
+def test_notifications_and_preferences_are_closed_to_every_browser(tokens: dict[str, str | None]) -> None:
+    """Staff notifications live under the agency's organisation, preferences under each
+    person's own: the API reads them; no browser does, not even their owner's."""
+    ops_uid = str(sign_in("ops@agency.test")["localId"])
+    client = db.client()
+    client.document("orgs/agency/notifications/n-ops").set({"uid": ops_uid, "orgId": "acme", "title": "x"})
+    client.document(f"orgs/agency/preferences/{ops_uid}").set({"kinds": {"message": "email"}})
+    client.document("orgs/acme/preferences/p1").set({"kinds": {}})
+    for role in ROLES:
+        assert not can_read("orgs/agency/notifications/n-ops", tokens[role]), role
+        assert not can_read(f"orgs/agency/preferences/{ops_uid}", tokens[role]), role
+        assert not can_read("orgs/acme/preferences/p1", tokens[role]), role
+        assert not can_write("orgs/agency/notifications/n-ops", tokens[role]), role
+
+
 @pytest.mark.usefixtures("docs")
 def test_global_documents_are_closed(tokens: dict[str, str | None]) -> None:
     for role, tok in tokens.items():

@@ -173,7 +173,7 @@ function AgencyView({ data, selectOrg }) {
 export default function DashboardPage(ctx) {
   const first = (ctx.user.profile && ctx.user.profile.firstName) || displayName(ctx.user);
   const dashboard = useResource((signal) => ctx.api.get('/api/dashboard', { query: { orgId: ctx.orgId }, signal }), [ctx.orgId]);
-  useLive('approvals', dashboard.reload);
+  useLive('dashboard', dashboard.reload); // its summary was recomputed
   return html`
     <${PageHeader} title="Dashboard" subtitle=${`Welcome back, ${first}. Here is what needs attention for ${scopeLabel(ctx)}.`} />
     <div class="page-body">
