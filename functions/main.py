@@ -8,7 +8,7 @@ from https.approvals import (
     approvals,
     webhook_n8n_approvals,
 )
-from https.auth import auth_config, auth_login, auth_logout, auth_me, auth_session
+from https.auth import auth_config, auth_live_token, auth_login, auth_logout, auth_me, auth_session
 from https.billing import billing, billing_link, billing_sync, billing_unmatched, webhook_whop
 from https.dashboard import dashboard
 from https.deliveries import deliveries, delivery_retry
@@ -78,6 +78,7 @@ __all__ = [
     "approval_written",
     "approvals",
     "auth_config",
+    "auth_live_token",
     "auth_login",
     "auth_logout",
     "auth_me",

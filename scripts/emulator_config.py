@@ -1,9 +1,10 @@
 """Writes firebase.emulators.json: firebase.json with the development Content-Security-Policy.
 
 firebase.json holds the production headers, which name no emulator. The browser talks
-to the Auth emulator directly, so under the emulators every policy's ``connect-src``
-also allows the Auth emulator's origin. Everything else (rewrites, functions, the other
-headers) is firebase.json's own; scripts/emulators.sh passes this file with --config.
+to the Auth emulator (sign-in) and the Firestore emulator (live updates) directly, so
+under the emulators every policy's ``connect-src`` also allows those emulators' origins.
+Everything else (rewrites, functions, the other headers) is firebase.json's own;
+scripts/emulators.sh passes this file with --config.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def development_config(config: dict) -> dict:
-    auth = config.get("emulators", {}).get("auth", {})
-    port = auth.get("port", 9099)
-    origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    emulators = config.get("emulators", {})
+    origins = []
+    for name, default in (("auth", 9099), ("firestore", 8080)):
+        port = emulators.get(name, {}).get("port", default)
+        origins += [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
     for block in config.get("hosting", {}).get("headers", []):
         for header in block["headers"]:
             if header["key"].lower() == "content-security-policy":

@@ -34,3 +34,9 @@ def auth_session(req: https_fn.Request) -> https_fn.Response:
 def auth_me(req: https_fn.Request) -> https_fn.Response:
     """GET /api/auth/me"""
     return routes.auth_me.serve(req)
+
+
+@https_fn.on_request(**HTTP)
+def auth_live_token(req: https_fn.Request) -> https_fn.Response:
+    """POST /api/auth/live-token"""
+    return routes.auth_live_token.serve(req)

@@ -95,6 +95,10 @@ def auth_emulator_url() -> str | None:
     return f"http://{host}" if host else None
 
 
+def firestore_emulator_host() -> str | None:
+    return os.environ.get("FIRESTORE_EMULATOR_HOST") or None
+
+
 # --- files on Google Drive -----------------------------------------------------------------
 
 

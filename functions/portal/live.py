@@ -7,17 +7,31 @@ what it shows again through the API, where the policy applies as always. So a li
 can leak nothing the API would not answer, and removing someone needs no rule beyond
 "your own signal".
 
+Signals coalesce: a listener may see only the latest of several quick changes, so ``ref``
+is a hint (what changed last), never a reason to skip a refetch of something else.
+
 Topics are short names the pages subscribe to: ``messages`` (a thread changed; ``ref``
-is the thread id), ``notifications`` (the feed changed).
+is the thread id), ``notifications`` (the feed changed), ``approvals`` (an approval was
+created, versioned or decided; ``ref`` is its id), ``dashboard`` (an organisation's
+summary was recomputed; ``ref`` is the organisation).
+
+The browser signs in to Firestore with a custom token from :func:`token` (minted for a
+session, carrying the caller's claims) and reads nothing but its own signal; the rules
+also check the membership document, so a removed, disabled or demoted person's listener
+stops at once even though their Firebase ID token stays valid for up to an hour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from . import db
+from .errors import Forbidden, NotConnected
+from .identity import STAFF_ROLES, Caller, OrgKind
+from .policy import Action
 
-TOPICS = ("messages", "notifications", "bookings", "approvals", "files")
+TOPICS = ("messages", "notifications", "bookings", "approvals", "files", "dashboard")
 BATCH_LIMIT = 400
 
 
@@ -39,3 +53,46 @@ def poke(uids: Iterable[str], topic: str, ref: str | None = None) -> int:
     if pending:
         batch.commit()
     return total
+
+
+def audience(org_id: str) -> list[str]:
+    """Everyone who sees an organisation's shared items: its active members and the staff
+    (the active members of the agency's organisation)."""
+    agencies = [s.id for s in db.orgs().where(filter=db.eq("kind", OrgKind.AGENCY.value)).select([]).stream()]
+    uids: list[str] = []
+    for org in dict.fromkeys([org_id, *agencies]):
+        for snap in db.system(org).users().select(["disabled", "role"]).stream():
+            data = snap.to_dict() or {}
+            if not data.get("disabled") and (org == org_id or data.get("role") in STAFF_ROLES):
+                uids.append(snap.id)
+    return uids
+
+
+def _active_member(caller: Caller) -> None:
+    """Refuse a token to anyone whose membership no longer matches their session."""
+    snap = db.system(caller.org_id).user(caller.uid).get()
+    data = (snap.to_dict() or {}) if snap.exists else {}
+    if not data or data.get("disabled") or data.get("role") != caller.role.value:
+        raise Forbidden("Your membership has changed. Please sign in again.", code="membership_changed")
+
+
+def token(caller: Caller) -> dict[str, Any]:
+    """A Firebase custom token for the caller's uid, carrying their claims, with which the
+    browser signs in to Firestore (``signInWithCustomToken``) to listen to ``live/{uid}``.
+
+    In production the functions' service account signs it through IAM (``signBlob``): it
+    needs the "Service Account Token Creator" role on itself. Without it the browser is
+    told live updates are unavailable and polls instead."""
+    from . import authn
+
+    db.grant(caller, Action.LIVE_LISTEN)
+    _active_member(caller)
+    auth = authn.admin_auth()
+    claims = {"role": caller.role.value, "orgId": caller.org_id, "permissions": sorted(caller.permissions)}
+    try:
+        minted = auth.create_custom_token(caller.uid, claims)
+    except auth.TokenSignError:
+        raise NotConnected(
+            "Live updates are not available: the server may not sign sign-in tokens.", code="live_unavailable"
+        ) from None
+    return {"token": minted.decode() if isinstance(minted, bytes) else str(minted), "uid": caller.uid}

@@ -1,6 +1,7 @@
 """The one place that decides who may do what: role x action x organisation.
 
-Every endpoint asks :func:`authorize`; ``firestore.rules`` mirrors the read rules;
+Every endpoint asks :func:`authorize`; ``firestore.rules`` allow browsers no direct read
+of organisation data (only their own change signal, ``portal.live``), so every read comes here;
 ``tests/unit/test_policy.py`` walks the whole table.
 
 The organisation dimension is structural: a client role acts only inside its own
@@ -52,6 +53,7 @@ class Action(StrEnum):
     TEMPLATES_MANAGE = "templates.manage"
     PROJECTS_ARCHIVE = "projects.archive"
     SEARCH = "search"
+    LIVE_LISTEN = "live.listen"
     NOTIFICATIONS_OWN = "notifications.own"
 
 
@@ -71,6 +73,7 @@ _CLIENT_MEMBER = frozenset(
         A.FILES_UPLOAD,
         A.BOOKINGS_READ,
         A.SEARCH,
+        A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
     }
 )
@@ -111,6 +114,7 @@ AGENCY_ORG_ACTIONS = frozenset(
         A.CLIENTS_READ,
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
+        A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
     }
 )
@@ -135,6 +139,7 @@ READ_ACTIONS = frozenset(
         A.TEMPLATES_READ,
         A.CLIENTS_READ,
         A.SEARCH,
+        A.LIVE_LISTEN,
     }
 )
 """Actions that change nothing: all a client of an archived organisation may still take."""

@@ -8,6 +8,7 @@ import { useErrorBoundary, useEffect, useState } from 'preact/hooks';
 import { ApiError, api, isAbort, setUnauthenticatedHandler } from './api.js';
 import { PORTAL_NAME } from './constants.js';
 import { installErrorBoundary } from './errors.js';
+import { startLive, stopLive } from './live.js';
 import { html } from './html.js';
 import { currentPath, navigate, startRouter } from './router.js';
 import { allowed, findRoute } from './routes.js';
@@ -102,6 +103,7 @@ async function logout() {
       return false;
     }
   }
+  stopLive();
   clearSession();
   setSelectedOrgId('');
   flash = 'You are signed out.';
@@ -112,6 +114,7 @@ async function logout() {
 setUnauthenticatedHandler((err) => {
   if (!session.user) return;
   rememberNext(location.pathname + location.search);
+  stopLive();
   clearSession();
   flash = err.message || 'Your session has ended. Please sign in again.';
   navigate('/login', { replace: true });
@@ -269,6 +272,7 @@ async function route({ initial }) {
     return navigate('/login', { replace: true });
   }
   renderPage({ initial });
+  startLive(); // once per session, after this first paint
   return undefined;
 }
 

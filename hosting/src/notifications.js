@@ -4,6 +4,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { api, isAbort } from './api.js';
+import { subscribe } from './live.js';
 
 const CHANGED = 'portal:notifications-changed';
 const POLL_MS = 60_000;
@@ -40,10 +41,12 @@ export function useUnreadCount() {
     };
     load();
     const timer = setInterval(load, POLL_MS);
+    const unsubscribe = subscribe('notifications', load); // live: at once when the feed changes
     window.addEventListener(CHANGED, onChanged);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       clearInterval(timer);
+      unsubscribe();
       if (controller) controller.abort();
       window.removeEventListener(CHANGED, onChanged);
       document.removeEventListener('visibilitychange', onVisible);

@@ -6,6 +6,7 @@ import { PORTAL_NAME, ROLE_LABELS } from './constants.js';
 import { html } from './html.js';
 import { Icon } from './icons.js';
 import { navigate } from './router.js';
+import { LiveNotice } from './live.js';
 import { useUnreadCount } from './notifications.js';
 import { visibleRoutes } from './routes.js';
 import { can, displayName, initials, isStaff } from './state.js';
@@ -137,7 +138,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
         </nav>
         <p class="sidebar-foot">${staff ? 'Agency workspace' : user.orgName || ''}</p>
       </aside>
-      <main id="main" class="main" tabindex="-1" inert=${drawer}>${children}</main>
+      <main id="main" class="main" tabindex="-1" inert=${drawer}>${children}<${LiveNotice} /></main>
     </div>
   `;
 }

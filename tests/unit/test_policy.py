@@ -14,7 +14,16 @@ from portal.identity import Caller, OrgKind, Role
 from portal.policy import Action, OrgRef, allowed, assignable_roles, authorize
 
 A = Action
-READS = {A.ORG_READ, A.MEMBERS_READ, A.PROJECTS_READ, A.APPROVALS_READ, A.MESSAGES_READ, A.FILES_READ, A.BOOKINGS_READ}
+READS = {
+    A.ORG_READ,
+    A.MEMBERS_READ,
+    A.PROJECTS_READ,
+    A.APPROVALS_READ,
+    A.MESSAGES_READ,
+    A.FILES_READ,
+    A.BOOKINGS_READ,
+    A.LIVE_LISTEN,
+}
 READS |= {A.SEARCH}  # search finds only what one may read (portal.search checks each kind)
 OWN = {A.NOTIFICATIONS_OWN}  # one's own notifications and preferences, wherever one's account is
 CLIENT_WRITES = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD}
@@ -60,6 +69,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.CLIENTS_READ,
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
+        A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
     },
     Role.AJ_ADMIN: {
@@ -74,6 +84,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
         A.TEMPLATES_MANAGE,
+        A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
     },
     Role.CLIENT_OWNER: set(),

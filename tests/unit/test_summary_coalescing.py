@@ -59,9 +59,16 @@ def test_a_task_run_early_waits_for_its_window_to_close(monkeypatch: pytest.Monk
 
     slept: list[float] = []
     monkeypatch.setattr(time, "sleep", slept.append)
+    from portal import live
+
+    poked: list[tuple] = []
+    monkeypatch.setattr(live, "audience", lambda org_id: [f"{org_id}-people"])
+    monkeypatch.setattr(live, "poke", lambda uids, topic, ref=None: poked.append((uids, topic, ref)) or 1)
     monkeypatch.setattr(summaries, "refresh_org", lambda org_id: {"orgId": org_id})
     window = int(time.time() // summaries.COALESCE_SECONDS)
     assert summaries.run_requested("acme", window) == {"orgId": "acme"}
     assert len(slept) == 1 and 0 < slept[0] <= summaries.COALESCE_SECONDS
     assert summaries.run_requested("acme", window - 10) == {"orgId": "acme"} and len(slept) == 1
     assert summaries.run_requested("__x__", window - 10) == {}
+    # Open dashboards are told once per refresh (portal.live), never for a refused id.
+    assert poked == [(["acme-people"], "dashboard", "acme")] * 2

@@ -1,13 +1,15 @@
 """Side effects of approvals, run by triggers, each once per causing event:
 in-app notifications for the people concerned, a Slack message to the agency, an n8n
-event (``approval_needed``, ``approval_decided``), and the dashboard summaries."""
+event (``approval_needed``, ``approval_decided``), the dashboard summaries, and a live
+change signal (``approvals``) for the organisation's members and the staff, whose open
+approvals list, approval page and dashboard then refetch."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from .. import db
+from .. import db, live
 from ..dashboard import summaries
 from ..deliveries import service as deliveries
 from ..notifications import service as notifications
@@ -23,8 +25,10 @@ def _announce(kind: str, key: str, org_id: str, text: str, event: dict[str, Any]
 def on_approval_written(
     event_id: str, org_id: str, approval_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> str:
-    """A new item or a new version: ask the assignees (or the owners) for a decision."""
+    """A new item or a new version: ask the assignees (or the owners) for a decision.
+    Every change (created, versioned, decided, deleted) moves the live ``approvals`` topic."""
     summaries.request_refresh(org_id)
+    live.poke(live.audience(org_id), "approvals", approval_id)
     if after is None:
         return "deleted"
     version = int(after.get("currentVersion") or 1)
@@ -55,7 +59,8 @@ def on_approval_written(
 def on_decision_created(org_id: str, approval_id: str, decision: dict[str, Any]) -> str:
     """A decision (keyed by its version, so once): tell the agency (Slack, n8n, and in the
     portal the project's staff and the submitter) and the client's owners and assignees,
-    never the person who decided."""
+    never the person who decided. (The decision also writes the
+    approval's status, so ``on_approval_written`` moves the live topic.)"""
     version = decision.get("version")
     who = (decision.get("by") or {}).get("email", "someone")
     verb = VERB.get(str(decision.get("action")), str(decision.get("action")))

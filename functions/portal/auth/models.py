@@ -62,3 +62,13 @@ class FirebaseWebConfig(Out):
 class AuthConfigOut(Out):
     firebase: FirebaseWebConfig
     authEmulatorUrl: str | None = None
+    firestoreEmulatorHost: str | None = None
+    """``host:port`` of the Firestore emulator the browser listens to (development only)."""
+
+
+class LiveTokenOut(Out):
+    token: str
+    """A Firebase custom token for ``signInWithCustomToken``, valid for an hour, carrying
+    the caller's ``role``, ``orgId`` and ``permissions``."""
+    uid: str
+    """The signal document to listen to: ``live/{uid}``."""

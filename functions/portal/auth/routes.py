@@ -9,11 +9,13 @@ from ..api.lazy import lazy
 from ..api.web import GET, POST, Ctx, Operation, Reply, Route
 
 if TYPE_CHECKING:
+    from .. import live
     from ..members import service as users
     from . import models as m
     from . import session
 else:
     m, session, users = lazy("portal.auth.models"), lazy("portal.auth.session"), lazy("portal.members.service")
+    live = lazy("portal.live")
 
 
 def _session_cookie(value: str, max_age: int) -> dict[str, Any]:
@@ -61,6 +63,16 @@ auth_session = Route("auth_session", "/api/auth/session", "auth", (
 auth_me = Route("auth_me", "/api/auth/me", "auth", (
     Operation(GET, lambda ctx: users.me(ctx.user), "The signed-in user and what they may do", response=m.Me),
 ))
+auth_live_token = Route("auth_live_token", "/api/auth/live-token", "auth", (
+    Operation(POST, lambda ctx: live.token(ctx.user), "A Firestore sign-in for live updates",
+              response=m.LiveTokenOut, errors=(401, 403, 503),
+              description="Mints a Firebase custom token for the caller (with their `role`, `orgId` and "
+                          "`permissions` claims) for `signInWithCustomToken`. The browser then listens to "
+                          "`live/{uid}` (when each topic last changed, never the data) and refetches what it "
+                          "shows through this API. Refused (403 `membership_changed`) when the caller's "
+                          "membership no longer matches their session; 503 `live_unavailable` when the server "
+                          "may not sign tokens (the browser then polls)."),
+))
 # fmt: on
 
-ROUTES = (auth_config, auth_login, auth_logout, auth_session, auth_me)
+ROUTES = (auth_config, auth_login, auth_logout, auth_session, auth_me, auth_live_token)

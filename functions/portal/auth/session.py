@@ -49,4 +49,5 @@ def web_config() -> dict[str, Any]:
             "projectId": project,
         },
         "authEmulatorUrl": config.auth_emulator_url(),
+        "firestoreEmulatorHost": config.firestore_emulator_host(),
     }

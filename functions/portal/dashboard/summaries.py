@@ -59,10 +59,15 @@ def run_requested(org_id: str, window: int) -> dict[str, Any]:
     if not ids.valid(org_id):
         logs.warning("summary refresh for an invalid organisation id ignored", orgId=org_id[:200])
         return {}
+    from .. import live
+
     wait = (window + 1) * COALESCE_SECONDS - time.time()
     if wait > 0:
         time.sleep(min(wait, COALESCE_SECONDS))
-    return refresh_org(org_id)
+    summary = refresh_org(org_id)
+    if summary:  # open dashboards fetch the new summary (portal.live)
+        live.poke(live.audience(org_id), "dashboard", org_id)
+    return summary
 
 
 def _card(snap: Any) -> dict[str, Any]:

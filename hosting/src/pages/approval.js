@@ -10,6 +10,7 @@ import { AttachmentList, AttachmentPicker } from '../attachments.js';
 import { APPROVAL_STATUS_LABELS, CONTENT_TYPE_LABELS, PORTAL_NAME, ROLE_LABELS } from '../constants.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
+import { useLive } from '../live.js';
 import { Load, useResource } from '../load.js';
 import { can, displayName } from '../state.js';
 import { Button, EmptyState, ErrorState, ExternalLink, Field, InlineError, PageHeader, TimeAgo, formatDate, formatDateTime, safeUrl, toast } from '../ui.js';
@@ -422,6 +423,7 @@ function ApprovalView({ ctx, resource }) {
 export default function ApprovalPage(ctx) {
   const id = ctx.params.id;
   const item = useResource((signal) => ctx.api.get(`/api/approvals/${encodeURIComponent(id)}`, { signal }), [id]);
+  useLive('approvals', item.reload);
   return html`
     <a href="/approvals" class="back-link"><${Icon} name="back" />All approvals</a>
     <div class="page-body">

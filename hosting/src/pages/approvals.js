@@ -9,6 +9,7 @@ import { AttachmentPicker } from '../attachments.js';
 import { APPROVAL_STATUSES, APPROVAL_STATUS_LABELS, CONTENT_TYPES, CONTENT_TYPE_GLYPHS, CONTENT_TYPE_LABELS, EMAIL_RE } from '../constants.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
+import { useLive } from '../live.js';
 import { Load, LoadMore, usePages, useResource } from '../load.js';
 import { setQuery } from '../router.js';
 import { can, displayName } from '../state.js';
@@ -216,6 +217,7 @@ export default function ApprovalsPage(ctx) {
     (cursor, signal) => ctx.api.get('/api/approvals', { query: { orgId: ctx.orgId, status, assignedToMe: mine ? 'true' : null, cursor, limit: 25 }, signal }),
     [status, mine, ctx.orgId],
   );
+  useLive('approvals', pages.reload);
   const chooseStatus = (s) => {
     setStatus(s);
     setQuery({ status: s });

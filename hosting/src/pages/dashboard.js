@@ -6,6 +6,7 @@
 import { PROJECT_STATUS_LABELS } from '../constants.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
+import { useLive } from '../live.js';
 import { Load, useResource } from '../load.js';
 import { ProjectCard } from '../project-card.js';
 import { displayName } from '../state.js';
@@ -172,6 +173,7 @@ function AgencyView({ data, selectOrg }) {
 export default function DashboardPage(ctx) {
   const first = (ctx.user.profile && ctx.user.profile.firstName) || displayName(ctx.user);
   const dashboard = useResource((signal) => ctx.api.get('/api/dashboard', { query: { orgId: ctx.orgId }, signal }), [ctx.orgId]);
+  useLive('dashboard', dashboard.reload); // its summary was recomputed
   return html`
     <${PageHeader} title="Dashboard" subtitle=${`Welcome back, ${first}. Here is what needs attention for ${scopeLabel(ctx)}.`} />
     <div class="page-body">

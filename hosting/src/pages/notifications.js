@@ -3,6 +3,7 @@
 
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
+import { useLive } from '../live.js';
 import { Load, LoadMore, usePages } from '../load.js';
 import { notificationsChanged } from '../notifications.js';
 import { Button, EmptyState, PageHeader, TimeAgo, plural, toast } from '../ui.js';
@@ -36,6 +37,7 @@ export default function NotificationsPage({ api }) {
     const res = await api.get('/api/notifications', { query: cursor ? { cursor } : {}, signal });
     return { ...res, nextCursor: res.next };
   }, []);
+  useLive('notifications', pages.reload);
   const [busy, setBusy] = useState(false);
   const unread = pages.data ? pages.data.unread : 0;
 
