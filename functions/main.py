@@ -10,6 +10,14 @@ from https.approvals import (
 )
 from https.auth import auth_config, auth_login, auth_logout, auth_me, auth_session
 from https.billing import billing, billing_link, billing_sync, billing_unmatched, webhook_whop
+from https.bookings import (
+    booking_assign,
+    booking_embed,
+    booking_ics,
+    bookings,
+    bookings_unmatched,
+    webhook_calendar,
+)
 from https.dashboard import dashboard
 from https.deliveries import deliveries, delivery_retry
 from https.files import (
@@ -38,6 +46,7 @@ from https.projects import (
     webhook_n8n_projects,
 )
 from scheduled.billing import poll_whop
+from scheduled.bookings import renew_calendar_channels, sync_calendars
 from scheduled.files import expire_uploads, reconcile_files
 from scheduled.reminders import approval_reminders
 from scheduled.summaries import refresh_summaries
@@ -45,6 +54,7 @@ from tasks.deliver import deliver
 from triggers.approvals import approval_written, decision_created
 from triggers.auth import before_user_created
 from triggers.billing import billing_written
+from triggers.bookings import booking_written
 from triggers.deliveries import delivery_created
 from triggers.projects import project_written
 
@@ -67,6 +77,12 @@ __all__ = [
     "billing_sync",
     "billing_unmatched",
     "billing_written",
+    "booking_assign",
+    "booking_embed",
+    "booking_ics",
+    "booking_written",
+    "bookings",
+    "bookings_unmatched",
     "clients_list",
     "dashboard",
     "decision_created",
@@ -103,8 +119,11 @@ __all__ = [
     "projects_list",
     "reconcile_files",
     "refresh_summaries",
+    "renew_calendar_channels",
+    "sync_calendars",
     "template_detail",
     "templates_list",
+    "webhook_calendar",
     "webhook_gbu",
     "webhook_n8n_approvals",
     "webhook_n8n_projects",

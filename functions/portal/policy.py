@@ -51,6 +51,7 @@ class Action(StrEnum):
     TEMPLATES_READ = "templates.read"
     TEMPLATES_MANAGE = "templates.manage"
     PROJECTS_ARCHIVE = "projects.archive"
+    BOOKINGS_MANAGE = "bookings.manage"
 
 
 A = Action
@@ -80,6 +81,7 @@ _OPS = _CLIENT_OWNER | {
     A.BILLING_REVIEW,
     A.ORGS_UPDATE,
     A.ORGS_SETTINGS,
+    A.BOOKINGS_MANAGE,
 }
 _ADMIN = _OPS | {
     A.PROJECTS_UPDATE,
@@ -107,6 +109,7 @@ AGENCY_ORG_ACTIONS = frozenset(
         A.CLIENTS_READ,
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
+        A.BOOKINGS_MANAGE,
     }
 )
 """What staff may do on the agency's own organisation (creating client organisations is

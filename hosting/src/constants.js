@@ -57,3 +57,6 @@ export const STATUS_TONES = {
 };
 
 export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const BOOKING_SOURCE_LABELS = { google: 'Google Calendar', calcom: 'Cal.com', calendly: 'Calendly' };
+export const BOOKING_STATUS_LABELS = { confirmed: 'Confirmed', cancelled: 'Cancelled', rescheduled: 'Moved' };

@@ -162,3 +162,16 @@ def test_settings_secrets_are_closed_and_templates_are_staff_only(tokens: dict[s
         assert not can_write("orgs/acme/private/settings", tok), role
         assert can_read("orgs/agency/templates/t1", tok) == (role in ("ops", "admin")), role
         assert not can_write("orgs/agency/templates/t1", tok), role
+
+
+@pytest.mark.usefixtures("docs")
+def test_booking_bookkeeping_is_closed_to_browsers(tokens: dict[str, str | None]) -> None:
+    """Unmatched meetings (any client's attendees), where each booking lives, and calendar
+    sync tokens and channels are read through the API only."""
+    client = db.client()
+    paths = ("unmatchedBookings/b1", "bookingIndex/b1", "calendarSync/c1")
+    for path in paths:
+        client.document(path).set({"orgId": None, "x": 1})
+    for tok in tokens.values():
+        for path in paths:
+            assert not can_read(path, tok) and not can_write(path, tok)

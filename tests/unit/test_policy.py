@@ -38,6 +38,7 @@ EXPECTED_ON_ANY_CLIENT_ORG = {
         A.BILLING_REVIEW,
         A.ORGS_UPDATE,
         A.ORGS_SETTINGS,
+        A.BOOKINGS_MANAGE,
     },
 }
 EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_OPS] | {
@@ -57,6 +58,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.CLIENTS_READ,
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
+        A.BOOKINGS_MANAGE,
     },
     Role.AJ_ADMIN: {
         A.ORG_READ,
@@ -70,6 +72,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
         A.TEMPLATES_MANAGE,
+        A.BOOKINGS_MANAGE,
     },
     Role.CLIENT_OWNER: set(),
     Role.CLIENT_MEMBER: set(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..approvals import routes as approvals
 from ..auth import routes as auth
 from ..billing import routes as billing
+from ..bookings import routes as bookings
 from ..dashboard import routes as dashboard
 from ..deliveries import routes as deliveries
 from ..files import routes as files
@@ -17,7 +18,7 @@ from ..projects import routes as projects
 from . import routes as meta
 from .web import Route
 
-FEATURES = (auth, orgs, members, invites, projects, approvals, dashboard, billing, deliveries, files, meta)
+FEATURES = (auth, orgs, members, invites, projects, approvals, dashboard, billing, deliveries, files, bookings, meta)
 """The feature route modules; each lists its routes in ``ROUTES``."""
 
 
