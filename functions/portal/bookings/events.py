@@ -11,7 +11,7 @@ from .. import db, live
 from ..dashboard import summaries
 from ..deliveries import service as deliveries
 from ..notifications import service as notifications
-from .model import kind_of_change
+from .model import kind_of_change, now_utc
 
 WORDS = {"new": "New meeting", "moved": "Meeting moved", "cancelled": "Meeting cancelled"}
 EMOJI = {"new": ":calendar:", "moved": ":arrows_counterclockwise:", "cancelled": ":x:"}
@@ -45,6 +45,8 @@ def on_booking_written(org_id: str, booking_id: str, before: dict[str, Any] | No
     kind = kind_of_change(before, after)
     if kind is None or after is None:
         return "unchanged"
+    if str(after.get("end") or after.get("start") or "") < now_utc():
+        return "past"  # a first sync of a calendar brings its history: nothing to tell anyone
     attending = {str(a.get("email", "")).lower() for a in after.get("attendees") or []}
     uids = [uid for uid, email, role in people if email in attending or role == "client_owner"]
     title = str(after.get("title") or "Meeting")
