@@ -123,7 +123,7 @@ def test_calendly_reschedule_and_cancel(http: httpx.Client) -> None:
     assert send(http, calendly("invitee.created", "OLDI"), "calendly").status_code == 200
     moved = calendly("invitee.canceled", "OLDI", rescheduled=True, new_invitee=f"{base}/invitees/NEWI")
     assert send(http, moved, "calendly").status_code == 200
-    assert send(http, calendly("invitee.created", "NEWI", old_invitee=f"{base}/invitees/OLDI"), "calendly").ok
+    assert send(http, calendly("invitee.created", "NEWI", old_invitee=f"{base}/invitees/OLDI"), "calendly").is_success
     old, new = stored("globex", "calendly-OLDI"), stored("globex", "calendly-NEWI")
     assert old and new and old["status"] == "rescheduled" and new["rescheduledFrom"] == "calendly-OLDI"
     assert send(http, calendly("invitee.canceled", "NEWI"), "calendly").status_code == 200

@@ -27,7 +27,7 @@ def demo_bookings(world: dict) -> None:
 
 
 @pytest.fixture
-def booking_links(http: httpx.Client) -> None:
+def booking_links(demo_bookings: None, http: httpx.Client) -> None:
     links = [{"label": "Book a call", "url": "https://cal.com/northlight/30min"}]
     r = http.patch("/api/orgs/acme/settings", json={"bookingLinks": links}, headers=bearer("ops@agency.test"))
     assert r.status_code == 200, r.text

@@ -19,9 +19,10 @@ EMOJI = {"new": ":calendar:", "moved": ":arrows_counterclockwise:", "cancelled":
 
 def _people(org_id: str) -> list[tuple[str, str, str]]:
     """(uid, email, role) of the organisation's active accounts."""
-    return [(s.id, str(s.get("email") or "").lower(), str(s.get("role") or ""))
-            for s in db.system(org_id).users().select(["email", "role", "disabled"]).stream()
-            if not (s.to_dict() or {}).get("disabled")]  # fmt: skip
+    users = db.system(org_id).users().select(["email", "role", "disabled"])
+    found = [(s.id, s.to_dict() or {}) for s in users.stream()]
+    return [(uid, str(d.get("email") or "").lower(), str(d.get("role") or "")) for uid, d in found
+            if not d.get("disabled")]  # fmt: skip
 
 
 def staff_uids() -> list[str]:

@@ -25,9 +25,9 @@ def upcoming_meetings(org: db.OrgStore) -> list[dict[str, Any]]:
     from ..bookings.model import now_utc
 
     query = org.bookings().where(filter=db.at_least("start", now_utc())).order_by("start").limit(MEETINGS * 3)
-    found = [{"id": s.id, "title": s.get("title"), "start": s.get("start"), "end": s.get("end"),
-              "source": s.get("source"), "videoUrl": (s.to_dict() or {}).get("videoUrl")}
-             for s in query.stream() if s.get("status") == "confirmed"]  # fmt: skip
+    docs = [(s.id, s.to_dict() or {}) for s in query.stream()]
+    found = [{"id": i, "title": d.get("title"), "start": d.get("start"), "end": d.get("end"), "source": d.get("source"),
+              "videoUrl": d.get("videoUrl")} for i, d in docs if d.get("status") == "confirmed"]  # fmt: skip
     return found[:MEETINGS]
 
 

@@ -160,7 +160,8 @@ export default function BookingsPage(ctx) {
     ${!ctx.isStaff || ctx.orgId ? html`<${BookMeeting} ctx=${ctx} />` : null}
     ${ctx.isStaff && can('bookings.manage', 'agency') ? html`<${Unmatched} ctx=${ctx} onAssigned=${() => setRound(round + 1)} />` : null}
     <${Tabs} when=${when} onChange=${setWhen} />
-    <div role="tabpanel" aria-label=${when === 'past' ? 'Past meetings' : 'Upcoming meetings'}>
+    <div role="tabpanel" aria-labelledby="meetings-title">
+      <h2 id="meetings-title" class="sr-only">${when === 'past' ? 'Past meetings' : 'Upcoming meetings'}</h2>
       <${Load} resource=${pages} skeleton=${{ kind: 'cards', count: 3 }} errorTitle="Could not load meetings"
         isEmpty=${(d) => !d.items.length} empty=${html`<div class="card"><${EmptyState} title=${when === 'past' ? 'No past meetings' : 'No upcoming meetings'} icon="bookings" /></div>`}>
         ${(data) => html`<ul class="meeting-list" data-testid="booking-list">${data.items.map((b) => html`<${Meeting} key=${b.id} item=${b} orgId=${ctx.orgId} showOrg=${showOrg} />`)}</ul><${LoadMore} pages=${pages} testid="bookings-more" />`}
