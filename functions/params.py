@@ -20,6 +20,7 @@ DRIVE_SERVICE_ACCOUNT_JSON = SecretParam(
     "DRIVE_SERVICE_ACCOUNT_JSON",
     description="JSON key of the service account that is a member of the Shared Drive ('default': the functions' own)",
 )
+SMTP_PASSWORD = SecretParam("SMTP_PASSWORD", description="Password of the SMTP account that sends the portal's mail")
 CALCOM_WEBHOOK_SECRET = SecretParam("CALCOM_WEBHOOK_SECRET", description="Secret of the agency's Cal.com webhook")
 CALENDLY_WEBHOOK_SECRET = SecretParam(
     "CALENDLY_WEBHOOK_SECRET", description="Signing key of the agency's Calendly webhook subscription"

@@ -51,7 +51,7 @@ def refresh_bookings(org_id: str) -> None:
 
 COALESCE_SECONDS = 3.0
 """Requests for one organisation within this window share one refresh, at its end."""
-QUEUE = "refresh_summary"
+QUEUE = "summarize"  # the task function (queue names take no underscores)
 
 
 def request_refresh(org_id: str, *, now: float | None = None) -> None:
