@@ -10,6 +10,14 @@ from https.approvals import (
 )
 from https.auth import auth_config, auth_live_token, auth_login, auth_logout, auth_me, auth_session
 from https.billing import billing, billing_link, billing_sync, billing_unmatched, webhook_whop
+from https.bookings import (
+    booking_assign,
+    booking_embed,
+    booking_ics,
+    bookings,
+    bookings_unmatched,
+    webhook_calendar,
+)
 from https.dashboard import dashboard
 from https.deliveries import deliveries, delivery_retry
 from https.files import (
@@ -47,6 +55,7 @@ from https.projects import (
 from https.search import search
 from scheduled.backups import backup_firestore
 from scheduled.billing import poll_whop
+from scheduled.bookings import renew_calendar_channels, sync_calendars
 from scheduled.files import expire_uploads, reconcile_files
 from scheduled.notifications import mail_waiting, notification_digest
 from scheduled.reminders import approval_reminders
@@ -57,6 +66,7 @@ from tasks.summaries import summarize
 from triggers.approvals import approval_written, decision_created
 from triggers.auth import before_user_created
 from triggers.billing import billing_written
+from triggers.bookings import booking_written
 from triggers.deliveries import delivery_created
 from triggers.files import file_written
 from triggers.projects import project_written
@@ -90,6 +100,12 @@ __all__ = [
     "billing_sync",
     "billing_unmatched",
     "billing_written",
+    "booking_assign",
+    "booking_embed",
+    "booking_ics",
+    "booking_written",
+    "bookings",
+    "bookings_unmatched",
     "clients_list",
     "dashboard",
     "decision_created",
@@ -136,6 +152,7 @@ __all__ = [
     "projects_list",
     "reconcile_files",
     "refresh_summaries",
+    "renew_calendar_channels",
     "search",
     "search_index_approval",
     "search_index_file",
@@ -144,8 +161,10 @@ __all__ = [
     "search_index_project",
     "search_index_thread",
     "summarize",
+    "sync_calendars",
     "template_detail",
     "templates_list",
+    "webhook_calendar",
     "webhook_gbu",
     "webhook_n8n_approvals",
     "webhook_n8n_projects",

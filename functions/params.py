@@ -21,3 +21,14 @@ DRIVE_SERVICE_ACCOUNT_JSON = SecretParam(
     description="JSON key of the service account that is a member of the Shared Drive ('default': the functions' own)",
 )
 SMTP_PASSWORD = SecretParam("SMTP_PASSWORD", description="Password of the SMTP account that sends the portal's mail")
+CALCOM_WEBHOOK_SECRET = SecretParam("CALCOM_WEBHOOK_SECRET", description="Secret of the agency's Cal.com webhook")
+CALENDLY_WEBHOOK_SECRET = SecretParam(
+    "CALENDLY_WEBHOOK_SECRET", description="Signing key of the agency's Calendly webhook subscription"
+)
+GOOGLE_CALENDAR_CHANNEL_TOKEN = SecretParam(
+    "GOOGLE_CALENDAR_CHANNEL_TOKEN", description="Random token the portal gives Google Calendar push channels"
+)
+GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON = SecretParam(
+    "GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON",
+    description="JSON key of the service account the calendars are shared with ('default': the functions' own)",
+)

@@ -11,7 +11,8 @@ project=$(python3 -c 'import json;print(json.load(open(".firebaserc"))["projects
   done
   log=$(mktemp)
   if (set -a; . functions/.env.local; . functions/.secret.local; set +a
-      cd functions && venv/bin/python -m portal.cli --project "$project" seed >"$log" 2>&1); then
+      cd functions && venv/bin/python -m portal.cli --project "$project" seed >"$log" 2>&1 &&
+      if [ -n "${GOOGLE_CALENDAR_API_URL:-}" ]; then venv/bin/python -m portal.cli --project "$project" calendar sync >>"$log" 2>&1; fi); then
     cat <<MSG
 
   ================================================================
@@ -45,6 +46,10 @@ if grep -q '^DRIVE_API_URL=http://127.0.0.1:9913/' functions/.env.local; then
 fi
 if grep -q '^SMTP_HOST=127.0.0.1' functions/.env.local; then
   (cd dev && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.smtp) &
+  standins="$standins $!"
+fi
+if grep -q '^GOOGLE_CALENDAR_API_URL=http://127.0.0.1:9914/' functions/.env.local; then
+  (cd dev && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.calendar 9914) &
   standins="$standins $!"
 fi
 if [ -n "$standins" ]; then

@@ -76,6 +76,13 @@ add_env WHOP_COMPANY_ID biz_standin000001
 add_env DRIVE_ROOT_FOLDER_ID root
 add_env DRIVE_API_URL http://127.0.0.1:9913/
 add_secret DRIVE_SERVICE_ACCOUNT_JSON default
+# Bookings: the local Google Calendar stand-in (dev/standins/calendar.py) and webhook secrets
+# for Cal.com and Calendly, until you connect the real ones (README, "Bookings").
+add_env GOOGLE_CALENDAR_API_URL http://127.0.0.1:9914/
+add_secret GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON default
+add_secret GOOGLE_CALENDAR_CHANNEL_TOKEN "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+add_secret CALCOM_WEBHOOK_SECRET dev-calcom-secret
+add_secret CALENDLY_WEBHOOK_SECRET dev-calendly-secret
 # A client's Slack channel may point under the local Slack stand-in.
 add_env SLACK_STANDIN_URL http://127.0.0.1:9912/slack
 # Mail: the local SMTP stand-in (dev/standins/smtp.py) keeps every mail; read them at

@@ -240,6 +240,11 @@ def standins() -> Iterator[tuple[dict, object]]:
     mailbox = smtp_standin.MailStore()  # SMTP where SMTP_HOST/SMTP_PORT point (1025)
     smtp = smtp_standin.SmtpStandIn(mailbox, smtp_standin.SMTP_PORT)
     holder["mail"] = mailbox
+    from standins import calendar as calendar_standins
+
+    calendar = calendar_standins.CalendarStandIn()  # Google Calendar, where GOOGLE_CALENDAR_API_URL points
+    servers.append(serve(calendar.handle, calendar_standins.CALENDAR_PORT))
+    holder["calendar"] = calendar
     yield holder, recorder
     for server in servers:
         server.shutdown()
@@ -251,6 +256,14 @@ def standins() -> Iterator[tuple[dict, object]]:
 def drive_standin(standins: tuple[dict, object]) -> object:
     """The Drive stand-in the functions emulator talks to (shared by the whole run)."""
     return standins[0]["drive"]
+
+
+@pytest.fixture
+def calendar_standin(standins: tuple[dict, object]) -> object:
+    """The Google Calendar stand-in the functions emulator talks to, emptied for the test."""
+    calendar = standins[0]["calendar"]
+    calendar.reset()  # type: ignore[attr-defined]
+    return calendar
 
 
 def _whop() -> Any:

@@ -10,6 +10,7 @@
     python -m portal.cli invite list --org acme
     python -m portal.cli billing link --org acme --membership mem_...
     python -m portal.cli billing sync [--org acme]
+    python -m portal.cli calendar sync     (Google Calendar: open/renew push channels, then sync)
     python -m portal.cli seed
     python -m portal.cli search reindex [--org acme]
 
@@ -97,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     c = bill.add_parser("sync", help="sync billing from Whop now")
     c.add_argument("--org", default=None)
 
+    cal = sub.add_parser("calendar").add_subparsers(dest="cmd", required=True)
+    cal.add_parser("sync", help="open or renew Google Calendar push channels, then sync every calendar")
     sub.add_parser("seed", help="create the demo data (emulators only)")
     search = sub.add_parser("search", help="the search index").add_subparsers(dest="cmd", required=True)
     c = search.add_parser("reindex", help="index existing items (all organisations, or one) and drop stale entries")
@@ -150,13 +153,18 @@ def run(args: argparse.Namespace) -> Any:
             return billing.sync_org(args.org, client)
         except WhopUnavailable as exc:
             raise PortalError(f"Whop is unavailable: {exc}") from None
+    if g == "calendar":
+        from .bookings import calendar_sync
+
+        return {"channelsRenewed": calendar_sync.renew_channels(), "synced": calendar_sync.sync_all()}
     if g == "seed":
-        from .seed import seed_approvals, seed_billing, seed_demo, seed_files
+        from .seed import seed_approvals, seed_billing, seed_bookings, seed_demo, seed_files
 
         if not os.environ["GCLOUD_PROJECT"].startswith("demo-"):
             raise PortalError("Seeding demo data is only for demo- projects (the emulators).")
         demo = seed_demo()
-        made = {**demo, "approvals": seed_approvals(demo["users"]), **seed_billing(), **seed_files(demo["users"])}
+        made = {**demo, "approvals": seed_approvals(demo["users"]), **seed_billing(), **seed_files(demo["users"]),
+                "bookings": seed_bookings()}  # fmt: skip
         from .search.index import backfill
 
         return {**made, "search": backfill()}

@@ -123,6 +123,10 @@ SUMMARIES = "summaries"  # summaries/clients
 WHOP_MEMBERSHIPS = "whopMemberships"
 UNMATCHED_BILLING_EVENTS = "unmatchedBillingEvents"
 SYSTEM = "system"  # system/billingSync
+BOOKINGS = "bookings"  # orgs/{orgId}/bookings/{bookingId}
+UNMATCHED_BOOKINGS = "unmatchedBookings"  # bookings no organisation was found for (staff assign them)
+BOOKING_INDEX = "bookingIndex"  # bookingIndex/{bookingId}: where a booking lives (its orgId, or none)
+CALENDAR_SYNC = "calendarSync"  # calendarSync/{key}: a Google calendar's sync token and push channel
 
 
 # --- one organisation -------------------------------------------------------------------
@@ -199,6 +203,12 @@ class _OrgPaths:
         """Secrets and integration status (a client's Slack webhook URL); no rule lets a
         browser read or write it."""
         return self._collection(PRIVATE).document("settings")
+
+    def bookings(self) -> firestore.CollectionReference:
+        return self._collection(BOOKINGS)
+
+    def booking(self, booking_id: str) -> firestore.DocumentReference:
+        return self.bookings().document(booking_id)
 
     def templates(self) -> firestore.CollectionReference:
         """The agency's project templates (on the agency's organisation)."""
@@ -351,6 +361,22 @@ def billing_sync_state() -> firestore.DocumentReference:
     return client().collection(SYSTEM).document("billingSync")
 
 
+def unmatched_bookings() -> firestore.CollectionReference:
+    """Bookings whose attendees matched no organisation, until staff assign them."""
+    return client().collection(UNMATCHED_BOOKINGS)
+
+
+def booking_index(booking_id: str) -> firestore.DocumentReference:
+    """Where booking ``booking_id`` lives (``orgId``, None while unmatched): later events of
+    the same booking go there, whatever their attendees."""
+    return client().collection(BOOKING_INDEX).document(booking_id)
+
+
+def calendar_syncs() -> firestore.CollectionReference:
+    """One document per Google calendar the portal follows: sync token, push channel."""
+    return client().collection(CALENDAR_SYNC)
+
+
 # --- organisations and grants -----------------------------------------------------------
 
 _ORG_CACHE: dict[str, tuple[float, OrgRef]] = {}
@@ -483,6 +509,18 @@ def contains(field: str, value: Any) -> Any:
     from google.cloud.firestore_v1.base_query import FieldFilter
 
     return FieldFilter(field, "array_contains", value)
+
+
+def at_least(field: str, value: Any) -> Any:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return FieldFilter(field, ">=", value)
+
+
+def before(field: str, value: Any) -> Any:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return FieldFilter(field, "<", value)
 
 
 def at_most(field: str, value: Any) -> Any:

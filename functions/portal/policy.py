@@ -55,6 +55,7 @@ class Action(StrEnum):
     SEARCH = "search"
     LIVE_LISTEN = "live.listen"
     NOTIFICATIONS_OWN = "notifications.own"
+    BOOKINGS_MANAGE = "bookings.manage"
 
 
 A = Action
@@ -87,6 +88,7 @@ _OPS = _CLIENT_OWNER | {
     A.BILLING_REVIEW,
     A.ORGS_UPDATE,
     A.ORGS_SETTINGS,
+    A.BOOKINGS_MANAGE,
 }
 _ADMIN = _OPS | {
     A.PROJECTS_UPDATE,
@@ -116,6 +118,7 @@ AGENCY_ORG_ACTIONS = frozenset(
         A.TEMPLATES_READ,
         A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
+        A.BOOKINGS_MANAGE,
     }
 )
 """What staff may do on the agency's own organisation (creating client organisations is

@@ -285,3 +285,95 @@ def seed_files(accounts: list[dict[str, Any]]) -> dict[str, Any]:
     owners = {a["orgId"]: caller(a, Role.CLIENT_OWNER) for a in accounts if a["role"] == Role.CLIENT_OWNER.value}
     projects = {org_id: [(p["id"], p["name"]) for p in items] for org_id, items in PROJECTS.items()}
     return {"files": demo.seed_files(caller(ops, Role.AJ_OPS), owners, projects)}
+
+
+DEMO_CALENDAR_ID = "acme-meetings@group.calendar.test"
+"""Acme's Google calendar (the local Calendar stand-in serves it with these events)."""
+
+
+def _at(days: int, hour: int = 15) -> str:
+    moment = dt.datetime.combine(domain.today() + dt.timedelta(days=days), dt.time(hour), tzinfo=dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def demo_google_events() -> list[dict[str, Any]]:
+    """Acme's calendar: a past review and an upcoming workshop, as Google lists them."""
+    people = [{"email": "owner@acme.test", "displayName": "Olivia Owner", "responseStatus": "accepted"},
+              {"email": "ops@agency.test", "displayName": "Oscar Ops", "organizer": True}]  # fmt: skip
+    organizer = {"email": "ops@agency.test", "displayName": "Oscar Ops"}
+    return [
+        {"id": "demoreview0001", "summary": "Monthly review",
+         "start": {"dateTime": _at(-7, 10), "timeZone": "Europe/London"},
+         "end": {"dateTime": _at(-7, 11)}, "attendees": people, "organizer": organizer,
+         "hangoutLink": "https://meet.google.com/abc-defg-hij"},
+        {"id": "demoworkshop001", "summary": "Brand workshop",
+         "start": {"dateTime": _at(2, 14), "timeZone": "Europe/London"},
+         "end": {"dateTime": _at(2, 16)}, "attendees": people, "organizer": organizer, "location": "Studio, 2nd floor"},
+    ]  # fmt: skip
+
+
+def _calcom(trigger: str, uid: str, title: str, start: str, end: str, email: str, name: str,
+            reschedule_uid: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """A Cal.com webhook body, shaped as Cal.com sends it."""
+    payload: dict[str, Any] = {
+        "type": "30min", "title": title, "startTime": start, "endTime": end, "uid": uid,
+        "organizer": {"name": "Oscar Ops", "email": "ops@agency.test", "timeZone": "Europe/London"},
+        "attendees": [{"name": name, "email": email, "timeZone": "Europe/Berlin"}],
+        "location": "integrations:daily", "metadata": {"videoCallUrl": f"https://app.cal.com/video/{uid}"},
+        "status": "CANCELLED" if trigger == "BOOKING_CANCELLED" else "ACCEPTED",
+    }  # fmt: skip
+    if reschedule_uid:
+        payload["rescheduleUid"] = reschedule_uid
+    return {"triggerEvent": trigger, "createdAt": _at(-1, 9), "payload": payload}
+
+
+def _calendly(event: str, invitee: str, title: str, start: str, end: str, email: str, name: str,
+              **extra: Any) -> dict[str, Any]:  # fmt: skip
+    """A Calendly webhook body, shaped as Calendly sends it."""
+    base = "https://api.calendly.com/scheduled_events/EVT" + invitee
+    return {"event": event, "created_at": _at(-1, 9), "created_by": "https://api.calendly.com/users/AGENCY",
+            "payload": {"uri": f"{base}/invitees/{invitee}", "email": email, "name": name, "status":
+                        "canceled" if event == "invitee.canceled" else "active", "timezone": "America/New_York",
+                        "cancel_url": f"https://calendly.com/cancellations/{invitee}",
+                        "reschedule_url": f"https://calendly.com/reschedulings/{invitee}", "rescheduled": False,
+                        "scheduled_event": {"uri": base, "name": title, "start_time": start, "end_time": end,
+                                            "status": "active", "location": {"type": "zoom",
+                                            "join_url": f"https://zoom.us/j/{invitee[-6:]}"},
+                                            "event_memberships": [{"user_email": "ops@agency.test",
+                                                                   "user_name": "Oscar Ops"}]},
+                        **extra}}  # fmt: skip
+
+
+def seed_bookings() -> int:
+    """Meetings from all three sources, past and upcoming, one moved and one cancelled,
+    through the same parsing and storing as the live webhooks and calendar sync."""
+    from .bookings import calendar_sync, inbound, service
+
+    db.system("acme").doc().update({"calendarId": DEMO_CALENDAR_ID})
+    changes = [c for c in (calendar_sync.to_change(e, DEMO_CALENDAR_ID, "acme") for e in demo_google_events()) if c]
+    bodies = [
+        (inbound.calcom_changes, _calcom("BOOKING_CREATED", "demo-calcom-logo1", "Logo feedback call", _at(1),
+                                         _at(1, 16), "member@acme.test", "Max Member")),
+        (inbound.calcom_changes, _calcom("BOOKING_RESCHEDULED", "demo-calcom-logo2", "Logo feedback call", _at(3),
+                                         _at(3, 16), "member@acme.test", "Max Member", "demo-calcom-logo1")),
+        (inbound.calcom_changes, _calcom("BOOKING_CREATED", "demo-calcom-kickoff", "Campaign kick-off", _at(4, 13),
+                                         _at(4, 14), "owner@globex.test", "Grace Owner")),
+        (inbound.calcom_changes, _calcom("BOOKING_CREATED", "demo-calcom-stranger", "Introductory call", _at(6, 11),
+                                         _at(6, 12), "pat@unknown-studio.test", "Pat Prospect")),
+        (inbound.calendly_changes, _calendly("invitee.created", "DEMOINVREPORT", "Annual report walkthrough",
+                                             _at(-3, 16), _at(-3, 17), "member@globex.test", "Gus Member")),
+        (inbound.calendly_changes, _calendly("invitee.created", "DEMOINVSCRIPT", "Video script chat", _at(5, 9),
+                                             _at(5, 10), "owner@acme.test", "Olivia Owner")),
+        (inbound.calendly_changes, _calendly("invitee.canceled", "DEMOINVSCRIPT", "Video script chat", _at(5, 9),
+                                             _at(5, 10), "owner@acme.test", "Olivia Owner",
+                                             cancellation={"canceled_by": "Olivia Owner", "reason": "Clash",
+                                                           "canceler_type": "invitee"})),
+        (inbound.calendly_changes, _calendly("invitee.created", "DEMOINVCHECKIN", "Campaign check-in", _at(8, 15),
+                                             _at(8, 15) [:11] + "15:30:00Z", "owner@globex.test", "Grace Owner")),
+    ]  # fmt: skip
+    for parse, body in bodies:
+        changes.extend(parse(body)[1])
+    total = 0
+    for change in changes:
+        total += sum(1 for b in service.apply_changes([change])["bookings"] if b["changed"])
+    return total

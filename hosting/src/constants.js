@@ -60,3 +60,5 @@ export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 // Search results: the heading of each kind's group (kinds the API does not name here show as sent).
 export const SEARCH_KIND_LABELS = { project: 'Projects', approval: 'Approvals', file: 'Files', thread: 'Threads', message: 'Messages', note: 'Internal notes' };
+export const BOOKING_SOURCE_LABELS = { google: 'Google Calendar', calcom: 'Cal.com', calendly: 'Calendly' };
+export const BOOKING_STATUS_LABELS = { confirmed: 'Confirmed', cancelled: 'Cancelled', rescheduled: 'Moved' };

@@ -100,7 +100,7 @@ def test_owner_dashboard_then_project_page(page: Page) -> None:
     assert comes_before(page, "next-action", "project-card")
     brand = cards.filter(has_text="Brand refresh")
     expect(brand.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "60")
-    expect(page.get_by_text("No meetings in the next 7 days")).to_be_visible()
+    expect(page.get_by_text("No upcoming meetings")).to_be_visible()
     expect(page.get_by_test_id("billing-alert")).to_have_count(0)
     expect(page.get_by_test_id("client-group")).to_have_count(0)
     shoot(page, "dashboard-owner")

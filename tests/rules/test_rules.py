@@ -248,3 +248,16 @@ def test_a_token_without_portal_claims_or_with_another_org_reads_no_signal(signa
     assert not can_read(f"live/{uid}", other)
     assert not can_read(f"live/{uid}", forged_token(uid, email="member@acme.test"))
     assert not can_read(f"live/{uid}", forged_token(uid, role="client_member", orgId="", email="x"))
+
+
+@pytest.mark.usefixtures("docs")
+def test_booking_bookkeeping_is_closed_to_browsers(tokens: dict[str, str | None]) -> None:
+    """Unmatched meetings (any client's attendees), where each booking lives, and calendar
+    sync tokens and channels are read through the API only."""
+    client = db.client()
+    paths = ("unmatchedBookings/b1", "bookingIndex/b1", "calendarSync/c1")
+    for path in paths:
+        client.document(path).set({"orgId": None, "x": 1})
+    for tok in tokens.values():
+        for path in paths:
+            assert not can_read(path, tok) and not can_write(path, tok)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..approvals import routes as approvals
 from ..auth import routes as auth
 from ..billing import routes as billing
+from ..bookings import routes as bookings
 from ..dashboard import routes as dashboard
 from ..deliveries import routes as deliveries
 from ..files import routes as files
@@ -30,6 +31,7 @@ FEATURES = (
     billing,
     deliveries,
     files,
+    bookings,
     meta,
     notifications,
     search,

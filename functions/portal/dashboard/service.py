@@ -68,6 +68,14 @@ def _overdue_payment(org_id: str, org_name: str, link: str) -> dict[str, Any]:
             "link": link, "orgId": org_id, "orgName": org_name}  # fmt: skip
 
 
+def _meetings(summary: dict[str, Any], org: dict[str, str]) -> list[dict[str, Any]]:
+    """The summary's next meetings that have not started yet."""
+    from ..bookings.model import now_utc
+
+    now = now_utc()
+    return [{**m, **org} for m in summary.get("bookings") or [] if str(m.get("start") or "") >= now]
+
+
 def _by_due(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Payments first, then by due date; undated approvals after the dated ones."""
     return sorted(actions, key=lambda a: (a["kind"] != "payment_overdue", a["due"] or "9999"))
@@ -93,7 +101,11 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
             groups.append({"orgId": cid, "orgName": summary.get("orgName", ""), "counts": section["counts"],
                            "nextActions": section["nextActions"], "billingStatus": billing_status})  # fmt: skip
         actions = _by_due([a for g in groups for a in g["nextActions"]])
-        return {"scope": "agency", "nextActions": actions, "projects": [], "clients": groups, **empty}
+        meetings = sorted((m for cid, s in clients.items() if not s.get("archived")
+                           for m in _meetings(s, {"orgId": cid, "orgName": s.get("orgName", "")})),
+                          key=lambda m: str(m.get("start")))[:5]  # fmt: skip
+        return {"scope": "agency", "nextActions": actions, "projects": [], "clients": groups, **empty,
+                "upcomingBookings": meetings}  # fmt: skip
     grant = db.grant(caller, Action.PROJECTS_READ, org_id)
     refs = [grant.dashboard_summary()]
     if allowed(caller, Action.BILLING_READ, grant.org):
@@ -108,5 +120,7 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
     actions = section["nextActions"]
     if alert:
         actions.insert(0, _overdue_payment(grant.org.id, summary.get("orgName", ""), "/billing"))
+    meetings = _meetings(summary, {"orgId": grant.org.id, "orgName": summary.get("orgName", "")})
     return {"scope": "org", "nextActions": _by_due(actions), "projects": section["projects"],
-            "counts": section["counts"], "clients": [], **empty, "billingAlert": alert}  # fmt: skip
+            "counts": section["counts"], "clients": [], **empty, "billingAlert": alert,
+            "upcomingBookings": meetings}  # fmt: skip

@@ -22,6 +22,33 @@ CARDS = 12
 DUE_WINDOW_DAYS = 30  # stored; the dashboard shows 14 and a daily refresh keeps it fresh
 DUE_LIMIT = 25
 APPROVALS = 20
+MEETINGS = 5  # the next confirmed meetings, kept with the summary
+
+
+def upcoming_meetings(org: db.OrgStore) -> list[dict[str, Any]]:
+    """The organisation's next confirmed meetings (one bounded query)."""
+    from ..bookings.model import now_utc
+
+    query = org.bookings().where(filter=db.at_least("start", now_utc())).order_by("start").limit(MEETINGS * 3)
+    docs = [(s.id, s.to_dict() or {}) for s in query.stream()]
+    found = [{"id": i, "title": d.get("title"), "start": d.get("start"), "end": d.get("end"), "source": d.get("source"),
+              "videoUrl": d.get("videoUrl")} for i, d in docs if d.get("status") == "confirmed"]  # fmt: skip
+    return found[:MEETINGS]
+
+
+def refresh_bookings(org_id: str) -> None:
+    """Refresh only the next meetings of one client's summary (after a booking changed)."""
+    from google.cloud import firestore
+
+    org = db.system(org_id)
+    meetings = upcoming_meetings(org)
+    batch = db.batch()
+    batch.set(org.dashboard_summary(), {"bookings": meetings}, merge=True)
+    batch.set(db.clients_summary(), {"clients": {org_id: {"bookings": meetings[:3],
+              "updatedAt": firestore.SERVER_TIMESTAMP}}}, merge=True)  # fmt: skip
+    batch.commit()
+
+
 COALESCE_SECONDS = 3.0
 """Requests for one organisation within this window share one refresh, at its end."""
 QUEUE = "summarize"  # the task function (queue names take no underscores)
@@ -138,6 +165,7 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "due": due[:DUE_LIMIT],
         "counts": counts,
         "approvals": approvals,
+        "bookings": upcoming_meetings(org),
         "startedAt": started,
         "updatedAt": firestore.SERVER_TIMESTAMP,
     }
@@ -148,6 +176,7 @@ def refresh_org(org_id: str) -> dict[str, Any]:
         "startedAt": started,
         "approvals": approvals[:5],
         "approvalsWaiting": waiting_count,
+        "bookings": summary["bookings"][:3],
         "overdue": sum(1 for d in due if d["due"] < today),
         "lastActivity": max(activity) if activity else None,
         "updatedAt": firestore.SERVER_TIMESTAMP,

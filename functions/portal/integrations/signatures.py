@@ -161,6 +161,8 @@ class HexHmac:
         given = _header(headers, self.header).lower().removeprefix("sha256=")
         if not given:
             raise SignatureError("Missing webhook signature.")
+        if given == "no-secret-provided":  # Cal.com's value when its webhook has no secret
+            raise SignatureError("The webhook is not signed: give it a secret in the provider's settings.")
         if not _matches(_hex_hmac(secret, body), [given]):
             raise SignatureError("The webhook signature does not match.")
 

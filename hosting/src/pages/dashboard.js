@@ -84,7 +84,7 @@ function Meetings({ bookings }) {
               </li>`,
             )}
           </ul>`
-        : html`<p class="muted">No meetings in the next 7 days</p>`}
+        : html`<p class="muted">No upcoming meetings</p>`}
     </section>
   `;
 }

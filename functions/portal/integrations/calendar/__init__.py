@@ -1,0 +1,1 @@
+"""Google Calendar (v3): the adapter behind the bookings feature."""
