@@ -24,6 +24,7 @@ from https.files import (
 )
 from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
+from https.messages import message_detail, message_read, message_thread, messages
 from https.meta import openapi
 from https.orgs import clients_list, org_archive, org_detail, org_settings, orgs_list
 from https.projects import (
@@ -46,6 +47,7 @@ from triggers.approvals import approval_written, decision_created
 from triggers.auth import before_user_created
 from triggers.billing import billing_written
 from triggers.deliveries import delivery_created
+from triggers.messages import message_created, note_created
 from triggers.projects import project_written
 
 __all__ = [
@@ -89,6 +91,12 @@ __all__ = [
     "invites",
     "member_detail",
     "members_list",
+    "message_created",
+    "message_detail",
+    "message_read",
+    "message_thread",
+    "messages",
+    "note_created",
     "openapi",
     "org_archive",
     "org_detail",

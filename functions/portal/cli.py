@@ -147,12 +147,13 @@ def run(args: argparse.Namespace) -> Any:
         except WhopUnavailable as exc:
             raise PortalError(f"Whop is unavailable: {exc}") from None
     if g == "seed":
-        from .seed import seed_approvals, seed_billing, seed_demo, seed_files
+        from .seed import seed_approvals, seed_billing, seed_demo, seed_files, seed_messages
 
         if not os.environ["GCLOUD_PROJECT"].startswith("demo-"):
             raise PortalError("Seeding demo data is only for demo- projects (the emulators).")
         demo = seed_demo()
-        return {**demo, "approvals": seed_approvals(demo["users"]), **seed_billing(), **seed_files(demo["users"])}
+        return {**demo, "approvals": seed_approvals(demo["users"]), **seed_billing(), **seed_files(demo["users"]),
+                "threads": seed_messages(demo["users"])}
     raise AssertionError(args)
 
 

@@ -112,6 +112,10 @@ FILES = "files"  # the mirror of the files in Drive
 UPLOADS = "uploads"  # uploads in progress
 PRIVATE = "private"  # orgs/{orgId}/private/settings: secrets, closed to every browser
 TEMPLATES = "templates"  # orgs/{agencyId}/templates: the agency's project templates
+THREADS = "threads"  # orgs/{orgId}/threads/{threadId}: subject, participants, last message
+MESSAGES = "messages"  # .../threads/{threadId}/messages/{messageId}: what the organisation and staff see
+NOTES = "notes"  # .../threads/{threadId}/notes/{noteId}: internal notes, staff only (the rules refuse clients)
+READS = "reads"  # .../threads/{threadId}/reads/{uid}: one person's read state, readable by that person alone
 # global
 AUDIT_LOG = "auditLog"
 DELIVERIES = "deliveries"
@@ -190,6 +194,12 @@ class _OrgPaths:
         browser read or write it."""
         return self._collection(PRIVATE).document("settings")
 
+    def threads(self) -> firestore.CollectionReference:
+        return self._collection(THREADS)
+
+    def thread(self, thread_id: str) -> firestore.DocumentReference:
+        return self.threads().document(thread_id)
+
     def templates(self) -> firestore.CollectionReference:
         """The agency's project templates (on the agency's organisation)."""
         return self._collection(TEMPLATES)
@@ -252,6 +262,20 @@ def decision(approval: firestore.DocumentReference, version: int) -> firestore.D
 
 def comments(approval: firestore.DocumentReference) -> firestore.CollectionReference:
     return approval.collection(COMMENTS)
+
+
+def messages(thread: firestore.DocumentReference) -> firestore.CollectionReference:
+    return thread.collection(MESSAGES)
+
+
+def notes(thread: firestore.DocumentReference) -> firestore.CollectionReference:
+    """A thread's internal notes: staff only, never reachable by a client (``firestore.rules``)."""
+    return thread.collection(NOTES)
+
+
+def read_state(thread: firestore.DocumentReference, uid: str) -> firestore.DocumentReference:
+    """How far ``uid`` has read ``thread`` (readable by that person alone)."""
+    return thread.collection(READS).document(uid)
 
 
 def payments(billing: firestore.DocumentReference) -> firestore.CollectionReference:
@@ -439,6 +463,18 @@ def at_most(field: str, value: Any) -> Any:
     return FieldFilter(field, "<=", value)
 
 
+def at_least(field: str, value: Any) -> Any:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return FieldFilter(field, ">=", value)
+
+
+def below(field: str, value: Any) -> Any:
+    from google.cloud.firestore_v1.base_query import FieldFilter
+
+    return FieldFilter(field, "<", value)
+
+
 # --- reading, writing, transactions -----------------------------------------------------
 
 
@@ -499,7 +535,8 @@ def decode_cursor(cursor: str, prefix: str) -> tuple[Any, str]:
         raise _invalid_cursor() from None
     if not isinstance(path, str) or isinstance(value, (dict, list)):
         raise _invalid_cursor()
-    if not path.startswith(prefix) or path.count("/") != 3 or not all(path.split("/")):
+    depth = max(3, prefix.count("/"))  # a document of the collection under prefix, however deep
+    if not path.startswith(prefix) or path.count("/") != depth or not all(path.split("/")):
         raise _invalid_cursor()
     return value, path
 

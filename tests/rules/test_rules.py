@@ -162,3 +162,36 @@ def test_settings_secrets_are_closed_and_templates_are_staff_only(tokens: dict[s
         assert not can_write("orgs/acme/private/settings", tok), role
         assert can_read("orgs/agency/templates/t1", tok) == (role in ("ops", "admin")), role
         assert not can_write("orgs/agency/templates/t1", tok), role
+
+
+@pytest.mark.usefixtures("docs")
+def test_internal_notes_are_refused_to_clients_as_a_whole(tokens: dict[str, str | None]) -> None:
+    client = db.client()
+    for org in ("acme", "globex"):
+        client.document(f"orgs/{org}/threads/t1/notes/n-1").set({"body": "internal", "afterSeq": 1})
+    for role, tok in tokens.items():
+        staff = role in ("ops", "admin")
+        for org in ("acme", "globex"):
+            assert can_read(f"orgs/{org}/threads/t1/notes/n-1", tok) == staff, (role, org)
+            assert not can_write(f"orgs/{org}/threads/t1/notes/n-1", tok), (role, org)
+    # Listing the notes of a thread (what a listener does), or every note at once: clients are refused.
+    assert _query("orgs/acme/threads/t1", "notes", False, tokens["acme_owner"]) == 403
+    assert _query("orgs/acme/threads/t1", "notes", False, tokens["acme_member"]) == 403
+    assert _query("", "notes", True, tokens["acme_owner"]) == 403
+    assert _query("orgs/acme/threads/t1", "notes", False, tokens["ops"]) == 200
+
+
+@pytest.mark.usefixtures("docs")
+def test_read_state_is_private_to_its_person(tokens: dict[str, str | None], member_uid: str) -> None:
+    client = db.client()
+    owner_uid = sign_in("owner@acme.test")["localId"]
+    for uid in (member_uid, owner_uid):
+        client.document(f"orgs/acme/threads/t1/reads/{uid}").set({"uid": uid, "readSeq": 3, "unread": False})
+    assert can_read(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["acme_member"])
+    assert not can_read(f"orgs/acme/threads/t1/reads/{owner_uid}", tokens["acme_member"])
+    assert not can_read(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["acme_owner"])
+    assert not can_read(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["ops"])
+    assert not can_read(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["globex_owner"])
+    assert not can_write(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["acme_member"])
+    assert _query("orgs/acme/threads/t1", "reads", False, tokens["acme_member"]) == 403
+    assert _query("", "reads", True, tokens["acme_member"]) == 403

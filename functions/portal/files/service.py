@@ -348,6 +348,7 @@ def list_files(
     query = files.where(filter=db.eq("projectId", project_id)) if project_id else files
     query = query.order_by("name").order_by("__name__")
     snaps, next_cursor = db.page(query, f"{db.ORGS}/{grant.org.id}/{db.FILES}/", cursor, limit, key="name")
+    snaps = [s for s in snaps if not _hidden_from(caller, s.to_dict() or {})]
     return {"items": [file_json(s, caller) for s in snaps], "nextCursor": next_cursor, "connected": connected(),
             "maxBytes": config.files_max_bytes()}  # fmt: skip
 
@@ -357,9 +358,14 @@ def _file(caller: Caller, file_id: str, action: Action) -> tuple[Any, dict[str, 
         raise NotFound("File not found.")
     ref = db.locate(caller, "files", file_id, action, missing="File not found.")
     snap = ref.get()
-    if not snap.exists:
+    if not snap.exists or _hidden_from(caller, snap.to_dict() or {}):
         raise NotFound("File not found.")
     return ref, snap.to_dict() or {}
+
+
+def _hidden_from(caller: Caller, data: dict[str, Any]) -> bool:
+    """A file attached to an internal note (``staffOnly``) does not exist for clients."""
+    return bool(data.get("staffOnly")) and not caller.is_staff
 
 
 def get_file(caller: Caller, file_id: str) -> dict[str, Any]:
