@@ -152,8 +152,13 @@ def run(args: argparse.Namespace) -> Any:
         if not os.environ["GCLOUD_PROJECT"].startswith("demo-"):
             raise PortalError("Seeding demo data is only for demo- projects (the emulators).")
         demo = seed_demo()
-        return {**demo, "approvals": seed_approvals(demo["users"]), **seed_billing(), **seed_files(demo["users"]),
-                "threads": seed_messages(demo["users"])}
+        return {
+            **demo,
+            "approvals": seed_approvals(demo["users"]),
+            **seed_billing(),
+            **seed_files(demo["users"]),
+            "threads": seed_messages(demo["users"]),
+        }
     raise AssertionError(args)
 
 

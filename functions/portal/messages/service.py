@@ -74,7 +74,9 @@ def _message_json(snap: Any, caller: Caller, org: OrgRef, files: dict[str, Any],
                                                "deletedBy")})  # fmt: skip
     out.update({"id": snap.id, "internal": internal, "author": db.to_json(author), "deleted": deleted})
     out["body"] = "" if deleted else out.get("body") or ""
-    out["attachments"] = [] if deleted else [_attachment(fid, files.get(fid)) for fid in data.get("attachments") or []]
+    shown = {fid: None if (f is not None and f.exists and (f.to_dict() or {}).get("staffOnly") and not caller.is_staff)
+             else f for fid, f in files.items()}  # a staff-only file is gone for clients  # fmt: skip
+    out["attachments"] = [] if deleted else [_attachment(fid, shown.get(fid)) for fid in data.get("attachments") or []]
     posted = _stamp(data.get("createdAt"))
     uid, now = author.get("uid"), db.now()
     out["canEdit"] = not deleted and may_change_message(
