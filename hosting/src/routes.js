@@ -26,6 +26,7 @@ const DETAIL_ROUTES = [
   { pattern: /^\/clients\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'clients', label: 'Client', load: () => import('./pages/client.js'), requires: 'clients.read', scope: 'agency' },
   { pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', load: () => import('./pages/project.js') },
   { pattern: /^\/approvals\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'approvals', label: 'Approval', load: () => import('./pages/approval.js') },
+  { pattern: /^\/messages\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'messages', label: 'Thread', load: () => import('./pages/thread.js') },
 ];
 
 const ALIASES = { '/dashboard': '/' };

@@ -1,0 +1,66 @@
+"""Messages in a real browser, against the real functions: a client owner and ops exchange
+messages in two browsers; ops adds an internal note, clearly marked, that the client
+never sees; the inbox shows unread threads."""
+
+from __future__ import annotations
+
+import pytest
+from e2e.axe import check_a11y
+from env import PORTAL
+from e2e.test_shell import sign_in
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.usefixtures("world")
+
+
+def test_client_and_ops_exchange_messages_and_the_note_stays_internal(page: Page, browser: object) -> None:
+    sign_in(page, "owner@acme.test")
+    page.get_by_test_id("nav-messages").click()
+    expect(page.get_by_test_id("page-title")).to_have_text("Messages")
+    page.get_by_test_id("thread-new").click()
+    check_a11y(page, "the new thread form")
+    page.get_by_test_id("thread-new-subject").fill("Launch date")
+    page.get_by_test_id("thread-new-body").fill("When does the site go live?")
+    page.get_by_test_id("thread-new-submit").click()
+    expect(page.get_by_test_id("page-title")).to_have_text("Launch date")
+    expect(page.get_by_test_id("message-body")).to_have_text(["When does the site go live?"])
+    expect(page.get_by_test_id("composer-internal")).to_have_count(0)
+    thread_url = page.url
+
+    ops_context = browser.new_context(base_url=PORTAL, viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    ops = ops_context.new_page()
+    ops.set_default_timeout(20_000)
+    try:
+        sign_in(ops, "ops@agency.test")
+        ops.goto("/messages")
+        row = ops.get_by_test_id("thread-row").filter(has_text="Launch date")
+        expect(row).to_have_attribute("data-unread", "1")
+        check_a11y(ops, "the staff inbox")
+        row.get_by_role("link").click()
+        ops.get_by_test_id("composer-internal").check()
+        ops.get_by_test_id("composer-body").fill("Internal: launch slips if copy is late.")
+        ops.get_by_test_id("composer-send").click()
+        expect(ops.get_by_test_id("note")).to_contain_text("Internal note · staff only")
+        ops.get_by_test_id("composer-internal").uncheck()
+        ops.get_by_test_id("composer-body").fill("Next Tuesday at 10:00.")
+        ops.get_by_test_id("composer-send").click()
+        expect(ops.get_by_test_id("message-body")).to_have_text(
+            ["When does the site go live?", "Next Tuesday at 10:00."]
+        )
+        check_a11y(ops, "a thread with an internal note, for staff")
+    finally:
+        ops_context.close()
+
+    page.goto("/messages")
+    expect(page.get_by_test_id("thread-row").filter(has_text="Launch date")).to_have_attribute("data-unread", "1")
+    page.goto(thread_url.replace(PORTAL, ""))
+    expect(page.get_by_test_id("message-body")).to_have_text(["When does the site go live?", "Next Tuesday at 10:00."])
+    expect(page.get_by_test_id("note")).to_have_count(0)
+    assert "launch slips" not in page.content()
+    # The author edits their own message within 15 minutes; an "edited" trace shows.
+    page.get_by_test_id("message").first.get_by_test_id("message-edit").click()
+    page.locator("textarea[id^=edit-]").fill("When does the new site go live?")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("message-edited")).to_have_count(1)
+    page.goto("/messages")
+    expect(page.get_by_test_id("thread-row").filter(has_text="Launch date")).to_have_attribute("data-unread", "0")
