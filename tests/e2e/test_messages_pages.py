@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from e2e.axe import check_a11y
-from env import PORTAL
 from e2e.test_shell import sign_in
+from env import PORTAL
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.usefixtures("world")
