@@ -87,9 +87,9 @@ def test_newest_activity_first_and_pages(http: httpx.Client) -> None:
     newest = thread(http, OWNER, first["id"], limit=2).json()
     assert [m["body"] for m in newest["messages"]] == ["m2", "m3"] and newest["nextCursor"]
     older = thread(http, OWNER, first["id"], limit=2, cursor=newest["nextCursor"]).json()
-    assert [m["body"] for m in older["messages"]] == ["bump", "m0"]
+    assert [m["body"] for m in older["messages"]] == ["m0", "m1"] and older["nextCursor"]
     oldest = thread(http, OWNER, first["id"], limit=2, cursor=older["nextCursor"]).json()
-    assert [m["body"] for m in oldest["messages"]] == ["When do we go live?"] and oldest["nextCursor"] is None
+    assert [m["body"] for m in oldest["messages"]] == ["When do we go live?", "bump"] and oldest["nextCursor"] is None
 
 
 def test_staff_name_the_organisation(http: httpx.Client) -> None:
@@ -146,7 +146,9 @@ def test_an_attachment_of_another_organisation_is_refused(http: httpx.Client) ->
     db.system("globex").file("globex-file").set(
         {"orgId": "globex", "name": "secret.pdf", "mimeType": "application/pdf"}
     )
-    db.system("acme").file("acme-file").set({"orgId": "acme", "name": "brief.pdf", "mimeType": "application/pdf"})
+    db.system("acme").file("acme-file").set(
+        {"id": "acme-file", "orgId": "acme", "name": "brief.pdf", "mimeType": "application/pdf"}
+    )
     t = start(http)
     before = counts()
     r = send(http, OWNER, t["id"], "see attached", attachments=["globex-file"])
@@ -166,7 +168,9 @@ def test_an_attachment_of_another_organisation_is_refused(http: httpx.Client) ->
 
 
 def test_internal_notes_are_for_staff_only(http: httpx.Client) -> None:
-    db.system("acme").file("note-file").set({"orgId": "acme", "name": "margin.xlsx", "mimeType": "text/csv"})
+    db.system("acme").file("note-file").set(
+        {"id": "note-file", "orgId": "acme", "name": "margin.xlsx", "mimeType": "text/csv"}
+    )
     t = start(http)
     before = http.get("/api/messages", headers=bearer(OWNER)).json()["items"][0]
     r = send(http, OPS, t["id"], "Client is price sensitive, @Ada", internal=True, attachments=["note-file"])

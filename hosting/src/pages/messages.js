@@ -54,7 +54,7 @@ function NewThreadForm({ ctx, onClose }) {
   };
   const list = (projects.data && projects.data.items) || [];
   return html`
-    <section class="card"><div class="card-body">
+    <section class="card thread-new"><div class="card-body">
       <form class="form" novalidate aria-labelledby="thread-new-heading" data-testid="thread-new-form" onSubmit=${submit}>
         <h2 id="thread-new-heading" class="section-title">New thread</h2>
         <div class="error-slot"><${InlineError} message=${error} testid="thread-new-error" /></div>

@@ -69,12 +69,12 @@ function Message({ ctx, threadId, m, onChanged }) {
               <textarea id=${`edit-${m.id}`} class="input textarea" rows="3" maxlength="10000" value=${text} onInput=${(e) => setText(e.currentTarget.value)}></textarea>
               <div class="form-actions"><${Button} type="submit" class="btn btn-primary" busy=${busy}>Save<//><button type="button" class="btn btn-secondary" onClick=${() => setEditing(false)}>Cancel</button></div>
             </form>`
-          : html`<p class="comment-body" data-testid="message-body">${m.body}</p>`}
+          : html`<p class="comment-body" data-testid=${m.internal ? 'note-body' : 'message-body'}>${m.body}</p>`}
       <${Attachments} items=${m.attachments} />
       ${!editing && (m.canEdit || m.canDelete)
         ? html`<div class="message-actions">
-            ${m.canEdit ? html`<button type="button" class="btn btn-link" data-testid="message-edit" onClick=${() => setEditing(true)}>Edit</button>` : null}
-            ${m.canDelete ? html`<button type="button" class="btn btn-link" data-testid="message-delete" onClick=${remove}>Delete</button>` : null}
+            ${m.canEdit ? html`<button type="button" class="btn btn-ghost btn-sm" data-testid="message-edit" onClick=${() => { setText(m.body); setEditing(true); }}>Edit</button>` : null}
+            ${m.canDelete ? html`<button type="button" class="btn btn-ghost btn-sm" data-testid="message-delete" onClick=${remove}>Delete</button>` : null}
           </div>`
         : null}
     </li>
@@ -137,15 +137,16 @@ function Composer({ ctx, thread, onSent }) {
 
 export default function ThreadPage(ctx) {
   const id = ctx.params.id;
-  const [version, setVersion] = useState(0);
   const [older, setOlder] = useState({ items: [], cursor: undefined });
-  const detail = useResource((signal) => ctx.api.get(`/api/messages/${enc(id)}`, { query: { limit: 50 }, signal }), [id, version]);
+  const detail = useResource((signal) => ctx.api.get(`/api/messages/${enc(id)}`, { query: { limit: 50 }, signal }), [id]);
   useEffect(() => {
     if (detail.data) ctx.api.post(`/api/messages/${enc(id)}/read`, {}).catch(() => {});
   }, [detail.data]);
+  // After a change the newest page is fetched again while the thread stays on screen
+  // (the composer keeps its state and the reader their place).
   const reload = () => {
     setOlder({ items: [], cursor: undefined });
-    setVersion(version + 1);
+    detail.reload();
   };
   const loadOlder = async (cursor) => {
     try {
@@ -165,7 +166,7 @@ export default function ThreadPage(ctx) {
           <${PageHeader} title=${t.subject} subtitle=${[ctx.isStaff ? t.orgName : null, t.projectName || 'General'].filter(Boolean).join(' · ')} actions=${html`<a class="btn btn-secondary" href="/messages">All threads</a>`} />
           <div class="page-body">
             <section class="card"><div class="card-body">
-              ${cursor ? html`<button type="button" class="btn btn-link" data-testid="thread-older" onClick=${() => loadOlder(cursor)}>Earlier messages</button>` : null}
+              ${cursor ? html`<button type="button" class="btn btn-secondary btn-sm" data-testid="thread-older" onClick=${() => loadOlder(cursor)}>Earlier messages</button>` : null}
               ${messages.length
                 ? html`<ol class="comments" aria-label="Messages">${messages.map((m) => html`<${Message} key=${m.id} ctx=${ctx} threadId=${t.id} m=${m} onChanged=${reload} />`)}</ol>`
                 : html`<${EmptyState} title="No messages" />`}
