@@ -147,7 +147,7 @@ def test_an_attachment_of_another_organisation_is_refused(http: httpx.Client) ->
         {"orgId": "globex", "name": "secret.pdf", "mimeType": "application/pdf"}
     )
     db.system("acme").file("acme-file").set(
-        {"id": "acme-file", "orgId": "acme", "name": "brief.pdf", "mimeType": "application/pdf"}
+        {"id": "acme-file", "orgId": "acme", "name": "brief.pdf", "mimeType": "application/pdf", "hasThumbnail": False}
     )
     t = start(http)
     before = counts()
@@ -169,7 +169,7 @@ def test_an_attachment_of_another_organisation_is_refused(http: httpx.Client) ->
 
 def test_internal_notes_are_for_staff_only(http: httpx.Client) -> None:
     db.system("acme").file("note-file").set(
-        {"id": "note-file", "orgId": "acme", "name": "margin.xlsx", "mimeType": "text/csv"}
+        {"id": "note-file", "orgId": "acme", "name": "margin.xlsx", "mimeType": "text/csv", "hasThumbnail": False}
     )
     t = start(http)
     before = http.get("/api/messages", headers=bearer(OWNER)).json()["items"][0]
