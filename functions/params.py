@@ -10,8 +10,9 @@ PORTAL_URL = StringParam("PORTAL_URL", description="Public origin of the portal,
 WEB_API_KEY = StringParam("WEB_API_KEY", description="The Firebase web API key of the project")
 SESSION_SECRET = SecretParam("SESSION_SECRET", description="Random secret that signs CSRF tokens")
 N8N_WEBHOOK_SECRET = SecretParam(
-    "N8N_WEBHOOK_SECRET", description="Shared secret that signs n8n's webhooks (both ways)"
+    "N8N_WEBHOOK_SECRET", description="Shared secret that signs n8n's webhooks to the portal"
 )
+N8N_EVENTS_SECRET = SecretParam("N8N_EVENTS_SECRET", description="Secret that signs the portal's events to n8n")
 GBU_WEBHOOK_SECRET = SecretParam("GBU_WEBHOOK_SECRET", description="Shared secret that signs GBU's contract webhooks")
 WHOP_API_KEY = SecretParam("WHOP_API_KEY", description="Whop company API key (billing)")
 WHOP_WEBHOOK_SECRET = SecretParam("WHOP_WEBHOOK_SECRET", description="Whop webhook secret, as Whop shows it")

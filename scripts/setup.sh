@@ -62,6 +62,7 @@ add_secret() {  # NAME VALUE: add when missing, keep what is there
 }
 add_secret SESSION_SECRET "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 add_secret N8N_WEBHOOK_SECRET dev-n8n-secret
+add_secret N8N_EVENTS_SECRET dev-n8n-events-secret
 add_secret GBU_WEBHOOK_SECRET dev-gbu-secret
 # Whop: the local stand-in (dev/standins) until you put real credentials here.
 add_secret WHOP_API_KEY whop-test-key

@@ -59,8 +59,10 @@ def bearer(email: str, password: str = PASSWORD, *, fresh: bool = False) -> dict
     return {"Authorization": f"Bearer {token(email, password, fresh=fresh)}"}
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 30.0, interval: float = 0.2) -> Any:
-    """Poll until ``check`` returns something truthy, or the deadline passes (then its last answer)."""
+def wait_for(check: Callable[[], Any], timeout: float = 60.0, interval: float = 0.25) -> Any:
+    """Poll until ``check`` returns something truthy, or the deadline passes (then its last answer).
+    The deadline is generous: triggers queue behind the ones the per-test restore causes, and
+    a loaded machine runs them late; a passing check returns at once."""
     deadline = time.monotonic() + timeout
     while True:
         result = check()

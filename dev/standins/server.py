@@ -95,8 +95,12 @@ def demo_whop() -> Any:
                          product_title="Creative retainer")  # fmt: skip
     for org, membership_id in DEMO_MEMBERSHIPS.items():
         status = "past_due" if org == "acme" else "active"
-        whop.add_membership(membership_id, plan_id=plan["id"], user_id=f"user_demo{org}", status=status)
         now = dt.datetime.now(dt.UTC)
+        # Dates relative to today: a past-due membership's period ended when its payment
+        # failed (two days ago); an active one renews in twelve days.
+        period_end = now - dt.timedelta(days=2) if status == "past_due" else now + dt.timedelta(days=12)
+        whop.add_membership(membership_id, plan_id=plan["id"], user_id=f"user_demo{org}", status=status,
+                            created_at=now - dt.timedelta(days=100), current_period_end=period_end)  # fmt: skip
         for months in (3, 2, 1):
             whop.add_payment(membership_id=membership_id, total="4500.00",
                              created_at=now - dt.timedelta(days=30 * months))  # fmt: skip

@@ -1,4 +1,4 @@
-"""HTTPS functions: the API's own document."""
+"""HTTPS functions: the API's own document and its health."""
 
 from deployment import HTTP
 from firebase_functions import https_fn
@@ -10,3 +10,9 @@ from portal.api import routes
 def openapi(req: https_fn.Request) -> https_fn.Response:
     """GET /api/openapi.json"""
     return routes.openapi.serve(req)
+
+
+@https_fn.on_request(**HTTP)
+def health(req: https_fn.Request) -> https_fn.Response:
+    """GET /api/health"""
+    return routes.health.serve(req)

@@ -32,8 +32,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import config
-from .errors import BadRequest, Conflict, NotFound
+from . import config, ids
+from .errors import BadRequest, Conflict, NotFound, Unavailable
 from .identity import Caller, OrgKind
 from .policy import Action, OrgRef, authorize, refused_when_archived
 
@@ -231,7 +231,7 @@ class Grant(_OrgPaths):
 
 
 def _valid_org_id(org_id: str) -> bool:
-    return bool(org_id) and "/" not in org_id and len(org_id) <= 128
+    return ids.valid(org_id)
 
 
 def system(org_id: str) -> OrgStore:
@@ -239,7 +239,7 @@ def system(org_id: str) -> OrgStore:
     trusted source: a trigger's document path, a scheduled job, seeding, the admin CLI,
     a verified webhook. Never for an id taken from a request: that goes through
     :func:`grant`."""
-    if not org_id or "/" in org_id:
+    if not _valid_org_id(org_id):
         raise NotFound("Organisation not found.")
     return OrgStore(org_id)
 
@@ -332,6 +332,18 @@ def live_signal(uid: str) -> firestore.DocumentReference:
     return client().collection(LIVE).document(uid)
 
 
+def check_reachable(timeout: float = 3.0) -> None:
+    """Raise :class:`Unavailable` unless Firestore answers one read within ``timeout``
+    seconds (the document need not exist)."""
+    try:
+        client().collection(SYSTEM).document("health").get(retry=None, timeout=timeout)
+    except Exception as exc:  # any failure to answer is the same to an uptime monitor
+        from . import logs
+
+        logs.error("health check: Firestore unreachable", error=f"{type(exc).__name__}: {exc}"[:300])
+        raise Unavailable("The portal cannot serve right now.") from None
+
+
 def billing_sync_state() -> firestore.DocumentReference:
     return client().collection(SYSTEM).document("billingSync")
 
@@ -397,7 +409,7 @@ def scoped(caller: Caller, collection: str, action: Action, org_id: str | None) 
     any cursor) must have: one organisation's, or for staff without ``org_id`` every
     client's (a collection-group query)."""
     if caller.is_staff and not org_id:
-        return across_orgs(collection), f"{ORGS}/"
+        return across_orgs(collection), f"{ORGS}/*/{collection}/"
     allowed = grant(caller, action, org_id)
     return allowed._collection(collection), f"{ORGS}/{allowed.org.id}/{collection}/"
 
@@ -486,6 +498,12 @@ def read(tx: Any, ref: Any, missing: str = "Not found.") -> dict[str, Any]:
     return snap.to_dict() or {}
 
 
+def count(query: Any) -> int:
+    """How many documents ``query`` matches: an aggregation, one read per 1,000 entries."""
+    result: Any = query.count().get()
+    return int(result[0][0].value)
+
+
 def read_all(refs: list[Any]) -> list[Any]:
     """Snapshots of ``refs`` in one round trip, in the order of ``refs``."""
     snaps = {s.reference.path: s for s in client().get_all(refs)}
@@ -528,15 +546,20 @@ def encode_cursor(value: Any, path: str) -> str:
 
 def decode_cursor(cursor: str, prefix: str) -> tuple[Any, str]:
     """The ``(value, path)`` a cursor carries, checked to name a document in an
-    organisation's collection under ``prefix``; BadRequest otherwise."""
+    organisation's collection under ``prefix`` (``*`` matches any one id); BadRequest
+    otherwise."""
     try:
         value, path = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError):
         raise _invalid_cursor() from None
     if not isinstance(path, str) or isinstance(value, (dict, list)):
         raise _invalid_cursor()
-    depth = max(3, prefix.count("/"))  # a document of the collection under prefix, however deep
-    if not path.startswith(prefix) or path.count("/") != depth or not all(path.split("/")):
+    parts = path.split("/")
+    expected = prefix.rstrip("/").split("/")
+    depth = max(4, len(expected) + 1)  # a document of the collection under prefix, however deep
+    if len(parts) != depth or not all(ids.valid(p) for p in parts):
+        raise _invalid_cursor()
+    if any(want not in ("*", got) for want, got in zip(expected, parts, strict=False)):
         raise _invalid_cursor()
     return value, path
 
@@ -570,6 +593,26 @@ def page(
 
 
 # --- values -----------------------------------------------------------------------------
+
+
+def each_valid(snaps: list[Any], convert: Callable[[Any], dict[str, Any]], model: Any) -> list[dict[str, Any]]:
+    """``convert`` each document and keep those its answer ``model`` accepts. A stored
+    document the API could not answer (written by an older version, or by hand) is
+    logged and left out, so one bad document never fails a whole list."""
+    from pydantic import ValidationError
+
+    from . import logs
+
+    items = []
+    for snap in snaps:
+        try:
+            item = convert(snap)
+            model.model_validate(item)
+        except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            logs.warning("stored document skipped: not valid", path=snap.reference.path, error=str(exc)[:500])
+            continue
+        items.append(item)
+    return items
 
 
 def to_json(value: Any) -> Any:

@@ -83,6 +83,12 @@ class NotConnected(PortalError):
     status, code = 503, "integration_not_connected"
 
 
+class Unavailable(PortalError):
+    """The portal itself cannot serve now (its database is unreachable)."""
+
+    status, code = 503, "unavailable"
+
+
 class RateLimited(PortalError):
     status, code = 429, "rate_limited"
 

@@ -4,9 +4,12 @@ from deployment import EVENTS, with_secrets
 from firebase_functions import scheduler_fn
 
 from params import WHOP_API_KEY, WHOP_WEBHOOK_SECRET
-from portal.billing.service import sync_all
+from portal.monitoring import reported
 
 
 @scheduler_fn.on_schedule(schedule="every 30 minutes", **with_secrets(EVENTS, WHOP_API_KEY, WHOP_WEBHOOK_SECRET))
+@reported
 def poll_whop(event: scheduler_fn.ScheduledEvent) -> None:
+    from portal.billing.service import sync_all
+
     sync_all(respect_backoff=True)

@@ -4,18 +4,24 @@ from deployment import EVENTS, with_secrets
 from firebase_functions import scheduler_fn
 
 from params import DRIVE_SERVICE_ACCOUNT_JSON
-from portal.files.service import expire_abandoned, reconcile_all
+from portal.monitoring import reported
 
 DRIVE = with_secrets(EVENTS, DRIVE_SERVICE_ACCOUNT_JSON)
 
 
 @scheduler_fn.on_schedule(schedule="every 15 minutes", **DRIVE)
+@reported
 def reconcile_files(event: scheduler_fn.ScheduledEvent) -> None:
     """Files staff add or remove in the clients' Drive folders appear or disappear."""
+    from portal.files.service import reconcile_all
+
     reconcile_all()
 
 
 @scheduler_fn.on_schedule(schedule="every 6 hours", **DRIVE)
+@reported
 def expire_uploads(event: scheduler_fn.ScheduledEvent) -> None:
     """Uploads left unfinished past their expiry are cancelled in Drive and forgotten."""
+    from portal.files.service import expire_abandoned
+
     expire_abandoned()

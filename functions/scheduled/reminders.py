@@ -3,9 +3,12 @@
 from deployment import EVENTS
 from firebase_functions import scheduler_fn
 
-from portal.approvals.events import send_reminders
+from portal.monitoring import reported
 
 
 @scheduler_fn.on_schedule(schedule="every 1 hours", timezone="Etc/UTC", **EVENTS)
+@reported
 def approval_reminders(event: scheduler_fn.ScheduledEvent) -> None:
+    from portal.approvals.events import send_reminders
+
     send_reminders()

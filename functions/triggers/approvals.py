@@ -3,13 +3,16 @@
 from deployment import EVENTS
 from firebase_functions import firestore_fn
 
-from portal.approvals.events import on_approval_written, on_decision_created
+from portal.monitoring import reported
 
 from ._change import data
 
 
 @firestore_fn.on_document_written(document="orgs/{orgId}/approvals/{approvalId}", **EVENTS)
+@reported
 def approval_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+    from portal.approvals.events import on_approval_written
+
     before, after = event.data.before, event.data.after
     on_approval_written(
         event.id,
@@ -21,6 +24,9 @@ def approval_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.
 
 
 @firestore_fn.on_document_created(document="orgs/{orgId}/approvals/{approvalId}/decisions/{decisionId}", **EVENTS)
+@reported
 def decision_created(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -> None:
+    from portal.approvals.events import on_decision_created
+
     if event.data is not None:
         on_decision_created(event.params["orgId"], event.params["approvalId"], event.data.to_dict() or {})

@@ -3,13 +3,16 @@
 from deployment import EVENTS
 from firebase_functions import firestore_fn
 
-from portal.billing.events import on_billing_written
+from portal.monitoring import reported
 
 from ._change import data
 
 
 @firestore_fn.on_document_written(document="orgs/{orgId}/billing/current", **EVENTS)
+@reported
 def billing_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+    from portal.billing.events import on_billing_written
+
     before, after = event.data.before, event.data.after
     on_billing_written(
         event.id,

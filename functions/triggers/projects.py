@@ -3,13 +3,16 @@
 from deployment import EVENTS
 from firebase_functions import firestore_fn
 
-from portal.projects.activity import on_project_written
+from portal.monitoring import reported
 
 from ._change import data
 
 
 @firestore_fn.on_document_written(document="orgs/{orgId}/projects/{projectId}", **EVENTS)
+@reported
 def project_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+    from portal.projects.activity import on_project_written
+
     before, after = event.data.before, event.data.after
     on_project_written(
         event.id,

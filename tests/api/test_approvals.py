@@ -14,6 +14,7 @@ from helpers import bearer, error_code, wait_for
 
 from portal import db, webhooks
 from portal.approvals import events as approval_events
+from portal.integrations import signatures
 
 pytestmark = pytest.mark.usefixtures("world")
 
@@ -167,6 +168,12 @@ def test_side_effects_happen_once(http: httpx.Client, hooks) -> None:
     time.sleep(2)
     assert n8n_events() == ["approval_decided", "approval_needed"]
     assert slack_messages() == 2
+    # Events to n8n are signed with their own secret, not the one n8n signs its webhooks with.
+    sent = next(r for r in hooks.received("/n8n") if json.loads(r.content).get("approvalId") == item["id"])
+    events = signatures.PORTAL
+    events.check("dev-n8n-events-secret", dict(sent.headers), sent.content)
+    with pytest.raises(signatures.SignatureError):
+        events.check("dev-n8n-secret", dict(sent.headers), sent.content)
 
     def notes() -> list[tuple[str, str]]:  # this item's (late triggers of earlier tests may add others)
         link = f"/approvals/{item['id']}"

@@ -126,3 +126,11 @@ def test_path_parameters_are_validated(http: httpx.Client) -> None:
     assert r.status_code == 404
     r = http.post("/api/invites/bad%20id/revoke", headers=bearer("owner@acme.test"))
     assert r.status_code == 404
+
+
+def test_health_for_uptime_monitors_says_ok_and_nothing_else(http: httpx.Client) -> None:
+    r = http.get("/api/health")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"status": "ok"}
+    assert "no-store" in r.headers["cache-control"]
+    assert http.post("/api/health").status_code == 405

@@ -74,3 +74,22 @@ def test_the_trigger_keeps_the_dashboard_current(http: httpx.Client) -> None:
         return any("Urgent print proof" in a["title"] for a in body["nextActions"])
 
     assert wait_for(shows)
+
+
+@pytest.mark.usefixtures("fresh")
+def test_a_burst_of_writes_converges_to_the_last(http: httpx.Client) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal import db
+
+    project = db.client().document("orgs/globex/projects/globex-campaign")
+    with ThreadPoolExecutor(max_workers=8) as pool:  # writes as an import would make them, each a trigger
+        list(pool.map(lambda i: project.update({"name": f"Burst {i:02d}", "lastActivity": dt.datetime.now(dt.UTC)}),
+                      range(30)))  # fmt: skip
+    project.update({"name": "Burst final", "lastActivity": dt.datetime.now(dt.UTC)})
+
+    def names() -> list[str]:
+        body = http.get("/api/dashboard", headers=bearer("owner@globex.test")).json()
+        return [card["name"] for card in body["projects"]]
+
+    assert wait_for(lambda: "Burst final" in names())

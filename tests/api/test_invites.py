@@ -19,7 +19,7 @@ def _invite(http: httpx.Client, who: str, **body: str) -> httpx.Response:
 
 
 def _token(r: httpx.Response) -> str:
-    return parse_qs(urlparse(r.json()["inviteUrl"]).query)["token"][0]
+    return parse_qs(urlparse(r.json()["inviteUrl"]).fragment)["token"][0]
 
 
 def _accept(http: httpx.Client, token: str, password: str = "new-password-1") -> httpx.Response:
@@ -34,9 +34,9 @@ def test_owner_invites_a_member_who_accepts_and_signs_in(http: httpx.Client) -> 
     invite = r.json()["invite"]
     assert invite["email"] == "nia@acme.test"
     assert invite["orgId"] == "acme" and invite["status"] == "pending"
-    assert r.json()["inviteUrl"].startswith("http://127.0.0.1:5000/invite?token=")
+    assert r.json()["inviteUrl"].startswith("http://127.0.0.1:5000/invite#token=")
     token = _token(r)
-    looked = http.get("/api/invites/lookup", params={"token": token})
+    looked = http.post("/api/invites/lookup", json={"token": token})
     assert looked.status_code == 200
     assert looked.json()["orgName"] == "Acme Corporation"
     accepted = _accept(http, token)
@@ -66,7 +66,7 @@ def test_revoked_invite_cannot_be_used(http: httpx.Client) -> None:
     assert revoked.status_code == 200
     assert revoked.json()["invite"]["status"] == "revoked"
     assert _accept(http, _token(r)).status_code == 410
-    assert http.get("/api/invites/lookup", params={"token": _token(r)}).status_code == 410
+    assert http.post("/api/invites/lookup", json={"token": _token(r)}).status_code == 410
     again = http.post(f"/api/invites/{invite_id}/revoke", headers=bearer("owner@acme.test"))
     assert again.status_code == 409
 
@@ -91,7 +91,7 @@ def test_a_new_invite_replaces_the_pending_one(http: httpx.Client) -> None:
 def test_bad_tokens_change_nothing(http: httpx.Client, token: str) -> None:
     r = _accept(http, token)
     assert r.status_code in (400, 404)
-    assert http.get("/api/invites/lookup", params={"token": token}).status_code in (400, 404)
+    assert http.post("/api/invites/lookup", json={"token": token}).status_code in (400, 404)
 
 
 def test_guessing_the_secret_fails(http: httpx.Client) -> None:
@@ -169,4 +169,4 @@ def test_accept_validates_the_body(http: httpx.Client) -> None:
     r = _invite(http, "owner@acme.test", email="h@acme.test", role="client_member")
     short = http.post("/api/invites/accept", json={"token": _token(r), "password": "short", "firstName": "H"})
     assert short.status_code == 400
-    assert http.get("/api/invites/lookup", params={"token": _token(r)}).status_code == 200
+    assert http.post("/api/invites/lookup", json={"token": _token(r)}).status_code == 200

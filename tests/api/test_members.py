@@ -99,3 +99,15 @@ def test_role_changes_refused(http: httpx.Client, who: str, target: str, role: s
     r = http.patch(f"/api/members/{_uid(target)}", json={"role": role}, headers=bearer(who))
     assert r.status_code == status, r.text
     assert error_code(r)
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE"])
+def test_a_client_cannot_tell_missing_foreign_and_staff_accounts_apart(http: httpx.Client, method: str) -> None:
+    answers = []
+    for target in ("no-such-uid", _uid("member@globex.test"), _uid("ops@agency.test"), _uid("admin@agency.test")):
+        r = http.request(
+            method, f"/api/members/{target}", json={"role": "client_member"}, headers=bearer("owner@acme.test")
+        )
+        answers.append((r.status_code, r.json()["error"]["code"], r.json()["error"]["message"]))
+    assert len(set(answers)) == 1, answers
+    assert answers[0][0] == 404

@@ -56,7 +56,7 @@ def test_ops_creates_a_client_with_its_owner_invited(http: httpx.Client) -> None
     org = body["org"]
     assert org["name"] == "Initech" and org["kind"] == "client" and org["emailDomains"] == ["initech.test"]
     assert body["invite"]["email"] == "bill@initech.test" and body["invite"]["role"] == "client_owner"
-    assert body["invite"]["orgId"] == org["id"] and "/invite?token=" in body["inviteUrl"]
+    assert body["invite"]["orgId"] == org["id"] and "/invite#token=" in body["inviteUrl"]
     listed = http.get("/api/orgs", headers=h("ops@agency.test")).json()["items"]
     assert org["id"] in {o["id"] for o in listed}
     invites = http.get("/api/invites", params={"orgId": org["id"]}, headers=h("admin@agency.test")).json()["items"]

@@ -44,7 +44,8 @@ def past_due(dashboards: dict, whop, hooks, http: httpx.Client) -> object:
             user_id=f"user_{membership_id[4:]}",
             status=status,
             created_at=now - dt.timedelta(days=70),
-            current_period_end=now + dt.timedelta(days=20),
+            # A past-due period ended when its renewal failed; an active one renews later.
+            current_period_end=now + dt.timedelta(days=-3 if status == "past_due" else 20),
         )
         for months in (2, 1):
             whop.add_payment(
@@ -199,6 +200,10 @@ def test_past_due_billing_for_the_owner(page: Page) -> None:
     expect(page.get_by_test_id("billing-status")).to_have_text("Past due")
     expect(page.get_by_test_id("billing-alert")).to_be_visible()
     expect(page.get_by_test_id("billing-amount")).to_contain_text("4,500.00")
+    # The period's end has passed: it is when the payment became due, never "next charge".
+    facts = page.locator(".facts")
+    expect(facts).to_contain_text("Payment due since")
+    expect(facts).not_to_contain_text("Next charge")
     pay = page.get_by_test_id("billing-pay")
     expect(pay).to_have_attribute("href", f"https://whop.com/billing/manage/{ACME}")
     expect(pay).to_have_attribute("rel", "noopener")

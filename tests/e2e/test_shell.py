@@ -96,7 +96,7 @@ def test_owner_invites_a_member_who_accepts_in_the_browser(page: Page, browser: 
     link = page.get_by_test_id("invite-link")
     expect(link).to_be_visible()
     url = link.input_value() if link.evaluate("e => e.tagName") == "INPUT" else link.inner_text()
-    assert "/invite?token=" in url
+    assert "/invite#token=" in url
     expect(page.get_by_test_id("invite-row").filter(has_text="newbie@acme.test")).to_have_count(1)
 
     invitee = browser.new_context()  # type: ignore[attr-defined]

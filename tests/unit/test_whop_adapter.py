@@ -469,3 +469,24 @@ def test_importing_the_adapter_does_not_import_the_sdk() -> None:
         [sys.executable, "-c", code], cwd=FUNCTIONS, capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("https://whop.com/hub/mem_1", "https://whop.com/hub/mem_1"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("http://whop.com/hub", None),
+        ("//evil.example/x", None),
+        ("/relative", None),
+        ("https://", None),
+        (42, None),
+        ("https://whop.com/" + "x" * 3000, None),
+    ],
+)
+def test_links_from_whop_are_absolute_https_or_dropped(given: object, kept: str | None) -> None:
+    from portal.integrations.whop import parsing
+
+    assert parsing.state_from_membership({"id": "mem_1", "status": "active", "manage_url": given}).manage_url == kept
+    assert parsing.payment_from_receipt({"id": "pay_1", "status": "paid", "receipt_url": given}).receipt_url == kept

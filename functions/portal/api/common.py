@@ -4,11 +4,34 @@ types (ids, emails, dates, titles, page sizes) and a webhook's answer."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
+from .. import ids
+
+
+def _not_reserved(value: str) -> str:
+    if not ids.valid(value):
+        raise ValueError("Firestore reserves ids of the form __name__.")
+    return value
+
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,128}$"),
+    AfterValidator(_not_reserved),
+    WithJsonSchema({"type": "string", "pattern": ids.PATTERN}),
+]
+"""An id a caller names (see :mod:`portal.ids`)."""
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
@@ -18,6 +41,38 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+def _not_null_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    nullable: frozenset[str] = getattr(model, "nullable", frozenset())
+    for name, prop in schema.get("properties", {}).items():
+        if name in nullable or "anyOf" not in prop:
+            continue
+        kinds = [k for k in prop["anyOf"] if k != {"type": "null"}]
+        prop.pop("default", None)
+        if len(kinds) == 1:
+            del prop["anyOf"]
+            prop.update(kinds[0])
+        else:
+            prop["anyOf"] = kinds
+
+
+class Patch(Model):
+    """A partial update. A field left out stays as it is; ``null`` clears a field only
+    where the model lists it in ``nullable``, and is refused (400) for every other field,
+    which must keep a value. The OpenAPI schema says the same."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_not_null_in_schema)
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = [k for k, v in data.items() if v is None and k in cls.model_fields and k not in cls.nullable]
+            if nulls:
+                raise ValueError(f"{', '.join(sorted(nulls))} cannot be null; leave a field out to keep it")
+        return data
 
 
 class Out(BaseModel):
@@ -55,6 +110,10 @@ Limit = Annotated[int, Field(ge=1, le=100)]
 
 class OrgQuery(Model):
     orgId: Id | None = None
+
+
+class Health(Out):
+    status: str
 
 
 class WebhookResult(Out):

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import authn, config, context, logs
+from .. import authn, config, context, ids, logs, monitoring
 from ..errors import (
     BadRequest,
     Forbidden,
@@ -62,7 +62,6 @@ SECURITY_HEADERS = {
     "Cache-Control": "private, no-store",  # private: Hosting passes Set-Cookie only then
     "Cross-Origin-Resource-Policy": "same-origin",
 }
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 
 @dataclass
@@ -361,7 +360,7 @@ def _guarded(chunks: Iterator[bytes]) -> Iterator[bytes]:
 def _serve(route: Route, request: Any) -> Any:
     started = time.perf_counter()
     supplied = request.headers.get("X-Request-Id", "")
-    request_id = supplied if _ID.match(supplied) else uuid.uuid4().hex
+    request_id = supplied if ids.valid(supplied) else uuid.uuid4().hex
     logs.reset()
     logs.bind(function=route.function)
     origin = request.headers.get("Origin")
@@ -388,6 +387,7 @@ def _serve(route: Route, request: Any) -> Any:
             return _json_response(exc.status, exc.to_json(), headers)
         except Exception as exc:  # a defect of ours: log it whole, tell the caller little
             logs.error("unhandled error", error=repr(exc), stack=traceback.format_exc())
+            monitoring.capture(exc, function=route.function, requestId=request_id)
             body = {
                 "error": {"code": "internal", "message": "Something went wrong on our side.", "requestId": request_id}
             }
@@ -411,7 +411,7 @@ def _handle(route: Route, request: Any, origin: str | None, headers: dict[str, s
     if not match:
         raise NotFound("No such endpoint.")
     params = match.groupdict()
-    if not all(_ID.match(v) for v in params.values()):
+    if not all(ids.valid(v) for v in params.values()):
         raise NotFound("Not found.")
     op = next((o for o in route.operations if o.method == request.method), None)
     if op is None:

@@ -24,7 +24,7 @@ def on_approval_written(
     event_id: str, org_id: str, approval_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> str:
     """A new item or a new version: ask the assignees (or the owners) for a decision."""
-    summaries.refresh_org(org_id)
+    summaries.request_refresh(org_id)
     if after is None:
         return "deleted"
     version = int(after.get("currentVersion") or 1)

@@ -229,4 +229,6 @@ def list_approvals(
         query = query.order_by("due")
     query = query.order_by("submittedAt", direction=firestore.Query.DESCENDING)
     snaps, nxt = db.page(query, prefix, cursor, limit)
-    return {"items": [summary_json(s, caller) for s in snaps], "nextCursor": nxt}
+    from . import models
+
+    return {"items": db.each_valid(snaps, lambda s: summary_json(s, caller), models.ApprovalSummary), "nextCursor": nxt}

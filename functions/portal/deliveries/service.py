@@ -26,8 +26,8 @@ from ..errors import Conflict, NotFound
 from ..identity import Caller
 from ..integrations import outbound
 from ..policy import Action
+from . import MAX_ATTEMPTS
 
-MAX_ATTEMPTS = 8
 CHANNELS = ("slack", "n8n")
 
 
@@ -102,7 +102,7 @@ def _send(data: dict[str, Any], transport: httpx.BaseTransport | None) -> str:
         if to_client:
             settings.record_worked(str(data["orgId"]), "slack")
         return "delivered"
-    url, secret = config.env("N8N_EVENTS_URL"), config.env("N8N_WEBHOOK_SECRET")
+    url, secret = config.env("N8N_EVENTS_URL"), config.env("N8N_EVENTS_SECRET")
     if not url or not secret:
         return "skipped"
     outbound.send_n8n(url, secret, payload, transport=transport)

@@ -348,8 +348,11 @@ def list_files(
     query = files.where(filter=db.eq("projectId", project_id)) if project_id else files
     query = query.order_by("name").order_by("__name__")
     snaps, next_cursor = db.page(query, f"{db.ORGS}/{grant.org.id}/{db.FILES}/", cursor, limit, key="name")
+    from . import models
+
     snaps = [s for s in snaps if not _hidden_from(caller, s.to_dict() or {})]
-    return {"items": [file_json(s, caller) for s in snaps], "nextCursor": next_cursor, "connected": connected(),
+    items = db.each_valid(snaps, lambda s: file_json(s, caller), models.File)
+    return {"items": items, "nextCursor": next_cursor, "connected": connected(),
             "maxBytes": config.files_max_bytes()}  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -76,8 +77,13 @@ def _matches(expected: str, given: list[str]) -> bool:
     return any(hmac.compare_digest(expected, g) for g in given)
 
 
+_UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
+
+
 def _fresh(timestamp: str, clock: Callable[[], float]) -> None:
-    if not timestamp.isdigit():
+    # ASCII digits only, and few enough to be a time: str.isdigit() also takes other
+    # scripts' digits, and int() refuses strings of thousands of digits.
+    if not _UNIX_SECONDS.fullmatch(timestamp):
         raise SignatureError("Missing webhook signature.")
     if abs(clock() - int(timestamp)) > TOLERANCE_SECONDS:
         raise SignatureError("The webhook timestamp is outside the tolerance.", code="stale_signature")

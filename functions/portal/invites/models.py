@@ -44,7 +44,7 @@ class InviteList(Out):
     items: list[Invite]
 
 
-class InviteTokenQuery(Model):
+class InviteTokenIn(Model):
     token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
 
 

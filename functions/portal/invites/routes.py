@@ -39,8 +39,10 @@ invite_revoke = Route("invite_revoke", "/api/invites/{inviteId}/revoke", "invite
               "Revoke a pending invite", query=common.OrgQuery, response=m.InviteOut, errors=(403, 404, 409)),
 ))
 invite_lookup = Route("invite_lookup", "/api/invites/lookup", "invites", (
-    Operation(GET, lambda ctx: service.lookup(ctx.query.token), "What an invite link is for",
-              query=m.InviteTokenQuery, response=m.InviteLookup, public=True, errors=(404, 410)),
+    Operation(POST, lambda ctx: service.lookup(ctx.body.token), "What an invite link is for",
+              body=m.InviteTokenIn, response=m.InviteLookup, public=True, errors=(400, 404, 410),
+              description="The token travels in the body (and in the link's fragment), never in a URL "
+                          "that logs or history keep."),
 ))
 invite_accept = Route("invite_accept", "/api/invites/accept", "invites", (
     Operation(POST, _accept, "Accept an invite: create the account", body=m.InviteAcceptIn,

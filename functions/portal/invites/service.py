@@ -115,7 +115,7 @@ def create(
     )
     token = f"{grant.org.id}.{ref.id}.{secret}"
     invite = invite_json(_Snap(ref.id, data), now)
-    return {"invite": invite, "inviteUrl": f"{config.portal_url()}/invite?token={token}"}
+    return {"invite": invite, "inviteUrl": f"{config.portal_url()}/invite#token={token}"}
 
 
 class _Snap:

@@ -116,8 +116,15 @@ def create_user(
     return {"uid": record.uid, "email": email, "role": role.value, "orgId": org_id}
 
 
-def _account(uid: str) -> tuple[Any, str, Role]:
-    """The Auth record of ``uid`` with its organisation and role, or NotFound."""
+def _account(uid: str, actor: Caller | None = None) -> tuple[Any, str, Role]:
+    """The Auth record of ``uid`` with its organisation and role, or NotFound. A client
+    ``actor`` gets the same NotFound for an account that does not exist, one of another
+    organisation and a staff account: no answer tells them apart."""
+    if actor is not None and not actor.is_staff:
+        record, org_id, role = _account(uid)
+        if org_id != actor.org_id:
+            raise NotFound("User not found.")
+        return record, org_id, role
     auth = authn.admin_auth()
     try:
         record = auth.get_user(uid)
@@ -146,7 +153,7 @@ def set_role(uid: str, role: Role, *, actor: Caller | None = None, actor_label: 
     so that the new role applies at once."""
     from google.cloud import firestore
 
-    record, org_id, old = _account(uid)
+    record, org_id, old = _account(uid, actor)
     org = db.org_ref(org_id)
     check_role_fits(role, org.kind)
     if actor is not None:
@@ -172,7 +179,7 @@ def disable_user(uid: str, *, actor: Caller | None = None, actor_label: str = "c
     """Disable an account and revoke its sessions (removing a member)."""
     from google.cloud import firestore
 
-    record, org_id, role = _account(uid)
+    record, org_id, role = _account(uid, actor)
     if actor is not None:
         authorize_removal(actor, uid, role, db.org_ref(org_id))
     auth = authn.admin_auth()

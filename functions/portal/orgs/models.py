@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, HttpUrl, StringConstraints, field_validator
 
-from ..api.common import Email, Model, Out
+from ..api.common import Email, Model, Out, Patch
 from ..identity import OrgKind
 from ..invites.models import InviteCreated
 
@@ -69,7 +69,9 @@ class ClientOrgCreated(InviteCreated):
     org: Org
 
 
-class OrgPatch(Model):
+class OrgPatch(Patch):
+    nullable = frozenset({"logoUrl", "emailDomains"})  # null: no logo, no domains
+
     name: OrgName | None = None
     logoUrl: HttpsUrl | None = None
     emailDomains: Domains | None = None
@@ -88,8 +90,10 @@ class BookingLink(Model):
         return url
 
 
-class SettingsPatch(Model):
+class SettingsPatch(Patch):
     """Settings to change; ``null`` removes one. The Slack webhook is write-only."""
+
+    nullable = frozenset({"slackWebhookUrl", "driveFolderId", "calendarId", "bookingLinks", "emailDomains"})
 
     slackWebhookUrl: Annotated[str, StringConstraints(max_length=500)] | None = None
     driveFolderId: FolderId | None = None

@@ -46,5 +46,5 @@ def on_project_written(
         except AlreadyExists:
             logs.info("duplicate project event ignored", eventId=event_id, projectId=project_id)
     if before is None or after is None or any(before.get(f) != after.get(f) for f in SUMMARY_FIELDS):
-        summaries.refresh_org(org_id)
+        summaries.request_refresh(org_id)
     return written

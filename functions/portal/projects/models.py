@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, HttpUrl, RootModel, StrictBool, StringConstraints
 
-from ..api.common import Email, EventId, Id, IsoDate, Limit, Model, Out, Text, Title
+from ..api.common import Email, EventId, Id, IsoDate, Limit, Model, Out, Patch, Text, Title
 
 ProjectStatus = Literal["planning", "active", "review", "completed", "paused"]
 
@@ -88,7 +88,9 @@ class MilestoneIn(Model):
     due: IsoDate | None = None
 
 
-class MilestonePatch(Model):
+class MilestonePatch(Patch):
+    nullable = frozenset({"due"})  # null: no due date
+
     title: Title | None = None
     due: IsoDate | None = None
     done: StrictBool | None = None
@@ -118,7 +120,7 @@ class TemplateIn(Model):
     milestones: list[TemplateMilestone] = Field(default=[], max_length=100)
 
 
-class TemplatePatch(Model):
+class TemplatePatch(Patch):
     name: Title | None = None
     description: Text | None = None
     milestones: list[TemplateMilestone] | None = Field(default=None, max_length=100)
@@ -141,7 +143,7 @@ class TemplateList(Out):
     items: list[Template]
 
 
-class ProjectPatch(Model):
+class ProjectPatch(Patch):
     name: Title | None = None
     description: Text | None = None
     status: ProjectStatus | None = None

@@ -9,7 +9,7 @@ import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { Load, useResource } from '../load.js';
 import { can } from '../state.js';
-import { Badge, Button, EmptyState, ErrorState, PageHeader, TimeAgo, formatDate, formatMoney, plural, relativeSeconds, relativeTime, toast } from '../ui.js';
+import { Badge, Button, EmptyState, ErrorState, PageHeader, TimeAgo, formatDate, formatMoney, plural, relativeSeconds, relativeTime, safeUrl, toast } from '../ui.js';
 
 function intervalText(interval) {
   if (!interval) return '';
@@ -34,8 +34,8 @@ function Payments({ payments, currency }) {
               <td data-label="Amount" class="num">${formatMoney(p.amount, p.currency || currency)}</td>
               <td data-label="Status"><${Badge} status=${p.status} label=${PAYMENT_LABELS[p.status] || p.status} /></td>
               <td class="cell-action">
-                ${p.receipt_url
-                  ? html`<a href=${p.receipt_url} class="link" rel="noopener" target="_blank" data-testid="payment-receipt">Receipt<span class="visually-hidden"> for ${formatDate(p.created)}</span></a>`
+                ${safeUrl(p.receipt_url)
+                  ? html`<a href=${safeUrl(p.receipt_url)} class="link" rel="noopener" target="_blank" data-testid="payment-receipt">Receipt<span class="visually-hidden"> for ${formatDate(p.created)}</span></a>`
                   : html`<span class="muted small">No receipt</span>`}
               </td>
             </tr>
@@ -60,8 +60,9 @@ function BillingView({ data, isStaff }) {
   const status = data.status;
   const pastDue = status === 'past_due';
   const alert = data.alert || (pastDue ? { message: 'A payment is past due.' } : null);
-  const nextCharge = data.cancelAtPeriodEnd ? null : data.nextBillingDate || data.currentPeriodEnd;
-  const alertUrl = alert && (alert.manageUrl || data.manageUrl);
+  const manageUrl = safeUrl(data.manageUrl);
+  const alertUrl = alert && (safeUrl(alert.manageUrl) || manageUrl);
+  const when = billingDate(data, pastDue, alert);
   return html`
     ${alert
       ? html`
@@ -93,13 +94,13 @@ function BillingView({ data, isStaff }) {
           <p class="plan-name">${plan.name || 'Plan'}</p>
           <p class="plan-price" data-testid="billing-amount">${formatMoney(plan.amount, plan.currency)}<span class="muted">${intervalText(plan.interval)}</span></p>
           <dl class="facts">
-            <div><dt>${data.cancelAtPeriodEnd ? 'Ends on' : 'Next charge'}</dt><dd data-testid="billing-next">${formatDate(data.cancelAtPeriodEnd ? data.currentPeriodEnd : nextCharge)}</dd></div>
+            <div><dt>${when.label}</dt><dd data-testid="billing-next">${formatDate(when.date)}</dd></div>
             <div><dt>Last payment</dt><dd>${data.lastPayment ? `${formatMoney(data.lastPayment.amount, data.lastPayment.currency)} · ${formatDate(data.lastPayment.created)}` : '—'}</dd></div>
           </dl>
           ${data.cancelAtPeriodEnd ? html`<p class="muted small">This plan is set to end at the close of the current period.</p>` : null}
-          ${data.manageUrl
+          ${manageUrl
             ? html`<div class="plan-actions">
-                <a href=${data.manageUrl} class=${`btn ${pastDue ? 'btn-danger' : 'btn-primary'}`} rel="noopener" target="_blank" data-testid="billing-pay">${pastDue ? 'Pay now / update payment method' : 'Update payment method'}<${Icon} name="external" /></a>
+                <a href=${manageUrl} class=${`btn ${pastDue ? 'btn-danger' : 'btn-primary'}`} rel="noopener" target="_blank" data-testid="billing-pay">${pastDue ? 'Pay now / update payment method' : 'Update payment method'}<${Icon} name="external" /></a>
                 <span class="muted small">Opens Whop, where payments are handled securely.</span>
               </div>`
             : null}
@@ -163,4 +164,17 @@ export default function BillingPage(ctx) {
           `}
     </div>
   `;
+}
+
+/** The date the plan card shows, and what it is: a date that has passed is never shown
+ * as the next charge. A past-due plan shows since when its payment is due. */
+function billingDate(data, pastDue, alert) {
+  const passed = (value) => Boolean(value) && new Date(value).getTime() < Date.now();
+  if (data.cancelAtPeriodEnd) {
+    return { label: passed(data.currentPeriodEnd) ? 'Ended on' : 'Ends on', date: data.currentPeriodEnd };
+  }
+  const next = data.nextBillingDate || data.currentPeriodEnd;
+  if (pastDue) return { label: 'Payment due since', date: passed(next) ? next : (alert && alert.since) || null };
+  if (passed(next)) return { label: 'Renewal was due', date: next };
+  return { label: 'Next charge', date: next };
 }

@@ -79,9 +79,20 @@ function AcceptForm({ invite, token, onSignedIn, onReady }) {
   `;
 }
 
+// The token comes in the link's fragment, which browsers never send to a server; links
+// of older versions carried it in the query. Either way it leaves the address bar and
+// the history entry at once.
+function inviteToken() {
+  const fragment = new URLSearchParams(location.hash.slice(1)).get('token');
+  const query = new URLSearchParams(location.search).get('token');
+  const token = fragment || query || '';
+  if (token) history.replaceState(history.state, '', location.pathname);
+  return token;
+}
+
 export default function InvitePage({ onSignedIn }) {
-  const token = new URLSearchParams(location.search).get('token') || '';
-  const invite = useResource(token ? (signal) => api.get('/api/invites/lookup', { query: { token }, auth: false, signal }) : null, [token]);
+  const [token] = useState(inviteToken);
+  const invite = useResource(token ? (signal) => api.post('/api/invites/lookup', { token }, { auth: false, signal }) : null, [token]);
   const [ready, setReady] = useState(null);
 
   let content;

@@ -154,7 +154,7 @@ def state_from_membership(data: Mapping[str, Any], company_id: str | None = None
         current_period_end=period_end,
         next_billing_date=period_end if renews else None,
         cancel_at_period_end=cancel_at_period_end,
-        manage_url=data.get("manage_url") or None,
+        manage_url=_link(data.get("manage_url")),
     )
 
 
@@ -180,8 +180,22 @@ def payment_from_receipt(data: Mapping[str, Any]) -> Payment:
         raw_status=raw,
         membership_id=_first(_id_of(data.get("membership_id")), _id_of(data.get("membership"))),
         user_id=_first(_id_of(data.get("user_id")), _id_of(data.get("user"))),
-        receipt_url=data.get("receipt_url") or None,
+        receipt_url=_link(data.get("receipt_url")),
     )
+
+
+def _link(value: Any) -> str | None:
+    """A link Whop gave that the portal may show people: an absolute https URL with a
+    host, nothing else (no ``javascript:``, no ``data:``, no relative or plain-http links)."""
+    if not isinstance(value, str) or len(value) > 2048:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return None
+    return value.strip() if parts.scheme == "https" and parts.hostname else None
 
 
 def payment_from_invoice(data: Mapping[str, Any]) -> Payment:
@@ -200,7 +214,7 @@ def payment_from_invoice(data: Mapping[str, Any]) -> Payment:
         raw_status=raw,
         membership_id=_id_of(data.get("membership_id")),
         user_id=_first(_id_of(data.get("user_id")), _id_of(data.get("user"))),
-        receipt_url=data.get("pay_online_url") or None,
+        receipt_url=_link(data.get("pay_online_url")),
     )
 
 
