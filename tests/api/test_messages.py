@@ -288,3 +288,16 @@ def test_the_trigger_acts_once_per_message(http: httpx.Client) -> None:
     assert made() == first
     kinds = {n.get("kind") for n in db.system("acme").notifications().stream() if msg.id in n.id}
     assert kinds == {"message", "client_posted"}
+
+
+def test_the_project_counts_its_threads(http: httpx.Client) -> None:
+    def counted() -> int:
+        r = http.get("/api/projects/acme-rebrand", headers=bearer(OWNER))
+        assert r.status_code == 200, r.text
+        return int(r.json()["counts"]["threads"])
+
+    before = counted()
+    start(http, projectId="acme-rebrand")
+    start(http, OPS, orgId="acme", projectId="acme-rebrand", subject="Second")
+    start(http, subject="Not about a project")
+    assert counted() == before + 2
