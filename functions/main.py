@@ -26,6 +26,13 @@ from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
 from https.messages import message_detail, message_read, message_thread, messages
 from https.meta import health, openapi
+from https.notifications import (
+    me_preferences,
+    notification_read,
+    notifications,
+    notifications_read_all,
+    notifications_unread,
+)
 from https.orgs import clients_list, org_archive, org_detail, org_settings, orgs_list
 from https.projects import (
     project_archive,
@@ -41,14 +48,17 @@ from https.projects import (
 from scheduled.backups import backup_firestore
 from scheduled.billing import poll_whop
 from scheduled.files import expire_uploads, reconcile_files
+from scheduled.notifications import mail_waiting, notification_digest
 from scheduled.reminders import approval_reminders
 from scheduled.summaries import refresh_summaries
 from tasks.deliver import deliver
-from tasks.summaries import refresh_summary
+from tasks.mail import mailer
+from tasks.summaries import summarize
 from triggers.approvals import approval_written, decision_created
 from triggers.auth import before_user_created
 from triggers.billing import billing_written
 from triggers.deliveries import delivery_created
+from triggers.files import file_written
 from triggers.messages import message_created, note_created
 from triggers.projects import project_written
 
@@ -87,12 +97,16 @@ __all__ = [
     "file_thumbnail",
     "file_upload",
     "file_upload_session",
+    "file_written",
     "files",
     "health",
     "invite_accept",
     "invite_lookup",
     "invite_revoke",
     "invites",
+    "mail_waiting",
+    "mailer",
+    "me_preferences",
     "member_detail",
     "members_list",
     "message_created",
@@ -101,6 +115,11 @@ __all__ = [
     "message_thread",
     "messages",
     "note_created",
+    "notification_digest",
+    "notification_read",
+    "notifications",
+    "notifications_read_all",
+    "notifications_unread",
     "openapi",
     "org_archive",
     "org_detail",
@@ -115,7 +134,7 @@ __all__ = [
     "projects_list",
     "reconcile_files",
     "refresh_summaries",
-    "refresh_summary",
+    "summarize",
     "template_detail",
     "templates_list",
     "webhook_gbu",

@@ -20,3 +20,4 @@ DRIVE_SERVICE_ACCOUNT_JSON = SecretParam(
     "DRIVE_SERVICE_ACCOUNT_JSON",
     description="JSON key of the service account that is a member of the Shared Drive ('default': the functions' own)",
 )
+SMTP_PASSWORD = SecretParam("SMTP_PASSWORD", description="Password of the SMTP account that sends the portal's mail")

@@ -23,6 +23,7 @@ project=$(python3 -c 'import json;print(json.load(open(".firebaserc"))["projects
      member@acme.test     client_member  Acme
      owner@globex.test    client_owner   Globex
      member@globex.test   client_member  Globex
+   Mail the portal sends: http://127.0.0.1:8025 (local SMTP stand-in)
    Admin CLI: make admin ARGS="user list"
    Ctrl-C stops the emulators.
   ================================================================
@@ -40,6 +41,10 @@ if grep -q '^WHOP_BASE_URL=http://127.0.0.1:9911/api/v1' functions/.env.local; t
 fi
 if grep -q '^DRIVE_API_URL=http://127.0.0.1:9913/' functions/.env.local; then
   functions/venv/bin/python dev/standins/drive.py 9913 &
+  standins="$standins $!"
+fi
+if grep -q '^SMTP_HOST=127.0.0.1' functions/.env.local; then
+  (cd dev && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.smtp) &
   standins="$standins $!"
 fi
 if [ -n "$standins" ]; then

@@ -35,14 +35,14 @@ fi
 # The functions' virtualenv (the Functions emulator runs functions/venv).
 py=python3.11
 need "$py" || py=python3
-reqs="functions/requirements.txt"
+reqs="functions/requirements.txt dev/requirements.txt"
 [ "$want_test" = 1 ] && reqs="$reqs requirements-dev.txt"
 stamp="functions/venv/.installed-$(cat $reqs | sha1sum | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   [ -x functions/venv/bin/python ] || "$py" -m venv functions/venv
   echo "setup: pip install ($reqs)"
   functions/venv/bin/pip install -q --disable-pip-version-check -r functions/requirements.txt \
-    $([ "$want_test" = 1 ] && echo "-r requirements-dev.txt")
+    -r dev/requirements.txt $([ "$want_test" = 1 ] && echo "-r requirements-dev.txt")
   touch "$stamp"
 fi
 
@@ -78,6 +78,13 @@ add_env DRIVE_API_URL http://127.0.0.1:9913/
 add_secret DRIVE_SERVICE_ACCOUNT_JSON default
 # A client's Slack channel may point under the local Slack stand-in.
 add_env SLACK_STANDIN_URL http://127.0.0.1:9912/slack
+# Mail: the local SMTP stand-in (dev/standins/smtp.py) keeps every mail; read them at
+# http://127.0.0.1:8025. Put your SMTP server here to send real mail.
+add_env SMTP_HOST 127.0.0.1
+add_env SMTP_PORT 1025
+add_env SMTP_SECURITY none
+add_env SMTP_FROM "Client portal <portal@localhost>"
+add_secret SMTP_PASSWORD unused-locally
 
 # The frontend build that Hosting serves.
 echo "setup: building the frontend"

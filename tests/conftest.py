@@ -235,10 +235,16 @@ def standins() -> Iterator[tuple[dict, object]]:
     drive = drive_standins.DriveStandIn()  # Drive, where DRIVE_API_URL points (port 9913)
     servers.append(drive_standins.serve(drive, drive_standins.DRIVE_PORT))
     holder["drive"] = drive
+    from standins import smtp as smtp_standin
+
+    mailbox = smtp_standin.MailStore()  # SMTP where SMTP_HOST/SMTP_PORT point (1025)
+    smtp = smtp_standin.SmtpStandIn(mailbox, smtp_standin.SMTP_PORT)
+    holder["mail"] = mailbox
     yield holder, recorder
     for server in servers:
         server.shutdown()
     drive.close()
+    smtp.stop()
 
 
 @pytest.fixture
@@ -268,3 +274,11 @@ def hooks(standins: tuple[dict, object]) -> object:
     recorder = standins[1]
     recorder.reset()  # type: ignore[attr-defined]
     return recorder
+
+
+@pytest.fixture
+def mails(standins: tuple[dict, object]) -> object:
+    """The mail the portal sent (the SMTP stand-in), emptied for this test."""
+    mailbox = standins[0]["mail"]
+    mailbox.reset()
+    return mailbox

@@ -116,6 +116,7 @@ THREADS = "threads"  # orgs/{orgId}/threads/{threadId}: subject, participants, l
 MESSAGES = "messages"  # .../threads/{threadId}/messages/{messageId}: what the organisation and staff see
 NOTES = "notes"  # .../threads/{threadId}/notes/{noteId}: internal notes, staff only (the rules refuse clients)
 READS = "reads"  # .../threads/{threadId}/reads/{uid}: one person's read state, readable by that person alone
+PREFERENCES = "preferences"  # orgs/{orgId}/preferences/{uid}: a person's notification channels
 # global
 AUDIT_LOG = "auditLog"
 DELIVERIES = "deliveries"
@@ -167,6 +168,14 @@ class _OrgPaths:
 
     def notifications(self) -> firestore.CollectionReference:
         return self._collection(NOTIFICATIONS)
+
+    def notification(self, notification_id: str) -> firestore.DocumentReference:
+        return self.notifications().document(notification_id)
+
+    def preferences(self, uid: str) -> firestore.DocumentReference:
+        """A person's notification preferences (in their own organisation, the agency's
+        for staff); no rule lets a browser read it: the API does."""
+        return self._collection(PREFERENCES).document(uid)
 
     def files(self) -> firestore.CollectionReference:
         return self._collection(FILES)
@@ -387,6 +396,19 @@ def org_archived(org_id: str) -> bool:
     takes effect at once for every write)."""
     snap = OrgStore(org_id).doc().get(["archived"])
     return bool(snap.exists and (snap.to_dict() or {}).get("archived"))
+
+
+_AGENCY: list[str] = []
+
+
+def agency_org_id() -> str | None:
+    """The agency's own organisation (where staff accounts live), cached once found."""
+    if not _AGENCY:
+        found = next(iter(orgs().where(filter=eq("kind", OrgKind.AGENCY.value)).limit(1).select([]).stream()), None)
+        if found is None:
+            return None
+        _AGENCY.append(found.id)
+    return _AGENCY[0]
 
 
 def trusted_grant(action: Action, org_id: str) -> Grant:

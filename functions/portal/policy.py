@@ -53,6 +53,7 @@ class Action(StrEnum):
     PROJECTS_ARCHIVE = "projects.archive"
     MESSAGES_NOTE = "messages.note"
     MESSAGES_MODERATE = "messages.moderate"
+    NOTIFICATIONS_OWN = "notifications.own"
 
 
 A = Action
@@ -70,6 +71,7 @@ _CLIENT_MEMBER = frozenset(
         A.FILES_READ,
         A.FILES_UPLOAD,
         A.BOOKINGS_READ,
+        A.NOTIFICATIONS_OWN,
     }
 )
 _CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE}
@@ -111,6 +113,7 @@ AGENCY_ORG_ACTIONS = frozenset(
         A.CLIENTS_READ,
         A.ORGS_CREATE,
         A.TEMPLATES_READ,
+        A.NOTIFICATIONS_OWN,
     }
 )
 """What staff may do on the agency's own organisation (creating client organisations is
@@ -136,6 +139,10 @@ READ_ACTIONS = frozenset(
     }
 )
 """Actions that change nothing: all a client of an archived organisation may still take."""
+
+PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN})
+"""Actions on one's own things only (one's notifications, their read state and one's
+preferences): they change nothing of the organisation, so an archived one allows them."""
 
 GRANTABLE = frozenset({A.BILLING_READ})
 """Extra actions a client owner's organisation may grant a member through the
@@ -180,7 +187,7 @@ def authorize(caller: Caller, action: Action, org: OrgRef) -> None:
 def refused_when_archived(caller: Caller, action: Action) -> bool:
     """Whether an archived organisation refuses ``action`` by ``caller``: it is read-only
     for its own people; staff keep managing it (settings, restoring it)."""
-    return caller.role in CLIENT_ROLES and action not in READ_ACTIONS
+    return caller.role in CLIENT_ROLES and action not in READ_ACTIONS | PERSONAL_ACTIONS
 
 
 def capabilities(caller: Caller) -> dict[str, list[str]]:

@@ -1,9 +1,9 @@
-"""The task queue that delivers Slack and n8n messages, with retries and backoff."""
+"""The task queue that delivers Slack, n8n and email messages, with retries and backoff."""
 
 from deployment import EVENTS, with_secrets
 from firebase_functions import options, tasks_fn
 
-from params import N8N_EVENTS_SECRET
+from params import N8N_EVENTS_SECRET, SMTP_PASSWORD
 from portal.deliveries import MAX_ATTEMPTS
 from portal.monitoring import Retrying, reported
 
@@ -13,7 +13,7 @@ RETRIES = options.RetryConfig(max_attempts=MAX_ATTEMPTS, min_backoff_seconds=10,
 @tasks_fn.on_task_dispatched(
     retry_config=RETRIES,
     rate_limits=options.RateLimits(max_concurrent_dispatches=10),
-    **with_secrets(EVENTS, N8N_EVENTS_SECRET),
+    **with_secrets(EVENTS, N8N_EVENTS_SECRET, SMTP_PASSWORD),
 )
 @reported
 def deliver(req: tasks_fn.CallableRequest) -> None:

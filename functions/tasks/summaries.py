@@ -1,4 +1,5 @@
-"""The task queue that refreshes dashboard summaries: one run per organisation and window."""
+"""The task queue that refreshes dashboard summaries: one run per organisation and window.
+(A task queue is named after its function, and queue names take no underscores.)"""
 
 from deployment import EVENTS
 from firebase_functions import options, tasks_fn
@@ -12,7 +13,7 @@ RETRIES = options.RetryConfig(max_attempts=5, min_backoff_seconds=5, max_backoff
     retry_config=RETRIES, rate_limits=options.RateLimits(max_concurrent_dispatches=20), **EVENTS
 )
 @reported
-def refresh_summary(req: tasks_fn.CallableRequest) -> None:
+def summarize(req: tasks_fn.CallableRequest) -> None:
     from portal.dashboard.summaries import run_requested
 
     run_requested(str(req.data["orgId"]), int(req.data["window"]))

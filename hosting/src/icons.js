@@ -28,6 +28,7 @@ const ICONS = {
   clock: [['circle', { cx: 12, cy: 12, r: 10 }], ['path', { d: 'M12 6v6l4 2' }]],
   plus: [['path', { d: 'M12 5v14M5 12h14' }]],
   trash: [['path', { d: 'M3 6h18M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6M10 11v6M14 11v6M9 6V4a1 1 0 0 1 1-1h4a1 1 0 0 1 1 1v2' }]],
+  bell: [['path', { d: 'M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9' }], ['path', { d: 'M13.73 21a2 2 0 0 1-3.46 0' }]],
   activity: [['path', { d: 'M22 12h-4l-3 9L9 3l-3 9H2' }]],
 };
 

@@ -5,10 +5,23 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { PORTAL_NAME, ROLE_LABELS } from './constants.js';
 import { html } from './html.js';
 import { Icon } from './icons.js';
+import { useUnreadCount } from './notifications.js';
 import { visibleRoutes } from './routes.js';
 import { displayName, initials, isStaff } from './state.js';
 
 const mobile = window.matchMedia('(max-width: 860px)');
+
+/** The bell: a link to the notifications with the unread count. */
+function Bell({ active }) {
+  const unread = useUnreadCount();
+  const label = unread ? `Notifications, ${unread} unread` : 'Notifications';
+  return html`
+    <a href="/notifications" class="icon-btn bell" aria-label=${label} data-testid="bell" aria-current=${active ? 'page' : undefined}>
+      <${Icon} name="bell" />
+      ${unread ? html`<span class="bell-count" data-testid="bell-count" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : null}
+    </a>
+  `;
+}
 
 export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, children }) {
   const [drawer, setDrawerState] = useState(false);
@@ -67,6 +80,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
           </button>
           <a href="/" class="brand"><span class="brand-mark" aria-hidden="true">P</span><span class="brand-name">${PORTAL_NAME}</span></a>
           <div class="topbar-spacer"></div>
+          <${Bell} active=${activeKey === 'notifications'} />
           <button type="button" class="btn btn-secondary btn-sm" data-testid="logout" disabled=${signingOut} onClick=${logout}><${Icon} name="logout" /><span>Sign out</span></button>
         </div>
         <div class="user-menu" data-testid="user-menu">

@@ -180,14 +180,17 @@ def test_side_effects_happen_once(http: httpx.Client, hooks) -> None:
         found = [n.to_dict() for n in db.client().collection("orgs/acme/notifications").stream()]
         return [(n["kind"], n["link"]) for n in found if n["link"] == link]
 
-    assert notes() == [("approval_needed", f"/approvals/{item['id']}")]
+    # The assignee was asked; the decision (by the assignee) tells the owner, not the decider.
+    link = f"/approvals/{item['id']}"
+    assert sorted(notes()) == [("approval_decided", link), ("approval_needed", link)]
     # The trigger's work, delivered again, adds nothing.
     ref = db.client().document(f"orgs/acme/approvals/{item['id']}").get().to_dict()
     approval_events.on_approval_written("replayed", "acme", item["id"], None, ref)
-    approval_events.on_decision_created("acme", item["id"], {"version": 1, "action": "approve", "by": {}})
+    decision = db.decision(db.system("acme").approval(item["id"]), 1).get().to_dict()  # as the trigger gets it
+    approval_events.on_decision_created("acme", item["id"], decision)
     time.sleep(2)
     assert slack_messages() == 2 and n8n_events() == ["approval_decided", "approval_needed"]
-    assert notes() == [("approval_needed", f"/approvals/{item['id']}")]
+    assert sorted(notes()) == [("approval_decided", link), ("approval_needed", link)]
 
 
 def test_dashboard_shows_items_waiting(http: httpx.Client) -> None:

@@ -121,6 +121,24 @@ def test_notifications_are_private_to_their_user(tokens: dict[str, str | None]) 
     assert not can_read("orgs/acme/notifications/n-member", tokens["acme_owner"])
 
 
+@pytest.mark.usefixtures("world")
+def test_staff_notifications_and_preferences_are_out_of_every_other_reach(tokens: dict[str, str | None]) -> None:
+    """Staff notifications live under the agency's organisation; preferences under each
+    person's own, closed to every browser (the API reads them)."""
+    ops_uid = str(sign_in("ops@agency.test")["localId"])
+    client = db.client()
+    client.document("orgs/agency/notifications/n-ops").set({"uid": ops_uid, "orgId": "acme", "title": "x"})
+    client.document(f"orgs/agency/preferences/{ops_uid}").set({"kinds": {"message": "email"}})
+    client.document("orgs/acme/preferences/p1").set({"kinds": {}})
+    assert can_read("orgs/agency/notifications/n-ops", tokens["ops"])
+    for role in ROLES:
+        if role != "ops":
+            assert not can_read("orgs/agency/notifications/n-ops", tokens[role]), role
+        assert not can_read(f"orgs/agency/preferences/{ops_uid}", tokens[role]), role
+        assert not can_read("orgs/acme/preferences/p1", tokens[role]), role
+        assert not can_write("orgs/agency/notifications/n-ops", tokens[role]), role
+
+
 @pytest.mark.usefixtures("docs")
 def test_audit_log_is_for_admins_and_unknown_collections_for_nobody(tokens: dict[str, str | None]) -> None:
     for role, tok in tokens.items():

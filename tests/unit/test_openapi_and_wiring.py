@@ -68,3 +68,12 @@ def test_hosting_rewrites_send_each_path_to_its_function() -> None:
         first = next(r for r in rewrites if fnmatch.fnmatchcase(concrete, r["source"].replace("**", "*")))
         assert first["function"]["functionId"] == route.function, route.path
         assert first["function"]["region"] == deployment.REGION, route.path
+
+
+def test_task_queue_functions_have_names_cloud_tasks_accepts() -> None:
+    # A task function's queue is named after it, and Cloud Tasks queue ids are letters,
+    # digits and hyphens: an underscore fails the deploy (and the emulator skips the queue).
+    queues = [n for n in main.__all__ if getattr(_endpoint(n), "taskQueueTrigger", None) is not None]
+    assert queues
+    for name in queues:
+        assert re.fullmatch(r"[A-Za-z0-9-]{1,100}", name), name

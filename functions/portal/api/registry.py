@@ -13,12 +13,27 @@ from ..files import routes as files
 from ..invites import routes as invites
 from ..members import routes as members
 from ..messages import routes as messages
+from ..notifications import routes as notifications
 from ..orgs import routes as orgs
 from ..projects import routes as projects
 from . import routes as meta
 from .web import Route
 
-FEATURES = (auth, orgs, members, invites, projects, approvals, dashboard, billing, deliveries, files, meta, messages)
+FEATURES = (
+    auth,
+    orgs,
+    members,
+    invites,
+    projects,
+    approvals,
+    dashboard,
+    billing,
+    deliveries,
+    files,
+    meta,
+    notifications,
+    messages,
+)
 """The feature route modules; each lists its routes in ``ROUTES``."""
 
 

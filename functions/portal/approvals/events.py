@@ -33,6 +33,8 @@ def on_approval_written(
     uids = list(after.get("assignees") or []) or notifications.owners(org_id)
     title = after.get("title", "")
     key = f"approval-needed-{approval_id}-v{version}"
+    versions = after.get("versions") or []
+    submitter = ((versions[-1] if versions else {}).get("submittedBy") or after.get("submittedBy") or {}).get("uid")
     notifications.notify(
         org_id,
         uids,
@@ -41,6 +43,7 @@ def on_approval_written(
         title=f"Please review “{title}”",
         body=f"Version {version} is ready for your decision.",
         link=f"/approvals/{approval_id}",
+        actor=submitter,
     )
     _announce("approval_needed", key, org_id,
               f":eyes: {after.get('orgName', org_id)}: “{title}” v{version} is waiting for a decision.",
@@ -50,14 +53,23 @@ def on_approval_written(
 
 
 def on_decision_created(org_id: str, approval_id: str, decision: dict[str, Any]) -> str:
-    """A decision (keyed by its version, so once): tell the agency."""
+    """A decision (keyed by its version, so once): tell the agency (Slack, n8n, and in the
+    portal the project's staff and the submitter) and the client's owners and assignees,
+    never the person who decided."""
     version = decision.get("version")
     who = (decision.get("by") or {}).get("email", "someone")
     verb = VERB.get(str(decision.get("action")), str(decision.get("action")))
     key = f"approval-decided-{approval_id}-v{version}"
     submitter = db.system(org_id).approval(approval_id).get()
-    title = submitter.get("title") if submitter.exists else decision.get("title", "")
+    item = (submitter.to_dict() or {}) if submitter.exists else {}
+    title = item.get("title") or decision.get("title", "")
     comment = decision.get("comment") or ""
+    submitted_by = (item.get("submittedBy") or {}).get("uid")
+    staff = notifications.staff(org_id, item.get("projectId"), [submitted_by] if submitted_by else [])
+    clients = list(dict.fromkeys(notifications.owners(org_id) + list(item.get("assignees") or [])))
+    notifications.notify(org_id, staff + clients, key=key, kind="approval_decided",
+                         title=f"{who} {verb} “{title}” v{version}", body=comment,
+                         link=f"/approvals/{approval_id}", actor=(decision.get("by") or {}).get("uid"))  # fmt: skip
     _announce("approval_decided", key, org_id,
               f":white_check_mark: {who} {verb} “{title}” v{version}" + (f": {comment}" if comment else ""),
               {"orgId": org_id, "approvalId": approval_id, "version": version, "action": decision.get("action"),

@@ -24,7 +24,7 @@ DUE_LIMIT = 25
 APPROVALS = 20
 COALESCE_SECONDS = 3.0
 """Requests for one organisation within this window share one refresh, at its end."""
-QUEUE = "refresh_summary"
+QUEUE = "summarize"  # the task function (queue names take no underscores)
 
 
 def request_refresh(org_id: str, *, now: float | None = None) -> None:

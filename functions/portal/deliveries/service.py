@@ -1,4 +1,4 @@
-"""Outbound deliveries (Slack, n8n) that survive an outage.
+"""Outbound deliveries (Slack, n8n, email) that survive an outage.
 
 A side effect that must reach the outside world writes a delivery document,
 ``deliveries/{key}``, created once per key (the caller derives the key from the
@@ -12,6 +12,10 @@ as ``skipped``: the portal works without Slack or n8n and says so.
 Slack messages about one client go to the agency's channel (``SLACK_WEBHOOK_URL``) and,
 when the client has one (``portal.orgs.settings.slack_webhook``), as a delivery of their
 own (``target: "client"``) to the client's channel; each is retried on its own.
+
+Mails (channel ``email``, ``target: "person"``) carry their message in the payload
+(``to``, ``subject``, ``text``, ``html``) and go out through SMTP
+(``portal.integrations.outbound.email``); without ``SMTP_HOST`` they are ``skipped``.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from ..integrations import outbound
 from ..policy import Action
 from . import MAX_ATTEMPTS
 
-CHANNELS = ("slack", "n8n")
+CHANNELS = ("slack", "n8n", "email")
+TARGETS = ("agency", "client", "person")
 
 
 def key_for(*parts: str) -> str:
@@ -41,18 +46,31 @@ def enqueue(
     """Record a delivery once per ``key``; returns False when it already existed.
     ``target`` "client" sends a Slack message to the client's own channel."""
     from google.api_core.exceptions import AlreadyExists
-    from google.cloud import firestore
 
-    assert channel in CHANNELS and target in ("agency", "client")
     try:
-        db.delivery(key).create({
-            "channel": channel, "kind": kind, "payload": payload, "orgId": org_id, "status": "pending",
-            "attempts": 0, "lastError": None, "createdAt": firestore.SERVER_TIMESTAMP,
-            "updatedAt": firestore.SERVER_TIMESTAMP, "target": target,
-        })  # fmt: skip
+        db.delivery(key).create(_record(channel, kind, payload, org_id, target))
     except AlreadyExists:
         return False
     return True
+
+
+def _record(channel: str, kind: str, payload: dict[str, Any], org_id: str | None, target: str) -> dict[str, Any]:
+    from google.cloud import firestore
+
+    assert channel in CHANNELS and target in TARGETS
+    return {
+        "channel": channel, "kind": kind, "payload": payload, "orgId": org_id, "status": "pending",
+        "attempts": 0, "lastError": None, "createdAt": firestore.SERVER_TIMESTAMP,
+        "updatedAt": firestore.SERVER_TIMESTAMP, "target": target,
+    }  # fmt: skip
+
+
+def enqueue_in(
+    writer: Any, channel: str, kind: str, payload: dict[str, Any], key: str, org_id: str | None, *, target: str
+) -> None:
+    """Record a delivery in ``writer`` (a batch or a transaction), with the effect that
+    causes it: the commit fails (AlreadyExists) when the delivery already exists."""
+    writer.create(db.delivery(key), _record(channel, kind, payload, org_id, target))
 
 
 def enqueue_slack(kind: str, text: str, key: str, org_id: str, *, to_client: bool) -> None:
@@ -101,6 +119,13 @@ def _send(data: dict[str, Any], transport: httpx.BaseTransport | None) -> str:
             raise
         if to_client:
             settings.record_worked(str(data["orgId"]), "slack")
+        return "delivered"
+    if channel == "email":
+        smtp = outbound.smtp_settings()
+        if smtp is None:
+            return "skipped"
+        outbound.send_email(smtp, str(payload.get("to", "")), str(payload.get("subject", "")),
+                            str(payload.get("text", "")), str(payload.get("html", "")))  # fmt: skip
         return "delivered"
     url, secret = config.env("N8N_EVENTS_URL"), config.env("N8N_EVENTS_SECRET")
     if not url or not secret:

@@ -8,13 +8,15 @@ queue; a new channel (e-mail over SMTP, a calendar, a file store) is one more mo
 here with a ``send`` of the same shape.
 
 - ``slack``: Slack incoming webhooks;
-- ``n8n``: signed HTTPS POSTs to n8n (the portal's own signature scheme).
+- ``n8n``: signed HTTPS POSTs to n8n (the portal's own signature scheme);
+- ``email``: mail over SMTP (notifications, digests).
 """
 
 from __future__ import annotations
 
+from .email import SmtpSettings, send_email, smtp_settings
 from .errors import GiveUp, Retry
 from .n8n import send_n8n
 from .slack import send_slack
 
-__all__ = ["GiveUp", "Retry", "send_n8n", "send_slack"]
+__all__ = ["GiveUp", "Retry", "SmtpSettings", "send_email", "send_n8n", "send_slack", "smtp_settings"]
