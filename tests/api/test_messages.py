@@ -10,6 +10,7 @@ from helpers import bearer, error_code, sign_in, wait_for
 
 from portal import db
 from portal.messages import events
+from portal.notifications.service import notification_key
 
 pytestmark = pytest.mark.usefixtures("world")
 
@@ -204,8 +205,8 @@ def test_internal_notes_are_for_staff_only(http: httpx.Client) -> None:
     assert r.status_code == 400 and error_code(r) == "staff_only_file"
     # The trigger told staff only.
     ada = uid(ADMIN)
-    assert wait_for(lambda: db.system("acme").notifications().document(
-        f"message-acme-{t['id']}-{note_id}-mention-{ada}").get().exists)  # fmt: skip
+    assert wait_for(lambda: db.system("agency").notifications().document(  # staff's own organisation
+        notification_key(f"message-acme-{t['id']}-{note_id}-mention", ada)).get().exists)  # fmt: skip
     owner_notes = db.system("acme").notifications().where(filter=db.eq("uid", uid(OWNER))).stream()
     assert all("price sensitive" not in (n.get("body") or "") for n in owner_notes)
     deliveries = [d.to_dict() for d in db.deliveries().stream()]
@@ -276,17 +277,20 @@ def test_the_trigger_acts_once_per_message(http: httpx.Client) -> None:
     msg = next(iter(db.messages(ref).stream()))
     assert wait_for(lambda: (ref.get().get("lastMessage") or {}).get("id") == msg.id)
     staff_uid = uid(OPS)
-    assert wait_for(lambda: db.system("acme").notifications().document(
-        f"message-acme-{t['id']}-{msg.id}-client-{staff_uid}").get().exists)  # fmt: skip
+    assert wait_for(lambda: db.system("agency").notifications().document(
+        notification_key(f"message-acme-{t['id']}-{msg.id}-client", staff_uid)).get().exists)  # fmt: skip
+
+    def mine() -> list[object]:  # the client's in acme, staff's in the agency: each person's own organisation
+        return [n for org in ("acme", "agency") for n in db.system(org).notifications().stream()
+                if n.get("link") == f"/messages/{t['id']}"]  # fmt: skip
 
     def made() -> tuple[int, int]:
-        notes = [n for n in db.system("acme").notifications().stream() if msg.id in n.id]
-        return len(notes), len([d for d in db.deliveries().stream() if d.get("kind") == "message_posted"])
+        return len(mine()), len([d for d in db.deliveries().stream() if d.get("kind") == "message_posted"])
 
     first = wait_for(lambda: made()[1] >= 2 and made())  # agency Slack and n8n
     assert events.on_message_created("acme", t["id"], msg.id, msg.to_dict() or {}) == "announced"
     assert made() == first
-    kinds = {n.get("kind") for n in db.system("acme").notifications().stream() if msg.id in n.id}
+    kinds = {n.get("kind") for n in mine()}  # type: ignore[attr-defined]
     assert kinds == {"message", "client_posted"}
 
 

@@ -382,7 +382,8 @@ def mark_read(caller: Caller, thread_id: str) -> dict[str, Any]:
                                                          int(data.get("messageCount") or 0)))  # fmt: skip
 
     db.transact(run)
-    pending = (db.system(org_id).notifications().where(filter=db.eq("uid", caller.uid))
+    home = db.system(caller.org_id)  # a person's notifications live in their own organisation
+    pending = (home.notifications().where(filter=db.eq("uid", caller.uid))
                .where(filter=db.eq("link", link(thread_id))).where(filter=db.eq("read", False)))  # fmt: skip
     batch, made = db.batch(), 0
     for snap in pending.limit(400).stream():
