@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, HttpUrl, RootModel, StringConstraints
 
 from ..api.common import Email, EventId, Id, IsoDate, Limit, Model, Out, Text, Title
+from ..files.models import Attachment, AttachmentIds
 
 ContentType = Literal["design", "copy", "video", "audio", "strategy"]
 ApprovalStatus = Literal["pending", "approved", "rejected", "revision_requested"]
@@ -16,6 +17,9 @@ class ApprovalContent(Model):
     previewUrl: HttpUrl | None = None
     fileUrls: list[HttpUrl] = Field(default=[], max_length=20)
     notes: Text = ""
+    attachments: AttachmentIds = []
+    """Portal file ids (``GET /api/files``), next to or instead of the links: each a file
+    of the item's organisation, kept with the organisation or in the item's project."""
 
 
 class ApprovalIn(Model):
@@ -81,9 +85,18 @@ class ApprovalSummary(Out):
     overdue: bool = False
 
 
+class VersionContent(Out):
+    previewUrl: str | None = None
+    fileUrls: list[str] = []
+    notes: str = ""
+    attachments: list[Attachment] = []
+    """The attached portal files with their download, view and thumbnail links; a file
+    deleted since is ``removed``."""
+
+
 class ApprovalVersion(Out):
     number: int
-    content: dict[str, Any]
+    content: VersionContent
     submittedAt: str | None = None
     submittedBy: Person | None = None
 

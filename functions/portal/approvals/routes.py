@@ -16,6 +16,14 @@ else:
     m, service = lazy("portal.approvals.models"), lazy("portal.approvals.service")
     inbound, common = lazy("portal.approvals.inbound"), lazy("portal.api.common")
 
+ATTACHMENTS_DOC = (
+    "`content.attachments` lists portal file ids (`GET /api/files`) next to or instead of the links: files of "
+    "the item's organisation, kept with the organisation as a whole or in the item's project, at most 20. An "
+    "unknown, deleted or another organisation's id is a 400 `unknown_attachment` (the same answer for each) and "
+    "nothing is written. The detail shows each version's attachments with their download, view and thumbnail "
+    "links; a file deleted since is `removed`."
+)
+
 
 def _list(ctx: Ctx) -> Any:
     q = ctx.query
@@ -35,7 +43,7 @@ approvals = Route("approvals", "/api/approvals", "approvals", (
               query=m.ApprovalsQuery, response=m.ApprovalList, errors=(400, 403, 404)),
     Operation(POST, lambda ctx: Reply(service.submit(ctx.user, ctx.body.model_dump(mode="json")), status=201),
               "Submit an item for approval (staff)", body=m.ApprovalIn, response=m.ApprovalDetail, status=201,
-              errors=(400, 403, 404)),
+              errors=(400, 403, 404), description=ATTACHMENTS_DOC),
 ))
 approval_detail = Route("approval_detail", "/api/approvals/{approvalId}", "approvals", (
     Operation(GET, lambda ctx: service.get(ctx.user, ctx.params["approvalId"]),
@@ -58,7 +66,7 @@ approval_versions = Route("approval_versions", "/api/approvals/{approvalId}/vers
     Operation(POST, lambda ctx: service.new_version(ctx.user, ctx.params["approvalId"],
                                                     ctx.body.content.model_dump(mode="json")),
               "Submit a new version: back to pending, earlier versions kept (staff)", body=m.VersionIn,
-              response=m.ApprovalDetail, errors=(400, 403, 404)),
+              response=m.ApprovalDetail, errors=(400, 403, 404), description=ATTACHMENTS_DOC),
 ))
 webhook_n8n_approvals = Route("webhook_n8n_approvals", "/api/webhooks/n8n/approvals", "webhooks", (
     Operation(POST, lambda ctx: inbound.n8n_approval_event(ctx.body.root), "n8n creates an item or a version",

@@ -72,6 +72,15 @@ def _assignees(grant: db.Grant, emails: list[str]) -> dict[str, dict[str, str]]:
     return found
 
 
+def _with_attachments(caller: Caller | None, org_id: str, project_id: str, content: dict[str, Any]) -> dict[str, Any]:
+    """The version's content with its attachments checked and kept as ``{"id", "name"}``
+    (``portal.files.attachments``): files of the item's organisation and project."""
+    from ..files import attachments
+
+    kept = attachments.validate_attachments(caller, org_id, content.get("attachments"), project_id=project_id)
+    return {**content, "attachments": kept}
+
+
 def _version(number: int, content: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
     return {"number": number, "content": content, "submittedAt": dt.datetime.now(dt.UTC), "submittedBy": actor}
 
@@ -91,6 +100,7 @@ def submit(
     if not project.exists:
         raise NotFound("Project not found.")
     people = _assignees(grant, fields.get("assigneeEmails") or [])
+    content = _with_attachments(caller, grant.org.id, project.id, fields["content"])
     approval_id = approval_id or f"apv-{secrets.token_hex(6)}"
     actor = _actor(caller, label)
     data = {
@@ -98,7 +108,7 @@ def submit(
         "projectId": project.id, "projectName": project.get("name"), "contentType": fields["contentType"],
         "title": fields["title"], "description": fields.get("description") or "", "status": "pending",
         "due": fields.get("due"), "assignees": list(people), "assigneeInfo": people, "currentVersion": 1,
-        "versions": [_version(1, fields["content"], actor)], "submittedBy": actor,
+        "versions": [_version(1, content, actor)], "submittedBy": actor,
         "submittedAt": firestore.SERVER_TIMESTAMP, "decidedAt": None, "updatedAt": firestore.SERVER_TIMESTAMP,
     }  # fmt: skip
     ref = grant.approval(approval_id)
@@ -120,6 +130,10 @@ def new_version(
     from google.cloud import firestore
 
     ref = _locate(caller, approval_id, Action.APPROVALS_SUBMIT, org_id)
+    snap = ref.get()
+    if not snap.exists:
+        raise NotFound("Approval not found.")
+    content = _with_attachments(caller, ref.parent.parent.id, str(snap.get("projectId")), content)
 
     def run(tx: Any) -> None:
         data = db.read(tx, ref, "Approval not found.")
@@ -187,11 +201,17 @@ def comment(caller: Caller, approval_id: str, body: str, version: int | None) ->
 def detail_of(ref: Any, caller: Caller | None) -> dict[str, Any]:
     from google.cloud import firestore
 
+    from ..files import attachments
+
     snap = ref.get()
     if not snap.exists:
         raise NotFound("Approval not found.")
     item = summary_json(snap, caller)
-    item["versions"] = db.to_json(snap.get("versions") or [])
+    versions = db.to_json(snap.get("versions") or [])
+    kept = [(v.get("content") or {}).get("attachments") or [] for v in versions]
+    for version, shown in zip(versions, attachments.render_many(ref.parent.parent.id, kept), strict=True):
+        version["content"] = {**(version.get("content") or {}), "attachments": shown}
+    item["versions"] = versions
     comments = db.comments(ref).order_by("createdAt").limit(500)
     item["comments"] = [{"id": c.id, **db.to_json(c.to_dict() or {})} for c in comments.stream()]
     decisions = db.decisions(ref).order_by("at", direction=firestore.Query.ASCENDING)

@@ -105,3 +105,37 @@ class RevisionList(Out):
 class MoveIn(Model):
     projectId: Id | None
     """The project to move the file into; null: the organisation's own folder."""
+
+
+AttachmentIds = Annotated[
+    list[Id],
+    Field(
+        max_length=20,
+        description="Portal file ids to attach (`GET /api/files`): at most 20, no duplicates, each a file of the "
+        "same organisation kept with the organisation as a whole or in the same project. Otherwise 400 "
+        "(`unknown_attachment` for an unknown, deleted or another organisation's id alike, "
+        "`duplicate_attachment`, `too_many_attachments`, `attachment_other_project`) and nothing is written.",
+    ),
+]
+"""Portal file ids to attach (at most 20, no duplicates), of the same organisation and,
+where there is one, kept with the organisation as a whole or in the same project."""
+
+
+class Attachment(Out):
+    """A portal file attached to a version or a message, with the files API's links; a file
+    deleted since is ``removed`` (its name kept, no links)."""
+
+    id: str
+    name: str = ""
+    removed: bool = Field(default=False, description="The file was deleted since: its name is kept, no links.")
+    mimeType: str | None = None
+    kind: str | None = None
+    size: int | None = None
+    projectId: str | None = None
+    hasThumbnail: bool = False
+    inline: bool = False
+    downloadUrl: str | None = Field(default=None, description="`GET /api/files/{id}/download` (streamed, with Range).")
+    viewUrl: str | None = Field(
+        default=None, description="`.../download?inline=1` for images, PDF, video and audio: shown in the page."
+    )
+    thumbnailUrl: str | None = Field(default=None, description="`GET /api/files/{id}/thumbnail`, when Drive made one.")

@@ -6,6 +6,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { ApprovalBadge, DECIDE_REASON, DueChip, personName } from '../approval-bits.js';
+import { AttachmentList, AttachmentPicker } from '../attachments.js';
 import { APPROVAL_STATUS_LABELS, CONTENT_TYPE_LABELS, PORTAL_NAME, ROLE_LABELS } from '../constants.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
@@ -127,6 +128,7 @@ function Viewer({ item, versions, selected, current, onSelect }) {
   const url = safeUrl(content.previewUrl);
   const kind = viewerKind(item.contentType, content.previewUrl);
   const files = (content.fileUrls || []).map(safeUrl).filter(Boolean);
+  const attached = content.attachments || [];
   return html`
     <section class="card approval-viewer-card" aria-labelledby="viewer-title">
       <div class="card-head viewer-head">
@@ -139,7 +141,7 @@ function Viewer({ item, versions, selected, current, onSelect }) {
         </div>
       </div>
       <div class="card-body">
-        <div class=${`viewer is-${kind}`} data-testid="approval-viewer" data-kind=${kind} data-version=${String(selected)}>
+        <div class=${`viewer is-${kind}${kind === 'none' && !content.notes && attached.length ? ' is-empty' : ''}`} data-testid="approval-viewer" data-kind=${kind} data-version=${String(selected)}>
           <${Media} key=${`${selected}:${url}`} kind=${kind} url=${url} alt=${`${item.title} — version ${selected}`} />
           ${kind === 'link'
             ? html`<div class="viewer-link">
@@ -148,13 +150,14 @@ function Viewer({ item, versions, selected, current, onSelect }) {
                 <${ExternalLink} href=${url} class="btn btn-primary" data-testid="approval-open-preview">Open preview<//>
               </div>`
             : null}
-          ${kind === 'none' && !content.notes ? html`<p class="muted viewer-empty">No preview for this version. See the notes and files below.</p>` : null}
+          ${kind === 'none' && !content.notes && !attached.length ? html`<p class="muted viewer-empty">No preview for this version. See the notes and files below.</p>` : null}
           ${content.notes ? html`<div class="viewer-notes" data-testid="approval-notes"><h3 class="viewer-sub">Notes</h3><p class="notes-text">${content.notes}</p></div>` : null}
         </div>
         ${(kind === 'image' || kind === 'video' || kind === 'audio') && url ? html`<p class="small"><${ExternalLink} href=${url} class="link" data-testid="approval-open-preview">Open preview in a new tab<//></p>` : null}
         ${files.length
           ? html`<div class="viewer-files"><h3 class="viewer-sub">Files</h3><ul class="file-links">${files.map((f) => html`<li key=${f}><${ExternalLink} href=${f} class="link" data-testid="approval-file">${fileName(f)}<//></li>`)}</ul></div>`
           : null}
+        <${AttachmentList} key=${selected} attachments=${attached} testid="approval-attachments" />
         ${v ? html`<p class="muted small">Version ${v.number} · submitted ${formatDateTime(v.submittedAt)}${v.submittedBy && (v.submittedBy.email || v.submittedBy.name) ? ` by ${personName(v.submittedBy)}` : ''}</p>` : null}
       </div>
     </section>
@@ -297,6 +300,7 @@ function History({ item, nameOf }) {
 
 function Upload({ ctx, item, current, onUploaded }) {
   const [f, setF] = useState({ preview: '', files: '', notes: '' });
+  const [attached, setAttached] = useState([]);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const set = (name) => (e) => setF({ ...f, [name]: e.currentTarget.value });
@@ -306,8 +310,8 @@ function Upload({ ctx, item, current, onUploaded }) {
     setError('');
     const previewUrl = f.preview.trim();
     const fileUrls = urlsOf(f.files);
-    if (!previewUrl && !fileUrls.length && !f.notes.trim()) {
-      setError('Add a preview URL, a file link or notes.');
+    if (!previewUrl && !fileUrls.length && !f.notes.trim() && !attached.length) {
+      setError('Add a preview URL, a file, a file link or notes.');
       document.getElementById('version-new-preview').focus();
       return;
     }
@@ -317,9 +321,10 @@ function Upload({ ctx, item, current, onUploaded }) {
     }
     setBusy(true);
     try {
-      const updated = await ctx.api.post(`/api/approvals/${encodeURIComponent(item.id)}/versions`, { content: { previewUrl: previewUrl || null, fileUrls, notes: f.notes.trim() } });
+      const updated = await ctx.api.post(`/api/approvals/${encodeURIComponent(item.id)}/versions`, { content: { previewUrl: previewUrl || null, fileUrls, notes: f.notes.trim(), attachments: attached.map((a) => a.id) } });
       toast(`Version ${next} uploaded.`, 'success');
       setF({ preview: '', files: '', notes: '' });
+      setAttached([]);
       await onUploaded(updated);
     } catch (err) {
       setError(err.message);
@@ -334,6 +339,7 @@ function Upload({ ctx, item, current, onUploaded }) {
           <p class="muted small">Becomes version ${next} and sets the approval back to pending.</p>
           <div class="error-slot"><${InlineError} message=${error} testid="version-new-error" /></div>
           <${Field} id="version-new-preview" label="Preview URL"><input id="version-new-preview" class="input" type="url" inputmode="url" autocomplete="off" placeholder="https://…" value=${f.preview} onInput=${set('preview')} data-testid="version-new-preview" /><//>
+          <${AttachmentPicker} api=${ctx.api} orgId=${item.orgId} projectId=${item.projectId} value=${attached} onChange=${setAttached} id="version-attach" label="Portal files (optional)" />
           <${Field} id="version-new-files" label="File links (optional)"><textarea id="version-new-files" class="input textarea" rows="2" placeholder="One https:// link per line" value=${f.files} onInput=${set('files')} data-testid="version-new-files"></textarea><//>
           <${Field} id="version-new-notes" label="Notes"><textarea id="version-new-notes" class="input textarea" rows="3" maxlength="20000" placeholder="What changed in this version?" value=${f.notes} onInput=${set('notes')} data-testid="version-new-notes"></textarea><//>
           <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Uploading…" data-testid="version-new-submit"><${Icon} name="plus" />Upload new version<//>

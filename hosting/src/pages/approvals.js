@@ -5,6 +5,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApprovalBadge, DueChip, approvalPath } from '../approval-bits.js';
+import { AttachmentPicker } from '../attachments.js';
 import { APPROVAL_STATUSES, APPROVAL_STATUS_LABELS, CONTENT_TYPES, CONTENT_TYPE_GLYPHS, CONTENT_TYPE_LABELS, EMAIL_RE } from '../constants.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
@@ -60,6 +61,7 @@ function NewApprovalForm({ ctx, onClose }) {
   const [orgId, setOrgId] = useState(ctx.orgId || '');
   const [f, setF] = useState({ projectId: '', contentType: CONTENT_TYPES[0], title: '', description: '', due: '', preview: '', files: '', notes: '' });
   const [assignees, setAssignees] = useState(() => new Set());
+  const [attached, setAttached] = useState([]);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const form = useRef(null);
@@ -125,7 +127,7 @@ function NewApprovalForm({ ctx, onClose }) {
         description: f.description.trim(),
         due: f.due || null,
         assigneeEmails: [...assignees].filter((v) => EMAIL_RE.test(v)),
-        content: { previewUrl: f.preview.trim() || null, fileUrls, notes: f.notes.trim() },
+        content: { previewUrl: f.preview.trim() || null, fileUrls, notes: f.notes.trim(), attachments: attached.map((a) => a.id) },
       });
     } catch (err) {
       setBusy(false);
@@ -151,6 +153,7 @@ function NewApprovalForm({ ctx, onClose }) {
                     setOrgId(e.currentTarget.value);
                     setF({ ...f, projectId: '' });
                     setAssignees(new Set());
+                    setAttached([]);
                   }}>
                     <option value="">Choose a client…</option>
                     ${ctx.orgs.map((o) => html`<option key=${o.id} value=${o.id}>${o.name}</option>`)}
@@ -187,6 +190,7 @@ function NewApprovalForm({ ctx, onClose }) {
           <${Field} id="approval-new-preview" label="Preview URL" hint="An image, video or audio link is shown inline; anything else opens in a new tab.">
             <input id="approval-new-preview" class="input" type="url" inputmode="url" autocomplete="off" placeholder="https://…" value=${f.preview} onInput=${set('preview')} data-testid="approval-new-preview" />
           <//>
+          <${AttachmentPicker} api=${ctx.api} orgId=${orgId || null} projectId=${f.projectId || null} value=${attached} onChange=${setAttached} id="approval-new-attach" label="Portal files (optional)" needsOrg=${true} />
           <${Field} id="approval-new-files" label="File links (optional)">
             <textarea id="approval-new-files" class="input textarea" rows="2" placeholder="One https:// link per line" value=${f.files} onInput=${set('files')} data-testid="approval-new-files"></textarea>
           <//>
