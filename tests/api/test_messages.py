@@ -159,13 +159,23 @@ def test_an_attachment_of_another_organisation_is_refused(http: httpx.Client) ->
     assert counts() == before
     r = send(http, OWNER, t["id"], "see attached", attachments=["acme-file"])
     assert r.status_code == 201
-    assert r.json()["message"]["attachments"] == [
-        {"id": "acme-file", "name": "brief.pdf", "mimeType": "application/pdf", "kind": None, "size": None,
-         "inline": True, "hasThumbnail": False, "removed": False}]  # fmt: skip
+    (attached,) = r.json()["message"]["attachments"]
+    link = "/api/files/acme-file/download"
+    assert {k: attached[k] for k in ("id", "name", "removed", "inline", "downloadUrl", "viewUrl")} == {
+        "id": "acme-file", "name": "brief.pdf", "removed": False, "inline": True, "downloadUrl": link,
+        "viewUrl": f"{link}?inline=1"}  # fmt: skip
+    # Files of another project than the thread's are refused (portal.files.attachments).
+    db.system("acme").file("site-file").set({"id": "site-file", "orgId": "acme", "projectId": "acme-site",
+                                              "name": "site.pdf", "mimeType": "application/pdf"})  # fmt: skip
+    about = start(http, projectId="acme-rebrand")
+    r = send(http, OWNER, about["id"], "wrong project", attachments=["site-file"])
+    assert r.status_code == 400 and error_code(r) == "attachment_other_project"
+    r = send(http, OWNER, t["id"], "twice", attachments=["acme-file", "acme-file"])
+    assert r.status_code == 400 and error_code(r) == "duplicate_attachment"
+    # A file deleted since shows as removed, its name kept, no links.
     db.system("acme").file("acme-file").delete()
-    shown = thread(http, MEMBER, t["id"]).json()["messages"][-1]["attachments"]
-    assert shown == [{"id": "acme-file", "removed": True, "name": None, "mimeType": None, "kind": None,
-                      "size": None, "inline": False, "hasThumbnail": False}]  # fmt: skip
+    (shown,) = thread(http, MEMBER, t["id"]).json()["messages"][-1]["attachments"]
+    assert shown["removed"] is True and shown["name"] == "brief.pdf" and shown["downloadUrl"] is None
 
 
 def test_internal_notes_are_for_staff_only(http: httpx.Client) -> None:
@@ -203,6 +213,8 @@ def test_internal_notes_are_for_staff_only(http: httpx.Client) -> None:
     # ... and cannot be put on a message clients see.
     r = send(http, OPS, t["id"], "here", attachments=["note-file"])
     assert r.status_code == 400 and error_code(r) == "staff_only_file"
+    r = send(http, OWNER, t["id"], "here", attachments=["note-file"])  # for a client it does not exist
+    assert r.status_code == 400 and error_code(r) == "unknown_attachment"
     # The trigger told staff only.
     ada = uid(ADMIN)
     assert wait_for(lambda: db.system("agency").notifications().document(  # staff's own organisation

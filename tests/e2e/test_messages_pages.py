@@ -4,11 +4,18 @@ never sees; the inbox shows unread threads."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
+from api.test_files import upload
 from e2e.axe import check_a11y
 from e2e.test_shell import sign_in
 from env import PORTAL
+from helpers import bearer
 from playwright.sync_api import Page, expect
+
+from portal.files.demo import pdf
 
 pytestmark = pytest.mark.usefixtures("world")
 
@@ -64,3 +71,33 @@ def test_client_and_ops_exchange_messages_and_the_note_stays_internal(page: Page
     expect(page.get_by_test_id("message-edited")).to_have_count(1)
     page.goto("/messages")
     expect(page.get_by_test_id("thread-row").filter(has_text="Launch date")).to_have_attribute("data-unread", "0")
+
+
+@pytest.fixture
+def drive(drive_standin: Any) -> Any:
+    with drive_standin.lock:
+        for item_id in [i for i in drive_standin.items if i != "root"]:
+            drive_standin.items[item_id].trashed = True
+    return drive_standin
+
+
+def test_a_message_carries_portal_files_through_the_shared_picker(page: Page, drive: Any, http: httpx.Client) -> None:
+    upload(http, bearer("ops@agency.test"), "Brief.pdf", pdf("Brief"), orgId="acme")
+    r = http.post("/api/messages", json={"subject": "Files", "body": "Here?"}, headers=bearer("owner@acme.test"))
+    assert r.status_code == 201, r.text
+    thread_id = r.json()["thread"]["id"]
+    sign_in(page, "owner@acme.test")
+    page.goto(f"/messages/{thread_id}")
+    picker = page.get_by_test_id("attach-picker")
+    picker.get_by_test_id("attach-browse").click()
+    option = picker.get_by_test_id("attach-option").filter(has_text="Brief.pdf")
+    option.locator("input").check()
+    expect(picker.get_by_test_id("attach-chosen-item")).to_have_count(1)
+    check_a11y(page, "the composer with a portal file chosen")
+    page.get_by_test_id("composer-body").fill("The brief, attached.")
+    page.get_by_test_id("composer-send").click()
+    shown = page.get_by_test_id("message-attachments")
+    expect(shown.get_by_test_id("attachment-name")).to_have_text(["Brief.pdf"])
+    expect(picker.get_by_test_id("attach-chosen-item")).to_have_count(0)
+    page.set_viewport_size({"width": 390, "height": 844})
+    check_a11y(page, "a thread with an attachment at phone width")

@@ -66,6 +66,11 @@ def mentioned(body: str, people: dict[str, dict[str, Any]]) -> set[str]:
     return found
 
 
+def _ids(attached: Any) -> list[str]:
+    """The file ids of a message's kept attachments (``{"id", "name"}``, or bare ids)."""
+    return [str(a.get("id")) if isinstance(a, dict) else str(a) for a in attached or []]
+
+
 def _unread_for(ref: Any, org_id: str, thread_id: str, uids: list[str], seq: int) -> None:
     """Mark the thread unread for ``uids`` who have not read up to ``seq`` (idempotent)."""
     if not uids:
@@ -148,6 +153,6 @@ def on_message_created(
     event = {"event": "message_posted", "eventId": key, "orgId": org_id, "threadId": thread_id,
              "messageId": message_id, "projectId": thread.get("projectId"), "subject": subject,
              "author": {k: author.get(k) for k in ("uid", "email", "name", "role")}, "body": body,
-             "attachments": list(message.get("attachments") or []), "link": url}  # fmt: skip
+             "attachments": _ids(message.get("attachments")), "link": url}  # fmt: skip
     deliveries.enqueue("n8n", "message_posted", event, deliveries.key_for(key, "n8n"), org_id)
     return "announced"

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import StringConstraints
 
 from ..api.common import Id, Limit, Model, Out, Title
+from ..files.models import Attachment, AttachmentIds
 
 MAX_BODY = 10_000
 Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_BODY)]
 """A message's text: not empty, at most 10,000 characters."""
 Cursor = Annotated[str, StringConstraints(max_length=1024)]
-Attachments = Annotated[list[Id], Field(default=[], max_length=10)]
-"""Ids of portal files of the thread's organisation (``GET /api/files``)."""
 
 
 class ThreadsQuery(Model):
@@ -30,7 +29,7 @@ class ThreadIn(Model):
     projectId: Id | None = None
     orgId: Id | None = None
     """Staff name the client organisation; clients start threads in their own."""
-    attachments: Attachments
+    attachments: AttachmentIds = []
 
 
 class MessagesQuery(Model):
@@ -41,7 +40,7 @@ class MessagesQuery(Model):
 
 class MessageIn(Model):
     body: Body
-    attachments: Attachments
+    attachments: AttachmentIds = []
     internal: bool = False
     """Staff: an internal note, which clients never see."""
 
@@ -55,18 +54,6 @@ class Author(Out):
     email: str | None = None
     name: str | None = None
     role: str | None = None
-
-
-class Attachment(Out):
-    id: str
-    name: str | None = None
-    mimeType: str | None = None
-    kind: str | None = None
-    size: int | None = None
-    inline: bool = False
-    hasThumbnail: bool = False
-    removed: bool = False
-    """The file was deleted since: the thread shows it as removed."""
 
 
 class Message(Out):

@@ -66,7 +66,8 @@ def _stamp(value: Any) -> float | None:
     return value.timestamp() if isinstance(value, dt.datetime) else None
 
 
-def _message_json(snap: Any, caller: Caller, org: OrgRef, files: dict[str, Any], *, internal: bool) -> dict[str, Any]:
+def _message_json(snap: Any, caller: Caller, org: OrgRef, attached: list[dict[str, Any]], *, internal: bool
+                  ) -> dict[str, Any]:  # fmt: skip
     data = snap.to_dict() or {}
     author = data.get("author") or {}
     deleted = bool(data.get("deletedAt"))
@@ -74,9 +75,7 @@ def _message_json(snap: Any, caller: Caller, org: OrgRef, files: dict[str, Any],
                                                "deletedBy")})  # fmt: skip
     out.update({"id": snap.id, "internal": internal, "author": db.to_json(author), "deleted": deleted})
     out["body"] = "" if deleted else out.get("body") or ""
-    shown = {fid: None if (f is not None and f.exists and (f.to_dict() or {}).get("staffOnly") and not caller.is_staff)
-             else f for fid, f in files.items()}  # a staff-only file is gone for clients  # fmt: skip
-    out["attachments"] = [] if deleted else [_attachment(fid, shown.get(fid)) for fid in data.get("attachments") or []]
+    out["attachments"] = [] if deleted else attached
     posted = _stamp(data.get("createdAt"))
     uid, now = author.get("uid"), db.now()
     out["canEdit"] = not deleted and may_change_message(
@@ -87,17 +86,34 @@ def _message_json(snap: Any, caller: Caller, org: OrgRef, files: dict[str, Any],
     return out
 
 
-def _attachment(file_id: str, snap: Any) -> dict[str, Any]:
-    """An attached file as the thread shows it; removed when it no longer exists."""
-    from ..files import rules
+def _rendered(caller: Caller, org_id: str, snaps: list[Any]) -> list[list[dict[str, Any]]]:
+    """The attachments of each message as the API shows them (``portal.files.attachments``,
+    one batched read); for clients a file made staff-only since (attached to a note) shows
+    as removed, as if deleted."""
+    from ..files import attachments
 
-    if snap is None or not snap.exists:
-        return {"id": file_id, "removed": True}
-    data = snap.to_dict() or {}
-    found = rules.TYPES.get(data.get("mimeType") or "")
-    return {"id": file_id, "name": data.get("name"), "mimeType": data.get("mimeType"), "kind": data.get("kind"),
-            "size": data.get("size"), "hasThumbnail": bool(data.get("hasThumbnail")),
-            "inline": bool(found and found.inline), "removed": False}  # fmt: skip
+    kept = [(s.to_dict() or {}).get("attachments") or [] for s in snaps]
+    shown = attachments.render_many(org_id, kept)
+    if caller.is_staff:
+        return shown
+    hidden = _staff_only(org_id, [a["id"] for items in shown for a in items if not a.get("removed")])
+    return [[_removed(a) if a["id"] in hidden else a for a in items] for items in shown]
+
+
+def _removed(shown: dict[str, Any]) -> dict[str, Any]:
+    return {"id": shown["id"], "name": shown.get("name") or "", "removed": True, "downloadUrl": None,
+            "viewUrl": None, "thumbnailUrl": None}  # fmt: skip
+
+
+def _staff_only(org_id: str, file_ids: list[str]) -> set[str]:
+    """Those of ``file_ids`` that are staff-only (attached to an internal note)."""
+    ids = sorted(set(file_ids))
+    if not ids:
+        return set()
+    store = db.system(org_id)
+    snaps = db.read_all([store.file(i) for i in ids])
+    return {i for i, s in zip(ids, snaps, strict=True)
+            if s is not None and s.exists and (s.to_dict() or {}).get("staffOnly")}  # fmt: skip
 
 
 # --- finding things ----------------------------------------------------------------------
@@ -113,31 +129,24 @@ def _org_of(ref: Any) -> OrgRef:
     return OrgRef(ref.parent.parent.id, OrgKind.CLIENT)
 
 
-def _checked_attachments(org_id: str, ids: list[str], *, internal: bool) -> list[str]:
-    """The ids, once each is a file of ``org_id``; a file of another organisation is as
-    unknown as one that never existed. A staff-only file (attached to a note) may only go
-    on another note."""
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        return []
-    store = db.system(org_id)
-    snaps = db.read_all([store.file(fid) for fid in ids])
-    for fid, snap in zip(ids, snaps, strict=True):
-        if snap is None or not snap.exists:
-            raise BadRequest(
-                f"Unknown attachment: {fid}. Attach files of this organisation.", code="unknown_attachment"
-            )
-        if not internal and (snap.to_dict() or {}).get("staffOnly"):
-            raise BadRequest(f"{fid} is attached to an internal note: it stays staff-only.", code="staff_only_file")
-    return ids
+def _checked_attachments(
+    caller: Caller, org_id: str, ids: list[str], *, project_id: str | None, internal: bool
+) -> list[dict[str, Any]]:
+    """What to keep of ``ids`` (``portal.files.attachments.validate_attachments``: files of
+    ``org_id``, kept with the organisation or in the thread's project; another
+    organisation's file is as unknown as one that never existed). A staff-only file
+    (attached to a note) may only go on another note; to a client it does not exist."""
+    from ..files import attachments
 
-
-def _files_of(org_id: str, messages: list[Any]) -> dict[str, Any]:
-    ids = list(dict.fromkeys(fid for m in messages for fid in (m.to_dict() or {}).get("attachments") or []))
-    if not ids:
-        return {}
-    store = db.system(org_id)
-    return dict(zip(ids, db.read_all([store.file(fid) for fid in ids]), strict=True))
+    kept = attachments.validate_attachments(caller, org_id, ids, project_id=project_id)
+    hidden = set() if internal else _staff_only(org_id, [k["id"] for k in kept])
+    if hidden and not caller.is_staff:
+        raise BadRequest(f"These files are not available to attach: {', '.join(sorted(hidden))}.",
+                         code="unknown_attachment", details={"ids": sorted(hidden)})  # fmt: skip
+    if hidden:
+        raise BadRequest(f"Attached to an internal note, so staff-only: {', '.join(sorted(hidden))}.",
+                         code="staff_only_file", details={"ids": sorted(hidden)})  # fmt: skip
+    return kept
 
 
 # --- threads -----------------------------------------------------------------------------
@@ -181,7 +190,7 @@ def start_thread(
         if not project.exists:
             raise NotFound("Project not found.")
         project_name = project.get("name")
-    files = _checked_attachments(grant.org.id, attachments, internal=False)
+    files = _checked_attachments(caller, grant.org.id, attachments, project_id=project_id, internal=False)
     org = grant.doc().get()
     who = actor(caller)
     thread_id, message_id = f"thr-{secrets.token_hex(6)}", f"m-{secrets.token_hex(8)}"
@@ -204,7 +213,8 @@ def _info(who: dict[str, Any]) -> dict[str, Any]:
     return {"name": who["name"], "email": who["email"], "role": who["role"]}
 
 
-def _message_doc(thread_id: str, seq: int, who: dict[str, Any], body: str, files: list[str]) -> dict[str, Any]:
+def _message_doc(thread_id: str, seq: int, who: dict[str, Any], body: str, files: list[dict[str, Any]]
+                 ) -> dict[str, Any]:  # fmt: skip
     from google.cloud import firestore
 
     return {"threadId": thread_id, "seq": seq, "author": who, "body": body.strip(), "attachments": files,
@@ -235,9 +245,11 @@ def get_thread(caller: Caller, thread_id: str, *, cursor: str | None, limit: int
     notes: list[Any] = []
     if allowed(caller, Action.MESSAGES_NOTE, org):
         notes = _notes_between(ref, snaps, newest_page=not cursor, oldest_page=nxt is None)
-    files = _files_of(org.id, snaps + notes)
-    items = [(int(s.get("seq") or 0), 0, _message_json(s, caller, org, files, internal=False)) for s in snaps]
-    items += [(int(n.get("afterSeq") or 0), 1, _message_json(n, caller, org, files, internal=True)) for n in notes]
+    shown = _rendered(caller, org.id, snaps + notes)
+    items = [(int(s.get("seq") or 0), 0, _message_json(s, caller, org, a, internal=False))
+             for s, a in zip(snaps, shown[: len(snaps)], strict=True)]  # fmt: skip
+    items += [(int(n.get("afterSeq") or 0), 1, _message_json(n, caller, org, a, internal=True))
+              for n, a in zip(notes, shown[len(snaps):], strict=True)]  # fmt: skip
     items.sort(key=lambda item: (item[0], item[1], item[2].get("createdAt") or ""))
     return {"thread": thread_json(thread, read), "messages": [m for *_, m in items], "nextCursor": nxt}
 
@@ -266,9 +278,11 @@ def post(caller: Caller, thread_id: str, *, body: str, attachments: list[str], i
     org = _org_of(ref)
     if internal and not allowed(caller, Action.MESSAGES_NOTE, org):
         raise Forbidden("Internal notes are for staff.", code="notes_for_staff")
-    if not ref.get(["subject"]).exists:
+    thread = ref.get(["subject", "projectId"])
+    if not thread.exists:
         raise NotFound("Thread not found.")
-    files = _checked_attachments(org.id, attachments, internal=internal)
+    files = _checked_attachments(caller, org.id, attachments, project_id=(thread.to_dict() or {}).get("projectId"),
+                                 internal=internal)  # fmt: skip
     who = actor(caller)
     prefix = "n" if internal else "m"
     new = (db.notes(ref) if internal else db.messages(ref)).document(f"{prefix}-{secrets.token_hex(8)}")
@@ -280,8 +294,8 @@ def post(caller: Caller, thread_id: str, *, body: str, attachments: list[str], i
             doc = {**_message_doc(thread_id, 0, who, body, files), "afterSeq": count}
             del doc["seq"]
             tx.create(new, doc)
-            for fid in files:  # a file on a note is staff-only from now on
-                tx.update(db.system(org.id).file(fid), {"staffOnly": True})
+            for kept in files:  # a file on a note is staff-only from now on
+                tx.update(db.system(org.id).file(kept["id"]), {"staffOnly": True})
             return
         seq = count + 1
         tx.create(new, _message_doc(thread_id, seq, who, body, files))
@@ -291,8 +305,8 @@ def post(caller: Caller, thread_id: str, *, body: str, attachments: list[str], i
         tx.set(db.read_state(ref, caller.uid), _read_doc(caller.uid, org.id, thread_id, seq))
 
     db.transact(run)
-    files_now = _files_of(org.id, [new.get()])
-    return {"message": _message_json(new.get(), caller, org, files_now, internal=internal)}
+    snap = new.get()
+    return {"message": _message_json(snap, caller, org, _rendered(caller, org.id, [snap])[0], internal=internal)}
 
 
 def _item(caller: Caller, thread_id: str, message_id: str) -> tuple[Any, Any, bool]:
@@ -339,7 +353,7 @@ def change(caller: Caller, thread_id: str, message_id: str, *, body: str | None)
     from . import events
 
     live.poke(events.audience(org.id, internal=internal), "messages", thread_id)
-    return {"message": _message_json(snap, caller, org, _files_of(org.id, [snap]), internal=internal)}
+    return {"message": _message_json(snap, caller, org, _rendered(caller, org.id, [snap])[0], internal=internal)}
 
 
 def refresh_last_message(ref: Any) -> None:

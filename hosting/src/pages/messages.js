@@ -2,6 +2,7 @@
 // marked, filtered by project; "New thread" starts one (staff choose the client).
 
 import { useState } from 'preact/hooks';
+import { AttachmentPicker } from '../attachments.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { Load, LoadMore, usePages, useResource } from '../load.js';
@@ -32,6 +33,7 @@ function ThreadRow({ t, showOrg }) {
 function NewThreadForm({ ctx, onClose }) {
   const [orgId, setOrgId] = useState(ctx.isStaff ? ctx.orgId || '' : ctx.user.orgId);
   const [f, setF] = useState({ subject: '', body: '', projectId: '' });
+  const [attached, setAttached] = useState([]);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const projects = useResource(orgId ? (signal) => ctx.api.get('/api/projects', { query: { orgId: ctx.isStaff ? orgId : null, limit: 100 }, signal }) : null, [orgId]);
@@ -43,7 +45,7 @@ function NewThreadForm({ ctx, onClose }) {
     if (!f.subject.trim() || !f.body.trim()) return setError('Write a subject and a first message.');
     setBusy(true);
     try {
-      const res = await ctx.api.post('/api/messages', { subject: f.subject.trim(), body: f.body, projectId: f.projectId || null, orgId: ctx.isStaff ? orgId : null });
+      const res = await ctx.api.post('/api/messages', { subject: f.subject.trim(), body: f.body, projectId: f.projectId || null, orgId: ctx.isStaff ? orgId : null, attachments: attached.map((a) => a.id) });
       toast('Thread started.', 'success');
       ctx.navigate(threadPath(res.thread));
     } catch (err) {
@@ -80,6 +82,7 @@ function NewThreadForm({ ctx, onClose }) {
         <${Field} id="thread-new-body" label="Message">
           <textarea id="thread-new-body" class="input textarea" rows="4" maxlength="10000" value=${f.body} onInput=${set('body')} data-testid="thread-new-body"></textarea>
         <//>
+        <${AttachmentPicker} api=${ctx.api} orgId=${ctx.isStaff ? orgId : null} needsOrg=${ctx.isStaff} projectId=${f.projectId || null} value=${attached} onChange=${setAttached} id="thread-new-attach" label="Attach files (optional)" />
         <div class="form-actions">
           <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Sending…" data-testid="thread-new-submit">Start thread<//>
           <button type="button" class="btn btn-secondary" onClick=${onClose}>Cancel</button>

@@ -4,26 +4,13 @@
 // thread marks it read.
 
 import { useEffect, useState } from 'preact/hooks';
+import { AttachmentList, AttachmentPicker } from '../attachments.js';
 import { html } from '../html.js';
 import { Load, useResource } from '../load.js';
 import { can } from '../state.js';
 import { Button, EmptyState, Field, InlineError, PageHeader, TimeAgo, toast } from '../ui.js';
 
 const enc = encodeURIComponent;
-
-function Attachments({ items }) {
-  if (!items || !items.length) return null;
-  return html`<ul class="attachments" aria-label="Attachments">
-    ${items.map((a) =>
-      a.removed
-        ? html`<li key=${a.id} class="attachment is-removed" data-testid="attachment-removed">File removed</li>`
-        : html`<li key=${a.id} class="attachment" data-testid="attachment">
-            ${a.hasThumbnail ? html`<img class="attachment-thumb" src=${`/api/files/${enc(a.id)}/thumbnail`} alt="" />` : null}
-            <a href=${`/api/files/${enc(a.id)}/download${a.inline ? '?inline=1' : ''}`} target="_blank" rel="noopener">${a.name}</a>
-          </li>`,
-    )}
-  </ul>`;
-}
 
 function Message({ ctx, threadId, m, onChanged }) {
   const [editing, setEditing] = useState(false);
@@ -70,7 +57,7 @@ function Message({ ctx, threadId, m, onChanged }) {
               <div class="form-actions"><${Button} type="submit" class="btn btn-primary" busy=${busy}>Save<//><button type="button" class="btn btn-secondary" onClick=${() => setEditing(false)}>Cancel</button></div>
             </form>`
           : html`<p class="comment-body" data-testid=${m.internal ? 'note-body' : 'message-body'}>${m.body}</p>`}
-      <${Attachments} items=${m.attachments} />
+      <${AttachmentList} attachments=${m.attachments} title="Attached files" headingLevel=${2} testid="message-attachments" />
       ${!editing && (m.canEdit || m.canDelete)
         ? html`<div class="message-actions">
             ${m.canEdit ? html`<button type="button" class="btn btn-ghost btn-sm" data-testid="message-edit" onClick=${() => { setText(m.body); setEditing(true); }}>Edit</button>` : null}
@@ -87,7 +74,6 @@ function Composer({ ctx, thread, onSent }) {
   const [attached, setAttached] = useState([]);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const files = useResource((signal) => ctx.api.get('/api/files', { query: { orgId: ctx.isStaff ? thread.orgId : null, limit: 100 }, signal }).catch(() => ({ items: [] })), [thread.orgId]);
   const mayNote = can('messages.note');
   const send = async (e) => {
     e.preventDefault();
@@ -99,7 +85,7 @@ function Composer({ ctx, thread, onSent }) {
     }
     setBusy(true);
     try {
-      await ctx.api.post(`/api/messages/${enc(thread.id)}`, { body, internal, attachments: attached });
+      await ctx.api.post(`/api/messages/${enc(thread.id)}`, { body, internal, attachments: attached.map((f) => f.id) });
       setBody('');
       setAttached([]);
       onSent();
@@ -108,20 +94,13 @@ function Composer({ ctx, thread, onSent }) {
     }
     setBusy(false);
   };
-  const list = (files.data && files.data.items) || [];
   return html`
     <form class=${`comment-form composer${internal ? ' is-note' : ''}`} novalidate onSubmit=${send} data-testid="composer" aria-label="Reply">
       <div class="error-slot"><${InlineError} message=${error} testid="composer-error" /></div>
       <${Field} id="composer-body" label=${internal ? 'Internal note (staff only)' : 'Message'}>
         <textarea id="composer-body" class="input textarea" rows="4" maxlength="10000" value=${body} onInput=${(e) => setBody(e.currentTarget.value)} data-testid="composer-body"></textarea>
       <//>
-      ${list.length
-        ? html`<${Field} id="composer-files" label="Attach files" hint="Files of this client (upload them on the Files page).">
-            <select id="composer-files" class="select" multiple size="3" data-testid="composer-files" onChange=${(e) => setAttached([...e.currentTarget.selectedOptions].map((o) => o.value))}>
-              ${list.map((f) => html`<option key=${f.id} value=${f.id} selected=${attached.includes(f.id)}>${f.name}</option>`)}
-            </select>
-          <//>`
-        : null}
+      <${AttachmentPicker} api=${ctx.api} orgId=${ctx.isStaff ? thread.orgId : null} projectId=${thread.projectId || null} value=${attached} onChange=${setAttached} id="composer-attach" label="Attach files (optional)" />
       <div class="form-actions">
         ${mayNote
           ? html`<label for="composer-internal" class="switch">
