@@ -18,6 +18,8 @@ from playwright.sync_api import Page, expect
 from portal.files.demo import pdf
 
 pytestmark = pytest.mark.usefixtures("world")
+LOAD = 20_000
+"""How long an inbox load may take under the emulators (a new function worker imports first)."""
 
 
 def test_client_and_ops_exchange_messages_and_the_note_stays_internal(page: Page, browser: object) -> None:
@@ -41,7 +43,7 @@ def test_client_and_ops_exchange_messages_and_the_note_stays_internal(page: Page
         sign_in(ops, "ops@agency.test")
         ops.goto("/messages")
         row = ops.get_by_test_id("thread-row").filter(has_text="Launch date")
-        expect(row).to_have_attribute("data-unread", "1")
+        expect(row).to_have_attribute("data-unread", "1", timeout=LOAD)
         check_a11y(ops, "the staff inbox")
         row.get_by_role("link").click()
         ops.get_by_test_id("composer-internal").check()
@@ -59,7 +61,9 @@ def test_client_and_ops_exchange_messages_and_the_note_stays_internal(page: Page
         ops_context.close()
 
     page.goto("/messages")
-    expect(page.get_by_test_id("thread-row").filter(has_text="Launch date")).to_have_attribute("data-unread", "1")
+    expect(page.get_by_test_id("thread-row").filter(has_text="Launch date")).to_have_attribute(
+        "data-unread", "1", timeout=LOAD
+    )
     page.goto(thread_url.replace(PORTAL, ""))
     expect(page.get_by_test_id("message-body")).to_have_text(["When does the site go live?", "Next Tuesday at 10:00."])
     expect(page.get_by_test_id("note")).to_have_count(0)
@@ -70,7 +74,9 @@ def test_client_and_ops_exchange_messages_and_the_note_stays_internal(page: Page
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("message-edited")).to_have_count(1)
     page.goto("/messages")
-    expect(page.get_by_test_id("thread-row").filter(has_text="Launch date")).to_have_attribute("data-unread", "0")
+    expect(page.get_by_test_id("thread-row").filter(has_text="Launch date")).to_have_attribute(
+        "data-unread", "0", timeout=LOAD
+    )
 
 
 @pytest.fixture
