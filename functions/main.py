@@ -32,6 +32,7 @@ from https.files import (
 )
 from https.invites import invite_accept, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
+from https.messages import message_detail, message_read, message_thread, messages
 from https.meta import health, openapi
 from https.notifications import (
     me_preferences,
@@ -69,6 +70,7 @@ from triggers.billing import billing_written
 from triggers.bookings import booking_written
 from triggers.deliveries import delivery_created
 from triggers.files import file_written
+from triggers.messages import message_created, note_created
 from triggers.projects import project_written
 from triggers.search import (
     search_index_approval,
@@ -133,6 +135,12 @@ __all__ = [
     "me_preferences",
     "member_detail",
     "members_list",
+    "message_created",
+    "message_detail",
+    "message_read",
+    "message_thread",
+    "messages",
+    "note_created",
     "notification_digest",
     "notification_read",
     "notifications",

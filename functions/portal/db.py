@@ -113,6 +113,10 @@ UPLOADS = "uploads"  # uploads in progress
 PRIVATE = "private"  # orgs/{orgId}/private/settings: secrets, closed to every browser
 TEMPLATES = "templates"  # orgs/{agencyId}/templates: the agency's project templates
 SEARCH_INDEX = "searchIndex"  # orgs/{orgId}/searchIndex/{kind}:{id}: the search index, server only
+THREADS = "threads"  # orgs/{orgId}/threads/{threadId}: subject, participants, last message
+MESSAGES = "messages"  # .../threads/{threadId}/messages/{messageId}: what the organisation and staff see
+NOTES = "notes"  # .../threads/{threadId}/notes/{noteId}: internal notes, staff only (the rules refuse clients)
+READS = "reads"  # .../threads/{threadId}/reads/{uid}: one person's read state, readable by that person alone
 PREFERENCES = "preferences"  # orgs/{orgId}/preferences/{uid}: a person's notification channels
 # global
 AUDIT_LOG = "auditLog"
@@ -210,6 +214,12 @@ class _OrgPaths:
     def booking(self, booking_id: str) -> firestore.DocumentReference:
         return self.bookings().document(booking_id)
 
+    def threads(self) -> firestore.CollectionReference:
+        return self._collection(THREADS)
+
+    def thread(self, thread_id: str) -> firestore.DocumentReference:
+        return self.threads().document(thread_id)
+
     def templates(self) -> firestore.CollectionReference:
         """The agency's project templates (on the agency's organisation)."""
         return self._collection(TEMPLATES)
@@ -280,6 +290,20 @@ def decision(approval: firestore.DocumentReference, version: int) -> firestore.D
 
 def comments(approval: firestore.DocumentReference) -> firestore.CollectionReference:
     return approval.collection(COMMENTS)
+
+
+def messages(thread: firestore.DocumentReference) -> firestore.CollectionReference:
+    return thread.collection(MESSAGES)
+
+
+def notes(thread: firestore.DocumentReference) -> firestore.CollectionReference:
+    """A thread's internal notes: staff only, never reachable by a client (``firestore.rules``)."""
+    return thread.collection(NOTES)
+
+
+def read_state(thread: firestore.DocumentReference, uid: str) -> firestore.DocumentReference:
+    """How far ``uid`` has read ``thread`` (readable by that person alone)."""
+    return thread.collection(READS).document(uid)
 
 
 def payments(billing: firestore.DocumentReference) -> firestore.CollectionReference:
@@ -598,7 +622,8 @@ def decode_cursor(cursor: str, prefix: str) -> tuple[Any, str]:
         raise _invalid_cursor()
     parts = path.split("/")
     expected = prefix.rstrip("/").split("/")
-    if len(parts) != 4 or not all(ids.valid(p) for p in parts):
+    depth = max(4, len(expected) + 1)  # a document of the collection under prefix, however deep
+    if len(parts) != depth or not all(ids.valid(p) for p in parts):
         raise _invalid_cursor()
     if any(want not in ("*", got) for want, got in zip(expected, parts, strict=False)):
         raise _invalid_cursor()

@@ -54,6 +54,8 @@ class Action(StrEnum):
     PROJECTS_ARCHIVE = "projects.archive"
     SEARCH = "search"
     LIVE_LISTEN = "live.listen"
+    MESSAGES_NOTE = "messages.note"
+    MESSAGES_MODERATE = "messages.moderate"
     NOTIFICATIONS_OWN = "notifications.own"
     BOOKINGS_MANAGE = "bookings.manage"
 
@@ -89,6 +91,8 @@ _OPS = _CLIENT_OWNER | {
     A.ORGS_UPDATE,
     A.ORGS_SETTINGS,
     A.BOOKINGS_MANAGE,
+    A.MESSAGES_NOTE,
+    A.MESSAGES_MODERATE,
 }
 _ADMIN = _OPS | {
     A.PROJECTS_UPDATE,
@@ -270,3 +274,19 @@ def authorize_file_delete(
         return
     authorize(caller, A.FILES_READ, org)  # NotFound for another organisation
     raise Forbidden("Only staff, or its uploader within 15 minutes, may delete this file.")
+
+
+EDIT_OWN_MESSAGE_SECONDS = 15 * 60
+"""How long the author of a message (or an internal note) may edit or delete it."""
+
+
+def may_change_message(
+    caller: Caller, org: OrgRef, *, author: str | None, posted_at: float | None, now: float, delete: bool
+) -> bool:
+    """Editing a message is its author's, within :data:`EDIT_OWN_MESSAGE_SECONDS` of
+    posting it; deleting is the author's within that window too, or staff's at any time
+    (``messages.moderate``). Staff never rewrite someone else's words."""
+    if delete and allowed(caller, A.MESSAGES_MODERATE, org):
+        return True
+    own = author is not None and author == caller.uid and posted_at is not None
+    return own and allowed(caller, A.MESSAGES_WRITE, org) and 0 <= now - posted_at <= EDIT_OWN_MESSAGE_SECONDS  # type: ignore[operator]

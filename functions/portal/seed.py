@@ -377,3 +377,42 @@ def seed_bookings() -> int:
     for change in changes:
         total += sum(1 for b in service.apply_changes([change])["bookings"] if b["changed"])
     return total
+
+
+THREADS: list[tuple[str, str | None, str, list[tuple[str, str, bool]]]] = [
+    # org, project, subject, messages (author email, body, internal note?)
+    ("acme", "acme-rebrand", "Logo feedback round two", [
+        ("owner@acme.test", "We love direction B. Could the wordmark be a touch heavier?", False),
+        ("ops@agency.test", "Absolutely — we'll send a bolder version by Friday.", False),
+        ("ops@agency.test", "Internal: they pushed back on budget last quarter; keep revisions within scope.", True),
+        ("member@acme.test", "Thanks! Also @Oscar, can we see it on a dark background?", False),
+    ]),
+    ("acme", None, "Invoice address change", [
+        ("ops@agency.test", "Hi Acme team, please confirm the new invoice address when you can.", False),
+    ]),
+    ("globex", "globex-annual-report", "Annual report photography", [
+        ("owner@globex.test", "Can we use our own photographer for the portraits?", False),
+        ("admin@agency.test", "Yes — send us their contact and we'll coordinate the brief.", False),
+    ]),
+]  # fmt: skip
+
+
+def seed_messages(accounts: list[dict[str, Any]]) -> int:
+    """Threads in both clients, one with an internal note; the last messages stay unread for
+    the people who did not write them."""
+    from .identity import Caller
+    from .messages import events
+    from .messages import service as messages
+
+    people = {a["email"]: Caller(uid=a["uid"], email=a["email"], role=Role(a["role"]), org_id=a["orgId"])
+              for a in accounts}  # fmt: skip
+    for org_id, project_id, subject, posts in THREADS:
+        (author, body, _), *rest = posts
+        thread = messages.start_thread(people[author], subject=subject, body=body, project_id=project_id,
+                                       org_id=org_id, attachments=[])["thread"]  # fmt: skip
+        for author, body, internal in rest:
+            messages.post(people[author], thread["id"], body=body, attachments=[], internal=internal)
+        ref = db.system(org_id).thread(thread["id"])
+        for snap in db.messages(ref).order_by("seq").stream():
+            events.on_message_created(org_id, thread["id"], snap.id, snap.to_dict() or {}, announce=False)
+    return len(THREADS)

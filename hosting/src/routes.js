@@ -27,6 +27,7 @@ const DETAIL_ROUTES = [
   { pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', load: () => import('./pages/project.js') },
   { pattern: /^\/approvals\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'approvals', label: 'Approval', load: () => import('./pages/approval.js') },
   { pattern: /^\/search$/, names: [], key: 'search', label: 'Search', load: () => import('./pages/search.js'), requires: 'search' },
+  { pattern: /^\/messages\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'messages', label: 'Thread', load: () => import('./pages/thread.js') },
   { pattern: /^\/notifications$/, names: [], key: 'notifications', label: 'Notifications', load: () => import('./pages/notifications.js') },
   { pattern: /^\/notifications\/settings$/, names: [], key: 'notifications', label: 'Notification settings', load: () => import('./pages/notification-settings.js') },
 ];

@@ -7,6 +7,7 @@ import { html } from './html.js';
 import { Icon } from './icons.js';
 import { navigate } from './router.js';
 import { LiveNotice } from './live.js';
+import { useUnreadThreads } from './messages-unread.js';
 import { useUnreadCount } from './notifications.js';
 import { visibleRoutes } from './routes.js';
 import { can, displayName, initials, isStaff } from './state.js';
@@ -33,6 +34,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
   const giveFocusBack = useRef(false);
   const staff = isStaff(user);
   const routes = visibleRoutes(user);
+  const unreadThreads = useUnreadThreads(routes.some((r) => r.key === 'messages'));
 
   const setDrawer = (open) => setDrawerState(open && mobile.matches);
 
@@ -130,6 +132,9 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
                 <li key=${route.key}>
                   <a ref=${i === 0 ? firstLink : undefined} href=${route.path} class="nav-link" data-testid=${`nav-${route.key}`} aria-current=${route.key === activeKey ? 'page' : undefined} onClick=${() => setDrawer(false)}>
                     <${Icon} name=${route.icon} /><span>${route.label}</span>
+                    ${route.key === 'messages' && unreadThreads
+                      ? html`<span class="nav-count" data-testid="nav-messages-unread"><span aria-hidden="true">${unreadThreads > 99 ? '99+' : unreadThreads}</span><span class="visually-hidden">, ${unreadThreads} unread</span></span>`
+                      : null}
                   </a>
                 </li>
               `,

@@ -261,3 +261,37 @@ def test_booking_bookkeeping_is_closed_to_browsers(tokens: dict[str, str | None]
     for tok in tokens.values():
         for path in paths:
             assert not can_read(path, tok) and not can_write(path, tok)
+
+
+@pytest.mark.usefixtures("docs")
+def test_internal_notes_are_closed_to_browsers_as_a_whole(tokens: dict[str, str | None]) -> None:
+    # Browsers read nothing but their own live signal: notes, staff-only by policy, are
+    # refused to every token, and staff read them through the API.
+    client = db.client()
+    for org in ("acme", "globex"):
+        client.document(f"orgs/{org}/threads/t1/notes/n-1").set({"body": "internal", "afterSeq": 1})
+    for role, tok in tokens.items():
+        for org in ("acme", "globex"):
+            assert not can_read(f"orgs/{org}/threads/t1/notes/n-1", tok), (role, org)
+            assert not can_write(f"orgs/{org}/threads/t1/notes/n-1", tok), (role, org)
+    # Listing the notes of a thread (what a listener does), or every note at once: clients are refused.
+    assert _query("orgs/acme/threads/t1", "notes", False, tokens["acme_owner"]) == 403
+    assert _query("orgs/acme/threads/t1", "notes", False, tokens["acme_member"]) == 403
+    assert _query("", "notes", True, tokens["acme_owner"]) == 403
+    assert _query("orgs/acme/threads/t1", "notes", False, tokens["ops"]) == 403
+
+
+@pytest.mark.usefixtures("docs")
+def test_read_state_is_private_to_its_person(tokens: dict[str, str | None], member_uid: str) -> None:
+    client = db.client()
+    owner_uid = sign_in("owner@acme.test")["localId"]
+    for uid in (member_uid, owner_uid):
+        client.document(f"orgs/acme/threads/t1/reads/{uid}").set({"uid": uid, "readSeq": 3, "unread": False})
+    assert not can_read(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["acme_member"])  # the API answers
+    assert not can_read(f"orgs/acme/threads/t1/reads/{owner_uid}", tokens["acme_member"])
+    assert not can_read(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["acme_owner"])
+    assert not can_read(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["ops"])
+    assert not can_read(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["globex_owner"])
+    assert not can_write(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["acme_member"])
+    assert _query("orgs/acme/threads/t1", "reads", False, tokens["acme_member"]) == 403
+    assert _query("", "reads", True, tokens["acme_member"]) == 403

@@ -51,6 +51,8 @@ EXPECTED_ON_ANY_CLIENT_ORG = {
         A.ORGS_UPDATE,
         A.ORGS_SETTINGS,
         A.BOOKINGS_MANAGE,
+        A.MESSAGES_NOTE,
+        A.MESSAGES_MODERATE,
     },
 }
 EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_OPS] | {
@@ -267,3 +269,32 @@ def test_an_archived_organisation_is_read_only_for_its_people_only(role: Role, a
         assert not refused
     elif action in WRITES_OF_CLIENTS:
         assert refused
+
+
+MINUTE = 60.0
+
+
+@pytest.mark.parametrize(
+    ("role", "org", "own", "age", "delete", "may"),
+    [
+        (Role.CLIENT_MEMBER, "acme", True, 5 * MINUTE, False, True),
+        (Role.CLIENT_MEMBER, "acme", True, 5 * MINUTE, True, True),
+        (Role.CLIENT_MEMBER, "acme", True, 16 * MINUTE, False, False),
+        (Role.CLIENT_MEMBER, "acme", True, 16 * MINUTE, True, False),
+        (Role.CLIENT_MEMBER, "acme", False, 1 * MINUTE, True, False),
+        (Role.CLIENT_OWNER, "acme", False, 1 * MINUTE, True, False),
+        (Role.CLIENT_OWNER, "globex", True, 1 * MINUTE, False, False),
+        (Role.AJ_OPS, "acme", True, 14 * MINUTE, False, True),
+        (Role.AJ_OPS, "acme", False, 1 * MINUTE, False, False),
+        (Role.AJ_OPS, "acme", False, 60 * MINUTE, True, True),
+        (Role.AJ_ADMIN, "globex", False, 60 * MINUTE, True, True),
+        (Role.AJ_ADMIN, "globex", True, 20 * MINUTE, False, False),
+    ],
+)
+def test_who_edits_and_deletes_a_message(role: Role, org: str, own: bool, age: float, delete: bool, may: bool) -> None:
+    from portal.policy import may_change_message
+
+    now = 10_000.0
+    got = may_change_message(caller(role), ORGS[org], author="u" if own else "someone-else", posted_at=now - age,
+                             now=now, delete=delete)  # fmt: skip
+    assert got is may

@@ -95,3 +95,24 @@ def test_verify_reads_the_secret_and_answers_in_the_apis_errors(monkeypatch: pyt
     with pytest.raises(Unauthenticated) as caught:
         signatures.verify(signatures.CAL_COM, "X_CAL_SECRET", "Cal.com", {"X-Cal-Signature-256": "00"}, BODY)
     assert caught.value.code == "bad_signature"
+
+
+def test_every_slack_message_is_escaped_for_mrkdwn() -> None:
+    import json
+
+    import httpx
+
+    from portal.integrations.outbound import send_slack
+    from portal.integrations.outbound.slack import escape_mrkdwn
+
+    assert escape_mrkdwn("<!channel> & <https://evil.test|your invoice> :eyes:") == (
+        "&lt;!channel&gt; &amp; &lt;https://evil.test|your invoice&gt; :eyes:"
+    )
+    sent: list[dict] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(200, text="ok")
+
+    send_slack("https://hooks.slack.test/x", "Hi <@U123> & <!here>", transport=httpx.MockTransport(handle))
+    assert sent == [{"text": "Hi &lt;@U123&gt; &amp; &lt;!here&gt;"}]

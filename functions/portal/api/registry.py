@@ -13,6 +13,7 @@ from ..deliveries import routes as deliveries
 from ..files import routes as files
 from ..invites import routes as invites
 from ..members import routes as members
+from ..messages import routes as messages
 from ..notifications import routes as notifications
 from ..orgs import routes as orgs
 from ..projects import routes as projects
@@ -35,6 +36,7 @@ FEATURES = (
     meta,
     notifications,
     search,
+    messages,
 )
 """The feature route modules; each lists its routes in ``ROUTES``."""
 

@@ -81,12 +81,28 @@ def _by_due(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(actions, key=lambda a: (a["kind"] != "payment_overdue", a["due"] or "9999"))
 
 
+def unread_threads(caller: Caller, org_id: str | None) -> int:
+    """Threads with news for the caller (one count query over their own read states)."""
+    from ..messages import service as messages
+
+    return messages.unread_threads(caller, org_id)
+
+
+def unread_notifications(caller: Caller) -> int:
+    """The caller's unread notifications (one aggregation over their own feed)."""
+    from ..notifications import service as notifications
+
+    return notifications.unread_count(caller)
+
+
 def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
     """One client's dashboard, or for staff without ``org_id`` the agency's view.
     Reads one summary document (plus the billing document for those who may see billing)
     in one round trip."""
     today = domain.today()
     empty: dict[str, Any] = {"billingAlert": None, "upcomingBookings": [], "unread": {"threads": 0, "notifications": 0}}
+    empty["unread"]["threads"] = unread_threads(caller, org_id)
+    empty["unread"]["notifications"] = unread_notifications(caller)
     if caller.is_staff and not org_id:
         snap = db.clients_summary().get()
         clients = (snap.to_dict() or {}).get("clients", {}) if snap.exists else {}

@@ -350,6 +350,7 @@ def list_files(
     snaps, next_cursor = db.page(query, f"{db.ORGS}/{grant.org.id}/{db.FILES}/", cursor, limit, key="name")
     from . import models
 
+    snaps = [s for s in snaps if not _hidden_from(caller, s.to_dict() or {})]
     items = db.each_valid(snaps, lambda s: file_json(s, caller), models.File)
     return {"items": items, "nextCursor": next_cursor, "connected": connected(),
             "maxBytes": config.files_max_bytes()}  # fmt: skip
@@ -360,9 +361,14 @@ def _file(caller: Caller, file_id: str, action: Action) -> tuple[Any, dict[str, 
         raise NotFound("File not found.")
     ref = db.locate(caller, "files", file_id, action, missing="File not found.")
     snap = ref.get()
-    if not snap.exists:
+    if not snap.exists or _hidden_from(caller, snap.to_dict() or {}):
         raise NotFound("File not found.")
     return ref, snap.to_dict() or {}
+
+
+def _hidden_from(caller: Caller, data: dict[str, Any]) -> bool:
+    """A file attached to an internal note (``staffOnly``) does not exist for clients."""
+    return bool(data.get("staffOnly")) and not caller.is_staff
 
 
 def get_file(caller: Caller, file_id: str) -> dict[str, Any]:

@@ -94,6 +94,7 @@ def counts(org_id: str, project_id: str) -> dict[str, int]:
     queries = {
         "openApprovals": store.approvals().where(filter=of_project).where(filter=db.eq("status", "pending")),
         "files": store.files().where(filter=of_project),
+        "threads": store.threads().where(filter=of_project),
     }
     return {name: db.count(query) for name, query in queries.items()}
 

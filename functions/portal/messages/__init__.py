@@ -1,0 +1,1 @@
+"""Message threads between a client organisation and the agency, with internal notes for staff."""
