@@ -72,3 +72,21 @@ def test_a_task_run_early_waits_for_its_window_to_close(monkeypatch: pytest.Monk
     assert summaries.run_requested("__x__", window - 10) == {}
     # Open dashboards are told once per refresh (portal.live), never for a refused id.
     assert poked == [(["acme-people"], "dashboard", "acme")] * 2
+
+
+def test_the_emulators_unparsable_answer_means_queued(monkeypatch: pytest.MonkeyPatch) -> None:
+    done: list[str] = []
+
+    class _Emulator:
+        def enqueue(self, body: dict[str, Any], options: Any) -> str:
+            raise ValueError("Invalid resource name format.")  # after queueing the task
+
+    monkeypatch.setattr(functions, "task_queue", lambda name, app=None: _Emulator())
+    monkeypatch.setattr(summaries, "refresh_org", lambda org_id: done.append(org_id) or {})
+    monkeypatch.setenv("FUNCTIONS_EMULATOR", "true")
+    summaries.request_refresh("acme")
+    assert done == []
+    monkeypatch.delenv("FUNCTIONS_EMULATOR")
+    monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
+    summaries.request_refresh("acme")
+    assert done == ["acme"]

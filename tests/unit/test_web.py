@@ -28,6 +28,12 @@ def _conflict(ctx: web.Ctx) -> None:
     raise Conflict("Already done.")
 
 
+def _contended(ctx: web.Ctx) -> None:
+    from google.api_core.exceptions import Aborted
+
+    raise Aborted("Transaction lock timeout.")
+
+
 ROUTE = Route(
     "things",
     "/api/things/{thingId}",
@@ -37,6 +43,7 @@ ROUTE = Route(
         Operation("POST", lambda ctx: {"name": ctx.body.name}, "post", body=Body, public=True, status=201),
         Operation("PUT", _boom, "boom", public=True),
         Operation("DELETE", _conflict, "conflict", public=True),
+        Operation("PATCH", _contended, "contended", public=True),
     ),
 )
 
@@ -60,6 +67,12 @@ def test_a_defect_is_a_500_that_reveals_nothing() -> None:
     assert body["error"]["requestId"] == headers["X-Request-Id"]
 
 
+def test_contention_is_a_503_to_retry_not_a_defect() -> None:
+    status, body, headers = call("PATCH", "/api/things/abc", json={})
+    assert (status, body["error"]["code"], headers["Retry-After"]) == (503, "busy", "1")
+    assert "lock" not in json.dumps(body)
+
+
 def test_portal_errors_keep_their_status() -> None:
     status, body, _ = call("DELETE", "/api/things/abc")
     assert (status, body["error"]["code"]) == (409, "conflict")
@@ -73,7 +86,7 @@ def test_validation_errors_name_the_field() -> None:
 
 def test_unmatched_path_and_method() -> None:
     assert call("GET", "/api/things")[0] == 404
-    assert call("PATCH", "/api/things/abc")[0] == 405
+    assert call("TRACE", "/api/things/abc")[0] == 405
 
 
 def test_body_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -386,6 +386,14 @@ def _serve(route: Route, request: Any) -> Any:
                 logs.error("request failed", error=exc.message)
             return _json_response(exc.status, exc.to_json(), headers)
         except Exception as exc:  # a defect of ours: log it whole, tell the caller little
+            if _contended(exc):  # Firestore was busy with the same documents: worth a retry
+                status = 503
+                headers["Retry-After"] = "1"
+                logs.warning("request met contention", error=repr(exc))
+                body = {
+                    "error": {"code": "busy", "message": "Busy with the same data; try again.", "requestId": request_id}
+                }
+                return _json_response(503, body, headers)
             logs.error("unhandled error", error=repr(exc), stack=traceback.format_exc())
             monitoring.capture(exc, function=route.function, requestId=request_id)
             body = {
@@ -402,6 +410,14 @@ def _serve(route: Route, request: Any) -> Any:
                     "latency": f"{time.perf_counter() - started:.4f}s",
                 },
             )
+
+
+def _contended(exc: Exception) -> bool:
+    """Firestore's contention answers (a commit aborted by concurrent transactions, a lock
+    wait that timed out): nothing the caller did wrong and nothing broken."""
+    from google.api_core.exceptions import Aborted
+
+    return isinstance(exc, Aborted) or (isinstance(exc, ValueError) and "Failed to commit transaction" in str(exc))
 
 
 def _handle(route: Route, request: Any, origin: str | None, headers: dict[str, str]) -> Any:
