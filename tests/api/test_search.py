@@ -234,3 +234,22 @@ def test_threads_and_messages_are_found_and_internal_notes_by_staff_alone(http: 
     db.org_document("orgs/acme/threads/t-print/messages/m1").update({"body": "", "deletedAt": 1})
     assert index.reindex("message", {"orgId": "acme", "threadId": "t-print", "messageId": "m1"}) == "removed"
     assert ids(find(http, "member@acme.test", "printer friday")) == set()
+
+
+def test_the_real_messages_feature_is_indexed_by_its_triggers(http: httpx.Client) -> None:
+    """Through the messages API and the search triggers, not hand-written documents."""
+    r = http.post("/api/messages", json={"subject": "Zeppelin banner sizes", "body": "Which quokka sizes?"},
+                  headers=bearer("owner@acme.test"))  # fmt: skip
+    assert r.status_code == 201, r.text
+    thread_id = r.json()["thread"]["id"]
+    note = http.post(f"/api/messages/{thread_id}", json={"body": "Internal: the wombat budget", "internal": True},
+                     headers=bearer("ops@agency.test"))  # fmt: skip
+    assert note.status_code == 201, note.text
+    assert wait_for(lambda: thread_id in ids(find(http, "member@acme.test", "zeppelin")))
+    assert wait_for(lambda: results(find(http, "member@acme.test", "quokka")))
+    assert wait_for(lambda: results(find(http, "ops@agency.test", "wombat")))
+    assert results(find(http, "ops@agency.test", "wombat"))[0]["kind"] == "note"
+    for who in ("owner@acme.test", "member@acme.test"):
+        assert results(find(http, who, "wombat")) == []
+    for who in ("owner@globex.test", "member@globex.test"):
+        assert results(find(http, who, "zeppelin")) == [] and results(find(http, who, "quokka")) == []
