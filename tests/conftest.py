@@ -48,7 +48,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def clear_firestore(project: str = PROJECT) -> None:
-    httpx.delete(f"{FIRESTORE}/emulator/v1/projects/{project}/databases/(default)/documents", timeout=30)
+    """Delete every document. The emulator refuses while a trigger of the previous test holds
+    a lock; then it is asked again, and a test never starts on another test's documents."""
+    url = f"{FIRESTORE}/emulator/v1/projects/{project}/databases/(default)/documents"
+    for attempt in range(10):
+        r = httpx.delete(url, timeout=30)
+        if r.is_success:
+            break
+        if attempt == 9:
+            raise AssertionError(f"the Firestore emulator did not clear: {r.status_code} {r.text[:200]}")
+        time.sleep(0.5)
     from portal import db
 
     db._ORG_CACHE.clear()
@@ -155,12 +164,21 @@ class Demo:
     def restore_documents(self) -> None:
         from portal import db
 
+        from google.api_core.exceptions import Aborted
+
         client = db.client()
         for start in range(0, len(self.documents), 500):
             batch = client.batch()
             for path, data in self.documents[start : start + 500]:
                 batch.set(client.document(path), data)
-            batch.commit()
+            for attempt in range(5):  # a late trigger of the previous test may hold a lock
+                try:
+                    batch.commit()
+                    break
+                except Aborted:
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.5)
 
 
 @pytest.fixture(scope="session")
