@@ -162,9 +162,9 @@ class Demo:
             self.baseline.update({uid: _fingerprint(made[uid]) for uid in remake})
 
     def restore_documents(self) -> None:
-        from portal import db
-
         from google.api_core.exceptions import Aborted
+
+        from portal import db
 
         client = db.client()
         for start in range(0, len(self.documents), 500):
