@@ -60,9 +60,14 @@ def test_client_and_ops_exchange_messages_and_the_note_stays_internal(page: Page
     finally:
         ops_context.close()
 
+    # The client's thread stayed open: the reply appeared there without a reload (live) and
+    # so counts as read; the note never did.
+    expect(page.get_by_test_id("message-body")).to_have_text(
+        ["When does the site go live?", "Next Tuesday at 10:00."], timeout=LOAD
+    )
     page.goto("/messages")
     expect(page.get_by_test_id("thread-row").filter(has_text="Launch date")).to_have_attribute(
-        "data-unread", "1", timeout=LOAD
+        "data-unread", "0", timeout=LOAD
     )
     page.goto(thread_url.replace(PORTAL, ""))
     expect(page.get_by_test_id("message-body")).to_have_text(["When does the site go live?", "Next Tuesday at 10:00."])
