@@ -94,7 +94,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
             ? html`
                 <form role="search" class="topbar-search" aria-label="Portal" data-testid="search-form" onSubmit=${search}>
                   <label for="site-search" class="visually-hidden">Search projects, approvals, files and messages</label>
-                  <input id="site-search" name="q" type="search" class="input" placeholder="Search…" maxlength="200" autocomplete="off" value=${current} key=${current} data-testid="search-input" />
+                  <input id="site-search" name="q" type="search" class="input" placeholder="Search…" maxlength="200" autocomplete="off" defaultValue=${current} key=${current} data-testid="search-input" />
                   <button type="submit" class="icon-btn" aria-label="Search" data-testid="search-submit"><${Icon} name="search" /></button>
                 </form>
               `

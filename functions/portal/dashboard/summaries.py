@@ -193,17 +193,17 @@ def refresh_org(org_id: str) -> dict[str, Any]:
 
 
 def _store_if_newest(ref: Any, summary: dict[str, Any], org_id: str, compact: dict[str, Any]) -> None:
-    """Write the summaries unless a computation that started later already did: refreshes
-    run concurrently (one per trigger), and the one that started last saw the newest data."""
+    """Write the summaries unless a computation that started later already did (refreshes
+    may overlap; the one that started last saw the newest data). The transaction reads only
+    this organisation's summary, and the client's entry in the agency's summary is merged
+    with it, unread: refreshes of different clients never wait on each other."""
 
     agency = db.clients_summary()
 
     def run(tx: Any) -> None:
-        current, clients = ref.get(transaction=tx), agency.get(transaction=tx)
+        current = ref.get(transaction=tx)
         if ((current.to_dict() or {}).get("startedAt") or 0) <= summary["startedAt"]:
             tx.set(ref, summary)
-        entry = ((clients.to_dict() or {}).get("clients") or {}).get(org_id) if clients.exists else None
-        if not entry or (entry.get("startedAt") or 0) <= compact["startedAt"]:
             tx.set(agency, {"clients": {org_id: compact}}, merge=True)
 
     db.transact(run)
