@@ -8,6 +8,7 @@ from https.approvals import (
     approvals,
     webhook_n8n_approvals,
 )
+from https.audit import audit, view_as, view_as_end
 from https.auth import auth_config, auth_live_token, auth_login, auth_logout, auth_me, auth_session
 from https.billing import billing, billing_link, billing_sync, billing_unmatched, webhook_whop
 from https.bookings import (
@@ -54,6 +55,7 @@ from https.projects import (
     webhook_n8n_projects,
 )
 from https.search import search
+from scheduled.audit import expire_audit_log
 from scheduled.backups import backup_firestore
 from scheduled.billing import poll_whop
 from scheduled.bookings import renew_calendar_channels, sync_calendars
@@ -89,6 +91,7 @@ __all__ = [
     "approval_versions",
     "approval_written",
     "approvals",
+    "audit",
     "auth_config",
     "auth_live_token",
     "auth_login",
@@ -115,6 +118,7 @@ __all__ = [
     "deliveries",
     "delivery_created",
     "delivery_retry",
+    "expire_audit_log",
     "expire_uploads",
     "file_detail",
     "file_download",
@@ -172,6 +176,8 @@ __all__ = [
     "sync_calendars",
     "template_detail",
     "templates_list",
+    "view_as",
+    "view_as_end",
     "webhook_calendar",
     "webhook_gbu",
     "webhook_n8n_approvals",

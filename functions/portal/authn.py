@@ -126,6 +126,20 @@ def create_session_cookie(id_token: str) -> tuple[str, dict[str, Any], int]:
     return cookie, claims, days * 86400
 
 
+def unverified_claims(token: str) -> dict[str, Any]:
+    """The payload of a JWT read without checking it (for the audit of a refusal only);
+    empty when it is not one."""
+    import base64
+    import json
+
+    try:
+        payload = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def revoke_sessions(uid: str) -> None:
     admin_auth().revoke_refresh_tokens(uid)
 

@@ -623,6 +623,8 @@ def decode_cursor(cursor: str, prefix: str) -> tuple[Any, str]:
     parts = path.split("/")
     expected = prefix.rstrip("/").split("/")
     depth = max(4, len(expected) + 1)  # a document of the collection under prefix, however deep
+    if expected[0] != ORGS:
+        depth = len(expected) + 1  # a global collection's document (the audit log)
     if len(parts) != depth or not all(ids.valid(p) for p in parts):
         raise _invalid_cursor()
     if any(want not in ("*", got) for want, got in zip(expected, parts, strict=False)):

@@ -36,7 +36,15 @@ class Caller:
     org_id: str
     permissions: frozenset[str] = field(default_factory=frozenset)
     auth_method: str = "bearer"  # "bearer" or "session"
+    viewer: str | None = None
+    """The uid of the member of staff viewing the portal as this person (``portal.viewas``):
+    the caller is then read-only."""
 
     @property
     def is_staff(self) -> bool:
         return self.role.is_staff
+
+    @property
+    def read_only(self) -> bool:
+        """Staff viewing as this person: nothing may change, nothing is marked read."""
+        return self.viewer is not None

@@ -58,6 +58,7 @@ class Action(StrEnum):
     MESSAGES_MODERATE = "messages.moderate"
     NOTIFICATIONS_OWN = "notifications.own"
     BOOKINGS_MANAGE = "bookings.manage"
+    VIEW_AS = "view_as"
 
 
 A = Action
@@ -101,15 +102,17 @@ _ADMIN = _OPS | {
     A.MEMBERS_SET_ROLE,
     A.AUDIT_READ,
     A.ORGS_ARCHIVE,
+    A.VIEW_AS,
 }
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_MEMBER: _CLIENT_MEMBER,
-    Role.CLIENT_OWNER: _CLIENT_OWNER,
+    Role.CLIENT_OWNER: _CLIENT_OWNER | {A.AUDIT_READ},
     Role.AJ_OPS: _OPS - {A.APPROVALS_DECIDE},
     Role.AJ_ADMIN: _ADMIN - {A.APPROVALS_DECIDE},
 }
-"""Actions each role may take. Deciding approvals is the client's alone."""
+"""Actions each role may take. Deciding approvals is the client's alone. A client owner
+reads their own organisation's audit log (ops, who inherit the owner's set, do not)."""
 
 AGENCY_ORG_ACTIONS = frozenset(
     {
@@ -130,6 +133,7 @@ the agency's act, and project templates are the agency's); admins may also manag
 members and the templates."""
 
 AGENCY_ADMIN_ACTIONS = frozenset({A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE, A.TEMPLATES_MANAGE})
+AGENCY_ADMIN_ACTIONS |= {A.AUDIT_READ}  # the agency's own entries (staff sign-ins, staff accounts)
 """What only admins may do on the agency's own organisation."""
 
 READ_ACTIONS = frozenset(

@@ -3,8 +3,10 @@
 An HTTPS function is a doorway: it hands its Flask request to :meth:`Route.serve`,
 which applies, in order: request id and request context, CORS, route and method
 matching, per-IP rate limit, body size limit, authentication, per-user rate limit,
-CSRF for cookie sessions, query and body validation with the operation's models,
-the handler, and the response with security headers. Whatever goes wrong, the
+CSRF for cookie sessions, view as client (an ``X-View-As`` token turns an admin into
+a read-only caller of that client, :mod:`portal.viewas`: unsafe requests and operations
+marked ``acts_as_caller`` are refused), query and body validation with the
+operation's models, the handler, and the response with security headers. Whatever goes wrong, the
 caller gets a JSON error with the right status; only a defect of ours is a 500.
 
 Most operations take and give JSON. An operation may instead take its body raw
@@ -160,6 +162,9 @@ class Operation:
     """The response's content type; anything but JSON is answered from a :class:`Stream`."""
     ranges: bool = False
     """Answers ``Range`` requests (``Accept-Ranges: bytes``, 206 and 416)."""
+    acts_as_caller: bool = False
+    """A read that acts as the caller (a download is recorded as theirs): refused to staff
+    viewing as someone, like every unsafe request."""
 
     @property
     def models(self) -> tuple[ModelRef | None, ModelRef | None, ModelRef | None]:
@@ -218,7 +223,7 @@ def _cors_headers(origin: str | None) -> dict[str, str]:
     return {
         "Access-Control-Allow-Origin": origin,
         "Access-Control-Allow-Credentials": "true",
-        "Access-Control-Allow-Headers": "Authorization, Content-Type, X-CSRF-Token, X-Request-Id, Range",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type, X-CSRF-Token, X-Request-Id, Range, X-View-As",
         "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
         "Access-Control-Max-Age": "600",
         "Access-Control-Expose-Headers": "X-Request-Id, Retry-After, Content-Range, Accept-Ranges",
@@ -420,6 +425,23 @@ def _contended(exc: Exception) -> bool:
     return isinstance(exc, Aborted) or (isinstance(exc, ValueError) and "Failed to commit transaction" in str(exc))
 
 
+def _view_as(caller: Caller, op: Operation, request: Any) -> Caller:
+    """The person an admin views the portal as (``X-View-As``), read-only; else ``caller``."""
+    token = request.headers.get("X-View-As")
+    if not token:
+        return caller
+    from .. import viewas
+
+    viewed = viewas.resolve(caller, token)
+    context.update(caller=viewed)
+    if request.method in UNSAFE or op.acts_as_caller:
+        raise Forbidden(
+            "You are viewing the portal as someone else: it is read-only (exit the view to act).",
+            code="view_as_read_only",
+        )
+    return viewed
+
+
 def _handle(route: Route, request: Any, origin: str | None, headers: dict[str, str]) -> Any:
     path = request.path
     at = path.find("/api/")
@@ -458,6 +480,7 @@ def _handle(route: Route, request: Any, origin: str | None, headers: dict[str, s
             ctx.session_cookie = cookie
             if request.method in UNSAFE and not authn.csrf_ok(cookie or "", request.headers.get("X-CSRF-Token")):
                 raise Forbidden("Missing or invalid CSRF token.", code="csrf")
+        caller = _view_as(caller, op, request)
         ctx.caller = caller
     if op.raw_body is not None:
         _check_raw(op.raw_body, request)

@@ -154,6 +154,8 @@ def decide(caller: Caller, approval_id: str, action: str, comment: str, version:
     from google.api_core.exceptions import AlreadyExists
     from google.cloud import firestore
 
+    from ..audit import service as audit
+
     if action in ("reject", "request_revision") and not comment.strip():
         raise BadRequest("Say why: a comment is required to reject or request a revision.", code="comment_required")
     ref = _locate(caller, approval_id, Action.APPROVALS_DECIDE)
@@ -173,6 +175,8 @@ def decide(caller: Caller, approval_id: str, action: str, comment: str, version:
             "title": data.get("title"), "projectId": data.get("projectId")})  # fmt: skip
         tx.update(ref, {"status": DECISION_STATUS[action], "decidedAt": firestore.SERVER_TIMESTAMP,
                         "updatedAt": firestore.SERVER_TIMESTAMP})  # fmt: skip
+        audit.record("approval.decided", actor=caller, org_id=data.get("orgId"), target=approval_id,
+                     details={"action": action, "version": current}, transaction=tx)  # fmt: skip
 
     try:
         db.transact(run)

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import context, db, logs
 from ..identity import Caller
+from . import actions
 
 
 def record(
@@ -23,9 +24,13 @@ def record(
     transaction: Any = None,
 ) -> None:
     """Append one entry (inside ``transaction`` when given), with the ip and request id
-    of the request being served, if any."""
+    of the request being served, if any. ``event`` is one of :data:`actions.ACTIONS`.
+    While staff view the portal as someone (``actor.viewer``), the entry names the
+    member of staff too."""
     from google.cloud import firestore
 
+    if not actions.known(event):
+        raise ValueError(f"unknown audit action {event!r}: add it to portal.audit.actions")
     request = context.current()
     entry = {
         "event": event,
@@ -39,6 +44,8 @@ def record(
         "ip": request.ip,
         "requestId": request.request_id,
     }
+    if actor is not None and actor.viewer:
+        entry["viewerUid"] = actor.viewer
     ref = db.audit_log().document()
     if transaction is not None:
         transaction.create(ref, entry)

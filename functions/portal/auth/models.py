@@ -36,6 +36,8 @@ class Capabilities(Out):
 
 class Me(User):
     capabilities: Capabilities = Capabilities()
+    viewer: str | None = None
+    """Set while a member of staff views the portal as this person (read-only): their uid."""
 
 
 class LoginIn(Model):

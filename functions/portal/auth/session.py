@@ -6,14 +6,19 @@ from typing import Any
 
 from .. import authn, config
 from ..audit import service as audit
+from ..errors import PortalError
 from ..identity import Caller
 from ..members import service as users
 
 
 def login(id_token: str) -> tuple[dict[str, Any], str, int]:
     """Verify a fresh ID token and mint a session: (user + csrfToken, cookie, max_age)."""
-    cookie, claims, max_age = authn.create_session_cookie(id_token)
-    caller = authn.caller_from_claims(claims, "session")
+    try:
+        cookie, claims, max_age = authn.create_session_cookie(id_token)
+        caller = authn.caller_from_claims(claims, "session")
+    except PortalError as exc:
+        _refused(id_token, exc)
+        raise
     users.record_login(caller)
     audit.record(
         "auth.login",
@@ -23,6 +28,18 @@ def login(id_token: str) -> tuple[dict[str, Any], str, int]:
         details={"provider": (claims.get("firebase") or {}).get("sign_in_provider")},
     )
     return {"user": users.me(caller), "csrfToken": authn.csrf_token(cookie)}, cookie, max_age
+
+
+def _refused(id_token: str, exc: PortalError) -> None:
+    """Audit a refused sign-in. Who it claimed to be is read from the token unverified
+    (it may be forged or expired), so it is kept as a claim, not as the actor."""
+    claimed = authn.unverified_claims(id_token)
+    audit.record(
+        "auth.login_refused",
+        actor_label=str(claimed.get("email") or "")[:254] or None,
+        target=str(claimed.get("sub") or "")[:128] or None,
+        details={"code": exc.code, "claimed": bool(claimed)},
+    )
 
 
 def logout(caller: Caller) -> None:

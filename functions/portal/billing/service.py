@@ -18,6 +18,7 @@ from dataclasses import asdict
 from typing import Any
 
 from .. import db, logs, webhooks
+from ..audit import service as audit
 from ..errors import BadGateway, BadRequest, NotConnected, NotFound, PortalError
 from ..identity import Caller, OrgKind
 from ..integrations import whop
@@ -87,14 +88,16 @@ def link(caller: Caller | None, org_id: str, membership_id: str) -> dict[str, An
     batch.set(index, {"orgId": org_id, "linkedAt": firestore.SERVER_TIMESTAMP})
     batch.set(grant.doc(), {"whop": {"membershipId": membership_id}}, merge=True)
     batch.commit()
+    audit.record("billing.linked", actor=caller, actor_label=None if caller else "cli", org_id=org_id,
+                 target=membership_id)  # fmt: skip
     client = adapter()
-    return sync_org(org_id, client) if client else {"orgId": org_id, "linked": True, "connected": False}
+    return sync_org(org_id, client, actor=caller) if client else {"orgId": org_id, "linked": True, "connected": False}
 
 
 # --- polling ----------------------------------------------------------------------------
 
 
-def sync_org(org_id: str, client: whop.WhopBilling) -> dict[str, Any]:
+def sync_org(org_id: str, client: whop.WhopBilling, *, actor: Caller | None = None) -> dict[str, Any]:
     """Fetch one organisation's membership and payments and store them. When Whop is down
     the last known state stays, marked stale, and :class:`whop.WhopUnavailable` is raised."""
     from google.cloud import firestore
@@ -118,6 +121,7 @@ def sync_org(org_id: str, client: whop.WhopBilling) -> dict[str, Any]:
         if isinstance(exc, whop.WhopNotFound):
             raise NotFound(f"Whop has no membership {membership_id} for this company.", code="whop_not_found") from None
         raise BadGateway(f"Whop refused the request: {exc}") from None
+    before = ref.get(["status"]) if actor is None else None
     batch = db.batch()
     batch.set(ref, {**_state_fields(state), "lastPayment": _payment_fields(payments[0]) if payments else None,
                     "syncedAt": firestore.SERVER_TIMESTAMP, "lastEventAt": fetched_at, "stale": False,
@@ -125,10 +129,15 @@ def sync_org(org_id: str, client: whop.WhopBilling) -> dict[str, Any]:
     for payment in payments:
         batch.set(db.payments(ref).document(payment.id), _payment_fields(payment), merge=True)
     batch.commit()
+    was = (before.to_dict() or {}).get("status") if before is not None and before.exists else None
+    if actor is not None or was != state.status:  # the scheduled poll: only when it changed something
+        audit.record("billing.synced", actor=actor, actor_label=None if actor else "scheduled", org_id=org_id,
+                     target=membership_id, details={"status": state.status, "was": was,
+                                                    "payments": len(payments)})  # fmt: skip
     return {"orgId": org_id, "linked": True, "connected": True, "status": state.status}
 
 
-def sync_all(*, respect_backoff: bool) -> dict[str, Any]:
+def sync_all(*, respect_backoff: bool, actor: Caller | None = None) -> dict[str, Any]:
     """Poll Whop for every linked organisation (the scheduled fallback for missed
     webhooks). After a failure the job backs off exponentially (5 min doubling, at
     most 6 h); ``respect_backoff`` False (an admin's "sync now") ignores that."""
@@ -147,7 +156,7 @@ def sync_all(*, respect_backoff: bool) -> dict[str, Any]:
         if not ((org.to_dict() or {}).get("whop") or {}).get("membershipId"):
             continue
         try:
-            sync_org(org.id, client)
+            sync_org(org.id, client, actor=actor)
             synced.append(org.id)
         except whop.WhopUnavailable as exc:
             failed.append({"orgId": org.id, "error": str(exc)[:200]})
@@ -168,9 +177,9 @@ def sync(caller: Caller, org_id: str | None) -> dict[str, Any]:
     if client is None:
         raise NotConnected("Whop is not connected: set WHOP_API_KEY and WHOP_COMPANY_ID.")
     if not org_id:
-        return sync_all(respect_backoff=False)
+        return sync_all(respect_backoff=False, actor=caller)
     try:
-        return {"connected": True, "synced": [sync_org(org_id, client)["orgId"]], "failed": []}
+        return {"connected": True, "synced": [sync_org(org_id, client, actor=caller)["orgId"]], "failed": []}
     except whop.WhopUnavailable as exc:
         return {"connected": True, "synced": [], "failed": [{"orgId": org_id, "error": str(exc)[:200]}]}
 
@@ -248,6 +257,9 @@ def _apply(event: whop.WhopEvent, delivery: webhooks.Delivery) -> dict[str, Any]
                 update["lastPayment"] = _payment_fields(event.payment)
         if update:
             tx.set(ref, {**update, "source": "webhook", "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)
+            audit.record("billing.webhook_applied", actor_label="whop", org_id=org_id, target=membership_id,
+                         details={"eventId": event.id, "type": event.type, "status": update.get("status")},
+                         transaction=tx)  # fmt: skip
         return newer
 
     newer = db.transact(run)

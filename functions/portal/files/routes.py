@@ -109,7 +109,7 @@ file_detail = Route("file_detail", "/api/files/{fileId}", "files", (
 ))
 file_download = Route("file_download", "/api/files/{fileId}/download", "files", (
     Operation(GET, _download, "Download a file (streamed, with Range)", query=m.DownloadQuery, produces=BINARY,
-              ranges=True, errors=(400, 403, 404, 502, 503), description=DOWNLOAD_DOC),
+              ranges=True, errors=(400, 403, 404, 502, 503), description=DOWNLOAD_DOC, acts_as_caller=True),
 ))
 file_thumbnail = Route("file_thumbnail", "/api/files/{fileId}/thumbnail", "files", (
     Operation(GET, lambda ctx: _stream(service.open_thumbnail(ctx.user, ctx.params["fileId"])),
@@ -123,7 +123,7 @@ file_revision_download = Route("file_revision_download", "/api/files/{fileId}/re
                                "files", (
     Operation(GET, _revision_download, "Download one version of a file (streamed, with Range)",
               query=m.DownloadQuery, produces=BINARY, ranges=True, errors=(400, 403, 404, 502, 503),
-              description=DOWNLOAD_DOC),
+              description=DOWNLOAD_DOC, acts_as_caller=True),
 ))
 # fmt: on
 

@@ -492,6 +492,9 @@ def delete_file(caller: Caller, file_id: str, *, drive: Drive | None = None) -> 
     except DriveError as exc:
         raise _upstream(exc) from None
     ref.delete()
+    from ..audit import service as audit
+
+    audit.record("file.deleted", actor=caller, org_id=org_id, target=file_id, details={"name": data.get("name")})
 
 
 def move_file(caller: Caller, file_id: str, project_id: str | None, *, drive: Drive | None = None) -> dict[str, Any]:

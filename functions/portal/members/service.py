@@ -55,7 +55,7 @@ def me(caller: Caller) -> dict[str, Any]:
     """The caller's account, profile, organisation name and capabilities."""
     from ..policy import capabilities
 
-    return {**view(caller.uid, caller.org_id, caller), "capabilities": capabilities(caller)}
+    return {**view(caller.uid, caller.org_id, caller), "capabilities": capabilities(caller), "viewer": caller.viewer}
 
 
 def check_role_fits(role: Role, kind: OrgKind) -> None:

@@ -1,0 +1,46 @@
+"""Every action the audit log records, by name, in one place.
+
+:func:`portal.audit.service.record` refuses a name not listed here, and
+``GET /api/audit`` validates its ``action`` filter against it, so the names stay
+consistent: ``<family>.<what happened>``, past tense where it is an event.
+"""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    # signing in
+    "auth.login": "Signed in (a session was started)",
+    "auth.login_refused": "A sign-in was refused by the server (stale, invalid, disabled or without portal access)",
+    "auth.signup_blocked": "A self sign-up from a browser was refused (accounts exist by invitation only)",
+    "auth.logout": "Signed out everywhere",
+    # people
+    "invite.created": "Invited someone",
+    "invite.revoked": "Revoked an invitation",
+    "invite.accepted": "Accepted an invitation",
+    "user.created": "An account was created",
+    "user.role_changed": "Changed someone's role",
+    "user.disabled": "Removed someone (their account was disabled)",
+    # organisations
+    "org.created": "Created a client organisation",
+    "org.updated": "Edited an organisation",
+    "org.archived": "Archived an organisation",
+    "org.restored": "Restored an archived organisation",
+    "org.settings": "Changed an organisation's settings",
+    # work
+    "approval.decided": "Decided an approval (approve, reject or request a revision)",
+    "booking.assign": "Assigned an unmatched meeting to an organisation",
+    "file.download": "Downloaded a file",
+    "file.deleted": "Deleted a file",
+    # billing
+    "billing.linked": "Linked an organisation to its Whop membership",
+    "billing.synced": "Billing was synced from Whop (sync now or the scheduled poll)",
+    "billing.webhook_applied": "A Whop webhook changed an organisation's billing",
+    # view as client
+    "viewas.started": "Staff started viewing the portal as a client",
+    "viewas.ended": "Staff stopped viewing the portal as a client",
+}
+"""Action name -> what it means (shown on the audit page)."""
+
+
+def known(action: str) -> bool:
+    return action in ACTIONS

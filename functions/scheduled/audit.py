@@ -1,0 +1,14 @@
+"""Audit log retention: entries older than ``AUDIT_RETENTION_DAYS`` are deleted daily."""
+
+from deployment import EVENTS
+from firebase_functions import scheduler_fn
+
+from portal.monitoring import reported
+
+
+@scheduler_fn.on_schedule(schedule="every day 03:30", **EVENTS)
+@reported
+def expire_audit_log(event: scheduler_fn.ScheduledEvent) -> None:
+    from portal.audit.retention import expire
+
+    expire()
