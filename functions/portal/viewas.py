@@ -54,7 +54,8 @@ def _decode(token: str, *, check_expiry: bool = True) -> dict[str, Any]:
         claims = json.loads(payload)
     except (ValueError, TypeError):
         raise _invalid() from None
-    if not isinstance(claims, dict) or not hmac.compare_digest(_sign(payload), signature):
+    signed = hmac.compare_digest(_sign(payload).encode(), signature.encode("utf-8", "replace"))
+    if not isinstance(claims, dict) or not signed:
         raise _invalid()
     if check_expiry and not (isinstance(claims.get("exp"), int) and claims["exp"] > time.time()):
         raise Forbidden("This view-as session has ended; start it again.", code="view_as_expired")

@@ -1,7 +1,7 @@
 // The API client: same-origin JSON, the session cookie, and the CSRF header on
 // every unsafe request. Errors become ApiError with the server's message.
 
-import { session } from './state.js';
+import { session, setViewingAs, viewingAs } from './state.js';
 
 export class ApiError extends Error {
   constructor(status, code, message, details) {
@@ -46,10 +46,12 @@ function buildUrl(path, query) {
 /**
  * request('GET', '/api/projects', {query: {orgId}, signal})
  * Options: body (JSON), query, signal, auth (false for public endpoints: a 401
- * then doesn't end the session).
+ * then doesn't end the session), viewAs (false: as oneself even while viewing as a client).
  */
-export async function request(method, path, { body, query, signal, auth = true } = {}) {
+export async function request(method, path, { body, query, signal, auth = true, viewAs = true } = {}) {
   const headers = { Accept: 'application/json' };
+  const viewing = viewAs ? viewingAs() : null;
+  if (viewing) headers['X-View-As'] = viewing.token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (UNSAFE.has(method) && session.csrfToken) headers['X-CSRF-Token'] = session.csrfToken;
   const send = () =>
@@ -90,6 +92,10 @@ export async function request(method, path, { body, query, signal, auth = true }
     const message = err.message || FALLBACK[res.status] || `The server answered ${res.status}. Try again.`;
     const apiErr = new ApiError(res.status, err.code || `http_${res.status}`, message, err.details);
     if (res.status === 401 && auth && session.user && onUnauthenticated) onUnauthenticated(apiErr);
+    if (viewing && (apiErr.code === 'view_as_expired' || apiErr.code === 'view_as_invalid')) {
+      setViewingAs(null); // the view ended (or the admin lost the right): back to oneself
+      location.assign('/');
+    }
     throw apiErr;
   }
   if (data === null && text) throw new ApiError(res.status, 'bad_response', 'The server sent an unreadable answer. Try again.');

@@ -13,7 +13,8 @@ import { html } from './html.js';
 import { currentPath, navigate, startRouter } from './router.js';
 import { allowed, findRoute } from './routes.js';
 import { Shell } from './shell.js';
-import { clearSession, isStaff, selectedOrg, selectedOrgId, session, setSelectedOrgId, setSession } from './state.js';
+import { clearSession, isStaff, selectedOrg, selectedOrgId, session, setSelectedOrgId, setSession, viewingAs } from './state.js';
+import { exitViewAs } from './viewas.js';
 import { EmptyState, ErrorState, PageHeader, Skeleton, Spinner, focusNextHeading, toast } from './ui.js';
 
 installErrorBoundary();
@@ -95,6 +96,10 @@ async function signedIn() {
 
 /** Sign out; false when it failed (the button comes back). */
 async function logout() {
+  if (viewingAs()) {
+    await exitViewAs(api); // signing out while viewing as a client leaves the view first
+    return true;
+  }
   try {
     await api.post('/api/auth/logout', {}, { auth: false });
   } catch (err) {
@@ -272,7 +277,7 @@ async function route({ initial }) {
     return navigate('/login', { replace: true });
   }
   renderPage({ initial });
-  startLive(); // once per session, after this first paint
+  if (!viewingAs()) startLive(); // once per session, after this first paint; never as someone else
   return undefined;
 }
 

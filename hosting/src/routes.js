@@ -17,6 +17,7 @@ export const ROUTES = [
   // The staff workspace: clients (with their settings) and project templates.
   { path: '/clients', key: 'clients', label: 'Clients', icon: 'team', load: () => import('./pages/clients.js'), requires: 'clients.read', scope: 'agency' },
   { path: '/templates', key: 'templates', label: 'Templates', icon: 'projects', load: () => import('./pages/templates.js'), requires: 'templates.read', scope: 'agency' },
+  { path: '/audit', key: 'audit', label: 'Audit log', icon: 'activity', load: () => import('./pages/audit.js'), requires: 'audit.read' },
 ];
 
 // Pages reached by links, not in the navigation: `pattern` captures `params`;

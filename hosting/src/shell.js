@@ -11,6 +11,8 @@ import { useUnreadThreads } from './messages-unread.js';
 import { useUnreadCount } from './notifications.js';
 import { visibleRoutes } from './routes.js';
 import { can, displayName, initials, isStaff } from './state.js';
+import { ViewAsBanner } from './viewas.js';
+import { api } from './api.js';
 
 const mobile = window.matchMedia('(max-width: 860px)');
 
@@ -84,6 +86,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
   return html`
     <div class="shell">
       <a href="#main" class="skip-link" data-external="">Skip to content</a>
+      <${ViewAsBanner} api=${api} user=${user} />
       <header class="topbar" inert=${drawer}>
         <div class="topbar-row">
           <button ref=${menuBtn} type="button" class="icon-btn menu-btn" aria-label=${drawer ? 'Close menu' : 'Open menu'} aria-expanded=${String(drawer)} aria-controls="sidebar" onClick=${() => setDrawer(!drawer)}>

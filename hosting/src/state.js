@@ -48,6 +48,7 @@ export function initials(user) {
 }
 
 const ORG_KEY = 'portal.orgId';
+const VIEW_AS_KEY = 'portal.viewAs';
 
 function storage() {
   try {
@@ -75,4 +76,25 @@ export function setSelectedOrgId(id) {
 export function selectedOrg() {
   const id = selectedOrgId();
   return session.orgs.find((o) => o.id === id) || null;
+}
+
+/**
+ * The client an admin is viewing the portal as, in this tab: {token, uid, email, role,
+ * orgId, expiresAt} from POST /api/view-as, or null. Every request then carries the
+ * token (X-View-As) and the server answers as that person, read-only.
+ */
+export function viewingAs() {
+  try {
+    const info = JSON.parse(storage()?.getItem(VIEW_AS_KEY) || 'null');
+    return info && typeof info.token === 'string' ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+export function setViewingAs(info) {
+  const s = storage();
+  if (!s) return;
+  if (info) s.setItem(VIEW_AS_KEY, JSON.stringify(info));
+  else s.removeItem(VIEW_AS_KEY);
 }

@@ -9,6 +9,7 @@ import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { Load, useResource } from '../load.js';
 import { can, displayName, initials } from '../state.js';
+import { ViewAsButton } from '../viewas.js';
 import { Badge, Button, EmptyState, Field, InlineError, PageHeader, formatDate, formatDateTime, toast } from '../ui.js';
 
 function RoleControl({ m, roles, api, onChanged }) {
@@ -50,6 +51,7 @@ function MemberRow({ m, self, canRemove, roles, orgName, onRemoved, api }) {
     onRemoved();
   };
   const removable = canRemove && !self && !m.disabled;
+  const viewable = can('view_as') && !self && !m.disabled && CLIENT_ROLES.includes(m.role);
   return html`
     <li class=${`row${m.disabled ? ' is-disabled' : ''}`} data-testid="member-row">
       <span class="avatar" aria-hidden="true">${initials(m)}</span>
@@ -59,6 +61,7 @@ function MemberRow({ m, self, canRemove, roles, orgName, onRemoved, api }) {
         ${m.lastLogin ? html`<span class="muted small row-when">Last seen ${formatDate(m.lastLogin)}</span>` : null}
       </div>
       ${removable ? html`<div class="row-actions"><${Button} class="btn btn-danger-ghost btn-sm" busy=${busy} busyLabel="Removing…" data-testid="member-remove" aria-label=${`Remove ${name}`} onClick=${remove}>Remove<//></div>` : null}
+      ${viewable ? html`<div class="row-actions"><${ViewAsButton} api=${api} member=${m} name=${name} /></div>` : null}
     </li>
   `;
 }
