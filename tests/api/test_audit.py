@@ -11,6 +11,7 @@ import httpx
 import pytest
 from helpers import bearer, error_code, forged_token, sign_in, wait_for
 from test_billing import ACME, company, deliver_webhook, linked  # noqa: F401  (fixtures)
+from test_files import drive, upload  # noqa: F401  (a fixture)
 
 from portal import db
 from portal.audit import actions
@@ -199,10 +200,11 @@ def test_people_role_changes_and_removals(http: httpx.Client) -> None:
     assert one("invite.created", orgId="acme", actorEmail="owner@acme.test")["details"]
 
 
-def test_file_downloads_and_deletions(http: httpx.Client) -> None:
+def test_file_downloads_and_deletions(http: httpx.Client, drive: Any) -> None:  # noqa: F811
+    from portal.files.demo import png
+
     admin = bearer("admin@agency.test")
-    files = http.get("/api/files", params={"orgId": "acme"}, headers=admin).json()["items"]
-    file = files[0]
+    file = upload(http, bearer("owner@acme.test"), "audited.png", png())
     assert http.get(f"/api/files/{file['id']}/download", headers=bearer("owner@acme.test")).status_code == 200
     assert one("file.download", target=file["id"])["orgId"] == "acme"
     assert http.delete(f"/api/files/{file['id']}", headers=admin).status_code == 200

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from helpers import bearer, error_code
+from test_files import drive, upload  # noqa: F401  (a fixture)
 
 from portal import db, viewas
 from portal.members import service as members
@@ -74,11 +75,18 @@ def test_it_answers_what_the_client_sees(http: httpx.Client, email: str) -> None
     assert http.get("/api/projects", params={"orgId": other}, headers=viewing(token)).status_code == 404
 
 
-def test_it_is_read_only(http: httpx.Client) -> None:
+def test_it_is_read_only(http: httpx.Client, drive: Any) -> None:  # noqa: F811
+    import datetime as dt
+
+    from portal.files.demo import png
+
+    body = {"orgId": "acme", "projectId": "acme-rebrand", "contentType": "design", "title": "Read-only check",
+            "due": (dt.date.today() + dt.timedelta(days=3)).isoformat(), "assigneeEmails": ["member@acme.test"],
+            "content": {"previewUrl": "https://cdn.example.com/a.png", "fileUrls": [], "notes": ""}}  # fmt: skip
+    pending = http.post("/api/approvals", json=body, headers=bearer("ops@agency.test")).json()
+    upload(http, bearer("owner@acme.test"), "seen.png", png())
     token = start(http, ADMIN, "owner@acme.test").json()["token"]
     headers = viewing(token)
-    approvals = http.get("/api/approvals", headers=headers).json()["items"]
-    pending = next(a for a in approvals if a["status"] == "pending")
     refused = [
         http.post(f"/api/approvals/{pending['id']}/action", json={"action": "approve", "comment": ""}, headers=headers),
         http.post("/api/auth/live-token", headers=headers),
