@@ -26,6 +26,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -140,6 +141,14 @@ def standins() -> list[Any]:
     return [server.shutdown, mail.stop]
 
 
+def number(value: str) -> float:
+    """A locust statistic ("N/A" where an endpoint had no request)."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -167,10 +176,10 @@ def run_locust(accounts_file: Path, users: int, seconds: int, phase: str = "run"
             "name": "all" if name == "Aggregated" else name,
             "requests": int(row["Request Count"]),
             "errors": int(row["Failure Count"]),
-            "p50": float(row["50%"]),
-            "p95": float(row["95%"]),
-            "p99": float(row["99%"]),
-            "rps": float(row["Requests/s"]),
+            "p50": number(row["50%"]),
+            "p95": number(row["95%"]),
+            "p99": number(row["99%"]),
+            "rps": number(row["Requests/s"]),
             "app_p50": percentile(app, 0.5),
             "app_p95": percentile(app, 0.95),
         }
@@ -178,11 +187,8 @@ def run_locust(accounts_file: Path, users: int, seconds: int, phase: str = "run"
     result["failures"] = {}
     with open(f"{prefix}_failures.csv") as f:
         for failure in csv.DictReader(f):
-            cause = (
-                failure["Error"].split("(")[-1].strip("')\"")
-                if "CatchResponseError" in failure["Error"]
-                else failure["Error"]
-            )
+            caught = re.fullmatch(r"CatchResponseError\(['\"](.*)['\"]\)", failure["Error"])
+            cause = caught.group(1) if caught else failure["Error"]
             key = f"{failure['Name']}: {cause}"
             result["failures"][key] = result["failures"].get(key, 0) + int(failure["Occurrences"])
     return result
