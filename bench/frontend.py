@@ -32,6 +32,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "hosting" / "dist"
 sys.path.insert(0, str(ROOT / "tests"))
+
+import env  # noqa: E402, F401  (the emulators' addresses; the functions' code on the path)
+
 RESULTS = ROOT / "bench" / "results"
 RUNS = 5
 PROFILE = {"name": "slow 4G: 150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up",
