@@ -301,7 +301,7 @@ def measure(meter: Meter, size: int) -> list[dict[str, Any]]:
             sample = meter.measure(fn)
             samples.append(sample)
             if kind == "message":
-                before = {"message": sample[4]["id"]}
+                before = {"message": sample[4]["message"]["id"]}
             triggers.append(trigger_cost(meter, kind, s, before, run))
         rows.append(row(name, size, samples, triggers))
     rows.append(row("POST /api/messages/{id}/read", size,
