@@ -29,13 +29,11 @@ lint:
 admin:
 	@cd functions && venv/bin/python -m portal.cli $(ARGS)
 
-## make bench: dashboard, project-list and search cost at 10 and 1,000 items; a burst of 400 writes; cold import time
+## make bench: every benchmark in bench/ with the emulators started once, then one table of figures,
+## baselines and targets (a short load run: make bench BENCH_ARGS=--quick)
 bench:
 	@scripts/setup.sh --test
-	@EMULATORS=firestore scripts/emulators.sh exec --project demo-portal-bench \
-		"functions/venv/bin/python bench/dashboard.py && functions/venv/bin/python bench/burst.py"
-	@EMULATORS=firestore scripts/emulators.sh exec --project demo-portal-bench-search "functions/venv/bin/python bench/search.py"
-	@functions/venv/bin/python bench/cold_import.py
+	@scripts/emulators.sh exec --project $(TEST_PROJECT) "functions/venv/bin/python bench/run.py $(BENCH_ARGS)"
 
 clean:
 	rm -rf node_modules functions/venv hosting/dist .cache

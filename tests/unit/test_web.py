@@ -266,3 +266,13 @@ def test_the_request_context_is_set_while_serving_and_empty_after(monkeypatch: p
         route.serve(flask.request)
     assert (seen[0].request_id, seen[0].ip) == ("req-ctx", "9.9.9.9")
     assert context.current() == context.RequestContext()
+
+
+def test_server_timing_says_how_long_the_portal_took() -> None:
+    """Every answer, a success, a caller's mistake or a defect, carries the portal's own time."""
+    import re
+
+    for method, status in (("GET", 200), ("DELETE", 409), ("PUT", 500), ("OPTIONS", 403)):
+        got, _, headers = call(method, "/api/things/abc")
+        assert got == status
+        assert re.fullmatch(r"app;dur=\d+\.\d", headers["Server-Timing"]), headers

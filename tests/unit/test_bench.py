@@ -1,0 +1,47 @@
+"""The bench scripts parse and import, and ``bench/run.py`` reads the figures of its table
+from what each benchmark prints (without running them: ``make bench`` does that)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def test_every_bench_script_parses() -> None:
+    for path in BENCH.glob("*.py"):
+        ast.parse(path.read_text(), filename=str(path))
+
+
+def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        run = importlib.import_module("run")
+    finally:
+        sys.path.remove(str(BENCH))
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    out = {
+        "cold_import": "  ratio main.py / baseline: 1.08\n",
+        "burst": (
+            "summaries                   doc reads  refreshes  converged s  correct\n"
+            "refresh per write              18848        400         42.1      yes\n"
+            "coalesced (3 s windows)           94          2          4.0      yes\n"
+        ),
+        "dashboard": (
+            "dashboard                      10         12            7        4.1\n"
+            "dashboard                    1000         12            7        4.3\n"
+            "naive dashboard (scan)       1000       1000            1      300.0\n"
+        ),
+        "cost": "grows with the organisation's size: nothing\n",
+    }
+    rows = {name: measured for name, measured, _, _ in run.table(out)}
+    assert rows["cold start: `import main` / bare SDK imports"] == "1.08x"
+    assert rows["burst of 400 project writes: summary reads"] == "94"
+    assert rows["burst: converged, correct dashboard"] == "4.0 s (yes)"
+    assert rows["dashboard doc reads at 10 / 1,000 projects"] == "12 / 12"
+    assert rows["requests whose reads grow with the org beyond a page"] == "nothing"
