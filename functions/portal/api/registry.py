@@ -5,6 +5,7 @@ declarations only (no service, no model)."""
 from __future__ import annotations
 
 from ..approvals import routes as approvals
+from ..assistant import routes as assistant
 from ..auth import routes as auth
 from ..billing import routes as billing
 from ..bookings import routes as bookings
@@ -37,6 +38,7 @@ FEATURES = (
     notifications,
     search,
     messages,
+    assistant,
 )
 """The feature route modules; each lists its routes in ``ROUTES``."""
 
