@@ -67,6 +67,13 @@ def _summary(value: Any, depth: int = 0) -> list[str]:
     return lines
 
 
+def _text(content: Any) -> str:
+    """A message's text, whether its content is a string or a list of parts."""
+    if isinstance(content, list):
+        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return str(content or "")
+
+
 class ModelStandIn:
     """Completions from a script, or canned; every request is kept for the tests to read."""
 
@@ -121,12 +128,13 @@ class ModelStandIn:
         if last.get("role") == "tool":
             return {"echo": True}
         offered = {t.get("function", {}).get("name") for t in body.get("tools") or []}
-        question = str(last.get("content") or "").lower() if last.get("role") == "user" else ""
+        said = _text(last.get("content")) if last.get("role") == "user" else ""
+        question = said.lower()
         for tool, words in CANNED:
             if tool in offered and any(w in question for w in words):
                 arguments: dict[str, Any] = {}
                 if tool == "ask_the_team":
-                    arguments = {"subject": "Question from the assistant", "question": str(last.get("content"))}
+                    arguments = {"subject": "Question from the assistant", "question": said}
                 return {"tool": tool, "arguments": arguments}
         return {"text": "I am the portal's local stand-in model. Ask me what is waiting on you, how your projects "
                         "are going, about payments or your next call, or to pass a question to the team."}  # fmt: skip
@@ -169,7 +177,7 @@ class ModelStandIn:
                     "choices": [{"index": 0, "delta": delta, "finish_reason": reason}], **more}  # fmt: skip
             return f"data: {json.dumps(data)}\n\n"
 
-        events = [chunk({"role": "assistant", "content": ""})]
+        events = [chunk({"role": "assistant", "content": None if call else ""})]
         if call:
             events.append(chunk({"tool_calls": [{"index": 0, **call}]}))
         else:

@@ -39,3 +39,18 @@ def test_the_app_and_embedded_documents_have_their_own_policies() -> None:
     csp = policy(embed.headers["content-security-policy"])
     assert csp["frame-ancestors"] == "'self'"
     assert embed.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_only_the_assistants_document_may_load_openais_script() -> None:
+    """The ChatKit web component's script is allowed in /embed/assistant/ alone; the app's
+    policy and every other embedded document's stay as they were."""
+    app = policy(httpx.get(f"{PORTAL}/", timeout=30).headers["content-security-policy"])
+    assert "openai" not in " ".join(app.values())
+    other = policy(httpx.get(f"{PORTAL}/embed/example", timeout=30).headers["content-security-policy"])
+    assert "openai" not in " ".join(other.values())
+    r = httpx.get(f"{PORTAL}/embed/assistant/", timeout=30)
+    assert r.status_code == 200 and "embed.js" in r.text
+    csp = policy(r.headers["content-security-policy"])
+    assert csp["script-src"] == "'self' https://cdn.platform.openai.com"
+    assert csp["frame-ancestors"] == "'self'" and r.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "unsafe" not in r.headers["content-security-policy"]

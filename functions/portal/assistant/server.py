@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from agents import Agent, ModelSettings, OpenAIChatCompletionsModel, RunContextWrapper, Runner, function_tool
-from chatkit.agents import AgentContext, simple_to_agent_input, stream_agent_response
+from agents.models.fake_id import FAKE_RESPONSES_ID as FAKE_ID
+from chatkit.agents import AgentContext, ThreadItemConverter, stream_agent_response
 from chatkit.errors import CustomStreamError
 from chatkit.server import ChatKitServer
-from chatkit.types import ThreadMetadata, ThreadStreamEvent, UserMessageItem
+from chatkit.types import AssistantMessageItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem
 from openai import AsyncOpenAI
 
 from . import settings, spend, tools
@@ -135,6 +136,19 @@ def _agent(request: Request, client: AsyncOpenAI) -> Agent[AgentContext[Request]
     )
 
 
+class Converter(ThreadItemConverter):
+    """The conversation as model input: earlier answers as plain assistant text, which both
+    the Chat Completions and the Responses API take (ChatKit's own sends output parts that
+    the Agents SDK's Chat Completions converter refuses)."""
+
+    async def assistant_message_to_input(self, item: AssistantMessageItem) -> Any:
+        text = "".join(c.text for c in item.content)
+        return {"type": "message", "role": "assistant", "content": text} if text.strip() else None
+
+
+CONVERTER = Converter()
+
+
 class PortalChatKitServer(ChatKitServer[Request]):
     """ChatKit's protocol over the portal's store, answering with the portal's agent."""
 
@@ -155,15 +169,30 @@ class PortalChatKitServer(ChatKitServer[Request]):
         history = list(reversed(page.data))
         agent_context = AgentContext[Request](thread=thread, store=self.store, request_context=context)
         result = Runner.run_streamed(
-            _agent(context, self.client), await simple_to_agent_input(history), context=agent_context,
+            _agent(context, self.client), await CONVERTER.to_agent_input(history), context=agent_context,
             max_turns=MAX_TURNS,
         )  # fmt: skip
+        current: dict[str, str] = {}
         try:
             async for event in stream_agent_response(agent_context, result):
-                yield event
+                yield _real_ids(event, current, lambda: self.store.generate_item_id("message", thread, context))
         finally:
             usage = result.context_wrapper.usage
             spend.add(org_id, int(usage.total_tokens or 0), requests=int(usage.requests or 0))
+
+
+def _real_ids(event: Any, current: dict[str, str], make: Callable[[], str]) -> Any:
+    """``event`` with an id of its own for the assistant message it is about: through Chat
+    Completions every message comes as ``__fake_id__``, and a conversation keeps each one."""
+    item = getattr(event, "item", None)
+    if item is not None and getattr(item, "id", None) == FAKE_ID:
+        if event.type == "thread.item.added" or "id" not in current:
+            current["id"] = make()
+        return event.model_copy(update={"item": item.model_copy(update={"id": current["id"]})})
+    if getattr(event, "item_id", None) == FAKE_ID:
+        current.setdefault("id", make())
+        return event.model_copy(update={"item_id": current["id"]})
+    return event
 
 
 def build() -> PortalChatKitServer:

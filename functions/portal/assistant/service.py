@@ -95,8 +95,11 @@ def handle(caller: Caller, raw: bytes) -> Stream:
         if wait:
             raise RateLimited("You are asking the assistant very fast; wait a moment.", retry_after=wait)
     thread_id = params.get("thread_id") if isinstance(params.get("thread_id"), str) else None
-    if kind in AUDITED:
-        audit.record(f"assistant.{kind.split('.', 1)[1]}", actor=caller, org_id=grant.org.id, target=thread_id)
+
+    def audited() -> None:  # once the request was accepted (the conversation was found)
+        if kind in AUDITED:
+            audit.record(f"assistant.{kind.split('.', 1)[1]}", actor=caller, org_id=grant.org.id, target=thread_id)
+
     from chatkit.server import StreamingResult
     from chatkit.store import NotFoundError
 
@@ -109,9 +112,11 @@ def handle(caller: Caller, raw: bytes) -> Stream:
         result = loop.run_until_complete(server.process(raw, Request(caller, grant)))
         if not isinstance(result, StreamingResult):
             loop.close()
+            audited()
             return Stream(result.json, media_type="application/json")
         chunks = _sync(loop, result.__aiter__())
         first = next(chunks, b"")  # the thread is loaded (or not found) before the first event
+        audited()
     except NotFoundError:
         loop.close()
         raise NotFound("Conversation not found.") from None
@@ -128,18 +133,33 @@ def _then(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _sync(loop: asyncio.AbstractEventLoop, events: AsyncIterator[bytes]) -> Iterator[bytes]:
-    """An async stream of events as a plain iterator, each event sent as soon as it is made."""
+    """An async stream of events as a plain iterator, each event sent as soon as it is made.
+    One task drives the whole stream (context variables set in one step of it are still
+    there in the next); the loop runs while the next event is awaited."""
+    queue: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue()
+
+    async def drive() -> None:
+        try:
+            async for chunk in events:
+                await queue.put(chunk)
+        except Exception as exc:
+            await queue.put(exc)
+        else:
+            await queue.put(None)
+
+    task = loop.create_task(drive())
     try:
         while True:
-            try:
-                yield loop.run_until_complete(events.__anext__())
-            except StopAsyncIteration:
+            item = loop.run_until_complete(queue.get())
+            if item is None:
                 return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
     finally:
         try:
-            aclose = getattr(events, "aclose", None)
-            if aclose is not None:
-                loop.run_until_complete(aclose())
+            if not task.done():
+                task.cancel()
             _finish(loop)
         except Exception as exc:  # the stream is over either way
             logs.warning("assistant stream cleanup", error=repr(exc))
