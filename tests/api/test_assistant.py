@@ -178,10 +178,17 @@ def test_conversations_are_listed_and_deleted_per_person(http: httpx.Client, mod
                     {"type": "items.list", "params": {"thread_id": first}},
                     {"type": "threads.update", "params": {"thread_id": first, "title": "mine"}},
                     {"type": "threads.add_user_message", "params": {"thread_id": first, "input": ask("hi")}},
+                    {"type": "items.feedback", "params": {"thread_id": first, "item_ids": ["x"], "kind": "negative"}},
                     {"type": "threads.delete", "params": {"thread_id": first}}):  # fmt: skip
             r = chatkit(http, who, req)
             assert r.status_code == 404 and error_code(r) == "not_found", (who, req["type"], r.text)
     r = chatkit(http, OWNER, {"type": "threads.get_by_id", "params": {"thread_id": first}})
+    answered = r.json()["items"]["data"][-1]["id"]
+    feedback = {"thread_id": first, "item_ids": [answered], "kind": "positive"}
+    assert chatkit(http, OWNER, {"type": "items.feedback", "params": feedback}).json() == {}
+    assert db.assistant_items(db.system("acme").assistant_thread(first)).document(answered).get().get("feedback") == (
+        "positive"
+    )
     assert r.json()["title"] == "Hello" and r.json()["items"]["data"][0]["type"] == "user_message"
     r = chatkit(http, OWNER, {"type": "threads.delete", "params": {"thread_id": first}})
     assert r.status_code == 200 and r.json() == {}
@@ -256,6 +263,8 @@ def test_a_cookie_session_needs_the_csrf_token(http: httpx.Client) -> None:
         ({"type": "threads.get_by_id", "params": {"thread_id": "thr-doesnotexist"}}, 404, "not_found"),
         ({"type": "threads.delete", "params": {"thread_id": "__name__"}}, 404, "not_found"),
         ({"type": "items.list", "params": {"thread_id": "thr-doesnotexist"}}, 404, "not_found"),
+        ({"type": "items.feedback", "params": {"thread_id": "thr-nope", "item_ids": ["m"], "kind": "positive"}},
+         404, "not_found"),
         ({"type": "threads.add_user_message", "params": {"thread_id": "thr-nope", "input": ask("hi")}},
          404, "not_found"),
         (b"x" * (70 * 1024), 413, "payload_too_large"),

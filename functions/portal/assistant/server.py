@@ -156,6 +156,11 @@ class PortalChatKitServer(ChatKitServer[Request]):
         super().__init__(FirestoreStore())
         self.client = client
 
+    async def add_feedback(self, thread_id: str, item_ids: list[str], feedback: Any, context: Request) -> None:
+        """Thumbs up or down on answers, kept on the conversation's items (one's own only)."""
+        assert isinstance(self.store, FirestoreStore)
+        self.store.set_feedback(thread_id, item_ids, str(getattr(feedback, "value", feedback)), context)
+
     async def respond(
         self, thread: ThreadMetadata, input_user_message: UserMessageItem | None, context: Request
     ) -> AsyncIterator[ThreadStreamEvent]:

@@ -159,6 +159,14 @@ class FirestoreStore(Store[Request]):
         if ids.valid(item_id):
             db.assistant_items(ref).document(item_id).delete()
 
+    def set_feedback(self, thread_id: str, item_ids: list[str], kind: str, context: Request) -> None:
+        """Record ``kind`` (positive, negative) on the named items of one's own conversation."""
+        ref = self._thread_ref(thread_id, context)
+        for item_id in item_ids[:50]:
+            doc = db.assistant_items(ref).document(item_id) if ids.valid(item_id) else None
+            if doc is not None and doc.get(["at"]).exists:
+                doc.update({"feedback": kind})
+
     # --- attachments (the portal's assistant takes none) -------------------------------------
 
     async def save_attachment(self, attachment: Attachment, context: Request) -> None:
