@@ -63,7 +63,7 @@ export function AssistantPanel({ open, onClose }) {
             </div>
           `
         : null}
-      <iframe ref=${frame} class="assistant-frame" src="/embed/assistant/" title="Assistant conversation" hidden=${state === 'unavailable'} data-testid="assistant-frame"></iframe>
+      <iframe ref=${frame} class="assistant-frame" src="/embed/assistant/index.html" title="Assistant conversation" hidden=${state === 'unavailable'} data-testid="assistant-frame"></iframe>
     </section>
   `;
 }

@@ -60,7 +60,9 @@ def listed(http: httpx.Client, who: str) -> list[str]:
 
 
 def tool_results(model: Any) -> list[str]:
-    return [m["content"] for req in model.received() for m in req["messages"] if m["role"] == "tool"]
+    """What the tools answered, as the model's last request carries them all."""
+    received = model.received()
+    return [m["content"] for m in received[-1]["messages"] if m["role"] == "tool"] if received else []
 
 
 def offered(model: Any) -> set[str]:

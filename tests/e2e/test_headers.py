@@ -48,9 +48,10 @@ def test_only_the_assistants_document_may_load_openais_script() -> None:
     assert "openai" not in " ".join(app.values())
     other = policy(httpx.get(f"{PORTAL}/embed/example", timeout=30).headers["content-security-policy"])
     assert "openai" not in " ".join(other.values())
-    r = httpx.get(f"{PORTAL}/embed/assistant/", timeout=30)
-    assert r.status_code == 200 and "embed.js" in r.text
-    csp = policy(r.headers["content-security-policy"])
-    assert csp["script-src"] == "'self' https://cdn.platform.openai.com"
-    assert csp["frame-ancestors"] == "'self'" and r.headers["x-frame-options"] == "SAMEORIGIN"
-    assert "unsafe" not in r.headers["content-security-policy"]
+    for path in ("/embed/assistant/index.html", "/embed/assistant/", "/embed/assistant"):  # however it is named
+        r = httpx.get(f"{PORTAL}{path}", timeout=30, follow_redirects=True)
+        assert r.status_code == 200 and "/embed/assistant/embed.js" in r.text, (path, r.url)
+        csp = policy(r.headers["content-security-policy"])
+        assert csp["script-src"] == "'self' https://cdn.platform.openai.com", (path, r.url)
+        assert csp["frame-ancestors"] == "'self'" and r.headers["x-frame-options"] == "SAMEORIGIN"
+        assert "unsafe" not in r.headers["content-security-policy"]

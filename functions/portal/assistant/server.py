@@ -25,7 +25,7 @@ from .store import FirestoreStore, Request, transcript
 
 Ctx = RunContextWrapper[AgentContext[Request]]
 HISTORY_ITEMS = 30
-MAX_TURNS = 6
+MAX_TURNS = 10
 
 INSTRUCTIONS = """You are the assistant of a creative agency's client portal. You answer {who}'s \
 questions about their projects, milestones, approvals, meetings{billing} and messages, using only \
