@@ -55,7 +55,9 @@
           return fetch(input, options);
         },
       },
-      history: { enabled: true },
+      frameTitle: 'Assistant',
+      history: { enabled: true, showDelete: true, showRename: true },
+      threadItemActions: { feedback: true },
       startScreen: {
         greeting: 'Ask about your projects, approvals, meetings and messages.',
         prompts: [
