@@ -15,6 +15,7 @@ const LOAD_TIMEOUT_MS = 20000;
 export function AssistantPanel({ open, onClose }) {
   const [state, setState] = useState('loading'); // loading | ready | unavailable
   const [reason, setReason] = useState('');
+  const [cause, setCause] = useState('');
   const frame = useRef(null);
   const heading = useRef(null);
 
@@ -26,10 +27,14 @@ export function AssistantPanel({ open, onClose }) {
       if (data.state === 'ready' || data.state === 'unavailable') {
         setState(data.state);
         setReason(typeof data.message === 'string' ? data.message : '');
+        setCause(typeof data.cause === 'string' ? data.cause : '');
       }
     };
     window.addEventListener('message', onMessage);
-    const timer = setTimeout(() => setState((s) => (s === 'loading' ? 'unavailable' : s)), LOAD_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      setCause((c) => c || 'timeout');
+      setState((s) => (s === 'loading' ? 'unavailable' : s));
+    }, LOAD_TIMEOUT_MS);
     return () => {
       window.removeEventListener('message', onMessage);
       clearTimeout(timer);
@@ -47,7 +52,7 @@ export function AssistantPanel({ open, onClose }) {
   }, [open]);
 
   return html`
-    <section id="assistant-panel" class="assistant-panel" role="dialog" aria-modal="false" aria-labelledby="assistant-title" hidden=${!open} data-testid="assistant-panel" data-state=${state}>
+    <section id="assistant-panel" class="assistant-panel" role="dialog" aria-modal="false" aria-labelledby="assistant-title" hidden=${!open} data-testid="assistant-panel" data-state=${state} data-cause=${cause || undefined}>
       <div class="assistant-head">
         <h2 id="assistant-title" tabindex="-1" ref=${heading}>Assistant</h2>
         <button type="button" class="icon-btn" aria-label="Close the assistant" data-testid="assistant-close" onClick=${onClose}><${Icon} name="close" /></button>

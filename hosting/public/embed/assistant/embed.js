@@ -11,13 +11,13 @@
   var status = document.getElementById('status');
   var done = false;
 
-  function tell(state, message) {
+  function tell(state, message, cause) {
     if (done) return;
     done = true;
     if (state === 'unavailable') status.textContent = message || 'The assistant is unavailable.';
     else status.hidden = true;
     if (window.parent !== window) {
-      window.parent.postMessage({ source: 'portal-assistant', state: state, message: message || '' }, location.origin);
+      window.parent.postMessage({ source: 'portal-assistant', state: state, message: message || '', cause: cause || '' }, location.origin);
     }
   }
 
@@ -74,13 +74,15 @@
   }
 
   var timer = setTimeout(function () {
-    tell('unavailable', 'The assistant did not load in time.');
+    tell('unavailable', 'The assistant did not load in time.', 'timeout');
   }, TIMEOUT_MS);
 
+  var step = 'session';
   Promise.all([getJson('/api/auth/session'), getJson('/api/chatkit')])
     .then(function (answers) {
       var session = answers[0];
       var config = answers[1];
+      step = 'script';
       return loadScript()
         .then(function () {
           return window.customElements.whenDefined('openai-chatkit');
@@ -93,6 +95,6 @@
     .catch(function (err) {
       clearTimeout(timer);
       var message = err && err.message === '503' ? 'The assistant is not configured.' : 'The assistant cannot load right now.';
-      tell('unavailable', message);
+      tell('unavailable', message, step === 'script' ? 'script' : err && err.message === '503' ? 'not-configured' : 'portal');
     });
 })();
