@@ -9,6 +9,7 @@ from https.approvals import (
     webhook_n8n_approvals,
 )
 from https.audit import audit, view_as, view_as_end
+from https.assistant import chatkit
 from https.auth import auth_config, auth_live_token, auth_login, auth_logout, auth_me, auth_session
 from https.billing import billing, billing_link, billing_sync, billing_unmatched, webhook_whop
 from https.bookings import (
@@ -111,6 +112,7 @@ __all__ = [
     "booking_written",
     "bookings",
     "bookings_unmatched",
+    "chatkit",
     "clients_list",
     "dashboard",
     "decision_created",

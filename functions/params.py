@@ -32,3 +32,9 @@ GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON = SecretParam(
     "GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON",
     description="JSON key of the service account the calendars are shared with ('default': the functions' own)",
 )
+OPENAI_API_KEY = SecretParam(
+    "OPENAI_API_KEY", description="OpenAI API key of the assistant ('none': the assistant is hidden)"
+)
+ASSISTANT_MODEL = StringParam(
+    "ASSISTANT_MODEL", default="gpt-4.1-mini", description="The OpenAI model the assistant answers with"
+)

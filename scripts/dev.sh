@@ -52,6 +52,10 @@ if grep -q '^GOOGLE_CALENDAR_API_URL=http://127.0.0.1:9914/' functions/.env.loca
   (cd dev && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.calendar 9914) &
   standins="$standins $!"
 fi
+if grep -q '^ASSISTANT_BASE_URL=http://127.0.0.1:9915/' functions/.env.local; then
+  (cd dev && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.model 9915) &
+  standins="$standins $!"
+fi
 if [ -n "$standins" ]; then
   trap 'kill $standins 2>/dev/null' EXIT
 fi

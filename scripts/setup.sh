@@ -92,6 +92,11 @@ add_env SMTP_PORT 1025
 add_env SMTP_SECURITY none
 add_env SMTP_FROM "Client portal <portal@localhost>"
 add_secret SMTP_PASSWORD unused-locally
+# The assistant: the local model stand-in (dev/standins/model.py, canned answers) until you
+# put a real OpenAI key here and remove ASSISTANT_BASE_URL (README, "Assistant").
+add_secret OPENAI_API_KEY standin-key
+add_env ASSISTANT_BASE_URL http://127.0.0.1:9915/v1
+add_env ASSISTANT_MODEL standin-model
 
 # The frontend build that Hosting serves.
 echo "setup: building the frontend"

@@ -263,6 +263,11 @@ def standins() -> Iterator[tuple[dict, object]]:
     calendar = calendar_standins.CalendarStandIn()  # Google Calendar, where GOOGLE_CALENDAR_API_URL points
     servers.append(serve(calendar.handle, calendar_standins.CALENDAR_PORT))
     holder["calendar"] = calendar
+    from standins import model as model_standin
+
+    model = model_standin.ModelStandIn()  # OpenAI chat completions, where ASSISTANT_BASE_URL points (9915)
+    servers.append(serve(model.handle, model_standin.MODEL_PORT))
+    holder["model"] = model
     yield holder, recorder
     for server in servers:
         server.shutdown()
@@ -298,6 +303,14 @@ def whop(standins: tuple[dict, object]) -> object:
     instance = _whop()
     standins[0]["whop"] = instance
     return instance
+
+
+@pytest.fixture
+def model_standin(standins: tuple[dict, object]) -> object:
+    """The assistant's model (an OpenAI-compatible stand-in), with no script and no requests."""
+    model = standins[0]["model"]
+    model.reset()
+    return model
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ emulators (``python -m standins.server`` from ``dev/``), and the test suite impo
 
 - ``whop.py``: Whop's REST API (v1) and its Standard Webhooks signatures;
 - ``server.py``: serves any stand-in over HTTP, and records what Slack's and n8n's webhooks
-  receive.
+  receive;
+- ``model.py``: OpenAI's Chat Completions API (streamed text, tool calls, usage) for the
+  assistant, scripted per test or with canned answers.
 
 New stand-ins (Google Drive, Calendar, an SMTP sink, ...) belong here too: one module per
 provider, an ``httpx``-style ``handle(request) -> response`` so that :func:`server.serve`

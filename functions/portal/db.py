@@ -131,6 +131,9 @@ BOOKINGS = "bookings"  # orgs/{orgId}/bookings/{bookingId}
 UNMATCHED_BOOKINGS = "unmatchedBookings"  # bookings no organisation was found for (staff assign them)
 BOOKING_INDEX = "bookingIndex"  # bookingIndex/{bookingId}: where a booking lives (its orgId, or none)
 CALENDAR_SYNC = "calendarSync"  # calendarSync/{key}: a Google calendar's sync token and push channel
+ASSISTANT_THREADS = "assistantThreads"  # orgs/{orgId}/assistantThreads/{threadId}: one person's conversation
+ASSISTANT_ITEMS = "items"  # .../assistantThreads/{threadId}/items/{itemId}: its messages and tool calls
+ASSISTANT_USAGE = "assistantUsage"  # orgs/{orgId}/assistantUsage/{YYYY-MM-DD}: the model tokens spent that day
 
 
 # --- one organisation -------------------------------------------------------------------
@@ -235,6 +238,18 @@ class _OrgPaths:
     def search_entry(self, entry_id: str) -> firestore.DocumentReference:
         return self.search_index().document(entry_id)
 
+    def assistant_threads(self) -> firestore.CollectionReference:
+        """The assistant's conversations of the organisation's people (``portal.assistant``),
+        each with its owner's ``uid``: server only, every read filters by the caller."""
+        return self._collection(ASSISTANT_THREADS)
+
+    def assistant_thread(self, thread_id: str) -> firestore.DocumentReference:
+        return self.assistant_threads().document(thread_id)
+
+    def assistant_usage(self, day: str) -> firestore.DocumentReference:
+        """The model tokens the organisation's people spent with the assistant on ``day`` (UTC)."""
+        return self._collection(ASSISTANT_USAGE).document(day)
+
 
 @dataclass(frozen=True)
 class OrgStore(_OrgPaths):
@@ -308,6 +323,11 @@ def read_state(thread: firestore.DocumentReference, uid: str) -> firestore.Docum
 
 def payments(billing: firestore.DocumentReference) -> firestore.CollectionReference:
     return billing.collection(PAYMENTS)
+
+
+def assistant_items(thread: firestore.DocumentReference) -> firestore.CollectionReference:
+    """An assistant conversation's items (messages, tool calls), in ChatKit's JSON."""
+    return thread.collection(ASSISTANT_ITEMS)
 
 
 # --- global collections -----------------------------------------------------------------

@@ -16,6 +16,27 @@ import { api } from './api.js';
 
 const mobile = window.matchMedia('(max-width: 860px)');
 
+/** The assistant's button and, once first opened, its panel (its own chunk: ./assistant.js). */
+function Assistant() {
+  const [open, setOpen] = useState(false);
+  const [Panel, setPanel] = useState(null);
+  const button = useRef(null);
+  const toggle = () => {
+    if (!Panel) import('./assistant.js').then((m) => setPanel(() => m.AssistantPanel));
+    setOpen(!open);
+  };
+  const close = () => {
+    setOpen(false);
+    if (button.current) button.current.focus();
+  };
+  return html`
+    <button ref=${button} type="button" class="icon-btn assistant-btn" aria-label="Assistant" aria-expanded=${String(open)} aria-controls=${Panel ? 'assistant-panel' : undefined} data-testid="assistant-open" onClick=${toggle}>
+      <${Icon} name="assistant" />
+    </button>
+    ${Panel ? html`<${Panel} open=${open} onClose=${close} />` : null}
+  `;
+}
+
 /** The bell: a link to the notifications with the unread count. */
 function Bell({ active }) {
   const unread = useUnreadCount();
@@ -103,6 +124,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
               `
             : null}
           <div class="topbar-spacer"></div>
+          ${can('assistant.use') || can('assistant.use', 'agency') ? html`<${Assistant} />` : null}
           <${Bell} active=${activeKey === 'notifications'} />
           <button type="button" class="btn btn-secondary btn-sm" data-testid="logout" disabled=${signingOut} onClick=${logout}><${Icon} name="logout" /><span>Sign out</span></button>
         </div>

@@ -39,3 +39,19 @@ def test_the_app_and_embedded_documents_have_their_own_policies() -> None:
     csp = policy(embed.headers["content-security-policy"])
     assert csp["frame-ancestors"] == "'self'"
     assert embed.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_only_the_assistants_document_may_load_openais_script() -> None:
+    """The ChatKit web component's script is allowed in /embed/assistant/ alone; the app's
+    policy and every other embedded document's stay as they were."""
+    app = policy(httpx.get(f"{PORTAL}/", timeout=30).headers["content-security-policy"])
+    assert "openai" not in " ".join(app.values())
+    other = policy(httpx.get(f"{PORTAL}/embed/example", timeout=30).headers["content-security-policy"])
+    assert "openai" not in " ".join(other.values())
+    for path in ("/embed/assistant/index.html", "/embed/assistant/", "/embed/assistant"):  # however it is named
+        r = httpx.get(f"{PORTAL}{path}", timeout=30, follow_redirects=True)
+        assert r.status_code == 200 and "/embed/assistant/embed.js" in r.text, (path, r.url)
+        csp = policy(r.headers["content-security-policy"])
+        assert csp["script-src"] == "'self' https://cdn.platform.openai.com", (path, r.url)
+        assert csp["frame-ancestors"] == "'self'" and r.headers["x-frame-options"] == "SAMEORIGIN"
+        assert "unsafe" not in r.headers["content-security-policy"]

@@ -326,3 +326,18 @@ def test_read_state_is_private_to_its_person(tokens: dict[str, str | None], memb
     assert not can_write(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["acme_member"])
     assert _query("orgs/acme/threads/t1", "reads", False, tokens["acme_member"]) == 403
     assert _query("", "reads", True, tokens["acme_member"]) == 403
+
+
+def test_assistant_conversations_and_spend_are_closed_to_browsers(tokens: dict[str, str | None]) -> None:
+    """One's conversations with the assistant are read through the API (ChatKit's protocol),
+    even by their owner; the organisation's daily token count too."""
+    client = db.client()
+    thread = "orgs/acme/assistantThreads/thr-1"
+    client.document(thread).set({"uid": "someone", "orgId": "acme", "title": "Hello"})
+    client.document(f"{thread}/items/msg-1").set({"item": "{}", "at": 1.0})
+    client.document("orgs/acme/assistantUsage/2026-01-01").set({"tokens": 10})
+    for role, tok in tokens.items():
+        for path in (thread, f"{thread}/items/msg-1", "orgs/acme/assistantUsage/2026-01-01"):
+            assert not can_read(path, tok) and not can_write(path, tok), (role, path)
+        assert _query("orgs/acme", "assistantThreads", False, tok) == 403, role
+        assert _query("", "assistantThreads", True, tok) == 403, role

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..approvals import routes as approvals
 from ..audit import routes as audit
+from ..assistant import routes as assistant
 from ..auth import routes as auth
 from ..billing import routes as billing
 from ..bookings import routes as bookings
@@ -39,6 +40,7 @@ FEATURES = (
     search,
     messages,
     audit,
+    assistant,
 )
 """The feature route modules; each lists its routes in ``ROUTES``."""
 

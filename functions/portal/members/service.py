@@ -52,10 +52,15 @@ def view(uid: str, org_id: str, claims: Caller | None = None) -> dict[str, Any]:
 
 
 def me(caller: Caller) -> dict[str, Any]:
-    """The caller's account, profile, organisation name and capabilities."""
-    from ..policy import capabilities
+    """The caller's account, profile, organisation name and capabilities (without
+    ``assistant.use`` while the assistant is not configured: it is hidden then)."""
+    from ..assistant.settings import configured
+    from ..policy import Action, capabilities
 
-    return {**view(caller.uid, caller.org_id, caller), "capabilities": capabilities(caller), "viewer": caller.viewer}
+    caps = capabilities(caller)
+    if not configured():
+        caps = {scope: [a for a in actions if a != Action.ASSISTANT_USE] for scope, actions in caps.items()}
+    return {**view(caller.uid, caller.org_id, caller), "capabilities": caps, "viewer": caller.viewer}
 
 
 def check_role_fits(role: Role, kind: OrgKind) -> None:
