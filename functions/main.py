@@ -8,8 +8,8 @@ from https.approvals import (
     approvals,
     webhook_n8n_approvals,
 )
-from https.audit import audit, view_as, view_as_end
 from https.assistant import chatkit
+from https.audit import audit, view_as, view_as_end
 from https.auth import auth_config, auth_live_token, auth_login, auth_logout, auth_me, auth_session
 from https.billing import billing, billing_link, billing_sync, billing_unmatched, webhook_whop
 from https.bookings import (

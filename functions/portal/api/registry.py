@@ -5,8 +5,8 @@ declarations only (no service, no model)."""
 from __future__ import annotations
 
 from ..approvals import routes as approvals
-from ..audit import routes as audit
 from ..assistant import routes as assistant
+from ..audit import routes as audit
 from ..auth import routes as auth
 from ..billing import routes as billing
 from ..bookings import routes as bookings
