@@ -30,7 +30,7 @@ from https.files import (
     file_upload_session,
     files,
 )
-from https.invites import invite_accept, invite_lookup, invite_revoke, invites
+from https.invites import invite_accept, invite_complete, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
 from https.messages import message_detail, message_read, message_thread, messages
 from https.meta import health, openapi
@@ -127,6 +127,7 @@ __all__ = [
     "files",
     "health",
     "invite_accept",
+    "invite_complete",
     "invite_lookup",
     "invite_revoke",
     "invites",
