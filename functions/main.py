@@ -1,5 +1,6 @@
 """The Cloud Functions entry point: imports every function, defines none."""
 
+from https.account import avatar_image, me_avatar, me_profile, me_session, me_sessions
 from https.approvals import (
     approval_action,
     approval_comments,
@@ -95,6 +96,7 @@ __all__ = [
     "auth_logout",
     "auth_me",
     "auth_session",
+    "avatar_image",
     "backup_firestore",
     "before_user_created",
     "billing",
@@ -133,7 +135,11 @@ __all__ = [
     "invites",
     "mail_waiting",
     "mailer",
+    "me_avatar",
     "me_preferences",
+    "me_profile",
+    "me_session",
+    "me_sessions",
     "member_detail",
     "members_list",
     "message_created",

@@ -58,6 +58,7 @@ class Action(StrEnum):
     MESSAGES_MODERATE = "messages.moderate"
     NOTIFICATIONS_OWN = "notifications.own"
     BOOKINGS_MANAGE = "bookings.manage"
+    ACCOUNT_OWN = "account.own"
 
 
 A = Action
@@ -78,6 +79,7 @@ _CLIENT_MEMBER = frozenset(
         A.SEARCH,
         A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
+        A.ACCOUNT_OWN,
     }
 )
 _CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE}
@@ -123,6 +125,7 @@ AGENCY_ORG_ACTIONS = frozenset(
         A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
         A.BOOKINGS_MANAGE,
+        A.ACCOUNT_OWN,
     }
 )
 """What staff may do on the agency's own organisation (creating client organisations is
@@ -151,9 +154,9 @@ READ_ACTIONS = frozenset(
 )
 """Actions that change nothing: all a client of an archived organisation may still take."""
 
-PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN})
+PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN, A.ACCOUNT_OWN})
 """Actions on one's own things only (one's notifications, their read state and one's
-preferences): they change nothing of the organisation, so an archived one allows them."""
+preferences; one's profile and devices): they change nothing of the organisation, so an archived one allows them."""
 
 GRANTABLE = frozenset({A.BILLING_READ})
 """Extra actions a client owner's organisation may grant a member through the

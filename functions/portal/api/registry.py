@@ -4,6 +4,7 @@ declarations only (no service, no model)."""
 
 from __future__ import annotations
 
+from ..account import routes as account
 from ..approvals import routes as approvals
 from ..auth import routes as auth
 from ..billing import routes as billing
@@ -37,6 +38,7 @@ FEATURES = (
     notifications,
     search,
     messages,
+    account,
 )
 """The feature route modules; each lists its routes in ``ROUTES``."""
 
