@@ -161,7 +161,12 @@ def enrol_phone(uid: str, phone: str = "+15555550100", name: str = "Work phone")
     """Give an account an SMS second factor, as an administrator can (Auth emulator REST)."""
     r = httpx.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/projects/{PROJECT}/accounts:update",
-        json={"localId": uid, "mfa": {"enrollments": [{"phoneInfo": phone, "displayName": name}]}},
+        json={
+            "localId": uid,
+            "mfa": {
+                "enrollments": [{"phoneInfo": phone, "displayName": name, "mfaEnrollmentId": f"phone{phone[-4:]}"}]
+            },
+        },
         headers={"Authorization": "Bearer owner"},
         timeout=30,
     )

@@ -60,7 +60,7 @@ def test_profile_time_zone_changes_every_date_shown(page: Page) -> None:
         files=[{"name": "me.png", "mimeType": "image/png", "buffer": _png()}]
     )
     expect(page.get_by_test_id("avatar-image")).to_be_visible()
-    assert page.get_by_test_id("avatar-image").evaluate("img => img.naturalWidth") == 8
+    page.wait_for_function("() => document.querySelector('[data-testid=avatar-image]')?.naturalWidth === 8")
     # It is kept: after a reload the zone still applies, and the name changed.
     page.reload()
     expect(page.get_by_test_id("account-zone")).to_contain_text("Pacific/Kiritimati")

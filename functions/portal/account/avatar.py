@@ -3,7 +3,7 @@
 Bounded and boring on purpose: PNG, JPEG or WebP only (never SVG), at most
 256 KiB (the route's raw body limit), the type sniffed from the bytes and required to match the declared
 one. The image is kept in Firestore beside the profile (``users/{uid}/avatar/current``)
-and served by the API with its sniffed type, ``nosniff`` and a sandboxing CSP.
+and served by the API with its sniffed type and ``nosniff``.
 """
 
 from __future__ import annotations
