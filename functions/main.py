@@ -1,5 +1,6 @@
 """The Cloud Functions entry point: imports every function, defines none."""
 
+from https.account import avatar_image, me_avatar, me_profile, me_session, me_sessions
 from https.approvals import (
     approval_action,
     approval_comments,
@@ -32,7 +33,7 @@ from https.files import (
     file_upload_session,
     files,
 )
-from https.invites import invite_accept, invite_lookup, invite_revoke, invites
+from https.invites import invite_accept, invite_complete, invite_lookup, invite_revoke, invites
 from https.members import member_detail, members_list
 from https.messages import message_detail, message_read, message_thread, messages
 from https.meta import health, openapi
@@ -99,6 +100,7 @@ __all__ = [
     "auth_logout",
     "auth_me",
     "auth_session",
+    "avatar_image",
     "backup_firestore",
     "before_user_created",
     "billing",
@@ -133,12 +135,17 @@ __all__ = [
     "files",
     "health",
     "invite_accept",
+    "invite_complete",
     "invite_lookup",
     "invite_revoke",
     "invites",
     "mail_waiting",
     "mailer",
+    "me_avatar",
     "me_preferences",
+    "me_profile",
+    "me_session",
+    "me_sessions",
     "member_detail",
     "members_list",
     "message_created",

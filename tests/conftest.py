@@ -82,6 +82,7 @@ def _fingerprint(user: Any) -> tuple:
         user.phone_number,
         user.photo_url,
         sorted((p.provider_id, p.uid) for p in user.provider_data),
+        json.dumps(getattr(user, "_data", {}).get("mfaInfo") or [], sort_keys=True),  # second factors
     )
 
 

@@ -105,3 +105,76 @@ def forged_token(uid: str, *, exp_offset: int = 3600, **claims: Any) -> str:
 
 def error_code(response: httpx.Response) -> str:
     return str(response.json()["error"]["code"])
+
+
+def oob_codes(email: str, kind: str | None = None) -> list[dict[str, Any]]:
+    """The out-of-band codes (sign-in links, password resets, verifications) the Auth
+    emulator has "emailed" to ``email``, oldest first; ``kind`` e.g. ``EMAIL_SIGNIN``."""
+    r = httpx.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/oobCodes", timeout=30)
+    r.raise_for_status()
+    return [
+        c
+        for c in r.json().get("oobCodes", [])
+        if c.get("email", "").lower() == email.lower() and (kind is None or c.get("requestType") == kind)
+    ]
+
+
+def email_link_token(email: str, continue_url: str = "http://127.0.0.1:5000/login") -> str:
+    """What the owner of ``email`` gets by asking for a sign-in link and opening it: an ID token."""
+    identity = f"{AUTH}/identitytoolkit.googleapis.com/v1"
+    sent = httpx.post(
+        f"{identity}/accounts:sendOobCode?key=any",
+        json={"requestType": "EMAIL_SIGNIN", "email": email, "continueUrl": continue_url, "canHandleCodeInApp": True},
+        timeout=30,
+    )
+    sent.raise_for_status()
+    code = oob_codes(email, "EMAIL_SIGNIN")[-1]["oobCode"]
+    r = httpx.post(
+        f"{identity}/accounts:signInWithEmailLink?key=any", json={"email": email, "oobCode": code}, timeout=30
+    )
+    r.raise_for_status()
+    return str(r.json()["idToken"])
+
+
+def accept_invite(
+    http: httpx.Client, invite_token: str, password: str = "new-password-1", first: str = "Nia", last: str = "New"
+) -> httpx.Response:
+    """Accept an invite as the invited person does: ask for the confirmation email, open
+    its sign-in link, finish with the proof. Returns the first failing answer, or the last."""
+    started = http.post("/api/invites/accept", json={"token": invite_token})
+    if started.status_code != 200:
+        return started
+    body = started.json()
+    return http.post(
+        "/api/invites/complete",
+        json={
+            "invite": body["invite"],
+            "idToken": email_link_token(body["email"]),
+            "password": password,
+            "firstName": first,
+            "lastName": last,
+        },
+    )
+
+
+def enrol_phone(uid: str, phone: str = "+15555550100", name: str = "Work phone") -> None:
+    """Give an account an SMS second factor, as an administrator can (Auth emulator REST)."""
+    r = httpx.post(
+        f"{AUTH}/identitytoolkit.googleapis.com/v1/projects/{PROJECT}/accounts:update",
+        json={
+            "localId": uid,
+            "mfa": {
+                "enrollments": [{"phoneInfo": phone, "displayName": name, "mfaEnrollmentId": f"phone{phone[-4:]}"}]
+            },
+        },
+        headers={"Authorization": "Bearer owner"},
+        timeout=30,
+    )
+    r.raise_for_status()
+
+
+def sms_codes(phone: str) -> list[str]:
+    """The SMS codes the Auth emulator has "texted" to ``phone``, oldest first."""
+    r = httpx.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/verificationCodes", timeout=30)
+    r.raise_for_status()
+    return [c["code"] for c in r.json().get("verificationCodes", []) if c.get("phoneNumber") == phone]

@@ -28,3 +28,9 @@ def invite_lookup(req: https_fn.Request) -> https_fn.Response:
 def invite_accept(req: https_fn.Request) -> https_fn.Response:
     """POST /api/invites/accept"""
     return routes.invite_accept.serve(req)
+
+
+@https_fn.on_request(**HTTP)
+def invite_complete(req: https_fn.Request) -> https_fn.Response:
+    """POST /api/invites/complete"""
+    return routes.invite_complete.serve(req)

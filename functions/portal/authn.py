@@ -140,6 +140,17 @@ def unverified_claims(token: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def verify_email_proof(id_token: str) -> dict[str, Any]:
+    """The claims of a fresh ID token whose email Firebase has verified: after signing in
+    with a link emailed to the address, the holder controls that mailbox."""
+    claims = verify_id_token(id_token)
+    if time.time() - int(claims.get("auth_time", 0)) > RECENT_SIGN_IN_SECONDS:
+        raise Unauthenticated("Open the link in your email again.", code="stale_sign_in")
+    if claims.get("email_verified") is not True or not claims.get("email"):
+        raise Forbidden("Confirm your email address with the link we sent to it.", code="email_not_verified")
+    return claims
+
+
 def revoke_sessions(uid: str) -> None:
     admin_auth().revoke_refresh_tokens(uid)
 

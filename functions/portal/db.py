@@ -118,6 +118,8 @@ MESSAGES = "messages"  # .../threads/{threadId}/messages/{messageId}: what the o
 NOTES = "notes"  # .../threads/{threadId}/notes/{noteId}: internal notes, staff only (the rules refuse clients)
 READS = "reads"  # .../threads/{threadId}/reads/{uid}: one person's read state, readable by that person alone
 PREFERENCES = "preferences"  # orgs/{orgId}/preferences/{uid}: a person's notification channels
+SESSIONS = "sessions"  # orgs/{orgId}/users/{uid}/sessions/{sessionId}: signed-in devices, server only
+AVATAR = "avatar"  # orgs/{orgId}/users/{uid}/avatar/current: the profile picture, served by the API
 # global
 AUDIT_LOG = "auditLog"
 DELIVERIES = "deliveries"
@@ -155,6 +157,17 @@ class _OrgPaths:
 
     def user(self, uid: str) -> firestore.DocumentReference:
         return self.users().document(uid)
+
+    def sessions(self, uid: str) -> firestore.CollectionReference:
+        """The signed-in devices (session cookies) of ``uid``: ``users/{uid}/sessions``."""
+        return self.user(uid).collection(SESSIONS)
+
+    def session(self, uid: str, session_id: str) -> firestore.DocumentReference:
+        return self.sessions(uid).document(session_id)
+
+    def avatar(self, uid: str) -> firestore.DocumentReference:
+        """The profile picture of ``uid``: ``users/{uid}/avatar/current``."""
+        return self.user(uid).collection(AVATAR).document("current")
 
     def projects(self) -> firestore.CollectionReference:
         return self._collection(PROJECTS)

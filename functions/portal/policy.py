@@ -60,6 +60,7 @@ class Action(StrEnum):
     BOOKINGS_MANAGE = "bookings.manage"
     VIEW_AS = "view_as"
     ASSISTANT_USE = "assistant.use"
+    ACCOUNT_OWN = "account.own"
 
 
 A = Action
@@ -81,6 +82,7 @@ _CLIENT_MEMBER = frozenset(
         A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
         A.ASSISTANT_USE,
+        A.ACCOUNT_OWN,
     }
 )
 _CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE}
@@ -129,6 +131,7 @@ AGENCY_ORG_ACTIONS = frozenset(
         A.NOTIFICATIONS_OWN,
         A.BOOKINGS_MANAGE,
         A.ASSISTANT_USE,
+        A.ACCOUNT_OWN,
     }
 )
 """What staff may do on the agency's own organisation (creating client organisations is
@@ -158,10 +161,10 @@ READ_ACTIONS = frozenset(
 )
 """Actions that change nothing: all a client of an archived organisation may still take."""
 
-PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN, A.ASSISTANT_USE})
+PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN, A.ASSISTANT_USE, A.ACCOUNT_OWN})
 """Actions on one's own things only (one's notifications, their read state and one's
-preferences, one's conversations with the assistant, whose tools ask the policy again): they
-change nothing of the organisation, so an archived one allows them."""
+preferences; one's conversations with the assistant, whose tools ask the policy again; one's
+profile and devices): they change nothing of the organisation, so an archived one allows them."""
 
 GRANTABLE = frozenset({A.BILLING_READ})
 """Extra actions a client owner's organisation may grant a member through the

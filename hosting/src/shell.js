@@ -129,8 +129,9 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
           <button type="button" class="btn btn-secondary btn-sm" data-testid="logout" disabled=${signingOut} onClick=${logout}><${Icon} name="logout" /><span>Sign out</span></button>
         </div>
         <div class="user-menu" data-testid="user-menu">
-          <span class="avatar" aria-hidden="true">${initials(user)}</span>
+          ${user.profile?.avatarUrl ? html`<img class="avatar" src=${user.profile.avatarUrl} alt="" width="32" height="32" />` : html`<span class="avatar" aria-hidden="true">${initials(user)}</span>`}
           <span class="user-text"><span class="user-name">${displayName(user)}</span><span class="user-email">${user.email}</span><span class="user-role">${roleLine}</span></span>
+          <a href="/account" class="link user-account" data-testid="nav-account">Your account</a>
         </div>
       </header>
       <div class="backdrop" onClick=${() => setDrawer(false)}></div>

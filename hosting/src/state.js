@@ -2,6 +2,7 @@
 // The staff organisation choice is remembered per tab in sessionStorage.
 
 import { STAFF_ROLES } from './constants.js';
+import { setTimeZone } from './dates.js';
 
 export const session = {
   user: null,
@@ -11,6 +12,7 @@ export const session = {
 
 export function setSession(user, csrfToken) {
   session.user = user;
+  setTimeZone(user?.profile?.timezone);
   session.csrfToken = csrfToken || null;
 }
 

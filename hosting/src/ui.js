@@ -3,6 +3,7 @@
 
 import { useEffect, useRef } from 'preact/hooks';
 import { STATUS_TONES } from './constants.js';
+import { daysFrom, format as formatIn, parse as parseValue } from './dates.js';
 import { html } from './html.js';
 import { Icon } from './icons.js';
 
@@ -156,25 +157,24 @@ export function ExternalLink({ href, children, ...rest }) {
   return html`<a href=${href} target="_blank" rel="noopener noreferrer" data-external="" ...${rest}>${children}<${Icon} name="external" /></a>`;
 }
 
-const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-const dateTimeFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const DATE = { day: 'numeric', month: 'short', year: 'numeric' };
+const DATE_TIME = { ...DATE, hour: '2-digit', minute: '2-digit' };
 
 function parseDate(value) {
-  if (!value) return null;
-  // A bare date (YYYY-MM-DD) is a calendar day, not UTC midnight.
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const d = m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d;
+  const parsed = parseValue(value);
+  return parsed ? parsed.date : null;
 }
 
+/** A date in the reader's time zone (their profile's, else the browser's). */
 export function formatDate(value, fallback = '—') {
-  const d = parseDate(value);
-  return d ? dateFmt.format(d) : fallback;
+  const parsed = parseValue(value);
+  return parsed ? formatIn(parsed, DATE) : fallback;
 }
 
+/** A date and time in the reader's time zone. */
 export function formatDateTime(value, fallback = '—') {
-  const d = parseDate(value);
-  return d ? dateTimeFmt.format(d) : fallback;
+  const parsed = parseValue(value);
+  return parsed ? formatIn(parsed, DATE_TIME) : fallback;
 }
 
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
@@ -205,12 +205,8 @@ export function relativeSeconds(seconds) {
 
 /** Whole calendar days from today to a date (negative = in the past). */
 export function daysFromToday(value) {
-  const d = parseDate(value);
-  if (!d) return null;
-  const day = new Date(d.getFullYear(), d.getMonth(), d.getDate());
-  const today = new Date();
-  today.setHours(0, 0, 0, 0);
-  return Math.round((day - today) / 86400000);
+  const parsed = parseValue(value);
+  return parsed ? daysFrom(parsed) : null;
 }
 
 /** "Due today", "Due in 3 days", "Overdue by 2 days". */
@@ -238,12 +234,10 @@ export function formatMoney(amount, currency) {
   return fmt.format(Number(amount) / 10 ** places);
 }
 
+/** The value's calendar day (in the reader's zone) is before today. */
 export function isPast(value) {
-  const d = parseDate(value);
-  if (!d) return false;
-  const today = new Date();
-  today.setHours(0, 0, 0, 0);
-  return d < today;
+  const days = daysFromToday(value);
+  return days !== null && days < 0;
 }
 
 
@@ -251,7 +245,7 @@ export function isPast(value) {
 export function TimeAgo({ value, class: className = 'muted small', fallback = '—' }) {
   const d = parseDate(value);
   if (!d) return fallback === null ? null : html`<span class=${className}>${fallback}</span>`;
-  return html`<time class=${className} datetime=${d.toISOString()} title=${dateTimeFmt.format(d)}>${relativeTime(value)}</time>`;
+  return html`<time class=${className} datetime=${d.toISOString()} title=${formatDateTime(value)}>${relativeTime(value)}</time>`;
 }
 
 let toastTimer = null;

@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-from helpers import bearer, error_code, sign_in
+from env import AUTH
+from helpers import accept_invite, bearer, email_link_token, error_code, sign_in
 
 from portal import db
 
@@ -23,9 +24,7 @@ def _token(r: httpx.Response) -> str:
 
 
 def _accept(http: httpx.Client, token: str, password: str = "new-password-1") -> httpx.Response:
-    return http.post(
-        "/api/invites/accept", json={"token": token, "password": password, "firstName": "Nia", "lastName": "New"}
-    )
+    return accept_invite(http, token, password)
 
 
 def test_owner_invites_a_member_who_accepts_and_signs_in(http: httpx.Client) -> None:
@@ -167,6 +166,72 @@ def test_revoking_another_orgs_invite_is_not_found(http: httpx.Client) -> None:
 
 def test_accept_validates_the_body(http: httpx.Client) -> None:
     r = _invite(http, "owner@acme.test", email="h@acme.test", role="client_member")
-    short = http.post("/api/invites/accept", json={"token": _token(r), "password": "short", "firstName": "H"})
-    assert short.status_code == 400
+    started = http.post("/api/invites/accept", json={"token": _token(r)})
+    assert started.status_code == 200
+    proof = email_link_token("h@acme.test")
+    base = {"invite": started.json()["invite"], "idToken": proof, "password": "long-enough-1", "firstName": "H"}
+    for bad in (
+        {**base, "password": "short"},
+        {**base, "firstName": "  "},
+        {**base, "invite": "acme"},
+        {**base, "invite": "acme/x.y"},
+        {k: v for k, v in base.items() if k != "idToken"},
+        {**base, "extra": 1},
+    ):
+        r2 = http.post("/api/invites/complete", json=bad)
+        assert r2.status_code in (400, 404), (bad, r2.text)
+        assert r2.json()["error"]["code"]
+    assert http.post("/api/invites/accept", json={}).status_code == 400
     assert http.post("/api/invites/lookup", json={"token": _token(r)}).status_code == 200
+
+
+def test_the_inviter_cannot_take_the_invited_address(http: httpx.Client) -> None:
+    """Invite squatting: the inviter holds the link, but accepting needs the invited mailbox."""
+    r = _invite(http, "owner@acme.test", email="victim@acme.test", role="client_owner")
+    token = _token(r)
+    started = http.post("/api/invites/accept", json={"token": token})
+    assert started.status_code == 200
+    assert started.json() == {"email": "victim@acme.test", "invite": f"acme.{r.json()['invite']['id']}"}
+    # The pending account has no password and an unverified email: nothing signs in with it.
+    with pytest.raises(httpx.HTTPStatusError):
+        sign_in("victim@acme.test", "new-password-1")
+    # The inviter's own proof (their own mailbox) does not fit the invite.
+    theirs = email_link_token("owner@acme.test")
+    body = {"invite": started.json()["invite"], "password": "squatter-pass", "firstName": "Sq"}
+    mine = http.post("/api/invites/complete", json={**body, "idToken": theirs})
+    assert mine.status_code == 403 and error_code(mine) == "email_mismatch"
+    # A token for the pending account obtained without the mailbox (a custom token, as an
+    # attacker with API access might try) does not carry a verified email.
+    from portal import authn
+
+    uid = authn.admin_auth().get_user_by_email("victim@acme.test").uid
+    custom = authn.admin_auth().create_custom_token(uid).decode()
+    signed = httpx.post(
+        f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=any",
+        json={"token": custom, "returnSecureToken": True},
+        timeout=30,
+    ).json()["idToken"]
+    unproven = http.post("/api/invites/complete", json={**body, "idToken": signed})
+    assert unproven.status_code == 403 and error_code(unproven) == "email_not_verified"
+    record = authn.admin_auth().get_user_by_email("victim@acme.test")
+    assert not record.email_verified and not record.custom_claims
+    assert [i["status"] for i in http.get("/api/invites", headers=bearer("owner@acme.test")).json()["items"]] == [
+        "pending"
+    ]
+    assert not db.system("acme").user(uid).get().exists
+    # The pending account does not block a new invite, and the real person accepts.
+    again = _invite(http, "owner@acme.test", email="victim@acme.test", role="client_member")
+    assert again.status_code == 201
+    assert _accept(http, _token(again), "victims-pass-1").status_code == 201
+    me = http.get("/api/auth/me", headers=bearer("victim@acme.test", "victims-pass-1")).json()
+    assert (me["orgId"], me["role"]) == ("acme", "client_member")
+    assert authn.admin_auth().get_user_by_email("victim@acme.test").email_verified
+
+
+def test_a_pending_account_cannot_sign_in_to_the_portal(http: httpx.Client) -> None:
+    r = _invite(http, "owner@acme.test", email="pend@acme.test", role="client_member")
+    http.post("/api/invites/accept", json={"token": _token(r)})
+    # Even with the mailbox, until the invite is completed the account has no portal access.
+    proof = email_link_token("pend@acme.test")
+    assert http.get("/api/auth/me", headers={"Authorization": f"Bearer {proof}"}).status_code == 403
+    assert http.post("/api/auth/login", json={"idToken": proof}).status_code == 403

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import httpx
 import pytest
+from axe import check_a11y
 from env import AUTH, PROJECT
 from playwright.sync_api import Page, expect
 
@@ -71,6 +72,17 @@ def test_staff_switch_between_client_organisations(page: Page) -> None:
     expect(page.get_by_test_id("project-card").filter(has_text="Annual report design")).to_have_count(1)
 
 
+def _emailed_link(email: str) -> str:
+    """Where the last link the Auth emulator "emailed" to ``email`` lands once Firebase's
+    action handler has redirected."""
+    codes = httpx.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/oobCodes", timeout=30).json()["oobCodes"]
+    link = next(c["oobLink"] for c in reversed(codes) if c["email"] == email)
+    params = parse_qs(urlparse(link).query)
+    landing = params["continueUrl"][0]
+    query = urlencode({k: params[k][0] for k in ("apiKey", "oobCode", "mode", "lang") if k in params})
+    return f"{landing}{'&' if '?' in landing else '?'}{query}"
+
+
 def test_email_link_sign_in(page: Page) -> None:
     page.goto("/")
     page.get_by_test_id("login-email").fill("member@globex.test")
@@ -102,9 +114,17 @@ def test_owner_invites_a_member_who_accepts_in_the_browser(page: Page, browser: 
     invitee = browser.new_context()  # type: ignore[attr-defined]
     other = invitee.new_page()
     other.goto(url.strip())
+    # The link alone makes no account: a confirmation goes to the invited address.
+    expect(other.get_by_test_id("invite-email")).to_have_text("newbie@acme.test")
+    other.get_by_test_id("invite-send-link").click()
+    expect(other.get_by_test_id("invite-link-sent")).to_be_visible()
+    check_a11y(other, "the invitation page after the confirmation was sent")
+    other.goto(_emailed_link("newbie@acme.test"))
+    expect(other.get_by_test_id("accept-email")).to_have_value("newbie@acme.test")
     other.get_by_test_id("accept-first-name").fill("Nina")
     other.get_by_test_id("accept-last-name").fill("Newbie")
     other.get_by_test_id("accept-password").fill("a-long-password")
+    check_a11y(other, "the invitation's finishing form")
     other.get_by_test_id("accept-submit").click()
     expect(other.get_by_test_id("user-menu")).to_contain_text("newbie@acme.test", timeout=30_000)
     expect(other.get_by_test_id("nav-billing")).to_have_count(0)

@@ -27,6 +27,7 @@ READS = {
 READS |= {A.SEARCH}  # search finds only what one may read (portal.search checks each kind)
 OWN = {A.NOTIFICATIONS_OWN}  # one's own notifications and preferences, wherever one's account is
 OWN |= {A.ASSISTANT_USE}  # one's own conversations with the assistant (its tools ask the policy again)
+OWN |= {A.ACCOUNT_OWN}  # one's own profile, sign-ins and devices
 CLIENT_WRITES = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD}
 
 EXPECTED_ON_OWN_CLIENT_ORG = {
@@ -79,6 +80,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.NOTIFICATIONS_OWN,
         A.BOOKINGS_MANAGE,
         A.ASSISTANT_USE,
+        A.ACCOUNT_OWN,
     },
     Role.AJ_ADMIN: {
         A.ORG_READ,
@@ -97,6 +99,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.NOTIFICATIONS_OWN,
         A.BOOKINGS_MANAGE,
         A.ASSISTANT_USE,
+        A.ACCOUNT_OWN,
     },
     Role.CLIENT_OWNER: set(),
     Role.CLIENT_MEMBER: set(),

@@ -4,6 +4,7 @@ declarations only (no service, no model)."""
 
 from __future__ import annotations
 
+from ..account import routes as account
 from ..approvals import routes as approvals
 from ..assistant import routes as assistant
 from ..audit import routes as audit
@@ -41,6 +42,7 @@ FEATURES = (
     messages,
     audit,
     assistant,
+    account,
 )
 """The feature route modules; each lists its routes in ``ROUTES``."""
 

@@ -487,6 +487,9 @@ def _handle(route: Route, request: Any, origin: str | None, headers: dict[str, s
         _rate("user", caller.uid)
         if caller.auth_method == "session":
             ctx.session_cookie = cookie
+            from ..account import sessions
+
+            sessions.check(caller, cookie or "")
             if request.method in UNSAFE and not authn.csrf_ok(cookie or "", request.headers.get("X-CSRF-Token")):
                 raise Forbidden("Missing or invalid CSRF token.", code="csrf")
         caller = _view_as(caller, op, request)

@@ -13,13 +13,17 @@ ACTIONS: dict[str, str] = {
     "auth.login_refused": "A sign-in was refused by the server (stale, invalid, disabled or without portal access)",
     "auth.signup_blocked": "A self sign-up from a browser was refused (accounts exist by invitation only)",
     "auth.logout": "Signed out everywhere",
+    "auth.session_ended": "Signed out one device",
     # people
     "invite.created": "Invited someone",
     "invite.revoked": "Revoked an invitation",
     "invite.accepted": "Accepted an invitation",
+    "invite.confirmation_requested": "Asked to join: a sign-in link was emailed to the invited address",
     "user.created": "An account was created",
     "user.role_changed": "Changed someone's role",
     "user.disabled": "Removed someone (their account was disabled)",
+    "user.profile_updated": "Changed their profile (name, time zone)",
+    "user.avatar_changed": "Changed or removed their profile picture",
     # organisations
     "org.created": "Created a client organisation",
     "org.updated": "Edited an organisation",
@@ -35,6 +39,12 @@ ACTIONS: dict[str, str] = {
     "billing.linked": "Linked an organisation to its Whop membership",
     "billing.synced": "Billing was synced from Whop (sync now or the scheduled poll)",
     "billing.webhook_applied": "A Whop webhook changed an organisation's billing",
+    # the assistant
+    "assistant.create": "Started a conversation with the assistant",
+    "assistant.add_user_message": "Asked the assistant a question",
+    "assistant.retry_after_item": "Asked the assistant to answer again",
+    "assistant.update": "Renamed a conversation with the assistant",
+    "assistant.delete": "Deleted a conversation with the assistant",
     # view as client
     "viewas.started": "Staff started viewing the portal as a client",
     "viewas.ended": "Staff stopped viewing the portal as a client",

@@ -31,7 +31,7 @@ def _session_cookie(value: str, max_age: int) -> dict[str, Any]:
 
 
 def _login(ctx: Ctx) -> Reply:
-    body, cookie, max_age = session.login(ctx.body.idToken)
+    body, cookie, max_age = session.login(ctx.body.idToken, ctx.request.headers.get("User-Agent"))
     return Reply(body, cookies=[_session_cookie(cookie, max_age)])
 
 

@@ -11,21 +11,31 @@ from ..identity import Caller
 from ..members import service as users
 
 
-def login(id_token: str) -> tuple[dict[str, Any], str, int]:
-    """Verify a fresh ID token and mint a session: (user + csrfToken, cookie, max_age)."""
+def login(id_token: str, user_agent: str | None = None) -> tuple[dict[str, Any], str, int]:
+    """Verify a fresh ID token and mint a session: (user + csrfToken, cookie, max_age).
+    The session gets a record (this device, for signing it out alone)."""
+    from .. import context
+    from ..account import mfa, sessions
+
     try:
         cookie, claims, max_age = authn.create_session_cookie(id_token)
         caller = authn.caller_from_claims(claims, "session")
+        mfa.check_sign_in(caller, claims)
     except PortalError as exc:
         _refused(id_token, exc)
         raise
     users.record_login(caller)
+    sessions.start(caller, cookie, max_age, ip=context.current().ip, user_agent=user_agent)
     audit.record(
         "auth.login",
         actor=caller,
         org_id=caller.org_id,
         target=caller.uid,
-        details={"provider": (claims.get("firebase") or {}).get("sign_in_provider")},
+        details={
+            "provider": (claims.get("firebase") or {}).get("sign_in_provider"),
+            "secondFactor": (claims.get("firebase") or {}).get("sign_in_second_factor"),
+            "userAgent": (user_agent or "")[:300],
+        },
     )
     return {"user": users.me(caller), "csrfToken": authn.csrf_token(cookie)}, cookie, max_age
 
@@ -44,7 +54,10 @@ def _refused(id_token: str, exc: PortalError) -> None:
 
 def logout(caller: Caller) -> None:
     """End every session of the caller (all devices): refresh tokens are revoked."""
+    from ..account import sessions
+
     authn.revoke_sessions(caller.uid)
+    sessions.end_all(caller)
     audit.record("auth.logout", actor=caller, org_id=caller.org_id, target=caller.uid)
 
 

@@ -57,6 +57,19 @@ class InviteLookup(Out):
 
 class InviteAcceptIn(Model):
     token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+
+
+class InviteConfirmation(Out):
+    email: str
+    """The invited address, to which the browser has Firebase send a sign-in link."""
+    invite: str
+    """``{orgId}.{inviteId}``: what the emailed link brings back to finish with."""
+
+
+class InviteCompleteIn(Model):
+    invite: Annotated[str, StringConstraints(min_length=3, max_length=300)]
+    idToken: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+    """A fresh Firebase ID token from signing in with the link emailed to the invited address."""
     password: Annotated[str, StringConstraints(min_length=8, max_length=128)]
     firstName: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
     lastName: Name = ""

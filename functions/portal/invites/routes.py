@@ -20,9 +20,12 @@ def _create(ctx: Ctx) -> Any:
     return service.create(ctx.user, email=b.email, role=b.role, org_id=b.orgId)
 
 
-def _accept(ctx: Ctx) -> Any:
+def _complete(ctx: Ctx) -> Any:
     b = ctx.body
-    return {"user": service.accept(b.token, password=b.password, first_name=b.firstName, last_name=b.lastName)}
+    user = service.complete(
+        b.invite, id_token=b.idToken, password=b.password, first_name=b.firstName, last_name=b.lastName
+    )
+    return {"user": user}
 
 
 # fmt: off
@@ -45,9 +48,20 @@ invite_lookup = Route("invite_lookup", "/api/invites/lookup", "invites", (
                           "that logs or history keep."),
 ))
 invite_accept = Route("invite_accept", "/api/invites/accept", "invites", (
-    Operation(POST, _accept, "Accept an invite: create the account", body=m.InviteAcceptIn,
-              response=m.UserOut, status=201, public=True, errors=(400, 404, 409, 410)),
+    Operation(POST, lambda ctx: service.accept(ctx.body.token),
+              "Accept an invite: prepare the account and confirm the address", body=m.InviteAcceptIn,
+              response=m.InviteConfirmation, public=True, errors=(400, 404, 409, 410),
+              description="Holding the link does not prove the address (whoever created the invite holds it "
+                          "too). This prepares a pending account that no one can use yet; the browser then "
+                          "has Firebase email a sign-in link to the invited address, and "
+                          "`POST /api/invites/complete` finishes with the ID token from that link."),
+))
+invite_complete = Route("invite_complete", "/api/invites/complete", "invites", (
+    Operation(POST, _complete, "Finish accepting an invite: create the member", body=m.InviteCompleteIn,
+              response=m.UserOut, status=201, public=True, errors=(400, 401, 403, 404, 409, 410),
+              description="Takes a fresh ID token from the sign-in link emailed to the invited address "
+                          "(its email verified by Firebase): only the owner of the address gets the account."),
 ))
 # fmt: on
 
-ROUTES = (invites, invite_revoke, invite_lookup, invite_accept)
+ROUTES = (invites, invite_revoke, invite_lookup, invite_accept, invite_complete)

@@ -1,9 +1,18 @@
 """Invitations: the only way to get a portal account.
 
 An invite lives at ``orgs/{orgId}/invites/{inviteId}`` and stores only the SHA-256
-of its secret. The link carries ``{orgId}.{inviteId}.{secret}``, so accepting reads
+of its secret. The link carries ``{orgId}.{inviteId}.{secret}``, so looking it up reads
 one document. Invites are single-use (Firebase Auth's unique email plus a
 transaction on the invite), expire, and can be revoked.
+
+Holding the link is not enough to get the account: whoever creates an invite sees its
+link too. Accepting happens in two steps. :func:`accept` (with the link's secret)
+prepares a *pending* Firebase Auth account for the invited address: no password, email
+not verified, no portal claims, so nobody can sign in with it and the API refuses it.
+The browser then asks Firebase to email a sign-in link to that address, and only whoever
+opens that email can sign in to the pending account. :func:`complete` takes that fresh
+ID token (its ``email_verified`` is true only after the email link) and turns the pending
+account into the member: password, name, claims, profile, invite accepted.
 """
 
 from __future__ import annotations
@@ -77,12 +86,8 @@ def create(
         raise Forbidden("You may not invite someone with this role here.", code="role_not_allowed")
     users.check_role_fits(role, grant.org.kind)
     inviter = _label(caller)
-    auth = authn.admin_auth()
-    try:
-        auth.get_user_by_email(email)
+    if users.portal_account(email) is not None:
         raise Conflict("This person already has an account.", code="email_exists")
-    except auth.UserNotFoundError:
-        pass
     invites = grant.invites()
     secret = secrets.token_urlsafe(32)
     now = _now()
@@ -196,42 +201,89 @@ def lookup(token: str) -> dict[str, Any]:
     }
 
 
-def accept(token: str, *, password: str, first_name: str, last_name: str) -> dict[str, Any]:
-    """Turn a pending invite into an account; the invite cannot be used again."""
-    from google.cloud import firestore
+def _parse_ref(ref: str) -> Any:
+    """The invite named by ``{orgId}.{inviteId}`` (what the emailed link carries)."""
+    parts = ref.split(".")
+    if len(parts) != 2 or not all(parts) or any("/" in p for p in parts):
+        raise NotFound("This invite link is not valid.", code="invite_invalid")
+    return db.system(parts[0]).invite(parts[1])
 
-    ref, secret = _parse(token)
-    data = _check(ref.get(), secret)
+
+def _usable(data: dict[str, Any]) -> dict[str, Any]:
+    status = _status(data, _now())
+    if status != "pending":
+        raise Gone(f"This invite is {status}. Ask for a new one.", code=f"invite_{status}")
     if db.org_archived(data["orgId"]):
         raise Conflict("This organisation is archived: it takes no new members.", code="org_archived")
-    user = users.create_user(
-        email=data["email"],
-        role=Role(data["role"]),
+    return data
+
+
+def accept(token: str) -> dict[str, Any]:
+    """First step of accepting: check the link and prepare a pending account for the
+    invited address, to which the browser then has Firebase email a sign-in link.
+
+    Nothing here proves who is asking, so nothing here grants anything: the pending
+    account has no password, no claims and an unverified email."""
+    ref, secret = _parse(token)
+    data = _usable(_check(ref.get(), secret))
+    users.pending_account(data["email"])
+    audit.record(
+        "invite.confirmation_requested",
+        actor_label="invite link",
         org_id=data["orgId"],
-        first_name=first_name,
-        last_name=last_name,
-        password=password,
-        actor_label=data["email"],
-        invite_id=ref.id,
+        target=ref.id,
+        details={"email": data["email"]},
     )
+    return {"email": data["email"], "invite": f"{data['orgId']}.{ref.id}"}
+
+
+def complete(invite: str, *, id_token: str, password: str, first_name: str, last_name: str) -> dict[str, Any]:
+    """Second step: ``id_token`` comes from signing in with the sign-in link emailed to
+    the invited address (Firebase marks the email verified only then). The pending account
+    becomes the member; the invite cannot be used again."""
+    from google.cloud import firestore
+
+    ref = _parse_ref(invite)
+    claims = authn.verify_email_proof(id_token)
+    snap = ref.get()
+    if not snap.exists:
+        raise NotFound("This invite link is not valid.", code="invite_invalid")
+    data = _usable(snap.to_dict() or {})
+    if str(claims.get("email", "")).lower() != str(data["email"]).lower():
+        raise Forbidden("This sign-in link was sent to a different address.", code="email_mismatch")
+    if claims.get("role") or claims.get("orgId"):
+        raise Conflict("This person already has an account.", code="email_exists")
+    uid = str(claims["uid"])
 
     def claim(tx: Any) -> None:
-        _check(ref.get(transaction=tx), secret)
-        tx.update(ref, {"status": "accepted", "acceptedAt": firestore.SERVER_TIMESTAMP, "acceptedUid": user["uid"]})
+        current = db.read(tx, ref, "This invite link is not valid.")
+        _usable(current)
+        tx.update(ref, {"status": "accepted", "acceptedAt": firestore.SERVER_TIMESTAMP, "acceptedUid": uid})
         audit.record(
             "invite.accepted",
             actor_label=data["email"],
             org_id=data["orgId"],
             target=ref.id,
-            details={"uid": user["uid"]},
+            details={"uid": uid},
             transaction=tx,
         )
 
+    # Claim the invite first: of two tabs finishing at once, one wins, and the other
+    # changes nothing.
+    db.transact(claim)
     try:
-        db.transact(claim)
+        user = users.create_user(
+            email=data["email"],
+            role=Role(data["role"]),
+            org_id=data["orgId"],
+            first_name=first_name,
+            last_name=last_name,
+            password=password,
+            actor_label=data["email"],
+            invite_id=ref.id,
+            uid=uid,
+        )
     except Exception:
-        # Revoked or used in the meantime: the account must not survive.
-        authn.admin_auth().delete_user(user["uid"])
-        db.system(data["orgId"]).user(user["uid"]).delete()
+        ref.update({"status": "pending", "acceptedAt": firestore.DELETE_FIELD, "acceptedUid": firestore.DELETE_FIELD})
         raise
     return users.view(user["uid"], data["orgId"])

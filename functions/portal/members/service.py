@@ -80,8 +80,10 @@ def create_user(
     actor: Caller | None = None,
     actor_label: str = "cli",
     invite_id: str | None = None,
+    uid: str | None = None,
 ) -> dict[str, Any]:
-    """Create a portal account. Callers are the admin CLI, seeding and invite acceptance."""
+    """Create a portal account. Callers are the admin CLI, seeding and invite acceptance;
+    the latter passes the ``uid`` of the pending account whose address was just proven."""
     from google.cloud import firestore
 
     org = db.org_ref(org_id)
@@ -89,7 +91,10 @@ def create_user(
     auth = authn.admin_auth()
     display = f"{first_name} {last_name}".strip() or None
     try:
-        record = auth.create_user(email=email, password=password, display_name=display, email_verified=True)
+        if uid is None:
+            record = auth.create_user(email=email, password=password, display_name=display, email_verified=True)
+        else:
+            record = auth.update_user(uid, password=password, display_name=display, email_verified=True)
     except auth.EmailAlreadyExistsError:
         raise Conflict("An account with this email already exists.", code="email_exists") from None
     except ValueError as exc:
@@ -119,6 +124,35 @@ def create_user(
         details={"email": email, "role": role.value, "inviteId": invite_id},
     )
     return {"uid": record.uid, "email": email, "role": role.value, "orgId": org_id}
+
+
+def portal_account(email: str) -> Any:
+    """The Auth record of ``email`` if it is a portal account (it has portal claims), else
+    None: an address with only a pending invitee account may still be invited."""
+    auth = authn.admin_auth()
+    try:
+        record = auth.get_user_by_email(email)
+    except auth.UserNotFoundError:
+        return None
+    claims = record.custom_claims or {}
+    return record if claims.get("role") or claims.get("orgId") else None
+
+
+def pending_account(email: str) -> str:
+    """The uid of the pending account for an invited ``email``, created if needed: no
+    password, email not verified, no claims. Only a sign-in through a link emailed to the
+    address can use it, and the API refuses it until the invite is completed."""
+    auth = authn.admin_auth()
+    if portal_account(email) is not None:
+        raise Conflict("An account with this email already exists.", code="email_exists")
+    try:
+        return str(auth.get_user_by_email(email).uid)
+    except auth.UserNotFoundError:
+        pass
+    try:
+        return str(auth.create_user(email=email, email_verified=False).uid)
+    except auth.EmailAlreadyExistsError:  # created by a concurrent request
+        return str(auth.get_user_by_email(email).uid)
 
 
 def _account(uid: str, actor: Caller | None = None) -> tuple[Any, str, Role]:

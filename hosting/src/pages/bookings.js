@@ -9,6 +9,7 @@ import { useRef, useState } from 'preact/hooks';
 import { BOOKING_SOURCE_LABELS, BOOKING_STATUS_LABELS } from '../constants.js';
 import { html } from '../html.js';
 import { Load, LoadMore, usePages, useResource } from '../load.js';
+import { formatter } from '../dates.js';
 import { can } from '../state.js';
 import { Badge, Button, EmptyState, ExternalLink, InlineError, PageHeader, safeUrl, toast } from '../ui.js';
 
@@ -17,18 +18,18 @@ const TABS = [
   { key: 'past', label: 'Past' },
 ];
 const TONES = { confirmed: 'completed', cancelled: 'canceled', rescheduled: 'paused' };
-const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const zoneFmt = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
+const DAY = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' };
+const TIME = { hour: '2-digit', minute: '2-digit' };
 
-/** "Tue 1 Dec 2026 · 10:00–10:30 GMT+1" in the reader's time zone. */
+/** "Tue 1 Dec 2026 · 10:00–10:30 GMT+1" in the reader's time zone (their profile's, else the browser's). */
 export function meetingTime(start, end) {
   const s = new Date(start);
   if (Number.isNaN(s.getTime())) return 'Time to be confirmed';
   const e = end ? new Date(end) : null;
-  const zone = (zoneFmt.formatToParts(s).find((p) => p.type === 'timeZoneName') || {}).value || '';
+  const timeFmt = formatter(TIME);
+  const zone = (formatter({ timeZoneName: 'short' }).formatToParts(s).find((p) => p.type === 'timeZoneName') || {}).value || '';
   const span = e && !Number.isNaN(e.getTime()) ? `${timeFmt.format(s)}–${timeFmt.format(e)}` : timeFmt.format(s);
-  return `${dayFmt.format(s)} · ${span}${zone ? ` ${zone}` : ''}`;
+  return `${formatter(DAY).format(s)} · ${span}${zone ? ` ${zone}` : ''}`;
 }
 
 function Tabs({ when, onChange }) {

@@ -1,8 +1,9 @@
-// Accept an invitation: look the link up, create the account, then sign in.
+// Accept an invitation: look the link up, confirm the address through a link Firebase
+// emails to it, then choose a name and password; the account exists only after that.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { ROLE_LABELS } from '../constants.js';
+import { EMAIL_RE, ROLE_LABELS } from '../constants.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { Load, useResource } from '../load.js';
@@ -13,17 +14,91 @@ function ToLogin() {
   return html`<a href="/login" class="btn btn-secondary btn-block">Go to sign in</a>`;
 }
 
-function AcceptForm({ invite, token, onSignedIn, onReady }) {
-  const [form, setForm] = useState({ first: '', last: '', password: '' });
+// Step 1 (the invite link): anyone holding the link may ask, but the confirmation goes
+// to the invited address only, so the link alone never makes an account.
+function ConfirmAddress({ invite, token }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState(false);
+  const note = useRef(null);
+  useEffect(() => {
+    if (sent) note.current?.focus();
+  }, [sent]);
+
+  const send = async () => {
+    setError('');
+    setBusy(true);
+    const auth = import('../auth.js');
+    auth.catch(() => {});
+    try {
+      const started = await api.post('/api/invites/accept', { token }, { auth: false });
+      const mod = await auth;
+      try {
+        await mod.sendInviteLink(started.email, started.invite);
+      } catch (err) {
+        throw new Error(mod.authErrorMessage(err));
+      }
+      setSent(true);
+    } catch (err) {
+      setError(err.message || 'The confirmation email could not be sent. Try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`
+    <${AuthTitle}>Join ${invite.orgName || 'the portal'}<//>
+    <p class="auth-lead">You’ve been invited as <strong>${ROLE_LABELS[invite.role] || invite.role}</strong>.</p>
+    ${invite.expiresAt ? html`<p class="muted small invite-expiry"><${Icon} name="calendar" />This invitation expires ${formatDateTime(invite.expiresAt)}.</p>` : null}
+    <div class="error-slot"><${InlineError} message=${error} /></div>
+    ${sent
+      ? html`<div ref=${note} tabindex="-1" class="alert alert-info" role="status" data-testid="invite-link-sent">
+          We sent a link to <strong>${invite.email}</strong>. Open it to confirm the address, then choose your name and password.
+        </div>`
+      : html`
+        <p>To make sure the account goes to the right person, we’ll email a link to <strong data-testid="invite-email">${invite.email}</strong>. Open it to finish setting up.</p>
+        <${Button} class="btn btn-primary btn-block" busy=${busy} busyLabel="Sending…" onClick=${send} data-testid="invite-send-link">Email me a link to confirm<//>
+      `}
+  `;
+}
+
+// Step 2 (the link from the email): signing in with it proves the address; then the
+// account is created with the name and password chosen here.
+function FinishForm({ invite, href, onSignedIn, onReady }) {
+  const [form, setForm] = useState(() => ({ email: '', first: '', last: '', password: '' }));
+  const [stored, setStored] = useState(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const emailRef = useRef(null);
   const first = useRef(null);
   const password = useRef(null);
-  useEffect(() => first.current.focus(), []);
+  const auth = useRef(null);
+  if (!auth.current) {
+    auth.current = import('../auth.js');
+    auth.current.catch(() => {});
+  }
+  useEffect(() => {
+    auth.current
+      .then((mod) => {
+        const email = mod.storedEmailForLink();
+        setStored(email);
+        setForm((f) => ({ ...f, email }));
+      })
+      .catch(() => setStored(''));
+  }, []);
+  useEffect(() => {
+    if (stored === null) return;
+    (stored ? first : emailRef).current?.focus();
+  }, [stored]);
   const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
 
   const submit = async (event) => {
     event.preventDefault();
+    if (!EMAIL_RE.test(form.email.trim())) {
+      setError('Enter the email address the invitation was sent to.');
+      emailRef.current.focus();
+      return;
+    }
     if (!form.first.trim()) {
       setError('Enter your first name.');
       first.current.focus();
@@ -36,33 +111,27 @@ function AcceptForm({ invite, token, onSignedIn, onReady }) {
     }
     setError('');
     setBusy(true);
-    const auth = import('../auth.js');
-    auth.catch(() => {});
-    try {
-      await api.post('/api/invites/accept', { token, password: form.password, firstName: form.first.trim(), lastName: form.last.trim() }, { auth: false });
-    } catch (err) {
-      setBusy(false);
-      setError(err.message);
-      return;
-    }
     let mod;
     try {
-      mod = await auth;
-      await mod.signInWithPassword(invite.email, form.password);
+      mod = await auth.current;
+      await mod.completeInvite(form.email.trim(), invite, { password: form.password, firstName: form.first.trim(), lastName: form.last.trim() }, href);
     } catch (err) {
-      onReady(mod ? mod.authErrorMessage(err) : 'The sign-in could not start.');
+      setBusy(false);
+      if (err.accountCreated) return onReady(mod.authErrorMessage(err));
+      setError(mod ? mod.authErrorMessage(err) : 'The sign-in could not start.');
       return;
     }
     await onSignedIn();
   };
 
   return html`
-    <${AuthTitle}>Join ${invite.orgName || 'the portal'}<//>
-    <p class="auth-lead">You’ve been invited as <strong>${ROLE_LABELS[invite.role] || invite.role}</strong>. Set up your account to get started.</p>
-    ${invite.expiresAt ? html`<p class="muted small invite-expiry"><${Icon} name="calendar" />This invitation expires ${formatDateTime(invite.expiresAt)}.</p>` : null}
+    <${AuthTitle}>Finish setting up your account<//>
+    <p class="auth-lead">Your address is confirmed by the link you opened. Choose how you’ll appear and your password.</p>
     <div class="error-slot"><${InlineError} message=${error} /></div>
     <form class="form" novalidate onSubmit=${submit}>
-      <${Field} id="accept-email" label="Email"><input id="accept-email" type="email" class="input" autocomplete="username" value=${invite.email} readonly /><//>
+      <${Field} id="accept-email" label="Email" hint=${stored ? null : 'The address the invitation was sent to.'}>
+        <input ref=${emailRef} id="accept-email" type="email" class="input" autocomplete="username" required readonly=${!!stored} aria-describedby=${stored ? null : 'accept-email-hint'} value=${form.email} onInput=${set('email')} data-testid="accept-email" />
+      <//>
       <div class="field-row">
         <${Field} id="accept-first-name" label="First name">
           <input ref=${first} id="accept-first-name" type="text" class="input" autocomplete="given-name" required maxlength="80" value=${form.first} onInput=${set('first')} data-testid="accept-first-name" />
@@ -79,6 +148,16 @@ function AcceptForm({ invite, token, onSignedIn, onReady }) {
   `;
 }
 
+/** The emailed link's landing: /invite?invite={orgId}.{inviteId}&mode=signIn&oobCode=… */
+function emailLanding() {
+  const params = new URLSearchParams(location.search);
+  const invite = params.get('invite');
+  if (!invite || params.get('mode') !== 'signIn' || !params.has('oobCode')) return null;
+  const href = location.href;
+  history.replaceState(history.state, '', location.pathname);
+  return { invite, href };
+}
+
 // The token comes in the link's fragment, which browsers never send to a server; links
 // of older versions carried it in the query. Either way it leaves the address bar and
 // the history entry at once.
@@ -91,12 +170,15 @@ function inviteToken() {
 }
 
 export default function InvitePage({ onSignedIn }) {
-  const [token] = useState(inviteToken);
+  const [landing] = useState(emailLanding);
+  const [token] = useState(() => (landing ? '' : inviteToken()));
   const invite = useResource(token ? (signal) => api.post('/api/invites/lookup', { token }, { auth: false, signal }) : null, [token]);
   const [ready, setReady] = useState(null);
 
   let content;
-  if (!token) {
+  if (landing && ready === null) {
+    content = html`<${FinishForm} invite=${landing.invite} href=${landing.href} onSignedIn=${onSignedIn} onReady=${setReady} />`;
+  } else if (!token && !landing) {
     content = html`
       <${AuthTitle}>Invitation link incomplete<//>
       <${ErrorState} error=${{ message: 'This link has no invitation token. Open the link from your invitation email again, or ask for a new invite.' }} title="Missing token" />
@@ -122,7 +204,7 @@ export default function InvitePage({ onSignedIn }) {
           `;
         }}
       >
-        ${(data) => html`<${AcceptForm} invite=${data} token=${token} onSignedIn=${onSignedIn} onReady=${setReady} />`}
+        ${(data) => html`<${ConfirmAddress} invite=${data} token=${token} />`}
       <//>
     `;
     if (invite.loading && invite.data === undefined) content = html`<${AuthTitle}>Your invitation<//>${content}`;

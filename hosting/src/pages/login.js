@@ -27,12 +27,18 @@ function useAuthModule() {
   return ref.current;
 }
 
+/** A password reset link from Firebase's email: /login?mode=resetPassword&oobCode=… */
+function pendingReset() {
+  const params = new URLSearchParams(location.search);
+  return params.get('mode') === 'resetPassword' && params.get('oobCode') ? params.get('oobCode') : '';
+}
+
 function hasPendingEmailLink() {
   const params = new URLSearchParams(location.search);
   return params.get('mode') === 'signIn' && params.has('oobCode');
 }
 
-function PasswordForm({ auth, onSignedIn, onSent, initial }) {
+function PasswordForm({ auth, onSignedIn, onSent, onForgot, onSecondFactor, initial }) {
   const [email, setEmail] = useState(initial.email || '');
   const [password, setPassword] = useState('');
   const [error, setError] = useState(initial.error || '');
@@ -62,6 +68,10 @@ function PasswordForm({ auth, onSignedIn, onSent, initial }) {
       await mod.signInWithPassword(value, password);
     } catch (err) {
       setBusy('');
+      if (err.secondFactor || err.enrol) {
+        onSecondFactor(err.secondFactor ? { name: 'second-factor', factor: err.secondFactor } : { name: 'enrol', message: err.message });
+        return;
+      }
       setError(mod ? mod.authErrorMessage(err) : LOAD_FAILED);
       passwordRef.current.select();
       passwordRef.current.focus();
@@ -105,6 +115,7 @@ function PasswordForm({ auth, onSignedIn, onSent, initial }) {
       <//>
       <${Button} type="submit" class="btn btn-primary btn-block" busy=${busy === 'password'} busyLabel="Signing in…" disabled=${busy === 'link'} data-testid="login-submit">Sign in<//>
     </form>
+    <p class="auth-forgot"><button type="button" class="btn-link" onClick=${() => onForgot(email.trim())} data-testid="forgot-password">Forgot your password?</button></p>
     <div class="divider" role="separator"><span>or</span></div>
     <${Button} class="btn btn-secondary btn-block" busy=${busy === 'link'} busyLabel="Sending…" disabled=${busy === 'password'} onClick=${sendLink} data-testid="email-link-submit"><${Icon} name="mail" />Email me a sign-in link<//>
   `;
@@ -121,6 +132,248 @@ function LinkSent({ email, onBack }) {
       <p class="muted small">Nothing arrived? Check your spam folder. A link only arrives if the address has a portal account.</p>
     </div>
     <button ref=${again} type="button" class="btn btn-secondary btn-block" onClick=${onBack}>Use a different email or a password</button>
+  `;
+}
+
+/** A code field for SMS codes. */
+function CodeField({ id, value, onInput, inputRef }) {
+  return html`
+    <${Field} id=${id} label="Code" hint="The 6-digit code in the text message.">
+      <input ref=${inputRef} id=${id} class="input" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required aria-describedby=${`${id}-hint`} value=${value} onInput=${onInput} data-testid=${id} />
+    <//>
+  `;
+}
+
+/** The second step of signing in to an account with a second factor: the SMS code. */
+function SecondFactor({ auth, factor, onSignedIn, onBack }) {
+  const [verification, setVerification] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const input = useRef(null);
+  const container = useRef(null);
+  const send = async () => {
+    setError('');
+    setBusy(true);
+    const mod = await auth;
+    try {
+      setVerification(await factor.send(container.current));
+    } catch (err) {
+      setError(mod.authErrorMessage(err));
+    }
+    setBusy(false);
+  };
+  useEffect(() => {
+    send();
+  }, []);
+  useEffect(() => {
+    if (verification) input.current?.focus();
+  }, [verification]);
+  const submit = async (event) => {
+    event.preventDefault();
+    if (!/^\d{6,8}$/.test(code.trim())) {
+      setError('Enter the 6-digit code.');
+      input.current.focus();
+      return;
+    }
+    setError('');
+    setBusy(true);
+    const mod = await auth;
+    try {
+      await factor.finish(verification, code.trim());
+    } catch (err) {
+      setBusy(false);
+      setError(mod.authErrorMessage(err));
+      return;
+    }
+    await onSignedIn();
+  };
+  return html`
+    <${AuthTitle}>Enter your code<//>
+    <p class="auth-lead">We sent a code by text message to <strong>${factor.hint}</strong>.</p>
+    <div class="error-slot"><${InlineError} message=${error} testid="login-error" /></div>
+    <div ref=${container}></div>
+    <form class="form" novalidate onSubmit=${submit}>
+      <${CodeField} id="second-factor-code" value=${code} inputRef=${input} onInput=${(e) => setCode(e.currentTarget.value)} />
+      <${Button} type="submit" class="btn btn-primary btn-block" busy=${busy} busyLabel="Checking…" disabled=${!verification} data-testid="second-factor-submit">Sign in<//>
+    </form>
+    <button type="button" class="btn btn-secondary btn-block" onClick=${onBack}>Back to sign in</button>
+  `;
+}
+
+/** Enrol a phone (when the portal requires a second factor, or from the account page). */
+export function EnrolPhone({ enrolment, onDone, title = 'Add a second factor', lead }) {
+  const [phone, setPhone] = useState('');
+  const [verification, setVerification] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const phoneRef = useRef(null);
+  const codeRef = useRef(null);
+  const container = useRef(null);
+  useEffect(() => (verification ? codeRef : phoneRef).current?.focus(), [verification]);
+  const messages = (err) => import('../auth.js').then((m) => m.authErrorMessage(err));
+  const send = async (event) => {
+    event.preventDefault();
+    if (!/^\+[1-9][0-9 ()-]{6,20}$/.test(phone.trim())) {
+      setError('Enter the phone number with its country code, for example +44 7700 900123.');
+      phoneRef.current.focus();
+      return;
+    }
+    setError('');
+    setBusy(true);
+    try {
+      const e = await enrolment();
+      setVerification(await e.send(phone.replace(/[ ()-]/g, ''), container.current));
+    } catch (err) {
+      setError(await messages(err));
+    }
+    setBusy(false);
+  };
+  const finish = async (event) => {
+    event.preventDefault();
+    if (!/^\d{6,8}$/.test(code.trim())) {
+      setError('Enter the 6-digit code.');
+      codeRef.current.focus();
+      return;
+    }
+    setError('');
+    setBusy(true);
+    try {
+      const e = await enrolment();
+      await e.finish(verification, code.trim(), 'Phone');
+    } catch (err) {
+      setBusy(false);
+      setError(await messages(err));
+      return;
+    }
+    setBusy(false);
+    await onDone();
+  };
+  return html`
+    ${title ? html`<h2 class="section-title">${title}</h2>` : null}
+    ${lead ? html`<p class="auth-lead">${lead}</p>` : null}
+    <div class="error-slot"><${InlineError} message=${error} testid="enrol-error" /></div>
+    <div ref=${container}></div>
+    ${verification
+      ? html`<form class="form" novalidate onSubmit=${finish}>
+          <${CodeField} id="enrol-code" value=${code} inputRef=${codeRef} onInput=${(e) => setCode(e.currentTarget.value)} />
+          <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Checking…" data-testid="enrol-finish">Confirm phone<//>
+        </form>`
+      : html`<form class="form" novalidate onSubmit=${send}>
+          <${Field} id="enrol-phone" label="Mobile phone" hint="With the country code, for example +44 7700 900123.">
+            <input ref=${phoneRef} id="enrol-phone" type="tel" class="input" autocomplete="tel" maxlength="24" required aria-describedby="enrol-phone-hint" value=${phone} onInput=${(e) => setPhone(e.currentTarget.value)} data-testid="enrol-phone" />
+          <//>
+          <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Sending…" data-testid="enrol-send">Text me a code<//>
+        </form>`}
+  `;
+}
+
+/** "Forgot password": Firebase emails a reset link; the answer is the same for any address. */
+function ForgotPassword({ auth, initialEmail, onBack }) {
+  const [email, setEmail] = useState(initialEmail || '');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState('');
+  const input = useRef(null);
+  const note = useRef(null);
+  useEffect(() => (sent ? note : input).current?.focus(), [sent]);
+  const submit = async (event) => {
+    event.preventDefault();
+    const value = email.trim();
+    if (!EMAIL_RE.test(value)) {
+      setError('Enter a valid email address.');
+      input.current.focus();
+      return;
+    }
+    setError('');
+    setBusy(true);
+    let mod;
+    try {
+      mod = await auth;
+      await mod.sendPasswordReset(value);
+      setSent(value);
+    } catch (err) {
+      setError(mod ? mod.authErrorMessage(err) : LOAD_FAILED);
+    }
+    setBusy(false);
+  };
+  if (sent) {
+    return html`
+      <${AuthTitle}>Check your inbox<//>
+      <div ref=${note} tabindex="-1" class="alert alert-info" role="status" data-testid="reset-sent">
+        If <strong>${sent}</strong> has a portal account, we sent it a link to choose a new password.
+      </div>
+      <button type="button" class="btn btn-secondary btn-block" onClick=${onBack}>Back to sign in</button>
+    `;
+  }
+  return html`
+    <${AuthTitle}>Reset your password<//>
+    <p class="auth-lead">Enter your email address and we’ll send you a link to choose a new password.</p>
+    <div class="error-slot"><${InlineError} message=${error} testid="login-error" /></div>
+    <form class="form" novalidate onSubmit=${submit}>
+      <${Field} id="reset-email" label="Email">
+        <input ref=${input} id="reset-email" type="email" class="input" autocomplete="username" required value=${email} onInput=${(e) => setEmail(e.currentTarget.value)} data-testid="reset-email" />
+      <//>
+      <${Button} type="submit" class="btn btn-primary btn-block" busy=${busy} busyLabel="Sending…" data-testid="reset-submit">Send reset link<//>
+    </form>
+    <button type="button" class="btn btn-secondary btn-block" onClick=${onBack}>Back to sign in</button>
+  `;
+}
+
+/** The reset link opened: check it, then choose the new password. */
+function ChooseNewPassword({ auth, code, onDone }) {
+  const [state, setState] = useState({ checking: true });
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const input = useRef(null);
+  useEffect(() => {
+    (async () => {
+      let mod;
+      try {
+        mod = await auth;
+        const email = await mod.checkResetCode(code);
+        setState({ email });
+      } catch (err) {
+        onDone({ error: mod ? mod.authErrorMessage(err) : LOAD_FAILED });
+      }
+    })();
+  }, []);
+  useEffect(() => {
+    if (state.email) input.current?.focus();
+  }, [state.email]);
+  if (state.checking) return html`<${AuthTitle}>Reset your password<//><${Spinner} label="Checking your link…" />`;
+  const submit = async (event) => {
+    event.preventDefault();
+    if (password.length < 8) {
+      setError('Choose a password of at least 8 characters.');
+      input.current.focus();
+      return;
+    }
+    setError('');
+    setBusy(true);
+    let mod;
+    try {
+      mod = await auth;
+      await mod.resetPassword(code, password);
+    } catch (err) {
+      setBusy(false);
+      setError(mod ? mod.authErrorMessage(err) : LOAD_FAILED);
+      return;
+    }
+    onDone({ email: state.email, info: 'Your password was changed. Sign in with the new one.' });
+  };
+  return html`
+    <${AuthTitle}>Choose a new password<//>
+    <p class="auth-lead">For <strong>${state.email}</strong>.</p>
+    <div class="error-slot"><${InlineError} message=${error} testid="login-error" /></div>
+    <form class="form" novalidate onSubmit=${submit}>
+      <${Field} id="reset-password" label="New password" hint="At least 8 characters.">
+        <input ref=${input} id="reset-password" type="password" class="input" autocomplete="new-password" required minlength="8" maxlength="128" aria-describedby="reset-password-hint" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} data-testid="reset-password" />
+      <//>
+      <${Button} type="submit" class="btn btn-primary btn-block" busy=${busy} busyLabel="Saving…" data-testid="reset-password-submit">Save new password<//>
+    </form>
   `;
 }
 
@@ -158,7 +411,14 @@ function ConfirmEmail({ onConfirm }) {
 export default function LoginPage({ onSignedIn, flash }) {
   const auth = useAuthModule();
   // form | sent | checking | confirm
-  const [view, setView] = useState(() => (hasPendingEmailLink() ? { name: 'checking' } : { name: 'form', info: flash }));
+  const [view, setView] = useState(() => {
+    const reset = pendingReset();
+    if (reset) {
+      history.replaceState(null, '', '/login');
+      return { name: 'reset', code: reset };
+    }
+    return hasPendingEmailLink() ? { name: 'checking' } : { name: 'form', info: flash };
+  });
 
   const toForm = (opts) => {
     history.replaceState(null, '', '/login');
@@ -199,8 +459,13 @@ export default function LoginPage({ onSignedIn, flash }) {
   let content;
   if (view.name === 'checking') content = html`<${AuthTitle}>Signing you in<//><${Spinner} label="Checking your sign-in link…" />`;
   else if (view.name === 'confirm') content = html`<${ConfirmEmail} onConfirm=${view.finish} />`;
+  else if (view.name === 'second-factor') content = html`<${SecondFactor} auth=${auth} factor=${view.factor} onSignedIn=${onSignedIn} onBack=${() => setView({ name: 'form', round: Date.now() })} />`;
+  else if (view.name === 'enrol')
+    content = html`<${AuthTitle}>Two-factor sign-in<//><${EnrolPhone} title="" lead=${`${view.message} We’ll text a code to your phone; you’ll enter a new one at each sign-in.`} enrolment=${() => auth.then((m) => m.phoneEnrolment())} onDone=${onSignedIn} />`;
+  else if (view.name === 'forgot') content = html`<${ForgotPassword} auth=${auth} initialEmail=${view.email} onBack=${() => setView({ name: 'form', email: view.email, round: Date.now() })} />`;
+  else if (view.name === 'reset') content = html`<${ChooseNewPassword} auth=${auth} code=${view.code} onDone=${(opts) => setView({ name: 'form', round: Date.now(), ...opts })} />`;
   else if (view.name === 'sent') content = html`<${LinkSent} email=${view.email} onBack=${() => setView({ name: 'form', email: view.email, round: Date.now() })} />`;
-  else content = html`<${PasswordForm} key=${view.round || 0} auth=${auth} onSignedIn=${onSignedIn} onSent=${(email) => setView({ name: 'sent', email })} initial=${view} />`;
+  else content = html`<${PasswordForm} key=${view.round || 0} auth=${auth} onSignedIn=${onSignedIn} onSent=${(email) => setView({ name: 'sent', email })} onForgot=${(email) => setView({ name: 'forgot', email })} onSecondFactor=${setView} initial=${view} />`;
 
   return html`
     <${AuthBrand} />

@@ -1,0 +1,1 @@
+"""Your own account: profile, time zone, recent sign-ins, signed-in devices."""
