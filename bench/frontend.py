@@ -103,7 +103,7 @@ def lcp(browser: Any, url: str, state: dict[str, Any] | None, ready: str) -> flo
         page.wait_for_selector(ready, timeout=60_000)
         # Settled: no loading skeleton left (the live updates keep a request open, so the
         # network never goes idle), then a moment for the last paint to be reported.
-        page.wait_for_function("!document.querySelector('[aria-busy=true]')", timeout=60_000)
+        page.locator("[aria-busy=true]").first.wait_for(state="detached", timeout=60_000)  # (no eval: CSP)
         time.sleep(1.0)
         return float(page.evaluate("window.__lcp"))
     finally:
