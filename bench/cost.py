@@ -149,6 +149,17 @@ def clone(ref: Any, copies: int, make_id: Callable[[int], str], **changes: Calla
     return ids
 
 
+def agency_org() -> str:
+    """The agency's organisation (there is one): the existing one, or one made now."""
+    from portal.orgs import service as orgs
+
+    found = list(db.orgs().where(filter=db.eq("kind", OrgKind.AGENCY.value)).limit(1).stream())
+    if found:
+        return str(found[0].id)
+    orgs.create_org("Bench agency", OrgKind.AGENCY, org_id="bench-agency", actor_label="bench")
+    return "bench-agency"
+
+
 def seed(size: int) -> dict[str, Any]:
     """An organisation with ``size`` of each item; returns its accounts' tokens and ids."""
     from dashboard import seed as seed_projects
@@ -159,18 +170,15 @@ def seed(size: int) -> dict[str, Any]:
     from portal.notifications import service as notifications
 
     org_id = seed_projects(size)  # bench-{size}: ``size`` projects and their summary
-    agency = f"bench-agency-{size}"
-    from portal.orgs import service as orgs
-
-    orgs.create_org(f"Bench agency {size}", OrgKind.AGENCY, org_id=agency, actor_label="bench")
+    agency = agency_org()
     made = {}
     for key, email, role, org in (
         ("owner", f"owner@{org_id}.test", Role.CLIENT_OWNER, org_id),
-        ("staff", f"ops@{agency}.test", Role.AJ_OPS, agency),
+        ("staff", f"admin{size}@{agency}.test", Role.AJ_ADMIN, agency),
     ):
         made[key] = members.create_user(email=email, role=role, org_id=org, actor_label="bench")
     owner = Caller(uid=made["owner"]["uid"], email=made["owner"]["email"], role=Role.CLIENT_OWNER, org_id=org_id)
-    staff = Caller(uid=made["staff"]["uid"], email=made["staff"]["email"], role=Role.AJ_OPS, org_id=agency)
+    staff = Caller(uid=made["staff"]["uid"], email=made["staff"]["email"], role=Role.AJ_ADMIN, org_id=agency)
     project = "p00000"
     item = {"orgId": org_id, "projectId": project, "contentType": "design", "title": "Concept",
             "description": "For review.", "assigneeEmails": [], "content": {"previewUrl": None, "fileUrls": [],

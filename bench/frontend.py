@@ -101,8 +101,10 @@ def lcp(browser: Any, url: str, state: dict[str, Any] | None, ready: str) -> flo
         page.add_init_script(LCP_OBSERVER)
         page.goto(url, wait_until="load")
         page.wait_for_selector(ready, timeout=60_000)
-        page.wait_for_load_state("networkidle")
-        time.sleep(0.5)
+        # Settled: no loading skeleton left (the live updates keep a request open, so the
+        # network never goes idle), then a moment for the last paint to be reported.
+        page.locator("[aria-busy=true]").first.wait_for(state="detached", timeout=60_000)  # (no eval: CSP)
+        time.sleep(1.0)
         return float(page.evaluate("window.__lcp"))
     finally:
         context.close()

@@ -50,6 +50,8 @@ RESULTS = ROOT / "bench" / "results"
 
 def seed() -> list[dict[str, Any]]:
     """The organisations, accounts and their data; returns each account with its ids."""
+    from cost import agency_org  # the agency's organisation (there is one)
+
     from portal import db, domain
     from portal.approvals import service as approvals
     from portal.identity import Caller, OrgKind, Role
@@ -57,10 +59,10 @@ def seed() -> list[dict[str, Any]]:
     from portal.messages import service as messages
     from portal.orgs import service as orgs
 
-    orgs.create_org("Load Studio", OrgKind.AGENCY, org_id="load-agency", actor_label="bench")
-    staff_account = members.create_user(email="ops@load-agency.test", role=Role.AJ_OPS, org_id="load-agency",
+    agency = agency_org()
+    staff_account = members.create_user(email=f"ops-load@{agency}.test", role=Role.AJ_OPS, org_id=agency,
                                         password=PASSWORD, actor_label="bench")  # fmt: skip
-    staff = Caller(uid=staff_account["uid"], email=staff_account["email"], role=Role.AJ_OPS, org_id="load-agency")
+    staff = Caller(uid=staff_account["uid"], email=staff_account["email"], role=Role.AJ_OPS, org_id=agency)
     today = dt.date.today()
     accounts: list[dict[str, Any]] = []
     for o in range(ORGS):
