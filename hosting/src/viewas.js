@@ -42,7 +42,7 @@ export function ViewAsButton({ api, member, name }) {
       toast(err.message, 'error');
     }
   };
-  return html`<${Button} class="btn btn-secondary btn-sm" busy=${busy} busyLabel="Opening…" data-testid="view-as" aria-label=${`View the portal as ${name}`} onClick=${go}>View as<//>`;
+  return html`<${Button} class="btn btn-secondary btn-sm" busy=${busy} busyLabel="Opening…" data-testid="view-as" aria-label=${`View as ${name}`} onClick=${go}>View as<//>`;
 }
 
 /** The banner on every page while viewing as someone: who, read-only, and the exit. */
