@@ -105,9 +105,9 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
 
   const roleLine = [ROLE_LABELS[user.role] || user.role, user.orgName].filter(Boolean).join(' · ');
   return html`
+    <${ViewAsBanner} api=${api} user=${user} />
     <div class="shell">
       <a href="#main" class="skip-link" data-external="">Skip to content</a>
-      <${ViewAsBanner} api=${api} user=${user} />
       <header class="topbar" inert=${drawer}>
         <div class="topbar-row">
           <button ref=${menuBtn} type="button" class="icon-btn menu-btn" aria-label=${drawer ? 'Close menu' : 'Open menu'} aria-expanded=${String(drawer)} aria-controls="sidebar" onClick=${() => setDrawer(!drawer)}>

@@ -3,7 +3,7 @@
 // every request then carries it and the server answers as that person. A banner on
 // every page says so and has the way out; leaving ends the view on the server (audited).
 
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ROLE_LABELS } from './constants.js';
 import { html } from './html.js';
 import { setViewingAs, viewingAs } from './state.js';
@@ -42,14 +42,19 @@ export function ViewAsButton({ api, member, name }) {
       toast(err.message, 'error');
     }
   };
-  return html`<${Button} class="btn btn-secondary btn-sm" busy=${busy} busyLabel="Opening…" data-testid="view-as" aria-label=${`View the portal as ${name}`} onClick=${go}>View as<//>`;
+  return html`<${Button} class="btn btn-secondary btn-sm" busy=${busy} busyLabel="Opening…" data-testid="view-as" aria-label=${`View as ${name}`} onClick=${go}>View as<//>`;
 }
 
 /** The banner on every page while viewing as someone: who, read-only, and the exit. */
 export function ViewAsBanner({ api, user }) {
   const viewing = viewingAs();
   const [busy, setBusy] = useState(false);
-  if (!viewing || !user || !user.viewer) return null;
+  const on = Boolean(viewing && user && user.viewer);
+  useEffect(() => {
+    document.body.classList.toggle('viewing-as', on); // a frame around the whole window, too
+    return () => document.body.classList.remove('viewing-as');
+  }, [on]);
+  if (!on) return null;
   const exit = async () => {
     setBusy(true);
     await exitViewAs(api);
