@@ -131,6 +131,9 @@ BOOKINGS = "bookings"  # orgs/{orgId}/bookings/{bookingId}
 UNMATCHED_BOOKINGS = "unmatchedBookings"  # bookings no organisation was found for (staff assign them)
 BOOKING_INDEX = "bookingIndex"  # bookingIndex/{bookingId}: where a booking lives (its orgId, or none)
 CALENDAR_SYNC = "calendarSync"  # calendarSync/{key}: a Google calendar's sync token and push channel
+EXPORTS = "exports"  # orgs/{orgId}/exports/{exportId}: a data export (portal.privacy), server only
+EXPORT_PARTS = "parts"  # .../exports/{exportId}/parts/{n}: the archive's bytes where Drive is not connected
+DELETIONS = "deletions"  # deletions/{user-uid|org-orgId}: deletions in their grace period (portal.privacy)
 
 
 # --- one organisation -------------------------------------------------------------------
@@ -235,6 +238,14 @@ class _OrgPaths:
     def search_entry(self, entry_id: str) -> firestore.DocumentReference:
         return self.search_index().document(entry_id)
 
+    def exports(self) -> firestore.CollectionReference:
+        """The organisation's data exports (``portal.privacy``): the organisation's own, and
+        its people's personal ones; closed to every browser."""
+        return self._collection(EXPORTS)
+
+    def export(self, export_id: str) -> firestore.DocumentReference:
+        return self.exports().document(export_id)
+
 
 @dataclass(frozen=True)
 class OrgStore(_OrgPaths):
@@ -308,6 +319,11 @@ def read_state(thread: firestore.DocumentReference, uid: str) -> firestore.Docum
 
 def payments(billing: firestore.DocumentReference) -> firestore.CollectionReference:
     return billing.collection(PAYMENTS)
+
+
+def export_parts(export: firestore.DocumentReference) -> firestore.CollectionReference:
+    """An export archive's bytes in numbered parts (kept in Firestore where Drive is not connected)."""
+    return export.collection(EXPORT_PARTS)
 
 
 # --- global collections -----------------------------------------------------------------
@@ -394,6 +410,39 @@ def booking_index(booking_id: str) -> firestore.DocumentReference:
     """Where booking ``booking_id`` lives (``orgId``, None while unmatched): later events of
     the same booking go there, whatever their attendees."""
     return client().collection(BOOKING_INDEX).document(booking_id)
+
+
+def processed_webhooks() -> firestore.CollectionReference:
+    """The inbound ledger as a whole (its retention job ages it out)."""
+    return client().collection(PROCESSED_WEBHOOKS)
+
+
+def live_signals() -> firestore.CollectionReference:
+    """Every person's change signal (its retention job ages out the stale ones)."""
+    return client().collection(LIVE)
+
+
+def booking_indexes() -> firestore.CollectionReference:
+    """Every booking's index entry (an organisation's purge drops its own)."""
+    return client().collection(BOOKING_INDEX)
+
+
+def delete_org_tree(org_id: str) -> None:
+    """Delete organisation ``org_id`` and everything under it (the purge of a deleted
+    organisation; trusted code only)."""
+    ref = system(org_id).doc()
+    client().recursive_delete(ref)
+    ref.delete()
+    _ORG_CACHE.pop(org_id, None)
+
+
+def deletions() -> firestore.CollectionReference:
+    """Account and organisation deletions waiting out their grace period (``portal.privacy``)."""
+    return client().collection(DELETIONS)
+
+
+def deletion(key: str) -> firestore.DocumentReference:
+    return deletions().document(key)
 
 
 def calendar_syncs() -> firestore.CollectionReference:

@@ -58,6 +58,11 @@ class Action(StrEnum):
     MESSAGES_MODERATE = "messages.moderate"
     NOTIFICATIONS_OWN = "notifications.own"
     BOOKINGS_MANAGE = "bookings.manage"
+    EXPORTS_OWN = "exports.own"
+    ORGS_EXPORT = "orgs.export"
+    ACCOUNT_DELETE = "account.delete"
+    ORGS_DELETE = "orgs.delete"
+    DELETIONS_MANAGE = "deletions.manage"
 
 
 A = Action
@@ -78,9 +83,11 @@ _CLIENT_MEMBER = frozenset(
         A.SEARCH,
         A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
+        A.EXPORTS_OWN,
+        A.ACCOUNT_DELETE,
     }
 )
-_CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE}
+_CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.ORGS_EXPORT}
 _OPS = _CLIENT_OWNER | {
     A.PROJECTS_CREATE,
     A.MILESTONES_MANAGE,
@@ -101,15 +108,17 @@ _ADMIN = _OPS | {
     A.MEMBERS_SET_ROLE,
     A.AUDIT_READ,
     A.ORGS_ARCHIVE,
+    A.ORGS_DELETE,
 }
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_MEMBER: _CLIENT_MEMBER,
     Role.CLIENT_OWNER: _CLIENT_OWNER,
-    Role.AJ_OPS: _OPS - {A.APPROVALS_DECIDE},
-    Role.AJ_ADMIN: _ADMIN - {A.APPROVALS_DECIDE},
+    Role.AJ_OPS: _OPS - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
+    Role.AJ_ADMIN: _ADMIN - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
 }
-"""Actions each role may take. Deciding approvals is the client's alone."""
+"""Actions each role may take. Deciding approvals is the client's alone, and so is deleting
+one's own account from the portal (a staff account is removed by an admin)."""
 
 AGENCY_ORG_ACTIONS = frozenset(
     {
@@ -123,13 +132,16 @@ AGENCY_ORG_ACTIONS = frozenset(
         A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
         A.BOOKINGS_MANAGE,
+        A.EXPORTS_OWN,
     }
 )
 """What staff may do on the agency's own organisation (creating client organisations is
 the agency's act, and project templates are the agency's); admins may also manage its
 members and the templates."""
 
-AGENCY_ADMIN_ACTIONS = frozenset({A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE, A.TEMPLATES_MANAGE})
+AGENCY_ADMIN_ACTIONS = frozenset(
+    {A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE, A.TEMPLATES_MANAGE, A.DELETIONS_MANAGE}
+)
 """What only admins may do on the agency's own organisation."""
 
 READ_ACTIONS = frozenset(
@@ -151,7 +163,7 @@ READ_ACTIONS = frozenset(
 )
 """Actions that change nothing: all a client of an archived organisation may still take."""
 
-PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN})
+PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN, A.EXPORTS_OWN, A.ACCOUNT_DELETE})
 """Actions on one's own things only (one's notifications, their read state and one's
 preferences): they change nothing of the organisation, so an archived one allows them."""
 

@@ -26,11 +26,17 @@ READS = {
 }
 READS |= {A.SEARCH}  # search finds only what one may read (portal.search checks each kind)
 OWN = {A.NOTIFICATIONS_OWN}  # one's own notifications and preferences, wherever one's account is
+OWN |= {A.EXPORTS_OWN}  # exporting one's own data, wherever one's account is
+LEAVE = {A.ACCOUNT_DELETE}  # deleting one's own account: clients (staff are removed by an admin)
 CLIENT_WRITES = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD}
 
 EXPECTED_ON_OWN_CLIENT_ORG = {
-    Role.CLIENT_MEMBER: READS | CLIENT_WRITES | OWN,
-    Role.CLIENT_OWNER: READS | CLIENT_WRITES | OWN | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE},
+    Role.CLIENT_MEMBER: READS | CLIENT_WRITES | OWN | LEAVE,
+    Role.CLIENT_OWNER: READS
+    | CLIENT_WRITES
+    | OWN
+    | LEAVE
+    | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.ORGS_EXPORT},
 }
 EXPECTED_ON_ANY_CLIENT_ORG = {
     Role.AJ_OPS: READS
@@ -53,6 +59,7 @@ EXPECTED_ON_ANY_CLIENT_ORG = {
         A.BOOKINGS_MANAGE,
         A.MESSAGES_NOTE,
         A.MESSAGES_MODERATE,
+        A.ORGS_EXPORT,
     },
 }
 EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_OPS] | {
@@ -62,6 +69,7 @@ EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_O
     A.MEMBERS_SET_ROLE,
     A.AUDIT_READ,
     A.ORGS_ARCHIVE,
+    A.ORGS_DELETE,
 }
 EXPECTED_ON_AGENCY_ORG = {
     Role.AJ_OPS: {
@@ -75,6 +83,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
         A.BOOKINGS_MANAGE,
+        A.EXPORTS_OWN,
     },
     Role.AJ_ADMIN: {
         A.ORG_READ,
@@ -91,6 +100,8 @@ EXPECTED_ON_AGENCY_ORG = {
         A.LIVE_LISTEN,
         A.NOTIFICATIONS_OWN,
         A.BOOKINGS_MANAGE,
+        A.EXPORTS_OWN,
+        A.DELETIONS_MANAGE,
     },
     Role.CLIENT_OWNER: set(),
     Role.CLIENT_MEMBER: set(),
