@@ -30,6 +30,7 @@ const DETAIL_ROUTES = [
   { pattern: /^\/messages\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'messages', label: 'Thread', load: () => import('./pages/thread.js') },
   { pattern: /^\/notifications$/, names: [], key: 'notifications', label: 'Notifications', load: () => import('./pages/notifications.js') },
   { pattern: /^\/notifications\/settings$/, names: [], key: 'notifications', label: 'Notification settings', load: () => import('./pages/notification-settings.js') },
+  { pattern: /^\/privacy$/, names: [], key: 'privacy', label: 'Privacy and data', load: () => import('./pages/privacy.js') },
 ];
 
 const ALIASES = { '/dashboard': '/' };

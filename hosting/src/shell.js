@@ -106,6 +106,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
         <div class="user-menu" data-testid="user-menu">
           <span class="avatar" aria-hidden="true">${initials(user)}</span>
           <span class="user-text"><span class="user-name">${displayName(user)}</span><span class="user-email">${user.email}</span><span class="user-role">${roleLine}</span></span>
+          <a href="/privacy" class="user-privacy small" data-testid="privacy-link">Privacy and data</a>
         </div>
       </header>
       <div class="backdrop" onClick=${() => setDrawer(false)}></div>
