@@ -431,9 +431,9 @@ def delete_org_tree(org_id: str) -> None:
     """Delete organisation ``org_id`` and everything under it (the purge of a deleted
     organisation; trusted code only)."""
     ref = system(org_id).doc()
-    client().recursive_delete(ref)
-    ref.delete()
+    ref.delete()  # first: triggers of the documents below then find no organisation to refresh
     _ORG_CACHE.pop(org_id, None)
+    client().recursive_delete(ref)
 
 
 def deletions() -> firestore.CollectionReference:

@@ -223,8 +223,8 @@ def purge_org(org_id: str) -> None:
         db.whop_membership(str(membership)).delete()
     for snap in db.booking_indexes().where(filter=db.eq("orgId", org_id)).select([]).stream():
         snap.reference.delete()
-    db.clients_summary().set({"clients": {org_id: firestore.DELETE_FIELD}}, merge=True)
     db.delete_org_tree(org_id)
+    db.clients_summary().set({"clients": {org_id: firestore.DELETE_FIELD}}, merge=True)
     audit.record("org.purged", actor_label="retention", org_id=org_id, target=org_id)
 
 

@@ -244,7 +244,10 @@ def build(org_id: str, export_id: str, *, drive: Any = None) -> str:
         if sink is not None:
             with contextlib.suppress(Exception):  # best effort: expiry removes what is left
                 sink.abort()
-        ref.update({"status": "failed", "error": "The archive could not be built. Ask for a new one."})
+        from google.api_core import exceptions as google
+
+        with contextlib.suppress(google.NotFound):  # the export (or its organisation) is gone meanwhile
+            ref.update({"status": "failed", "error": "The archive could not be built. Ask for a new one."})
         return "failed"
     expires = _now() + dt.timedelta(days=retention.export_ttl_days())
     ref.update({**stored, "status": "ready", "readyAt": firestore.SERVER_TIMESTAMP, "expiresAt": expires,
