@@ -244,7 +244,7 @@ def _auth_user(uid: str) -> Any:
         ("member@acme.test", {"scope": "me", "confirm": "someone@else.test"}, 400),
         ("member@acme.test", {"scope": "me"}, 400),
         ("member@acme.test", {"scope": "me", "confirm": "x", "more": 1}, 400),
-        ("member@acme.test", {"scope": "organisation", "confirm": "Acme Corporation"}, 400),
+        ("member@acme.test", {"scope": "organisation", "confirm": "Acme Corporation"}, 403),
         ("member@acme.test", {"scope": "organisation", "orgId": "acme", "confirm": "Acme Corporation"}, 403),
         ("owner@acme.test", {"scope": "organisation", "orgId": "acme", "confirm": "Acme Corporation"}, 403),
         ("owner@acme.test", {"scope": "organisation", "orgId": "globex", "confirm": "Globex"}, 404),

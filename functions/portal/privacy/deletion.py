@@ -96,7 +96,7 @@ def schedule_user(
     return {"deletion": deletion_json(ref.get())}
 
 
-def request_org(caller: Caller, org_id: str, confirm: str) -> dict[str, Any]:
+def request_org(caller: Caller, org_id: str | None, confirm: str) -> dict[str, Any]:
     """An admin deletes a client organisation (typing its name to confirm): its people are
     disabled and it is archived now, purged after the grace period."""
     from google.cloud import firestore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from ..api.common import Id, Model, Out
 
@@ -44,14 +44,10 @@ class DeletionIn(Model):
     scope: Literal["me", "organisation"]
     """``me``: delete the caller's own account; ``organisation``: a client organisation (admins)."""
     orgId: Id | None = None
+    """The organisation to delete (default: the caller's own, which only an admin's could be, and that
+    is the agency's, which cannot be deleted)."""
     confirm: str = Field(min_length=1, max_length=254)
     """Your email address (``me``) or the organisation's name (``organisation``)."""
-
-    @model_validator(mode="after")
-    def _org_named(self) -> DeletionIn:
-        if self.scope == "organisation" and not self.orgId:
-            raise ValueError("orgId is required to delete an organisation")
-        return self
 
 
 class Deletion(Out):
