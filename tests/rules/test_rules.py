@@ -326,3 +326,17 @@ def test_read_state_is_private_to_its_person(tokens: dict[str, str | None], memb
     assert not can_write(f"orgs/acme/threads/t1/reads/{member_uid}", tokens["acme_member"])
     assert _query("orgs/acme/threads/t1", "reads", False, tokens["acme_member"]) == 403
     assert _query("", "reads", True, tokens["acme_member"]) == 403
+
+
+@pytest.mark.usefixtures("docs")
+def test_exports_and_deletions_are_for_the_server_alone(tokens: dict[str, str | None]) -> None:
+    client = db.client()
+    client.document("orgs/acme/exports/exp-1").set({"id": "exp-1", "requesterUid": "u", "status": "ready"})
+    client.document("orgs/acme/exports/exp-1/parts/000000").set({"n": 0, "data": b"PK"})
+    client.document("deletions/user-u").set({"kind": "user", "uid": "u", "orgId": "acme"})
+    for role, tok in tokens.items():
+        for path in ("orgs/acme/exports/exp-1", "orgs/acme/exports/exp-1/parts/000000", "deletions/user-u"):
+            assert not can_read(path, tok), (role, path)
+            assert not can_write(path, tok), (role, path)
+        assert _query("", "exports", True, tok) == 403, role
+        assert _query("", "deletions", False, tok) == 403, role
