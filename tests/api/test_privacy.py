@@ -362,3 +362,22 @@ def test_removing_a_member_schedules_the_purge_of_their_data(http: httpx.Client)
     r = http.delete(f"/api/deletions/user-{member['localId']}", headers=bearer("admin@agency.test"))
     assert r.status_code == 200
     assert _auth_user(member["localId"]).disabled  # undoing a removal keeps the member removed
+
+
+def test_notifications_live_signals_and_the_webhook_ledger_age_out() -> None:
+    from portal.privacy import retention
+
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
+    fresh = dt.datetime.now(dt.UTC)
+    acme = db.system("acme")
+    acme.notification("n-old").set({"uid": "u1", "createdAt": old, "title": "old"})
+    acme.notification("n-new").set({"uid": "u1", "createdAt": fresh, "title": "new"})
+    db.live_signal("u-old").set({"messages": {"at": old, "ref": None}})
+    db.live_signal("u-new").set({"messages": {"at": old, "ref": None}, "files": {"at": fresh, "ref": None}})
+    db.processed_webhook("old").set({"source": "whop", "at": old})
+    db.processed_webhook("new").set({"source": "whop", "at": fresh})
+    counts = retention.age_out()
+    assert counts["notifications"] >= 1 and counts["liveSignals"] >= 1 and counts["webhookLedger"] >= 1
+    assert not acme.notification("n-old").get().exists and acme.notification("n-new").get().exists
+    assert not db.live_signal("u-old").get().exists and db.live_signal("u-new").get().exists
+    assert not db.processed_webhook("old").get().exists and db.processed_webhook("new").get().exists
