@@ -22,6 +22,9 @@ from portal.files.demo import pdf
 
 pytestmark = pytest.mark.usefixtures("world")
 NOTE = "they pushed back on budget last quarter"
+DIRECTION = "We love direction B. Could the wordmark be a touch heavier?"
+MEMBER_SAYS = "Thanks! Can we see it on a dark background?"
+COMMENT = "One more thought on the colours."
 ORG_ARCHIVE = {
     "README.json",
     "organisation.json",
@@ -82,6 +85,32 @@ def _upload(http: httpx.Client, who: str, name: str, data: bytes, **extra: Any) 
                           "Content-Type": "application/octet-stream"})  # fmt: skip
     assert r.status_code == 201, r.text
     return dict(r.json()["file"])
+
+
+@pytest.fixture
+def story(http: httpx.Client) -> dict[str, str]:
+    """A thread (the owner's message, the member's reply, an internal note) and an approval
+    the owner decided and commented on, all through the API."""
+    owner, member, ops = bearer("owner@acme.test"), bearer("member@acme.test"), bearer("ops@agency.test")
+    r = http.post("/api/messages", json={"subject": "Logo feedback round two", "body": DIRECTION,
+                                         "projectId": "acme-rebrand"}, headers=owner)  # fmt: skip
+    assert r.status_code == 201, r.text
+    thread = r.json()["thread"]["id"]
+    assert http.post(f"/api/messages/{thread}", json={"body": MEMBER_SAYS}, headers=member).status_code == 201
+    r = http.post(f"/api/messages/{thread}", json={"body": f"Internal: {NOTE}.", "internal": True}, headers=ops)
+    assert r.status_code == 201, r.text
+    body = {"orgId": "acme", "projectId": "acme-rebrand", "contentType": "design", "title": "Logo routes",
+            "due": (dt.date.today() + dt.timedelta(days=3)).isoformat(), "assigneeEmails": ["member@acme.test"],
+            "content": {"previewUrl": None, "fileUrls": [], "notes": "Three routes"}}  # fmt: skip
+    r = http.post("/api/approvals", json=body, headers=ops)
+    assert r.status_code == 201, r.text
+    approval = r.json()["id"]
+    r = http.post(f"/api/approvals/{approval}/action", json={"action": "approve", "comment": "Approved, thank you!"},
+                  headers=owner)  # fmt: skip
+    assert r.status_code == 200, r.text
+    r = http.post(f"/api/approvals/{approval}/comments", json={"body": COMMENT}, headers=owner)
+    assert r.status_code in (200, 201), r.text
+    return {"thread": thread, "approval": approval}
 
 
 # --- who may export ------------------------------------------------------------------------------
@@ -159,7 +188,9 @@ def test_one_export_at_a_time_and_only_its_requester_downloads_it(http: httpx.Cl
 # --- what an archive holds -----------------------------------------------------------------------
 
 
-def test_a_client_owner_exports_the_organisation_with_its_files_and_no_internal_note(http: httpx.Client) -> None:
+def test_a_client_owner_exports_the_organisation_with_its_files_and_no_internal_note(
+    http: httpx.Client, story: dict[str, str]
+) -> None:
     brief = pdf("Brief for the export")
     uploaded = _upload(http, "owner@acme.test", "Brief.pdf", brief, projectId="acme-rebrand")
     r = http.post("/api/exports", json={"scope": "organisation"}, headers=bearer("owner@acme.test"))
@@ -182,7 +213,8 @@ def test_a_client_owner_exports_the_organisation_with_its_files_and_no_internal_
     assert all(item["versions"] for item in approvals)
     assert any(item["decisions"] for item in approvals)
     threads = json.loads(archive.read("messages.json"))
-    assert any("direction B" in m["body"] for t in threads for m in t["messages"])
+    assert any(m["body"] == DIRECTION for t in threads for m in t["messages"])
+    assert any(c["body"] == COMMENT for item in approvals for c in item["comments"])
     assert {row["subject"] for row in _csv(archive, "messages.csv")} >= {"Logo feedback round two"}
     manifest = {f["id"]: f for f in json.loads(archive.read("files.json"))}
     path = manifest[uploaded["id"]]["path"]
@@ -195,7 +227,7 @@ def test_a_client_owner_exports_the_organisation_with_its_files_and_no_internal_
     assert {"export.requested", "export.ready", "export.downloaded"} <= set(events)
 
 
-def test_staff_export_keeps_internal_notes_apart(http: httpx.Client) -> None:
+def test_staff_export_keeps_internal_notes_apart(http: httpx.Client, story: dict[str, str]) -> None:
     r = http.post("/api/exports", json={"scope": "organisation", "orgId": "acme"}, headers=bearer("ops@agency.test"))
     export = _ready(http, "ops@agency.test", r.json()["export"]["id"])
     archive = _archive(http, "ops@agency.test", export)
@@ -203,14 +235,14 @@ def test_staff_export_keeps_internal_notes_apart(http: httpx.Client) -> None:
     assert NOTE not in archive.read("messages.json").decode()
 
 
-def test_a_member_exports_their_own_data(http: httpx.Client) -> None:
+def test_a_member_exports_their_own_data(http: httpx.Client, story: dict[str, str]) -> None:
     r = http.post("/api/exports", json={"scope": "me"}, headers=bearer("member@acme.test"))
     export = _ready(http, "member@acme.test", r.json()["export"]["id"])
     archive = _archive(http, "member@acme.test", export)
     profile = json.loads(archive.read("profile.json"))
     assert profile[0]["email"] == "member@acme.test"
     messages = json.loads(archive.read("messages.json"))
-    assert [m["body"] for m in messages] == ["Thanks! Also @Oscar, can we see it on a dark background?"]
+    assert [m["body"] for m in messages] == [MEMBER_SAYS]
     everything = b"".join(archive.read(n) for n in archive.namelist())
     assert b"owner@acme.test" not in everything and NOTE.encode() not in everything
 
@@ -293,16 +325,14 @@ def test_a_member_deletes_their_account_and_an_admin_undoes_it(http: httpx.Clien
     assert {"account.deletion_scheduled", "deletion.undone"} <= set(events)
 
 
-def test_after_the_purge_a_former_member_keeps_the_decision_record(http: httpx.Client) -> None:
+def test_after_the_purge_a_former_member_keeps_the_decision_record(http: httpx.Client, story: dict[str, str]) -> None:
     from portal.privacy import deletion
 
     owner = sign_in("owner@acme.test")
     uid = owner["localId"]
-    decided = next(s for s in db.across_orgs(db.DECISIONS).stream() if (s.get("by") or {}).get("uid") == uid)
-    approval_id = decided.reference.parent.parent.id
-    r = http.post(f"/api/approvals/{approval_id}/comments", json={"body": "One more thought on the colours."},
-                  headers=bearer("owner@acme.test"))  # fmt: skip
-    assert r.status_code in (200, 201), r.text
+    approval_id = story["approval"]
+    decided = db.decision(db.system("acme").approval(approval_id), 1).get()
+    assert decided.get("by")["uid"] == uid
     r = http.post("/api/deletions", json={"scope": "me", "confirm": "owner@acme.test"}, headers=bearer(
         "owner@acme.test"))  # fmt: skip
     assert r.status_code == 202, r.text
@@ -311,14 +341,12 @@ def test_after_the_purge_a_former_member_keeps_the_decision_record(http: httpx.C
     assert _auth_user(uid) is None
     assert not db.system("acme").user(uid).get().exists
     staff = bearer("ops@agency.test")
-    threads = http.get("/api/messages", params={"orgId": "acme"}, headers=staff).json()["items"]
-    thread = next(t for t in threads if t["subject"] == "Logo feedback round two")
-    shown = http.get(f"/api/messages/{thread['id']}", headers=staff).json()
-    first = next(m for m in shown["messages"] if "direction B" in m["body"])
+    shown = http.get(f"/api/messages/{story['thread']}", headers=staff).json()
+    first = next(m for m in shown["messages"] if m["body"] == DIRECTION)
     assert first["author"]["name"] == "Former member" and not first["author"].get("email")
     assert "owner@acme.test" not in json.dumps(shown)
     item = http.get(f"/api/approvals/{approval_id}", headers=staff).json()
-    comment = next(c for c in item["comments"] if c["body"] == "One more thought on the colours.")
+    comment = next(c for c in item["comments"] if c["body"] == COMMENT)
     assert comment["author"]["name"] == "Former member" and not comment["author"].get("email")
     record = decided.reference.get().to_dict() or {}
     assert record["by"]["uid"] == uid and record["by"]["email"] == "owner@acme.test"
