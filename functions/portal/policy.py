@@ -159,9 +159,11 @@ READ_ACTIONS = frozenset(
         A.CLIENTS_READ,
         A.SEARCH,
         A.LIVE_LISTEN,
+        A.ORGS_EXPORT,
     }
 )
-"""Actions that change nothing: all a client of an archived organisation may still take."""
+"""Actions that change nothing: all a client of an archived organisation may still take
+(exporting only reads the organisation's data)."""
 
 PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN, A.EXPORTS_OWN, A.ACCOUNT_DELETE})
 """Actions on one's own things only (one's notifications, their read state and one's

@@ -409,3 +409,11 @@ def test_notifications_live_signals_and_the_webhook_ledger_age_out() -> None:
     assert not acme.notification("n-old").get().exists and acme.notification("n-new").get().exists
     assert not db.live_signal("u-old").get().exists and db.live_signal("u-new").get().exists
     assert not db.processed_webhook("old").get().exists and db.processed_webhook("new").get().exists
+
+
+def test_an_archived_organisation_can_still_be_exported(http: httpx.Client) -> None:
+    db.system("acme").doc().update({"archived": True})
+    r = http.post("/api/exports", json={"scope": "organisation"}, headers=bearer("owner@acme.test"))
+    assert r.status_code == 202, r.text
+    r = http.post("/api/exports", json={"scope": "me"}, headers=bearer("member@acme.test"))
+    assert r.status_code == 202, r.text
