@@ -236,7 +236,7 @@ def build(org_id: str, export_id: str, *, drive: Any = None) -> str:
     try:
         sink = _sink(org_id, ref, data, drive)
         archive = Archive(sink)
-        counts = _write(archive, org_id, data, drive if sink.storage == "drive" else None)
+        counts = _write(archive, org_id, data, sink.drive if sink.storage == "drive" else None)
         archive.close()
         stored = sink.finish()
     except Exception as exc:  # the export says it failed; the person asks again
