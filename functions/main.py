@@ -45,6 +45,7 @@ from https.notifications import (
     notifications_unread,
 )
 from https.orgs import clients_list, org_archive, org_detail, org_settings, orgs_list
+from https.privacy import deletion_detail, deletions, export_download, exports
 from https.projects import (
     project_archive,
     project_detail,
@@ -63,9 +64,11 @@ from scheduled.billing import poll_whop
 from scheduled.bookings import renew_calendar_channels, sync_calendars
 from scheduled.files import expire_uploads, reconcile_files
 from scheduled.notifications import mail_waiting, notification_digest
+from scheduled.privacy import age_out_data, expire_exports, purge_deletions
 from scheduled.reminders import approval_reminders
 from scheduled.summaries import refresh_summaries
 from tasks.deliver import deliver
+from tasks.exports import exporter
 from tasks.mail import mailer
 from tasks.summaries import summarize
 from triggers.approvals import approval_written, decision_created
@@ -86,6 +89,7 @@ from triggers.search import (
 )
 
 __all__ = [
+    "age_out_data",
     "approval_action",
     "approval_comments",
     "approval_detail",
@@ -118,12 +122,18 @@ __all__ = [
     "clients_list",
     "dashboard",
     "decision_created",
+    "deletion_detail",
+    "deletions",
     "deliver",
     "deliveries",
     "delivery_created",
     "delivery_retry",
     "expire_audit_log",
+    "expire_exports",
     "expire_uploads",
+    "export_download",
+    "exporter",
+    "exports",
     "file_detail",
     "file_download",
     "file_revision_download",
@@ -171,6 +181,7 @@ __all__ = [
     "project_milestones",
     "project_written",
     "projects_list",
+    "purge_deletions",
     "reconcile_files",
     "refresh_summaries",
     "renew_calendar_channels",

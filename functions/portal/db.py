@@ -136,6 +136,9 @@ CALENDAR_SYNC = "calendarSync"  # calendarSync/{key}: a Google calendar's sync t
 ASSISTANT_THREADS = "assistantThreads"  # orgs/{orgId}/assistantThreads/{threadId}: one person's conversation
 ASSISTANT_ITEMS = "items"  # .../assistantThreads/{threadId}/items/{itemId}: its messages and tool calls
 ASSISTANT_USAGE = "assistantUsage"  # orgs/{orgId}/assistantUsage/{YYYY-MM-DD}: the model tokens spent that day
+EXPORTS = "exports"  # orgs/{orgId}/exports/{exportId}: a data export (portal.privacy), server only
+EXPORT_PARTS = "parts"  # .../exports/{exportId}/parts/{n}: the archive's bytes where Drive is not connected
+DELETIONS = "deletions"  # deletions/{user-uid|org-orgId}: deletions in their grace period (portal.privacy)
 
 
 # --- one organisation -------------------------------------------------------------------
@@ -263,6 +266,14 @@ class _OrgPaths:
         """The model tokens the organisation's people spent with the assistant on ``day`` (UTC)."""
         return self._collection(ASSISTANT_USAGE).document(day)
 
+    def exports(self) -> firestore.CollectionReference:
+        """The organisation's data exports (``portal.privacy``): the organisation's own, and
+        its people's personal ones; closed to every browser."""
+        return self._collection(EXPORTS)
+
+    def export(self, export_id: str) -> firestore.DocumentReference:
+        return self.exports().document(export_id)
+
 
 @dataclass(frozen=True)
 class OrgStore(_OrgPaths):
@@ -341,6 +352,11 @@ def payments(billing: firestore.DocumentReference) -> firestore.CollectionRefere
 def assistant_items(thread: firestore.DocumentReference) -> firestore.CollectionReference:
     """An assistant conversation's items (messages, tool calls), in ChatKit's JSON."""
     return thread.collection(ASSISTANT_ITEMS)
+
+
+def export_parts(export: firestore.DocumentReference) -> firestore.CollectionReference:
+    """An export archive's bytes in numbered parts (kept in Firestore where Drive is not connected)."""
+    return export.collection(EXPORT_PARTS)
 
 
 # --- global collections -----------------------------------------------------------------
@@ -427,6 +443,39 @@ def booking_index(booking_id: str) -> firestore.DocumentReference:
     """Where booking ``booking_id`` lives (``orgId``, None while unmatched): later events of
     the same booking go there, whatever their attendees."""
     return client().collection(BOOKING_INDEX).document(booking_id)
+
+
+def processed_webhooks() -> firestore.CollectionReference:
+    """The inbound ledger as a whole (its retention job ages it out)."""
+    return client().collection(PROCESSED_WEBHOOKS)
+
+
+def live_signals() -> firestore.CollectionReference:
+    """Every person's change signal (its retention job ages out the stale ones)."""
+    return client().collection(LIVE)
+
+
+def booking_indexes() -> firestore.CollectionReference:
+    """Every booking's index entry (an organisation's purge drops its own)."""
+    return client().collection(BOOKING_INDEX)
+
+
+def delete_org_tree(org_id: str) -> None:
+    """Delete organisation ``org_id`` and everything under it (the purge of a deleted
+    organisation; trusted code only)."""
+    ref = system(org_id).doc()
+    ref.delete()  # first: triggers of the documents below then find no organisation to refresh
+    _ORG_CACHE.pop(org_id, None)
+    client().recursive_delete(ref)
+
+
+def deletions() -> firestore.CollectionReference:
+    """Account and organisation deletions waiting out their grace period (``portal.privacy``)."""
+    return client().collection(DELETIONS)
+
+
+def deletion(key: str) -> firestore.DocumentReference:
+    return deletions().document(key)
 
 
 def calendar_syncs() -> firestore.CollectionReference:

@@ -61,6 +61,11 @@ class Action(StrEnum):
     VIEW_AS = "view_as"
     ASSISTANT_USE = "assistant.use"
     ACCOUNT_OWN = "account.own"
+    EXPORTS_OWN = "exports.own"
+    ORGS_EXPORT = "orgs.export"
+    ACCOUNT_DELETE = "account.delete"
+    ORGS_DELETE = "orgs.delete"
+    DELETIONS_MANAGE = "deletions.manage"
 
 
 A = Action
@@ -83,9 +88,11 @@ _CLIENT_MEMBER = frozenset(
         A.NOTIFICATIONS_OWN,
         A.ASSISTANT_USE,
         A.ACCOUNT_OWN,
+        A.EXPORTS_OWN,
+        A.ACCOUNT_DELETE,
     }
 )
-_CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE}
+_CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.ORGS_EXPORT}
 _OPS = _CLIENT_OWNER | {
     A.PROJECTS_CREATE,
     A.MILESTONES_MANAGE,
@@ -107,15 +114,17 @@ _ADMIN = _OPS | {
     A.AUDIT_READ,
     A.ORGS_ARCHIVE,
     A.VIEW_AS,
+    A.ORGS_DELETE,
 }
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_MEMBER: _CLIENT_MEMBER,
     Role.CLIENT_OWNER: _CLIENT_OWNER | {A.AUDIT_READ},
-    Role.AJ_OPS: _OPS - {A.APPROVALS_DECIDE},
-    Role.AJ_ADMIN: _ADMIN - {A.APPROVALS_DECIDE},
+    Role.AJ_OPS: _OPS - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
+    Role.AJ_ADMIN: _ADMIN - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
 }
-"""Actions each role may take. Deciding approvals is the client's alone. A client owner
+"""Actions each role may take. Deciding approvals is the client's alone, and so is deleting
+one's own account from the portal (a staff account is removed by an admin). A client owner
 reads their own organisation's audit log (ops, who inherit the owner's set, do not)."""
 
 AGENCY_ORG_ACTIONS = frozenset(
@@ -132,13 +141,16 @@ AGENCY_ORG_ACTIONS = frozenset(
         A.BOOKINGS_MANAGE,
         A.ASSISTANT_USE,
         A.ACCOUNT_OWN,
+        A.EXPORTS_OWN,
     }
 )
 """What staff may do on the agency's own organisation (creating client organisations is
 the agency's act, and project templates are the agency's); admins may also manage its
 members and the templates."""
 
-AGENCY_ADMIN_ACTIONS = frozenset({A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE, A.TEMPLATES_MANAGE})
+AGENCY_ADMIN_ACTIONS = frozenset(
+    {A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE, A.TEMPLATES_MANAGE, A.DELETIONS_MANAGE}
+)
 AGENCY_ADMIN_ACTIONS |= {A.AUDIT_READ}  # the agency's own entries (staff sign-ins, staff accounts)
 """What only admins may do on the agency's own organisation."""
 
@@ -157,14 +169,17 @@ READ_ACTIONS = frozenset(
         A.CLIENTS_READ,
         A.SEARCH,
         A.LIVE_LISTEN,
+        A.ORGS_EXPORT,
     }
 )
-"""Actions that change nothing: all a client of an archived organisation may still take."""
+"""Actions that change nothing: all a client of an archived organisation may still take
+(exporting only reads the organisation's data)."""
 
-PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN, A.ASSISTANT_USE, A.ACCOUNT_OWN})
+PERSONAL_ACTIONS = frozenset({A.NOTIFICATIONS_OWN, A.ASSISTANT_USE, A.ACCOUNT_OWN, A.EXPORTS_OWN, A.ACCOUNT_DELETE})
 """Actions on one's own things only (one's notifications, their read state and one's
 preferences; one's conversations with the assistant, whose tools ask the policy again; one's
-profile and devices): they change nothing of the organisation, so an archived one allows them."""
+profile and devices; exporting one's data and deleting one's account): they change nothing of
+the organisation, so an archived one allows them."""
 
 GRANTABLE = frozenset({A.BILLING_READ})
 """Extra actions a client owner's organisation may grant a member through the

@@ -32,6 +32,7 @@ const DETAIL_ROUTES = [
   { pattern: /^\/notifications$/, names: [], key: 'notifications', label: 'Notifications', load: () => import('./pages/notifications.js') },
   { pattern: /^\/notifications\/settings$/, names: [], key: 'notifications', label: 'Notification settings', load: () => import('./pages/notification-settings.js') },
   { pattern: /^\/account$/, names: [], key: 'account', label: 'Your account', load: () => import('./pages/account.js') },
+  { pattern: /^\/privacy$/, names: [], key: 'privacy', label: 'Privacy and data', load: () => import('./pages/privacy.js') },
 ];
 
 const ALIASES = { '/dashboard': '/' };

@@ -132,6 +132,7 @@ export function Shell({ user, orgs, orgId, activeKey, onOrgChange, onLogout, chi
           ${user.profile?.avatarUrl ? html`<img class="avatar" src=${user.profile.avatarUrl} alt="" width="32" height="32" />` : html`<span class="avatar" aria-hidden="true">${initials(user)}</span>`}
           <span class="user-text"><span class="user-name">${displayName(user)}</span><span class="user-email">${user.email}</span><span class="user-role">${roleLine}</span></span>
           <a href="/account" class="link user-account" data-testid="nav-account">Your account</a>
+          <a href="/privacy" class="user-privacy small" data-testid="privacy-link">Privacy and data</a>
         </div>
       </header>
       <div class="backdrop" onClick=${() => setDrawer(false)}></div>

@@ -114,6 +114,7 @@ export async function cancelUpload(file, orgId, projectId) {
 }
 
 export function downloadUrl(file, { inline = false } = {}) {
+  if (file.href) return file.href; // something else the API streams (an export archive)
   return `/api/files/${encodeURIComponent(file.id)}/download${inline ? '?inline=1' : ''}`;
 }
 

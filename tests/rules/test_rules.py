@@ -341,3 +341,17 @@ def test_assistant_conversations_and_spend_are_closed_to_browsers(tokens: dict[s
             assert not can_read(path, tok) and not can_write(path, tok), (role, path)
         assert _query("orgs/acme", "assistantThreads", False, tok) == 403, role
         assert _query("", "assistantThreads", True, tok) == 403, role
+
+
+@pytest.mark.usefixtures("docs")
+def test_exports_and_deletions_are_for_the_server_alone(tokens: dict[str, str | None]) -> None:
+    client = db.client()
+    client.document("orgs/acme/exports/exp-1").set({"id": "exp-1", "requesterUid": "u", "status": "ready"})
+    client.document("orgs/acme/exports/exp-1/parts/000000").set({"n": 0, "data": b"PK"})
+    client.document("deletions/user-u").set({"kind": "user", "uid": "u", "orgId": "acme"})
+    for role, tok in tokens.items():
+        for path in ("orgs/acme/exports/exp-1", "orgs/acme/exports/exp-1/parts/000000", "deletions/user-u"):
+            assert not can_read(path, tok), (role, path)
+            assert not can_write(path, tok), (role, path)
+        assert _query("", "exports", True, tok) == 403, role
+        assert _query("", "deletions", False, tok) == 403, role

@@ -28,11 +28,17 @@ READS |= {A.SEARCH}  # search finds only what one may read (portal.search checks
 OWN = {A.NOTIFICATIONS_OWN}  # one's own notifications and preferences, wherever one's account is
 OWN |= {A.ASSISTANT_USE}  # one's own conversations with the assistant (its tools ask the policy again)
 OWN |= {A.ACCOUNT_OWN}  # one's own profile, sign-ins and devices
+OWN |= {A.EXPORTS_OWN}  # exporting one's own data, wherever one's account is
+LEAVE = {A.ACCOUNT_DELETE}  # deleting one's own account: clients (staff are removed by an admin)
 CLIENT_WRITES = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD}
 
 EXPECTED_ON_OWN_CLIENT_ORG = {
-    Role.CLIENT_MEMBER: READS | CLIENT_WRITES | OWN,
-    Role.CLIENT_OWNER: READS | CLIENT_WRITES | OWN | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE},
+    Role.CLIENT_MEMBER: READS | CLIENT_WRITES | OWN | LEAVE,
+    Role.CLIENT_OWNER: READS
+    | CLIENT_WRITES
+    | OWN
+    | LEAVE
+    | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.ORGS_EXPORT},
 }
 EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.AUDIT_READ}  # their own organisation's audit log
 EXPECTED_ON_ANY_CLIENT_ORG = {
@@ -56,6 +62,7 @@ EXPECTED_ON_ANY_CLIENT_ORG = {
         A.BOOKINGS_MANAGE,
         A.MESSAGES_NOTE,
         A.MESSAGES_MODERATE,
+        A.ORGS_EXPORT,
     },
 }
 EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_OPS] | {
@@ -66,6 +73,7 @@ EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_O
     A.AUDIT_READ,
     A.ORGS_ARCHIVE,
     A.VIEW_AS,  # open the portal as a client's owner or member, read-only
+    A.ORGS_DELETE,
 }
 EXPECTED_ON_AGENCY_ORG = {
     Role.AJ_OPS: {
@@ -81,6 +89,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.BOOKINGS_MANAGE,
         A.ASSISTANT_USE,
         A.ACCOUNT_OWN,
+        A.EXPORTS_OWN,
     },
     Role.AJ_ADMIN: {
         A.ORG_READ,
@@ -100,6 +109,8 @@ EXPECTED_ON_AGENCY_ORG = {
         A.BOOKINGS_MANAGE,
         A.ASSISTANT_USE,
         A.ACCOUNT_OWN,
+        A.EXPORTS_OWN,
+        A.DELETIONS_MANAGE,
     },
     Role.CLIENT_OWNER: set(),
     Role.CLIENT_MEMBER: set(),

@@ -19,6 +19,7 @@ from ..members import routes as members
 from ..messages import routes as messages
 from ..notifications import routes as notifications
 from ..orgs import routes as orgs
+from ..privacy import routes as privacy
 from ..projects import routes as projects
 from ..search import routes as search
 from . import routes as meta
@@ -43,6 +44,7 @@ FEATURES = (
     audit,
     assistant,
     account,
+    privacy,
 )
 """The feature route modules; each lists its routes in ``ROUTES``."""
 

@@ -39,6 +39,16 @@ ACTIONS: dict[str, str] = {
     "billing.linked": "Linked an organisation to its Whop membership",
     "billing.synced": "Billing was synced from Whop (sync now or the scheduled poll)",
     "billing.webhook_applied": "A Whop webhook changed an organisation's billing",
+    # privacy: exports and deletions
+    "export.requested": "Asked for a data export",
+    "export.ready": "A data export was built",
+    "export.downloaded": "Downloaded a data export",
+    "export.expired": "A data export expired and was deleted",
+    "account.deletion_scheduled": "An account was deleted (restorable during the grace period)",
+    "org.deletion_scheduled": "A client organisation was deleted (restorable during the grace period)",
+    "deletion.undone": "A deletion was undone during its grace period",
+    "account.purged": "A deleted account was purged",
+    "org.purged": "A deleted client organisation was purged",
     # the assistant
     "assistant.create": "Started a conversation with the assistant",
     "assistant.add_user_message": "Asked the assistant a question",

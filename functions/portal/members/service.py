@@ -233,6 +233,9 @@ def disable_user(uid: str, *, actor: Caller | None = None, actor_label: str = "c
         target=uid,
         details={"email": record.email},
     )
+    from ..privacy import deletion  # the removed person's data is purged after the grace period
+
+    deletion.schedule_user(uid, org_id, record.email or "", reason="removed", actor=actor, actor_label=actor_label)
     return {"uid": uid, "email": record.email, "role": role.value, "orgId": org_id, "disabled": True}
 
 

@@ -312,12 +312,15 @@ class Drive:
     # --- resumable uploads -----------------------------------------------------------------
 
     def start_upload(
-        self, *, name: str, mime_type: str, size: int, parent_id: str | None = None, file_id: str | None = None
+        self, *, name: str, mime_type: str, size: int | None, parent_id: str | None = None, file_id: str | None = None
     ) -> str:
         """Open a resumable upload session and return its URI: a new file in ``parent_id``,
-        or a new revision of ``file_id`` (same id and link, earlier revisions kept)."""
+        or a new revision of ``file_id`` (same id and link, earlier revisions kept). A
+        ``size`` of None: the total is told with the last chunk (an archive being written)."""
         params = "uploadType=resumable&supportsAllDrives=true&fields=" + quote(FILE_FIELDS, safe=",()")
-        headers = {"X-Upload-Content-Type": mime_type, "X-Upload-Content-Length": str(size)}
+        headers = {"X-Upload-Content-Type": mime_type}
+        if size is not None:
+            headers["X-Upload-Content-Length"] = str(size)
         if file_id:
             url = f"{self._root}upload/drive/v3/files/{quote(file_id, safe='')}?{params}"
             response = self._send("PATCH", url, json={"name": name, "mimeType": mime_type}, headers=headers)
@@ -328,11 +331,12 @@ class Drive:
             raise _error(response.status_code, response.content)
         return str(response.headers["Location"])
 
-    def put_chunk(self, session_uri: str, data: bytes, start: int, total: int) -> UploadProgress:
-        """Relay ``data`` (bytes ``start``.. of ``total``) into the session. Drive answers
-        308 with the bytes it kept until the last chunk, then the file."""
+    def put_chunk(self, session_uri: str, data: bytes, start: int, total: int | None) -> UploadProgress:
+        """Relay ``data`` (bytes ``start``.. of ``total``; None: not known yet) into the
+        session. Drive answers 308 with the bytes it kept until the last chunk, then the file."""
         end = start + len(data) - 1
-        headers = {"Content-Range": f"bytes {start}-{end}/{total}", "Content-Length": str(len(data))}
+        size = "*" if total is None else str(total)
+        headers = {"Content-Range": f"bytes {start}-{end}/{size}", "Content-Length": str(len(data))}
         return self._progress(self._send("PUT", session_uri, content=data, headers=headers))
 
     def upload_status(self, session_uri: str, total: int) -> UploadProgress:

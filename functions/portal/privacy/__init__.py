@@ -1,0 +1,1 @@
+"""Privacy: data exports, account and organisation deletion, and the retention policy."""

@@ -1,0 +1,240 @@
+"""Deleting accounts and client organisations, with a grace period, then a purge.
+
+- ``deletions/{user-<uid>|org-<orgId>}``: a deletion waiting out its grace period
+  (``DELETION_GRACE_DAYS``): who, why (``self``: the person deleted their account;
+  ``removed``: an owner or admin removed them; ``organisation``), when it is purged.
+- Meanwhile the account is disabled (no sign-in, sessions ended) and an admin can undo it
+  (:func:`undo`); an organisation is also archived (read-only).
+- :func:`purge_due` (scheduled daily) runs every personal-data eraser
+  (:mod:`portal.privacy.sources`) and deletes the Auth account; an organisation's purge
+  deletes the organisation's documents, its Drive folder and its entries elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from .. import authn, db, logs
+from ..audit import service as audit
+from ..errors import BadRequest, Conflict, NotFound
+from ..identity import Caller, OrgKind
+from ..policy import Action
+from . import retention
+from .sources import Person, erase_all
+
+USER, ORG = "user", "org"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _by(actor: Caller | None, label: str) -> dict[str, Any]:
+    if actor is None:
+        return {"uid": None, "email": label, "role": None}
+    return {"uid": actor.uid, "email": actor.email, "role": actor.role.value}
+
+
+def deletion_json(snap: Any) -> dict[str, Any]:
+    data = snap.to_dict() or {}
+    out = db.to_json({k: data.get(k) for k in ("kind", "uid", "orgId", "orgName", "email", "reason", "requestedBy",
+                                               "requestedAt", "purgeAfter")})  # fmt: skip
+    out["id"] = snap.id
+    return out
+
+
+def _disable(uid: str) -> bool:
+    """Disable an Auth account and end its sessions; whether it was enabled before."""
+    auth = authn.admin_auth()
+    try:
+        was_enabled = not auth.get_user(uid).disabled
+        auth.update_user(uid, disabled=True)
+        auth.revoke_refresh_tokens(uid)
+    except auth.UserNotFoundError:
+        return False
+    return was_enabled
+
+
+def _enable(uid: str) -> None:
+    auth = authn.admin_auth()
+    try:
+        auth.update_user(uid, disabled=False)
+    except auth.UserNotFoundError:
+        logs.warning("restored account no longer exists", uid=uid)
+
+
+# --- asking ------------------------------------------------------------------------------------
+
+
+def request_own(caller: Caller, confirm: str) -> dict[str, Any]:
+    """The caller deletes their own account (typing their email address to confirm)."""
+    db.grant(caller, Action.ACCOUNT_DELETE)
+    if confirm.strip().lower() != caller.email.lower():
+        raise BadRequest("Type your email address to confirm.", code="confirmation_mismatch")
+    return schedule_user(caller.uid, caller.org_id, caller.email, reason="self", actor=caller)
+
+
+def schedule_user(
+    uid: str, org_id: str, email: str, *, reason: str, actor: Caller | None = None, actor_label: str = "cli"
+) -> dict[str, Any]:
+    """Disable the account now and purge it after the grace period (again: no change)."""
+    from google.cloud import firestore
+
+    ref = db.deletion(f"{USER}-{uid}")
+    snap = ref.get()
+    if not snap.exists:
+        purge_after = _now() + dt.timedelta(days=retention.deletion_grace_days())
+        ref.set({"kind": USER, "uid": uid, "orgId": org_id, "email": email, "reason": reason,
+                 "requestedBy": _by(actor, actor_label), "requestedAt": firestore.SERVER_TIMESTAMP,
+                 "purgeAfter": purge_after, "wasEnabled": _disable(uid)})  # fmt: skip
+        db.system(org_id).user(uid).set({"disabled": True, "deletion": {"purgeAfter": purge_after, "reason": reason},
+                                         "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)  # fmt: skip
+        audit.record("account.deletion_scheduled", actor=actor, actor_label=actor_label, org_id=org_id, target=uid,
+                     details={"reason": reason, "purgeAfter": purge_after.isoformat()})  # fmt: skip
+    return {"deletion": deletion_json(ref.get())}
+
+
+def request_org(caller: Caller, org_id: str | None, confirm: str) -> dict[str, Any]:
+    """An admin deletes a client organisation (typing its name to confirm): its people are
+    disabled and it is archived now, purged after the grace period."""
+    from google.cloud import firestore
+
+    grant = db.grant(caller, Action.ORGS_DELETE, org_id)
+    if grant.org.kind != OrgKind.CLIENT:
+        raise BadRequest("Only a client organisation can be deleted.", code="client_org_required")
+    store = db.system(grant.org.id)
+    org = store.doc().get().to_dict() or {}
+    if confirm.strip() != str(org.get("name") or ""):
+        raise BadRequest("Type the organisation's name to confirm.", code="confirmation_mismatch")
+    ref = db.deletion(f"{ORG}-{grant.org.id}")
+    if ref.get().exists:
+        raise Conflict("This organisation is already being deleted.", code="deletion_pending")
+    purge_after = _now() + dt.timedelta(days=retention.deletion_grace_days())
+    disabled = [s.id for s in store.users().select([]).stream() if _disable(s.id)]
+    ref.set({"kind": ORG, "orgId": grant.org.id, "orgName": org.get("name"), "reason": "organisation",
+             "requestedBy": _by(caller, ""), "requestedAt": firestore.SERVER_TIMESTAMP, "purgeAfter": purge_after,
+             "wasArchived": bool(org.get("archived")), "disabledUids": disabled})  # fmt: skip
+    store.doc().update({"archived": True, "deletion": {"purgeAfter": purge_after}})
+    audit.record("org.deletion_scheduled", actor=caller, org_id=grant.org.id, target=grant.org.id,
+                 details={"purgeAfter": purge_after.isoformat(), "accountsDisabled": len(disabled)})  # fmt: skip
+    return {"deletion": deletion_json(ref.get())}
+
+
+def _admin(caller: Caller) -> None:
+    db.grant(caller, Action.DELETIONS_MANAGE, db.agency_org_id() or caller.org_id)
+
+
+def list_pending(caller: Caller) -> dict[str, Any]:
+    """Deletions in their grace period, the soonest purge first (admins)."""
+    _admin(caller)
+    snaps = list(db.deletions().order_by("purgeAfter").limit(200).stream())
+    return {"items": [deletion_json(s) for s in snaps]}
+
+
+def undo(caller: Caller, deletion_id: str) -> dict[str, Any]:
+    """Restore an account or organisation before its purge (admins). A person who deleted
+    their own account can sign in again; a removed member stays disabled, as removed."""
+    from google.cloud import firestore
+
+    _admin(caller)
+    ref = db.deletion(deletion_id)
+    snap = ref.get()
+    if not snap.exists:
+        raise NotFound("Deletion not found.")
+    data = snap.to_dict() or {}
+    org_id = str(data.get("orgId"))
+    if data.get("kind") == USER:
+        uid = str(data.get("uid"))
+        back = data.get("reason") == "self" and bool(data.get("wasEnabled", True))
+        if back:
+            _enable(uid)
+        db.system(org_id).user(uid).set({"deletion": firestore.DELETE_FIELD, "disabled": not back,
+                                         "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)  # fmt: skip
+        target = uid
+    else:
+        for uid in data.get("disabledUids") or []:
+            _enable(str(uid))
+        db.system(org_id).doc().update({"archived": bool(data.get("wasArchived")), "deletion": firestore.DELETE_FIELD})
+        target = org_id
+    ref.delete()
+    audit.record("deletion.undone", actor=caller, org_id=org_id, target=target, details={"kind": data.get("kind")})
+    return {"ok": True}
+
+
+# --- purging -----------------------------------------------------------------------------------
+
+
+def purge_due(*, now: dt.datetime | None = None) -> dict[str, str]:
+    """Purge every deletion whose grace period is over (the scheduled job). One that fails
+    stays, and is tried again on the next run."""
+    now = now or _now()
+    done: dict[str, str] = {}
+    for snap in db.deletions().where(filter=db.at_most("purgeAfter", now)).stream():
+        data = snap.to_dict() or {}
+        try:
+            if data.get("kind") == ORG:
+                purge_org(str(data.get("orgId")))
+            else:
+                purge_user(str(data.get("uid")), str(data.get("orgId")), str(data.get("email") or ""))
+            snap.reference.delete()
+            done[snap.id] = "purged"
+        except Exception as exc:  # tried again on the next run
+            logs.error("purge failed", deletion=snap.id, error=repr(exc)[:500])
+            done[snap.id] = "failed"
+    return done
+
+
+def _delete_auth(uid: str) -> None:
+    auth = authn.admin_auth()
+    with contextlib.suppress(auth.UserNotFoundError):
+        auth.delete_user(uid)
+
+
+def purge_user(uid: str, org_id: str, email: str = "") -> dict[str, int]:
+    """Take the person out of everything (every personal-data eraser), then delete the account."""
+    counts = erase_all(Person(uid, org_id, email))
+    _delete_auth(uid)
+    audit.record("account.purged", actor_label="retention", org_id=org_id, target=uid, details=counts)
+    return counts
+
+
+def purge_org(org_id: str) -> None:
+    """Delete a client organisation: its people (every eraser, then their accounts), its Drive
+    folder, its documents, and its entries in the global collections. Its audit entries stay
+    until the audit log's retention expires them."""
+    from google.cloud import firestore
+
+    store = db.system(org_id)
+    org = store.doc().get()
+    if not org.exists:
+        return
+    if org.get("kind") != OrgKind.CLIENT.value:
+        raise BadRequest("Only a client organisation can be purged.")
+    data = org.to_dict() or {}
+    for user in list(store.users().stream()):
+        purge_user(user.id, org_id, str(user.get("email") or ""))
+    folder = data.get("driveFolderId")
+    if folder:
+        _trash_folder(str(folder))
+    membership = (data.get("whop") or {}).get("membershipId")
+    if membership:
+        db.whop_membership(str(membership)).delete()
+    for snap in db.booking_indexes().where(filter=db.eq("orgId", org_id)).select([]).stream():
+        snap.reference.delete()
+    db.delete_org_tree(org_id)
+    db.clients_summary().set({"clients": {org_id: firestore.DELETE_FIELD}}, merge=True)
+    audit.record("org.purged", actor_label="retention", org_id=org_id, target=org_id)
+
+
+def _trash_folder(folder_id: str) -> None:
+    from ..files import service as files
+    from ..integrations.drive import DriveError
+
+    if not files.connected():
+        return
+    try:
+        files.connect().trash(folder_id)
+    except DriveError as exc:
+        logs.warning("purge: Drive folder not trashed", folderId=folder_id, error=str(exc)[:300])

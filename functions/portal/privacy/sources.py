@@ -1,0 +1,254 @@
+"""Personal data sources: where the portal keeps something about a person, how to hand it
+to them (export) and how to take the person out of it (erase).
+
+Each feature contributes its source with :func:`register` (or :func:`external` for a
+module exposing ``export_user(uid)`` and ``erase_user(uid)``); the personal export walks
+every source, and the purge of a deleted account runs every eraser. What others rely on
+stays but loses the person: a message or comment keeps its words and shows "Former
+member"; the decision record keeps who decided (see the README's retention policy).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .. import db, logs
+
+FORMER_MEMBER = "Former member"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Whose data: their uid, home organisation and address."""
+
+    uid: str
+    org_id: str
+    email: str = ""
+
+
+Exporter = Callable[[Person], Iterable[dict[str, Any]]]
+Eraser = Callable[[Person], int]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    export: Exporter | None = None
+    erase: Eraser | None = None
+    kept: str = ""
+    """Why something of it is kept after the purge (empty: nothing is)."""
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register(name: str, *, export: Exporter | None = None, erase: Eraser | None = None, kept: str = "") -> Source:
+    """Add (or replace) the source ``name``: its export is ``<name>.json`` in the archive."""
+    source = Source(name, export, erase, kept)
+    SOURCES[name] = source
+    return source
+
+
+def external(name: str, module: str) -> Source:
+    """A source whose module exposes ``export_user(uid)`` (a list of records, or a mapping of
+    lists of them) and ``erase_user(uid)``, imported when first used; a module not installed exports nothing and erases nothing."""
+
+    def load() -> Any:
+        try:
+            return importlib.import_module(module)
+        except ImportError:
+            return None
+
+    def export(person: Person) -> Iterable[dict[str, Any]]:
+        found = load()
+        result = found.export_user(person.uid) if found and hasattr(found, "export_user") else []
+        if isinstance(result, dict):  # {"conversations": [...]}: the records under their keys
+            result = [r for value in result.values() for r in (value if isinstance(value, list) else [value])]
+        return list(result or [])
+
+    def erase(person: Person) -> int:
+        found = load()
+        return int(found.erase_user(person.uid) or 0) if found and hasattr(found, "erase_user") else 0
+
+    return register(name, export=export, erase=erase)
+
+
+def export_all(person: Person) -> Iterator[tuple[str, Iterable[dict[str, Any]]]]:
+    for source in SOURCES.values():
+        if source.export is not None:
+            yield source.name, source.export(person)
+
+
+def erase_all(person: Person) -> dict[str, int]:
+    """Run every eraser; one that fails is logged and the others still run (the purge runs
+    again on the next schedule, and every eraser can run twice)."""
+    counts: dict[str, int] = {}
+    failed = []
+    for source in SOURCES.values():
+        if source.erase is None:
+            continue
+        try:
+            counts[source.name] = source.erase(person)
+        except Exception as exc:  # reported, retried by the next purge
+            logs.error("personal data eraser failed", source=source.name, uid=person.uid, error=repr(exc)[:300])
+            failed.append(source.name)
+    if failed:
+        raise RuntimeError(f"erasers failed: {', '.join(failed)}")
+    return counts
+
+
+# --- the portal's own sources ------------------------------------------------------------------
+
+
+def _former(who: dict[str, Any] | None) -> dict[str, Any]:
+    """A person's attribution with the person taken out (the role stays: client or staff)."""
+    return {"uid": None, "email": None, "name": FORMER_MEMBER, "role": (who or {}).get("role")}
+
+
+def _by(collection: str, field: str, person: Person) -> Any:
+    return db.across_orgs(collection).where(filter=db.eq(field, person.uid))
+
+
+def _row(snap: Any, *fields: str) -> dict[str, Any]:
+    data = snap.to_dict() or {}
+    out = {"id": snap.id, "path": snap.reference.path}
+    out.update({f: db.to_json(data.get(f)) for f in fields})
+    return out
+
+
+def _in_batches(refs: Iterable[tuple[Any, dict[str, Any] | None]]) -> int:
+    """Apply updates (a dict) or deletes (None), 400 writes per batch; how many."""
+    batch, pending, total = db.batch(), 0, 0
+    for ref, update in refs:
+        if update is None:
+            batch.delete(ref)
+        else:
+            batch.update(ref, update)
+        pending, total = pending + 1, total + 1
+        if pending == 400:
+            batch.commit()
+            batch, pending = db.batch(), 0
+    if pending:
+        batch.commit()
+    return total
+
+
+def _profile(person: Person) -> Iterable[dict[str, Any]]:
+    snap = db.system(person.org_id).user(person.uid).get()
+    if not snap.exists:
+        return []
+    data = snap.to_dict() or {}
+    keep = ("uid", "email", "role", "orgId", "profile", "createdAt", "lastLogin")
+    return [db.to_json({k: data.get(k) for k in keep})]
+
+
+def _erase_profile(person: Person) -> int:
+    store = db.system(person.org_id)
+    return _in_batches([(store.user(person.uid), None), (store.preferences(person.uid), None)])
+
+
+def _preferences(person: Person) -> Iterable[dict[str, Any]]:
+    snap = db.system(person.org_id).preferences(person.uid).get()
+    return [db.to_json(snap.to_dict() or {})] if snap.exists else []
+
+
+def _notifications(person: Person) -> Iterable[dict[str, Any]]:
+    query = db.system(person.org_id).notifications().where(filter=db.eq("uid", person.uid))
+    return (_row(s, "kind", "title", "body", "link", "read", "orgId", "createdAt") for s in query.stream())
+
+
+def _erase_notifications(person: Person) -> int:
+    query = db.system(person.org_id).notifications().where(filter=db.eq("uid", person.uid))
+    return _in_batches((s.reference, None) for s in query.select([]).stream())
+
+
+def _messages(person: Person) -> Iterable[dict[str, Any]]:
+    return (_row(s, "threadId", "body", "createdAt", "editedAt", "deletedAt") for s in
+            _by(db.MESSAGES, "author.uid", person).stream())  # fmt: skip
+
+
+def _erase_authored(collection: str) -> Eraser:
+    def erase(person: Person) -> int:
+        snaps = _by(collection, "author.uid", person).stream()
+        return _in_batches((s.reference, {"author": _former(s.get("author"))}) for s in snaps)
+
+    return erase
+
+
+def _notes(person: Person) -> Iterable[dict[str, Any]]:
+    return (_row(s, "threadId", "body", "createdAt") for s in _by(db.NOTES, "author.uid", person).stream())
+
+
+def _erase_threads(person: Person) -> int:
+    """The person's name leaves the threads they started or posted in."""
+    updates: list[tuple[Any, dict[str, Any] | None]] = []
+    for snap in db.across_orgs(db.THREADS).where(filter=db.contains("participants", person.uid)).stream():
+        data = snap.to_dict() or {}
+        change: dict[str, Any] = {f"participantInfo.{person.uid}": _former((data.get("participantInfo") or {})
+                                                                          .get(person.uid))}  # fmt: skip
+        if (data.get("createdBy") or {}).get("uid") == person.uid:
+            change["createdBy"] = _former(data.get("createdBy"))
+        last = data.get("lastMessage") or {}
+        if (last.get("author") or {}).get("uid") == person.uid:
+            change["lastMessage.author"] = {"uid": None, "name": FORMER_MEMBER}
+        updates.append((snap.reference, change))
+    return _in_batches(updates)
+
+
+def _erase_reads(person: Person) -> int:
+    return _in_batches((s.reference, None) for s in _by(db.READS, "uid", person).select([]).stream())
+
+
+def _comments(person: Person) -> Iterable[dict[str, Any]]:
+    return (_row(s, "version", "body", "createdAt") for s in _by(db.COMMENTS, "author.uid", person).stream())
+
+
+def _decisions(person: Person) -> Iterable[dict[str, Any]]:
+    return (_row(s, "approvalId", "orgId", "version", "action", "comment", "at") for s in
+            _by(db.DECISIONS, "by.uid", person).stream())  # fmt: skip
+
+
+def _uploads(person: Person) -> Iterable[dict[str, Any]]:
+    return (_row(s, "name", "mimeType", "size", "projectId", "createdAt") for s in
+            _by(db.FILES, "uploadedBy.uid", person).stream())  # fmt: skip
+
+
+def _erase_uploads(person: Person) -> int:
+    snaps = _by(db.FILES, "uploadedBy.uid", person).select([]).stream()
+    return _in_batches((s.reference, {"uploadedBy": {"uid": None, "email": None, "name": FORMER_MEMBER}})
+                       for s in snaps)  # fmt: skip
+
+
+def _audit(person: Person) -> Iterable[dict[str, Any]]:
+    query = db.audit_log().where(filter=db.eq("actorUid", person.uid))
+    return (_row(s, "event", "at", "orgId", "target", "details", "ip") for s in query.stream())
+
+
+def _erase_live(person: Person) -> int:
+    return _in_batches([(db.live_signal(person.uid), None)])
+
+
+def _erase_exports(person: Person) -> int:
+    from . import exports
+
+    return exports.erase_for(person.uid)
+
+
+register("profile", export=_profile, erase=_erase_profile)
+register("preferences", export=_preferences)
+register("notifications", export=_notifications, erase=_erase_notifications)
+register("messages", export=_messages, erase=_erase_authored(db.MESSAGES))
+register("internal-notes", export=_notes, erase=_erase_authored(db.NOTES))
+register("threads", erase=_erase_threads)
+register("read-states", erase=_erase_reads)
+register("approval-comments", export=_comments, erase=_erase_authored(db.COMMENTS))
+register("approval-decisions", export=_decisions,
+         kept="who decided, the decision, the version and the time: both sides rely on the record")  # fmt: skip
+register("uploads", export=_uploads, erase=_erase_uploads)
+register("audit", export=_audit, kept="until the audit log's retention (AUDIT_RETENTION_DAYS) expires the entries")
+register("live-signal", erase=_erase_live)
+register("exports", erase=_erase_exports)
+external("assistant", "portal.assistant")
