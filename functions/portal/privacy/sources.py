@@ -54,7 +54,8 @@ def register(name: str, *, export: Exporter | None = None, erase: Eraser | None 
 
 def external(name: str, module: str) -> Source:
     """A source whose module exposes ``export_user(uid)`` (a list of records, or a mapping of
-    lists of them) and ``erase_user(uid)``, imported when first used; a module not installed exports nothing and erases nothing."""
+    lists of them) and ``erase_user(uid)``, imported when first used; a module not installed
+    exports nothing and erases nothing."""
 
     def load() -> Any:
         try:
