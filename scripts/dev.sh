@@ -10,7 +10,7 @@ project=$(python3 -c 'import json;print(json.load(open(".firebaserc"))["projects
     sleep 1
   done
   log=$(mktemp)
-  if (set -a; . functions/.env.local; . functions/.secret.local; set +a
+  if (eval "$(python3 scripts/envfile.py functions/.env.local functions/.secret.local)"
       cd functions && venv/bin/python -m portal.cli --project "$project" seed >"$log" 2>&1 &&
       if [ -n "${GOOGLE_CALENDAR_API_URL:-}" ]; then venv/bin/python -m portal.cli --project "$project" calendar sync >>"$log" 2>&1; fi); then
     cat <<MSG
@@ -41,7 +41,7 @@ if grep -q '^WHOP_BASE_URL=http://127.0.0.1:9911/api/v1' functions/.env.local; t
   standins="$standins $!"
 fi
 if grep -q '^DRIVE_API_URL=http://127.0.0.1:9913/' functions/.env.local; then
-  functions/venv/bin/python dev/standins/drive.py 9913 &
+  (cd dev && PYTHONPATH=../functions ../functions/venv/bin/python -m standins.drive 9913) &
   standins="$standins $!"
 fi
 if grep -q '^SMTP_HOST=127.0.0.1' functions/.env.local; then

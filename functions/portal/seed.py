@@ -349,7 +349,12 @@ def seed_bookings() -> int:
     through the same parsing and storing as the live webhooks and calendar sync."""
     from .bookings import calendar_sync, inbound, service
 
-    db.system("acme").doc().update({"calendarId": DEMO_CALENDAR_ID})
+    db.system("acme").doc().update(
+        {
+            "calendarId": DEMO_CALENDAR_ID,
+            "bookingLinks": [{"label": "Book a call with the studio", "url": "https://cal.com/northlight/30min"}],
+        }
+    )
     changes = [c for c in (calendar_sync.to_change(e, DEMO_CALENDAR_ID, "acme") for e in demo_google_events()) if c]
     bodies = [
         (inbound.calcom_changes, _calcom("BOOKING_CREATED", "demo-calcom-logo1", "Logo feedback call", _at(1),

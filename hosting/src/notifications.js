@@ -2,12 +2,10 @@
 // API, `useUnreadCount` keeps it current (polling, and at once when a page changes the
 // read state through `notificationsChanged()`). Live updates plug in here.
 
-import { useEffect, useState } from 'preact/hooks';
-import { api, isAbort } from './api.js';
-import { subscribe } from './live.js';
+import { api } from './api.js';
+import { countChanged, useLiveCount } from './live-count.js';
 
 const CHANGED = 'portal:notifications-changed';
-const POLL_MS = 60_000;
 
 /** How many of the caller's notifications are unread. */
 export async function fetchUnread(signal) {
@@ -17,40 +15,10 @@ export async function fetchUnread(signal) {
 
 /** Tell the bell that the read state changed (optionally with the new count). */
 export function notificationsChanged(unread) {
-  window.dispatchEvent(new CustomEvent(CHANGED, { detail: { unread } }));
+  countChanged(CHANGED, unread);
 }
 
-/** The unread count, refetched every minute, when the tab comes back and on changes. */
+/** The unread count, refetched every minute, when the tab comes back, live and on changes. */
 export function useUnreadCount() {
-  const [count, setCount] = useState(0);
-  useEffect(() => {
-    let controller = null;
-    const load = () => {
-      if (controller) controller.abort();
-      controller = new AbortController();
-      fetchUnread(controller.signal).then(setCount, (err) => {
-        if (!isAbort(err)) setCount((c) => c); // keep the last count; the next poll tries again
-      });
-    };
-    const onChanged = (e) => {
-      if (e.detail && typeof e.detail.unread === 'number') setCount(e.detail.unread);
-      else load();
-    };
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') load();
-    };
-    load();
-    const timer = setInterval(load, POLL_MS);
-    const unsubscribe = subscribe('notifications', load); // live: at once when the feed changes
-    window.addEventListener(CHANGED, onChanged);
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      clearInterval(timer);
-      unsubscribe();
-      if (controller) controller.abort();
-      window.removeEventListener(CHANGED, onChanged);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, []);
-  return count;
+  return useLiveCount(fetchUnread, { topic: 'notifications', event: CHANGED });
 }

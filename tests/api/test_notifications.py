@@ -257,6 +257,18 @@ def test_message_mails_wait_and_batch_while_unread(http: httpx.Client, mails, mo
     assert "First &lt;hi&gt;" in mail["html"]
 
 
+def test_a_message_read_before_its_mail_is_due_is_never_mailed_nor_retried(http: httpx.Client, monkeypatch) -> None:
+    monkeypatch.setenv("MESSAGE_MAIL_DELAY_SECONDS", "300")
+    owner = uid("owner@acme.test")
+    service.notify("acme", [owner], key="msg-read", kind="message", title="Ops wrote in “Read”", body="Seen",
+                   link="/messages/t1")  # fmt: skip
+    note = feed(http, "owner@acme.test")["items"][0]
+    http.post(f"/api/notifications/{note['id']}/read", headers=bearer("owner@acme.test"))
+    assert service.send_waiting("acme", owner) == "none"  # settled, so the queue stops retrying
+    waiting = db.system("acme").notifications().where(filter=db.eq("uid", owner)).where(filter=db.eq("mail", "waiting"))
+    assert list(waiting.stream()) == []
+
+
 def test_daily_digest_once_a_day_and_none_when_nothing_new(mails) -> None:
     member = uid("member@acme.test")
     day = dt.date(2026, 11, 25)

@@ -48,6 +48,11 @@ def test_a_client_sees_its_meetings_only(page: Page) -> None:
     expect(rows.filter(has_text="Introductory call")).to_have_count(0)  # unmatched
     workshop = rows.filter(has_text="Brand workshop")
     expect(workshop.get_by_test_id("booking-ics")).to_be_visible()
+    # a cancelled or moved meeting offers nothing to add to a calendar
+    expect(rows.filter(has_text="Video script chat").get_by_test_id("booking-ics")).to_have_count(0)
+    expect(
+        page.locator('[data-testid="booking"][data-status="rescheduled"] [data-testid="booking-ics"]')
+    ).to_have_count(0)
     time_text = workshop.get_by_test_id("booking-time").inner_text()
     zone = page.evaluate(
         "Intl.DateTimeFormat(undefined, {timeZoneName: 'short'}).formatToParts(new Date())"

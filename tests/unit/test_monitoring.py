@@ -20,8 +20,13 @@ class _Sentry(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.headers.get("Content-Encoding") == "gzip":
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
             body = gzip.decompress(body)
+        elif encoding == "br":  # sentry-sdk prefers brotli when the package is installed
+            import brotli  # type: ignore[import-not-found,unused-ignore]
+
+            body = brotli.decompress(body)
         type(self).envelopes.append(body)
         self.send_response(200)
         self.end_headers()

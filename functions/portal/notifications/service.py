@@ -214,8 +214,8 @@ def _address(home: str, uid: str) -> str | None:
 
 def send_waiting(home: str, uid: str, *, now: float | None = None) -> str:
     """Mail ``uid`` their message notifications still unread after the delay, all in one
-    mail, once. ``"sent"``; ``"early"`` when some wait but none is due yet (the queue
-    tries again); ``"none"`` when nothing waits."""
+    mail, once. ``"sent"``; ``"early"`` when some wait unread but none is due yet (the queue
+    tries again); ``"none"`` when nothing waits. Those read meanwhile are settled, unmailed."""
     from ..deliveries import service as deliveries
 
     moment = time.time() if now is None else now
@@ -224,9 +224,13 @@ def send_waiting(home: str, uid: str, *, now: float | None = None) -> str:
 
     def run(tx: Any) -> str:
         waiting = list(query.stream(transaction=tx))
-        due = [s for s in waiting if float(_field(s, "mailAfter") or 0) <= moment and not _field(s, "read")]
+        unread = [s for s in waiting if not _field(s, "read")]
+        for snap in waiting:
+            if _field(snap, "read"):  # read in the portal before the mail was due: nothing to mail
+                tx.update(snap.reference, {"mail": "none"})
+        due = [s for s in unread if float(_field(s, "mailAfter") or 0) <= moment]
         if not due:
-            return "early" if waiting else "none"
+            return "early" if unread else "none"
         due.sort(key=lambda s: float(_field(s, "at") or 0))
         if to:
             items = [s.to_dict() or {} for s in due]

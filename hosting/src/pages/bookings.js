@@ -68,7 +68,7 @@ function Meeting({ item, orgId, showOrg }) {
         <${Badge} status=${item.status} tone=${TONES[item.status]} label=${BOOKING_STATUS_LABELS[item.status] || item.status} data-testid="booking-status" />
         <div class="meeting-actions">
           ${live && video ? html`<${ExternalLink} href=${video} class="btn btn-secondary btn-sm">Join<//>` : null}
-          ${item.start ? html`<a class="btn btn-secondary btn-sm" href=${ics} download data-testid="booking-ics">Add to calendar</a>` : null}
+          ${live && item.start ? html`<a class="btn btn-secondary btn-sm" href=${ics} download data-testid="booking-ics">Add to calendar</a>` : null}
           ${live && safeUrl(item.rescheduleUrl) ? html`<${ExternalLink} href=${safeUrl(item.rescheduleUrl)} class="btn btn-ghost btn-sm">Reschedule<//>` : null}
           ${live && safeUrl(item.cancelUrl) ? html`<${ExternalLink} href=${safeUrl(item.cancelUrl)} class="btn btn-ghost btn-sm">Cancel<//>` : null}
         </div>

@@ -10,11 +10,11 @@ a local stand-in (``GOOGLE_CALENDAR_API_URL``). Nothing is imported at module im
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
+
+from .. import googleapi
 
 SCOPES = ("https://www.googleapis.com/auth/calendar.readonly", "https://www.googleapis.com/auth/calendar.events")
 PAST_DAYS = 90
@@ -38,21 +38,9 @@ class Channel:
     expiration_ms: int
 
 
-@cache
-def _bundled_document() -> str:
-    from importlib import resources
-
-    return (resources.files("googleapiclient") / "discovery_cache" / "documents" / "calendar.v3.json").read_text()
-
-
 def discovery_document(root_url: str | None = None) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(_bundled_document())
-    if root_url:
-        root = root_url.rstrip("/") + "/"
-        doc["rootUrl"] = root
-        doc["mtlsRootUrl"] = root
-        doc["baseUrl"] = root + doc["servicePath"]
-    return doc
+    """The bundled Calendar v3 discovery document, moved to ``root_url`` when given."""
+    return googleapi.discovery_document("calendar.v3", root_url)
 
 
 class Calendar:
@@ -73,31 +61,11 @@ class Calendar:
         api_url = config.env("GOOGLE_CALENDAR_API_URL") or None
         if not key:
             raise NotConnected("Google Calendar is not connected.", code="calendar_not_connected")
-        if key.startswith("{"):
-            from google.oauth2 import service_account
-
-            credentials: Any = service_account.Credentials.from_service_account_info(json.loads(key), scopes=SCOPES)
-        elif api_url:  # a local stand-in: any bearer token
-            from google.oauth2.credentials import Credentials
-
-            credentials = Credentials(token="stand-in")  # noqa: S106 - not a secret
-        else:
-            import google.auth
-
-            credentials, _ = google.auth.default(scopes=SCOPES)
-        return cls(credentials=credentials, api_url=api_url)
+        return cls(credentials=googleapi.credentials(key, api_url, SCOPES), api_url=api_url)
 
     def _api(self) -> Any:
         if self._service is None:
-            import httplib2
-            from googleapiclient.discovery import build_from_document
-
-            http = self._http or httplib2.Http(timeout=30)
-            if self._credentials is not None:
-                import google_auth_httplib2
-
-                http = google_auth_httplib2.AuthorizedHttp(self._credentials, http=http)
-            self._service = build_from_document(self._document, http=http)
+            self._service = googleapi.service(self._document, self._credentials, http=self._http, timeout=30)
         return self._service
 
     def _execute(self, request: Any) -> Any:

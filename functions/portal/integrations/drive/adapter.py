@@ -21,11 +21,12 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+
+from .. import googleapi
 
 FOLDER = "application/vnd.google-apps.folder"
 SCOPES = ("https://www.googleapis.com/auth/drive",)
@@ -137,22 +138,9 @@ class Media:
         self.close()
 
 
-@cache
-def _bundled_document() -> str:
-    from importlib import resources
-
-    return (resources.files("googleapiclient") / "discovery_cache" / "documents" / "drive.v3.json").read_text()
-
-
 def discovery_document(root_url: str | None = None) -> dict[str, Any]:
     """The bundled Drive v3 discovery document, moved to ``root_url`` when given."""
-    doc: dict[str, Any] = json.loads(_bundled_document())
-    if root_url:
-        root = root_url.rstrip("/") + "/"
-        doc["rootUrl"] = root
-        doc["mtlsRootUrl"] = root
-        doc["baseUrl"] = root + doc["servicePath"]
-    return doc
+    return googleapi.discovery_document("drive.v3", root_url)
 
 
 def _q(value: str) -> str:
@@ -196,19 +184,7 @@ class Drive:
         if not root:
             raise NotConnected("Drive is not connected.", code="drive_not_connected")
         api_url = config.drive_api_url() or None
-        key = config.drive_service_account_json().strip()
-        if key.startswith("{"):  # a key; anything else ("default"): the runtime's own account
-            from google.oauth2 import service_account
-
-            credentials: Any = service_account.Credentials.from_service_account_info(json.loads(key), scopes=SCOPES)
-        elif api_url:  # a local stand-in: any bearer token
-            from google.oauth2.credentials import Credentials
-
-            credentials = Credentials(token="stand-in")  # noqa: S106 - not a secret
-        else:
-            import google.auth
-
-            credentials, _ = google.auth.default(scopes=SCOPES)
+        credentials = googleapi.credentials(config.drive_service_account_json(), api_url, SCOPES)
         return cls(root, credentials=credentials, api_url=api_url, shared_drive_id=config.drive_shared_drive_id())
 
     # --- plumbing -------------------------------------------------------------------------
@@ -218,15 +194,7 @@ class Drive:
 
     def _api(self) -> Any:
         if self._service is None:
-            import httplib2
-            from googleapiclient.discovery import build_from_document
-
-            http = self._http or httplib2.Http(timeout=60)
-            if self._credentials is not None:
-                import google_auth_httplib2
-
-                http = google_auth_httplib2.AuthorizedHttp(self._credentials, http=http)
-            self._service = build_from_document(self._document, http=http)
+            self._service = googleapi.service(self._document, self._credentials, http=self._http, timeout=60)
         return self._service
 
     def _execute(self, request: Any) -> Any:
