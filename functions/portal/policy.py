@@ -307,9 +307,14 @@ class Target(StrEnum):
     OWN = "own"
     """The caller's own organisation, always (the agency's, for staff)."""
     QUERY = "query"
-    """``orgId`` in the query; a client's own when left out; staff without it: every client's."""
+    """``orgId`` in the query; the caller's own organisation when left out."""
+    QUERY_ALL = "query_all"
+    """``orgId`` in the query; a client's own when left out, for staff every client's."""
     BODY = "body"
     """``orgId`` in the body."""
+    NAMED = "named"
+    """The organisation the path names, or the one of the account it names, looked up before
+    anything else: another organisation's is a client's 404 whatever the action."""
     PATH = "path"
     """The organisation of the item the path names. A client is checked against their own
     organisation first (403 without the action), then finds only their own items (404)."""
@@ -350,7 +355,7 @@ class Rule:
 _PUBLIC = Rule(None, public=True)
 _SIGNED_IN = Rule(None)
 _HOOK = Rule(None, public=True, webhook=True)
-_Q, _B, _P, _O = Target.QUERY, Target.BODY, Target.PATH, Target.OWN
+_Q, _QA, _B, _P, _O, _N = Target.QUERY, Target.QUERY_ALL, Target.BODY, Target.PATH, Target.OWN, Target.NAMED
 R = Refinement
 
 OPERATIONS: dict[str, Rule] = {
@@ -363,22 +368,22 @@ OPERATIONS: dict[str, Rule] = {
     "auth_live_token_post": _SIGNED_IN,
     "orgs_list_get": Rule(A.ORG_READ, _O),
     "orgs_list_post": Rule(A.ORGS_CREATE, _O),
-    "org_detail_get": Rule(A.ORG_READ, _P),
-    "org_detail_patch": Rule(A.ORGS_UPDATE, _P, R.CLIENT_ORG),
-    "org_archive_post": Rule(A.ORGS_ARCHIVE, _P, R.CLIENT_ORG),
-    "org_archive_delete": Rule(A.ORGS_ARCHIVE, _P, R.CLIENT_ORG),
-    "org_settings_get": Rule(A.ORGS_SETTINGS, _P),
-    "org_settings_patch": Rule(A.ORGS_SETTINGS, _P),
+    "org_detail_get": Rule(A.ORG_READ, _N),
+    "org_detail_patch": Rule(A.ORGS_UPDATE, _N, R.CLIENT_ORG),
+    "org_archive_post": Rule(A.ORGS_ARCHIVE, _N, R.CLIENT_ORG),
+    "org_archive_delete": Rule(A.ORGS_ARCHIVE, _N, R.CLIENT_ORG),
+    "org_settings_get": Rule(A.ORGS_SETTINGS, _N),
+    "org_settings_patch": Rule(A.ORGS_SETTINGS, _N),
     "clients_list_get": Rule(A.CLIENTS_READ, _O),
     "members_list_get": Rule(A.MEMBERS_READ, _Q),
-    "member_detail_patch": Rule(A.MEMBERS_SET_ROLE, _P, R.ROLE_CHANGE),
-    "member_detail_delete": Rule(A.MEMBERS_REMOVE, _P, R.REMOVAL),
+    "member_detail_patch": Rule(A.MEMBERS_SET_ROLE, _N, R.ROLE_CHANGE),
+    "member_detail_delete": Rule(A.MEMBERS_REMOVE, _N, R.REMOVAL),
     "invites_get": Rule(A.MEMBERS_INVITE, _Q),
     "invites_post": Rule(A.MEMBERS_INVITE, _B),
     "invite_revoke_post": Rule(A.MEMBERS_INVITE, _Q),
     "invite_lookup_post": _PUBLIC,
     "invite_accept_post": _PUBLIC,
-    "projects_list_get": Rule(A.PROJECTS_READ, _Q),
+    "projects_list_get": Rule(A.PROJECTS_READ, _QA),
     "projects_list_post": Rule(A.PROJECTS_CREATE, _B),
     "project_detail_get": Rule(A.PROJECTS_READ, _P),
     "project_detail_patch": Rule(A.PROJECTS_UPDATE, _P),
@@ -394,7 +399,7 @@ OPERATIONS: dict[str, Rule] = {
     "template_detail_delete": Rule(A.TEMPLATES_MANAGE, _O),
     "webhook_n8n_projects_post": _HOOK,
     "webhook_gbu_post": _HOOK,
-    "approvals_get": Rule(A.APPROVALS_READ, _Q),
+    "approvals_get": Rule(A.APPROVALS_READ, _QA),
     "approvals_post": Rule(A.APPROVALS_SUBMIT, _B),
     "approval_detail_get": Rule(A.APPROVALS_READ, _P),
     "approval_action_post": Rule(A.APPROVALS_DECIDE, _P, R.DECIDE),
@@ -421,7 +426,7 @@ OPERATIONS: dict[str, Rule] = {
     "file_thumbnail_get": Rule(A.FILES_READ, _P),
     "file_revisions_get": Rule(A.FILES_READ, _P),
     "file_revision_download_get": Rule(A.FILES_READ, _P),
-    "bookings_get": Rule(A.BOOKINGS_READ, _Q),
+    "bookings_get": Rule(A.BOOKINGS_READ, _QA),
     "booking_embed_get": Rule(A.BOOKINGS_READ, _Q),
     "booking_ics_get": Rule(A.BOOKINGS_READ, _P),
     "bookings_unmatched_get": Rule(A.BOOKINGS_MANAGE, _O),
@@ -435,8 +440,8 @@ OPERATIONS: dict[str, Rule] = {
     "notification_read_post": Rule(A.NOTIFICATIONS_OWN, _O),
     "me_preferences_get": Rule(A.NOTIFICATIONS_OWN, _O),
     "me_preferences_patch": Rule(A.NOTIFICATIONS_OWN, _O),
-    "search_get": Rule(A.SEARCH, _Q),
-    "messages_get": Rule(A.MESSAGES_READ, _Q),
+    "search_get": Rule(A.SEARCH, _QA),
+    "messages_get": Rule(A.MESSAGES_READ, _QA),
     "messages_post": Rule(A.MESSAGES_WRITE, _B),
     "message_thread_get": Rule(A.MESSAGES_READ, _P),
     "message_thread_post": Rule(A.MESSAGES_WRITE, _P),
@@ -480,7 +485,8 @@ def decision(caller: Caller, rule: Rule, org: OrgRef | None, facts: Facts = Fact
     if rule.action is None:
         return None
     own = OrgRef(caller.org_id, OrgKind.AGENCY if caller.is_staff else OrgKind.CLIENT)
-    if rule.target in (Target.NONE, Target.OWN) or (org is None and not caller.is_staff):
+    everyone = rule.target == Target.QUERY_ALL and caller.is_staff
+    if rule.target in (Target.NONE, Target.OWN) or (org is None and not everyone):
         org = own
     elif org is None:  # staff listing across every client
         org = OrgRef("", OrgKind.CLIENT)
