@@ -350,6 +350,9 @@ class Rule:
     public: bool = False
     """No credentials needed (a webhook's credential is its signature)."""
     webhook: bool = False
+    located_by: Action | None = None
+    """The action an item of the path is found with, when it differs from ``action`` (a file
+    is found as one readable, then moved by those who manage files)."""
 
 
 _PUBLIC = Rule(None, public=True)
@@ -406,7 +409,7 @@ OPERATIONS: dict[str, Rule] = {
     "approval_comments_post": Rule(A.APPROVALS_COMMENT, _P),
     "approval_versions_post": Rule(A.APPROVALS_SUBMIT, _P),
     "webhook_n8n_approvals_post": _HOOK,
-    "dashboard_get": Rule(A.PROJECTS_READ, _Q),
+    "dashboard_get": Rule(A.PROJECTS_READ, _QA),
     "billing_get": Rule(A.BILLING_READ, _Q),
     "billing_sync_post": Rule(A.BILLING_SYNC, _B),
     "billing_link_post": Rule(A.BILLING_SYNC, _B),
@@ -420,7 +423,7 @@ OPERATIONS: dict[str, Rule] = {
     "file_upload_session_get": Rule(A.FILES_UPLOAD, _P, R.UPLOADER),
     "file_upload_session_delete": Rule(A.FILES_UPLOAD, _P, R.UPLOADER),
     "file_detail_get": Rule(A.FILES_READ, _P),
-    "file_detail_patch": Rule(A.FILES_MANAGE, _P),
+    "file_detail_patch": Rule(A.FILES_MANAGE, _P, located_by=A.FILES_READ),
     "file_detail_delete": Rule(A.FILES_READ, _P, R.FILE_DELETE),
     "file_download_get": Rule(A.FILES_READ, _P),
     "file_thumbnail_get": Rule(A.FILES_READ, _P),
@@ -492,9 +495,10 @@ def decision(caller: Caller, rule: Rule, org: OrgRef | None, facts: Facts = Fact
         org = OrgRef("", OrgKind.CLIENT)
     try:
         if caller.role in CLIENT_ROLES and rule.target == Target.PATH:
-            authorize(caller, rule.action, own)  # a client looks only inside their own organisation
+            authorize(caller, rule.located_by or rule.action, own)  # a client looks only inside their own
             if org.id != own.id:
                 raise NotFound("Not found.")
+            authorize(caller, rule.action, own)
         else:
             authorize(caller, rule.action, org)
         if rule.refine == Refinement.CLIENT_ORG and org.kind != OrgKind.CLIENT:
