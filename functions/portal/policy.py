@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .errors import Forbidden, NotFound
+from .errors import BadRequest, Forbidden, NotFound, PortalError
 from .identity import CLIENT_ROLES, STAFF_ROLES, Caller, OrgKind, Role
 
 
@@ -316,3 +316,239 @@ def may_change_message(
         return True
     own = author is not None and author == caller.uid and posted_at is not None
     return own and allowed(caller, A.MESSAGES_WRITE, org) and 0 <= now - posted_at <= EDIT_OWN_MESSAGE_SECONDS  # type: ignore[operator]
+
+
+# --- operations ----------------------------------------------------------------------------------
+#
+# Which action each API operation asks for, where the organisation it acts on comes from, and
+# which decision function refines it. The authorisation matrix (tests/security) reads this
+# table for every operation in the OpenAPI document: an operation missing here fails it.
+
+
+class Target(StrEnum):
+    """Where an operation finds the organisation it acts on."""
+
+    NONE = "none"
+    """No organisation: a public operation, or the caller's own account and things."""
+    OWN = "own"
+    """The caller's own organisation, always (the agency's, for staff)."""
+    QUERY = "query"
+    """``orgId`` in the query; the caller's own organisation when left out."""
+    QUERY_ALL = "query_all"
+    """``orgId`` in the query; a client's own when left out, for staff every client's."""
+    BODY = "body"
+    """``orgId`` in the body."""
+    NAMED = "named"
+    """The organisation the path names, or the one of the account it names, looked up before
+    anything else: another organisation's is a client's 404 whatever the action."""
+    PATH = "path"
+    """The organisation of the item the path names. A client is checked against their own
+    organisation first (403 without the action), then finds only their own items (404)."""
+
+
+class Refinement(StrEnum):
+    """Per-item rules on top of the role x action x organisation table."""
+
+    DECIDE = "decide"
+    """:func:`may_decide`: client owners, or members the item is assigned to."""
+    ROLE_CHANGE = "role_change"
+    """:func:`authorize_role_change`: not yourself, only roles you may assign."""
+    REMOVAL = "removal"
+    """:func:`authorize_removal`: not yourself, staff only by an admin."""
+    FILE_DELETE = "file_delete"
+    """:func:`may_delete_file`: staff, or the uploader within 15 minutes."""
+    MESSAGE_CHANGE = "message_change"
+    """:func:`may_change_message`: the author within 15 minutes; staff may delete."""
+    UPLOADER = "uploader"
+    """An upload is seen and continued by its uploader alone (others: 404)."""
+    CLIENT_ORG = "client_org"
+    """The organisation must be a client's (an agency target is bad input, 400)."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one operation is authorised."""
+
+    action: Action | None
+    """None: anyone signed in (their own account and things), or anyone at all when ``public``."""
+    target: Target = Target.NONE
+    refine: Refinement | None = None
+    public: bool = False
+    """No credentials needed (a webhook's credential is its signature)."""
+    webhook: bool = False
+    located_by: Action | None = None
+    """The action an item of the path is found with, when it differs from ``action`` (a file
+    is found as one readable, then moved by those who manage files)."""
+
+
+_PUBLIC = Rule(None, public=True)
+_SIGNED_IN = Rule(None)
+_HOOK = Rule(None, public=True, webhook=True)
+_Q, _QA, _B, _P, _O, _N = Target.QUERY, Target.QUERY_ALL, Target.BODY, Target.PATH, Target.OWN, Target.NAMED
+R = Refinement
+
+OPERATIONS: dict[str, Rule] = {
+    # operationId (function_method) -> rule
+    "auth_config_get": _PUBLIC,
+    "auth_login_post": _PUBLIC,
+    "auth_logout_post": _SIGNED_IN,
+    "auth_session_get": _SIGNED_IN,
+    "auth_me_get": _SIGNED_IN,
+    "auth_live_token_post": _SIGNED_IN,
+    "orgs_list_get": Rule(A.ORG_READ, _O),
+    "orgs_list_post": Rule(A.ORGS_CREATE, _O),
+    "org_detail_get": Rule(A.ORG_READ, _N),
+    "org_detail_patch": Rule(A.ORGS_UPDATE, _N, R.CLIENT_ORG),
+    "org_archive_post": Rule(A.ORGS_ARCHIVE, _N, R.CLIENT_ORG),
+    "org_archive_delete": Rule(A.ORGS_ARCHIVE, _N, R.CLIENT_ORG),
+    "org_settings_get": Rule(A.ORGS_SETTINGS, _N),
+    "org_settings_patch": Rule(A.ORGS_SETTINGS, _N),
+    "clients_list_get": Rule(A.CLIENTS_READ, _O),
+    "members_list_get": Rule(A.MEMBERS_READ, _Q),
+    "member_detail_patch": Rule(A.MEMBERS_SET_ROLE, _N, R.ROLE_CHANGE),
+    "member_detail_delete": Rule(A.MEMBERS_REMOVE, _N, R.REMOVAL),
+    "invites_get": Rule(A.MEMBERS_INVITE, _Q),
+    "invites_post": Rule(A.MEMBERS_INVITE, _B),
+    "invite_revoke_post": Rule(A.MEMBERS_INVITE, _Q),
+    "invite_lookup_post": _PUBLIC,
+    "invite_accept_post": _PUBLIC,
+    "projects_list_get": Rule(A.PROJECTS_READ, _QA),
+    "projects_list_post": Rule(A.PROJECTS_CREATE, _B),
+    "project_detail_get": Rule(A.PROJECTS_READ, _P),
+    "project_detail_patch": Rule(A.PROJECTS_UPDATE, _P),
+    "project_milestones_post": Rule(A.MILESTONES_MANAGE, _P),
+    "project_milestone_patch": Rule(A.MILESTONES_MANAGE, _P),
+    "project_milestone_delete": Rule(A.MILESTONES_MANAGE, _P),
+    "project_archive_post": Rule(A.PROJECTS_ARCHIVE, _P),
+    "project_archive_delete": Rule(A.PROJECTS_ARCHIVE, _P),
+    "templates_list_get": Rule(A.TEMPLATES_READ, _O),
+    "templates_list_post": Rule(A.TEMPLATES_MANAGE, _O),
+    "template_detail_get": Rule(A.TEMPLATES_READ, _O),
+    "template_detail_patch": Rule(A.TEMPLATES_MANAGE, _O),
+    "template_detail_delete": Rule(A.TEMPLATES_MANAGE, _O),
+    "webhook_n8n_projects_post": _HOOK,
+    "webhook_gbu_post": _HOOK,
+    "approvals_get": Rule(A.APPROVALS_READ, _QA),
+    "approvals_post": Rule(A.APPROVALS_SUBMIT, _B),
+    "approval_detail_get": Rule(A.APPROVALS_READ, _P),
+    "approval_action_post": Rule(A.APPROVALS_DECIDE, _P, R.DECIDE),
+    "approval_comments_post": Rule(A.APPROVALS_COMMENT, _P),
+    "approval_versions_post": Rule(A.APPROVALS_SUBMIT, _P),
+    "webhook_n8n_approvals_post": _HOOK,
+    "dashboard_get": Rule(A.PROJECTS_READ, _QA),
+    "billing_get": Rule(A.BILLING_READ, _Q),
+    "billing_sync_post": Rule(A.BILLING_SYNC, _B),
+    "billing_link_post": Rule(A.BILLING_SYNC, _B),
+    "billing_unmatched_get": Rule(A.BILLING_REVIEW, _O),
+    "webhook_whop_post": _HOOK,
+    "deliveries_get": Rule(A.DELIVERIES_MANAGE, _O),
+    "delivery_retry_post": Rule(A.DELIVERIES_MANAGE, _O),
+    "files_get": Rule(A.FILES_READ, _Q, R.CLIENT_ORG),
+    "file_upload_post": Rule(A.FILES_UPLOAD, _B, R.CLIENT_ORG),
+    "file_upload_session_put": Rule(A.FILES_UPLOAD, _P, R.UPLOADER),
+    "file_upload_session_get": Rule(A.FILES_UPLOAD, _P, R.UPLOADER),
+    "file_upload_session_delete": Rule(A.FILES_UPLOAD, _P, R.UPLOADER),
+    "file_detail_get": Rule(A.FILES_READ, _P),
+    "file_detail_patch": Rule(A.FILES_MANAGE, _P, located_by=A.FILES_READ),
+    "file_detail_delete": Rule(A.FILES_READ, _P, R.FILE_DELETE),
+    "file_download_get": Rule(A.FILES_READ, _P),
+    "file_thumbnail_get": Rule(A.FILES_READ, _P),
+    "file_revisions_get": Rule(A.FILES_READ, _P),
+    "file_revision_download_get": Rule(A.FILES_READ, _P),
+    "bookings_get": Rule(A.BOOKINGS_READ, _QA),
+    "booking_embed_get": Rule(A.BOOKINGS_READ, _Q),
+    "booking_ics_get": Rule(A.BOOKINGS_READ, _P),
+    "bookings_unmatched_get": Rule(A.BOOKINGS_MANAGE, _O),
+    "booking_assign_post": Rule(A.BOOKINGS_MANAGE, _B),
+    "webhook_calendar_post": _HOOK,
+    "openapi_get": _PUBLIC,
+    "health_get": _PUBLIC,
+    "notifications_get": Rule(A.NOTIFICATIONS_OWN, _O),
+    "notifications_unread_get": Rule(A.NOTIFICATIONS_OWN, _O),
+    "notifications_read_all_post": Rule(A.NOTIFICATIONS_OWN, _O),
+    "notification_read_post": Rule(A.NOTIFICATIONS_OWN, _O),
+    "me_preferences_get": Rule(A.NOTIFICATIONS_OWN, _O),
+    "me_preferences_patch": Rule(A.NOTIFICATIONS_OWN, _O),
+    "search_get": Rule(A.SEARCH, _QA),
+    "messages_get": Rule(A.MESSAGES_READ, _QA),
+    "messages_post": Rule(A.MESSAGES_WRITE, _B),
+    "message_thread_get": Rule(A.MESSAGES_READ, _P),
+    "message_thread_post": Rule(A.MESSAGES_WRITE, _P),
+    "message_read_post": Rule(A.MESSAGES_READ, _P),
+    "message_detail_patch": Rule(A.MESSAGES_READ, _P, R.MESSAGE_CHANGE),
+    "message_detail_delete": Rule(A.MESSAGES_READ, _P, R.MESSAGE_CHANGE),
+}
+"""Every API operation's rule, by its OpenAPI ``operationId``."""
+
+
+def rule_for(operation_id: str) -> Rule:
+    """The rule of an operation; an operation nobody wrote a rule for is a defect."""
+    try:
+        return OPERATIONS[operation_id]
+    except KeyError:
+        raise KeyError(f"no authorisation rule for operation {operation_id!r}: add it to policy.OPERATIONS") from None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a refinement needs to know of the item an operation acts on."""
+
+    uid: str | None = None
+    """The account acted on (role change, removal)."""
+    role: Role | None = None
+    """That account's role (removal), or the role asked for (role change)."""
+    assignees: Collection[str] = ()
+    owner: str | None = None
+    """The uploader of a file or upload, the author of a message."""
+    at: float | None = None
+    """When it was uploaded or posted."""
+    now: float = 0.0
+    delete: bool = False
+
+
+def decision(caller: Caller, rule: Rule, org: OrgRef | None, facts: Facts = Facts()) -> int | None:
+    """The refusal (its HTTP status) ``caller`` gets from an operation with ``rule`` acting on
+    ``org`` (None: the operation's default, such as a list left without ``orgId``); None
+    when allowed. The services decide through :func:`authorize` and the functions above;
+    this says what they decide, operation by operation, for the authorisation matrix."""
+    if rule.action is None:
+        return None
+    own = OrgRef(caller.org_id, OrgKind.AGENCY if caller.is_staff else OrgKind.CLIENT)
+    everyone = rule.target == Target.QUERY_ALL and caller.is_staff
+    if rule.target in (Target.NONE, Target.OWN) or (org is None and not everyone):
+        org = own
+    elif org is None:  # staff listing across every client
+        org = OrgRef("", OrgKind.CLIENT)
+    try:
+        if caller.role in CLIENT_ROLES and rule.target == Target.PATH:
+            authorize(caller, rule.located_by or rule.action, own)  # a client looks only inside their own
+            if org.id != own.id:
+                raise NotFound("Not found.")
+            authorize(caller, rule.action, own)
+        else:
+            authorize(caller, rule.action, org)
+        if rule.refine == Refinement.CLIENT_ORG and org.kind != OrgKind.CLIENT:
+            raise BadRequest("Client organisations only.")
+        _refine(caller, rule, org, facts)
+    except PortalError as exc:
+        return exc.status
+    return None
+
+
+def _refine(caller: Caller, rule: Rule, org: OrgRef, facts: Facts) -> None:
+    if rule.refine == Refinement.DECIDE and not may_decide(caller, facts.assignees):
+        raise Forbidden("Not assigned to you.")
+    if rule.refine == Refinement.ROLE_CHANGE:
+        assert facts.uid is not None and facts.role is not None
+        authorize_role_change(caller, facts.uid, facts.role, org)
+    if rule.refine == Refinement.REMOVAL:
+        assert facts.uid is not None and facts.role is not None
+        authorize_removal(caller, facts.uid, facts.role, org)
+    if rule.refine == Refinement.UPLOADER and facts.owner != caller.uid:
+        raise NotFound("Upload not found.")
+    if rule.refine == Refinement.FILE_DELETE:
+        authorize_file_delete(caller, org, uploaded_by=facts.owner, uploaded_at=facts.at, now=facts.now)
+    if rule.refine == Refinement.MESSAGE_CHANGE and not may_change_message(
+        caller, org, author=facts.owner, posted_at=facts.at, now=facts.now, delete=facts.delete
+    ):
+        raise Forbidden("Not yours to change.")

@@ -1,0 +1,65 @@
+"""Every API operation has an authorisation rule in ``portal.policy.OPERATIONS`` (the
+authorisation matrix reads it), and the rules' decisions hold on a few known cases."""
+
+from __future__ import annotations
+
+from portal import policy
+from portal.api.openapi import document
+from portal.identity import Caller, OrgKind, Role
+
+ACME = policy.OrgRef("acme", OrgKind.CLIENT)
+GLOBEX = policy.OrgRef("globex", OrgKind.CLIENT)
+AGENCY = policy.OrgRef("agency", OrgKind.AGENCY)
+OWNER = Caller("u-owner", "owner@acme.test", Role.CLIENT_OWNER, "acme")
+MEMBER = Caller("u-member", "member@acme.test", Role.CLIENT_MEMBER, "acme")
+OPS = Caller("u-ops", "ops@agency.test", Role.AJ_OPS, "agency")
+ADMIN = Caller("u-admin", "admin@agency.test", Role.AJ_ADMIN, "agency")
+
+
+def test_every_operation_has_a_rule_and_every_rule_an_operation() -> None:
+    operations = {op["operationId"] for item in document()["paths"].values() for op in item.values()}
+    assert sorted(operations - set(policy.OPERATIONS)) == [], "operations without a rule in policy.OPERATIONS"
+    assert sorted(set(policy.OPERATIONS) - operations) == [], "rules for operations that do not exist"
+
+
+def test_a_missing_rule_fails_loudly() -> None:
+    try:
+        policy.rule_for("nothing_get")
+    except KeyError as exc:
+        assert "policy.OPERATIONS" in str(exc)
+    else:
+        raise AssertionError("no KeyError")
+
+
+def test_public_and_webhook_operations_are_the_documented_ones() -> None:
+    doc = document()
+    for item in doc["paths"].values():
+        for op in item.values():
+            rule = policy.rule_for(op["operationId"])
+            signed = op["security"] == [{"webhookSignature": []}]
+            assert rule.webhook == signed, op["operationId"]
+            assert rule.public == (op["security"] == [] or signed), op["operationId"]
+
+
+def test_decisions() -> None:
+    rule = policy.OPERATIONS
+    d = policy.decision
+    assert d(MEMBER, rule["project_detail_get"], ACME) is None
+    assert d(MEMBER, rule["project_detail_get"], GLOBEX) == 404
+    assert d(MEMBER, rule["project_archive_post"], GLOBEX) == 403  # checked on their own first
+    assert d(OWNER, rule["projects_list_get"], GLOBEX) == 404
+    assert d(OPS, rule["projects_list_get"], None) is None  # every client's
+    assert d(OPS, rule["projects_list_get"], AGENCY) == 403
+    assert d(OPS, rule["project_detail_patch"], ACME) == 403 and d(ADMIN, rule["project_detail_patch"], ACME) is None
+    assert d(OPS, rule["files_get"], AGENCY) == 403  # not an action on the agency at all
+    assert d(OWNER, rule["approval_action_post"], ACME) is None
+    assert d(MEMBER, rule["approval_action_post"], ACME, policy.Facts(assignees=["u-member"])) is None
+    assert d(MEMBER, rule["approval_action_post"], ACME, policy.Facts(assignees=[])) == 403
+    assert d(ADMIN, rule["approval_action_post"], ACME) == 403
+    remove = rule["member_detail_delete"]
+    assert d(OWNER, remove, ACME, policy.Facts(uid="u-member", role=Role.CLIENT_MEMBER)) is None
+    assert d(OWNER, remove, ACME, policy.Facts(uid="u-owner", role=Role.CLIENT_OWNER)) == 403  # not yourself
+    assert d(OPS, remove, AGENCY, policy.Facts(uid="u-x", role=Role.AJ_OPS)) == 403
+    assert d(ADMIN, remove, AGENCY, policy.Facts(uid="u-ops", role=Role.AJ_OPS)) is None
+    assert d(MEMBER, rule["auth_me_get"], None) is None
+    assert d(MEMBER, rule["deliveries_get"], None) == 403
