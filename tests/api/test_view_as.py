@@ -104,6 +104,7 @@ def test_it_is_read_only(http: httpx.Client, drive: Any) -> None:  # noqa: F811
     files = http.get("/api/files", headers=headers).json()["items"]
     refused.append(http.get(f"/api/files/{files[0]['id']}/download", headers=headers))
     refused.append(http.get(f"/api/files/{files[0]['id']}/download", params={"inline": "true"}, headers=headers))
+    refused.append(http.get("/api/exports/any-export/download", headers=headers))  # never as them
     for r in refused:
         assert r.status_code == 403 and error_code(r) == "view_as_read_only", (r.request.url, r.text)
     assert http.get(f"/api/approvals/{pending['id']}", headers=bearer("owner@acme.test")).json()["status"] == "pending"

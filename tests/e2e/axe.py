@@ -57,9 +57,18 @@ _RUN = """async ([tags, disabled]) => {
 }"""
 
 
+_SETTLE = """() => document.getAnimations().forEach((a) => {
+  try { a.finish(); } catch (e) { /* an endless animation */ }
+})"""
+
+
 def axe_violations(page: Any) -> list[dict]:
     """axe's violations for the page as it is now (axe is injected once per document)."""
     page.wait_for_load_state("domcontentloaded")
+    # Colours are judged as they settle, not halfway through a fade (a toast sliding in):
+    # finite animations and transitions are run to their end first (endless ones, such as a
+    # spinner, cannot be and are left).
+    page.evaluate(_SETTLE)
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
     return list(page.evaluate(_RUN, [TAGS, sorted(DISABLED_RULES)]))

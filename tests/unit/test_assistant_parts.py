@@ -6,6 +6,7 @@ messages; a conversation as text for the team."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import json
 import subprocess
@@ -74,7 +75,10 @@ def _run_agent(model_standin: object, question: str) -> tuple[str, int, list[str
             pass
         return str(result.final_output), int(result.context_wrapper.usage.total_tokens)
 
-    text, tokens = asyncio.run(run())
+    # In a thread of its own: a browser test earlier in the session may have left an event
+    # loop running in this one (Playwright's sync API).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        text, tokens = pool.submit(asyncio.run, run()).result()
     return text, tokens, called
 
 

@@ -56,7 +56,7 @@ export_list = Route("exports", "/api/exports", "privacy", (
 ))
 export_download = Route("export_download", "/api/exports/{exportId}/download", "privacy", (
     Operation(GET, _download, "Download a ready export (a zip; only the person who asked for it)", produces=ZIP,
-              ranges=True, errors=(403, 404, 409, 410, 502, 503)),
+              ranges=True, errors=(403, 404, 409, 410, 502, 503), acts_as_caller=True),
 ))
 deletions = Route("deletions", "/api/deletions", "privacy", (
     Operation(GET, lambda ctx: deletion.list_pending(ctx.user), "Deletions waiting out their grace period (admins)",
