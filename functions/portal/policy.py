@@ -344,6 +344,9 @@ class Target(StrEnum):
     PATH = "path"
     """The organisation of the item the path names. A client is checked against their own
     organisation first (403 without the action), then finds only their own items (404)."""
+    AGENCY = "agency"
+    """The agency's own organisation, whoever asks: a client is refused as for another
+    organisation (404)."""
 
 
 class Refinement(StrEnum):
@@ -363,6 +366,12 @@ class Refinement(StrEnum):
     """An upload is seen and continued by its uploader alone (others: 404)."""
     CLIENT_ORG = "client_org"
     """The organisation must be a client's (an agency target is bad input, 400)."""
+    OWN_ITEM = "own_item"
+    """The item is the caller's own (a device's session, an export): anyone else's is 404."""
+    CLIENT_ACCOUNT = "client_account"
+    """The account named must be a client's: one of staff is refused (403) before anything else."""
+    STARTER = "starter"
+    """Only the person who started it may end it (a view-as token): anyone else's is 403."""
 
 
 @dataclass(frozen=True)
@@ -385,6 +394,7 @@ _PUBLIC = Rule(None, public=True)
 _SIGNED_IN = Rule(None)
 _HOOK = Rule(None, public=True, webhook=True)
 _Q, _QA, _B, _P, _O, _N = Target.QUERY, Target.QUERY_ALL, Target.BODY, Target.PATH, Target.OWN, Target.NAMED
+_AG = Target.AGENCY
 R = Refinement
 
 OPERATIONS: dict[str, Rule] = {
@@ -477,6 +487,27 @@ OPERATIONS: dict[str, Rule] = {
     "message_read_post": Rule(A.MESSAGES_READ, _P),
     "message_detail_patch": Rule(A.MESSAGES_READ, _P, R.MESSAGE_CHANGE),
     "message_detail_delete": Rule(A.MESSAGES_READ, _P, R.MESSAGE_CHANGE),
+    "invite_complete_post": _PUBLIC,
+    "audit_get": Rule(A.AUDIT_READ, _QA),
+    "view_as_post": Rule(A.VIEW_AS, _N, R.CLIENT_ACCOUNT),  # the organisation of the account in the body
+    "view_as_end_post": Rule(None, refine=R.STARTER),
+    "chatkit_get": Rule(A.ASSISTANT_USE, _O),
+    "chatkit_post": Rule(A.ASSISTANT_USE, _O),
+    "me_profile_get": Rule(A.ACCOUNT_OWN, _O),
+    "me_profile_patch": Rule(A.ACCOUNT_OWN, _O),
+    "me_sessions_get": _SIGNED_IN,
+    "me_session_delete": Rule(None, refine=R.OWN_ITEM),
+    "me_avatar_put": Rule(A.ACCOUNT_OWN, _O),
+    "me_avatar_delete": Rule(A.ACCOUNT_OWN, _O),
+    "avatar_image_get": Rule(A.MEMBERS_READ, _N),  # one's own picture needs no action
+    "exports_get": Rule(A.EXPORTS_OWN, _O),
+    # ``scope: me`` (the default body); ``scope: organisation`` asks orgs.export on the body's orgId
+    "exports_post": Rule(A.EXPORTS_OWN, _O),
+    "export_download_get": Rule(A.EXPORTS_OWN, _O, R.OWN_ITEM),
+    "deletions_get": Rule(A.DELETIONS_MANAGE, _AG),
+    # ``scope: me`` (the default body); ``scope: organisation`` asks orgs.delete on the body's orgId
+    "deletions_post": Rule(A.ACCOUNT_DELETE, _O),
+    "deletion_detail_delete": Rule(A.DELETIONS_MANAGE, _AG),
 }
 """Every API operation's rule, by its OpenAPI ``operationId``."""
 
@@ -511,15 +542,23 @@ def decision(caller: Caller, rule: Rule, org: OrgRef | None, facts: Facts = Fact
     ``org`` (None: the operation's default, such as a list left without ``orgId``); None
     when allowed. The services decide through :func:`authorize` and the functions above;
     this says what they decide, operation by operation, for the authorisation matrix."""
-    if rule.action is None:
-        return None
     own = OrgRef(caller.org_id, OrgKind.AGENCY if caller.is_staff else OrgKind.CLIENT)
+    if rule.action is None:
+        try:
+            _refine(caller, rule, own, facts)
+        except PortalError as exc:
+            return exc.status
+        return None
+    if rule.target == Target.AGENCY:  # a client is refused as for another organisation
+        org = own if caller.is_staff else OrgRef("", OrgKind.AGENCY)
     everyone = rule.target == Target.QUERY_ALL and caller.is_staff
     if rule.target in (Target.NONE, Target.OWN) or (org is None and not everyone):
         org = own
     elif org is None:  # staff listing across every client
         org = OrgRef("", OrgKind.CLIENT)
     try:
+        if rule.refine == Refinement.CLIENT_ACCOUNT and org.kind == OrgKind.AGENCY:
+            raise Forbidden("Only a client's owner or members can be viewed as.")
         if caller.role in CLIENT_ROLES and rule.target == Target.PATH:
             authorize(caller, rule.located_by or rule.action, own)  # a client looks only inside their own
             if org.id != own.id:
@@ -546,6 +585,10 @@ def _refine(caller: Caller, rule: Rule, org: OrgRef, facts: Facts) -> None:
         authorize_removal(caller, facts.uid, facts.role, org)
     if rule.refine == Refinement.UPLOADER and facts.owner != caller.uid:
         raise NotFound("Upload not found.")
+    if rule.refine == Refinement.OWN_ITEM and facts.owner != caller.uid:
+        raise NotFound("Not found.")
+    if rule.refine == Refinement.STARTER and facts.owner != caller.uid:
+        raise Forbidden("Not yours to end.")
     if rule.refine == Refinement.FILE_DELETE:
         authorize_file_delete(caller, org, uploaded_by=facts.owner, uploaded_at=facts.at, now=facts.now)
     if rule.refine == Refinement.MESSAGE_CHANGE and not may_change_message(

@@ -14,6 +14,7 @@ before the next test)."""
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from collections import Counter
@@ -22,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import after_issue, forged_token, token
+from helpers import after_issue, forged_token, token, wait_for
 
 from portal import authn, db, policy
 from portal.identity import Caller, OrgKind, Role
@@ -132,9 +133,69 @@ def _items(http: httpx.Client, world: dict, tokens: dict[str, str]) -> dict[str,
     shared["bookingId:unmatched"] = r.json()["items"][0]["id"]
     r = http.get("/api/deliveries", headers=_bearer(tokens["admin@agency.test"]))
     shared["deliveryId"] = (r.json()["items"] or [{"id": "matrix-no-delivery"}])[0]["id"]
+    personal = _personal(http, users, tokens)
+    personal_facts = personal.pop("facts")
+    shared.update(personal)
     for org in ORGS:
         items[org].update(shared)
+        items[org]["facts"].update(personal_facts)
     return items
+
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+)
+OTHER = "owner@globex.test"
+"""Whose session and export are "another person's" for every matrix role."""
+
+
+def _personal(http: httpx.Client, users: dict[str, Any], tokens: dict[str, str]) -> dict[str, Any]:
+    """Per person: a signed-in device and a ready export of each role (``name@email``) and of
+    someone else (``name:other``); a picture of each organisation's member; a deletion of a
+    throwaway account; a view-as token of the admin."""
+    from portal.account import sessions
+    from portal.members import service as members
+    from portal.privacy import deletion
+
+    out: dict[str, Any] = {"facts": {}}
+    facts = out["facts"]
+    exports: dict[str, tuple[str, str]] = {}
+    for who in (*ROLES, OTHER):
+        key = "other" if who == OTHER else ""
+        r = http.post("/api/auth/login", json={"idToken": token(who, fresh=True)}, headers={"User-Agent": "Matrix"})
+        assert r.status_code == 200, r.text
+        sid = sessions.session_id(r.cookies.get("__session") or "")
+        r = http.post("/api/exports", json={"scope": "me"}, headers=_bearer(token(who)))
+        assert r.status_code == 202, r.text
+        exports[who] = (r.json()["export"]["id"], key)
+        name = f":{key}" if key else f"@{who}"
+        out["sessionId" + name] = sid
+        facts["sessionId" + name] = {"owner": users[who]["uid"]}
+    for who, (export_id, key) in exports.items():
+        ready = wait_for(lambda w=who, e=export_id: _export_status(http, w, e) == "ready", timeout=180, interval=1)
+        assert ready, f"the export of {who} did not become ready: {_export_status(http, who, export_id)}"
+        name = f":{key}" if key else f"@{who}"
+        out["exportId" + name] = export_id
+        facts["exportId" + name] = {"owner": users[who]["uid"]}
+    out["sessionId"], out["exportId"] = out["sessionId:other"], out["exportId:other"]  # credential cases
+    for who in ("member@acme.test", "member@globex.test", "ops@agency.test"):
+        r = http.put("/api/me/avatar", content=PNG, headers={**_bearer(token(who)), "Content-Type": "image/png"})
+        assert r.status_code == 200, r.text
+    email = "matrix-deleted@acme.test"
+    members.create_user(email=email, role=Role.CLIENT_MEMBER, org_id="acme", password="portal-demo")
+    uid = authn.admin_auth().get_user_by_email(email).uid
+    out["deletionId"] = deletion.schedule_user(uid, "acme", email, reason="self")["deletion"]["id"]
+    r = http.post("/api/view-as", json={"uid": users["member@acme.test"]["uid"]},
+                  headers=_bearer(tokens["admin@agency.test"]))  # fmt: skip
+    assert r.status_code == 200, r.text
+    out["viewAsToken"] = r.json()["token"]
+    facts["viewAsToken"] = {"owner": users["admin@agency.test"]["uid"]}
+    return out
+
+
+def _export_status(http: httpx.Client, who: str, export_id: str) -> str | None:
+    items = http.get("/api/exports", headers=_bearer(token(who))).json()["items"]
+    return next((i["status"] for i in items if i["id"] == export_id), None)
 
 
 def _seconds(value: Any) -> float | None:
@@ -201,10 +262,23 @@ BODY_HINTS: dict[str, dict[str, Any]] = {
     "member_detail_patch": {"role": "{role}"},
     "invites_post": {"role": "{invite_role}"},
     "file_upload_post": {"size": 4, "name": "matrix.pdf"},
+    # Never a matrix role's own account: a confirmation that does not match is refused after
+    # authorisation (400), so the allowed case is harmless.
+    "deletions_post": {"confirm": "matrix-not-confirmed"},
+    "view_as_end_post": {"token": "{viewAsToken}"},
 }
+RAW_HINTS: dict[str, tuple[bytes, str]] = {
+    # Raw bodies the schema cannot say (a ChatKit request; a picture whose bytes match its type)
+    "chatkit_post": (b'{"type":"threads.list","params":{}}', "application/json"),
+    "me_avatar_put": (PNG, "image/png"),
+}
+BODY_FACTS: dict[str, str] = {"view_as_end_post": "viewAsToken"}
+"""Operations whose refinement's facts belong to an item in the body, not the path."""
 
 
 def body_for(op_id: str, op: dict, defs: dict, item: dict[str, Any]) -> Any:
+    if op_id in RAW_HINTS:
+        return RAW_HINTS[op_id]
     content = (op.get("requestBody") or {}).get("content", {})
     if "application/json" not in content:
         return None if not content else (b"matrix", next(iter(content)))  # a raw body, of its type
@@ -226,23 +300,33 @@ def caller_of(user: dict[str, Any]) -> Caller:
     return Caller(uid=user["uid"], email=user["email"], role=Role(user["role"]), org_id=user["orgId"])
 
 
-def path_values(path: str, item: dict[str, Any], variant: str = "") -> dict[str, str]:
+def _key(name: str, item: dict[str, Any], variant: str, who: str) -> str:
+    """An item's key: its variant's, else the caller's own (``name@email``), else the plain one."""
+    if variant and f"{name}:{variant}" in item:
+        return f"{name}:{variant}"
+    return f"{name}@{who}" if not variant and f"{name}@{who}" in item else name
+
+
+def path_values(path: str, item: dict[str, Any], variant: str = "", who: str = "") -> dict[str, str]:
     names = re.findall(r"\{(\w+)\}", path)
     values = {}
     for name in names:
         if "unmatched" in path:
             variant = "unmatched"
-        key = f"{name}:{variant}" if variant and f"{name}:{variant}" in item else name
+        key = _key(name, item, variant, who)
         assert key in item, f"no demo item fills the path parameter {name!r} of {path}: add one to the matrix"
         values[name] = item[key]
     return values
 
 
-def facts_for(path: str, method: str, item: dict[str, Any], variant: str, body: Any) -> policy.Facts:
+def facts_for(
+    path: str, method: str, item: dict[str, Any], variant: str, body: Any, who: str = "", op_id: str = ""
+) -> policy.Facts:
     facts: dict[str, Any] = {"now": time.time(), "delete": method == "delete"}
     for name in re.findall(r"\{(\w+)\}", path):
-        key = f"{name}:{variant}" if variant and f"{name}:{variant}" in item["facts"] else name
-        facts.update(item["facts"].get(key, {}))
+        facts.update(item["facts"].get(_key(name, item["facts"], variant, who), {}))
+    if op_id in BODY_FACTS:
+        facts.update(item["facts"][BODY_FACTS[op_id]])
     if isinstance(body, dict) and "role" in body and "uid" in facts:
         facts["role"] = Role(body["role"])
     return policy.Facts(**facts)
@@ -256,7 +340,8 @@ def build_cases(http: httpx.Client, world: dict) -> tuple[list[Case], list[Case]
     items = _items(http, world, tokens)
     for org, item in items.items():
         uid_role = item["facts"]["uid"]["role"]
-        item["fill"] = {"role": uid_role.value, "invite_role": "aj_ops" if org == "agency" else "client_member"}
+        item["fill"] = {"role": uid_role.value, "invite_role": "aj_ops" if org == "agency" else "client_member",
+                        "viewAsToken": item["viewAsToken"]}  # fmt: skip
     credentials = _credentials(http)
     anonymous, safe, unsafe = [], [], []
     kinds: Counter = Counter()
@@ -282,13 +367,14 @@ def build_cases(http: httpx.Client, world: dict) -> tuple[list[Case], list[Case]
                 caller = caller_of(users[who])
                 for org, variant in targets:
                     item = items[org] if org else items[caller.org_id]
-                    params = path_values(path, item, variant)
+                    params = path_values(path, item, variant, who)
                     body = body_for(op_id, op, defs, item)
                     if rule.target == policy.Target.BODY and isinstance(body, dict):
                         body["orgId"] = org
                     query = {"orgId": org} if rule.target in QUERIES and org else {}
                     ref = policy.OrgRef(org, ORG_KINDS[org]) if org else None
-                    expect = policy.decision(caller, rule, ref, facts_for(path, method, item, variant, body))
+                    facts = facts_for(path, method, item, variant, body, who, op_id)
+                    expect = policy.decision(caller, rule, ref, facts)
                     case = Case(op_id, method, path, who, org, _bearer(tokens[who]), params, body, expect,
                                 label=variant)  # fmt: skip
                     query.update(QUERY_HINTS.get(op_id, {}))
@@ -298,7 +384,9 @@ def build_cases(http: httpx.Client, world: dict) -> tuple[list[Case], list[Case]
 
 
 def _targets(rule: policy.Rule, path: str, items: dict[str, dict[str, Any]]) -> list[tuple[str | None, str]]:
-    if rule.target in (policy.Target.NONE, policy.Target.OWN):
+    if rule.refine == policy.Refinement.OWN_ITEM:  # the caller's own, and another person's
+        return [(None, ""), (None, "other")]
+    if rule.target in (policy.Target.NONE, policy.Target.OWN, policy.Target.AGENCY):
         return [(None, "")]
     if rule.target in QUERIES:
         return [(None, ""), *((org, "") for org in ORGS)]

@@ -63,3 +63,27 @@ def test_decisions() -> None:
     assert d(ADMIN, remove, AGENCY, policy.Facts(uid="u-ops", role=Role.AJ_OPS)) is None
     assert d(MEMBER, rule["auth_me_get"], None) is None
     assert d(MEMBER, rule["deliveries_get"], None) == 403
+
+
+def test_decisions_of_account_privacy_audit_and_view_as() -> None:
+    rule = policy.OPERATIONS
+    d = policy.decision
+    mine, theirs = policy.Facts(owner="u-member"), policy.Facts(owner="u-owner")
+    assert d(MEMBER, rule["me_session_delete"], None, mine) is None
+    assert d(MEMBER, rule["me_session_delete"], None, theirs) == 404
+    assert d(ADMIN, rule["export_download_get"], None, policy.Facts(owner="u-admin")) is None
+    assert d(ADMIN, rule["export_download_get"], None, mine) == 404
+    for op in ("deletions_get", "deletion_detail_delete"):
+        assert d(ADMIN, rule[op], None) is None
+        assert d(OPS, rule[op], None) == 403
+        assert d(OWNER, rule[op], None) == 404  # the agency's: none of a client's business
+    assert d(OPS, rule["deletions_post"], None) == 403 and d(MEMBER, rule["deletions_post"], None) is None
+    assert d(ADMIN, rule["audit_get"], None) is None and d(OPS, rule["audit_get"], None) == 403
+    assert d(OWNER, rule["audit_get"], ACME) is None and d(OWNER, rule["audit_get"], GLOBEX) == 404
+    assert d(MEMBER, rule["audit_get"], ACME) == 403
+    assert d(ADMIN, rule["view_as_post"], ACME) is None and d(OPS, rule["view_as_post"], ACME) == 403
+    assert d(OWNER, rule["view_as_post"], ACME) == 403 and d(OWNER, rule["view_as_post"], GLOBEX) == 404
+    assert d(ADMIN, rule["view_as_post"], AGENCY) == 403 and d(OWNER, rule["view_as_post"], AGENCY) == 403
+    assert d(ADMIN, rule["view_as_end_post"], None, policy.Facts(owner="u-admin")) is None
+    assert d(OPS, rule["view_as_end_post"], None, policy.Facts(owner="u-admin")) == 403
+    assert d(MEMBER, rule["avatar_image_get"], GLOBEX) == 404 and d(OPS, rule["avatar_image_get"], AGENCY) is None
