@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import config, ids
@@ -659,7 +660,32 @@ def read_all(refs: list[Any]) -> list[Any]:
 
 
 def batch() -> firestore.WriteBatch:
-    return client().batch()
+    """A write batch whose commit is sent again, after a short pause, while it meets contention
+    (``Aborted``: a transaction holds one of its documents, such as a background job reading a
+    person's notifications): a batch that was refused changed nothing, so sending it again is
+    safe, and a person's write does not fail because a job held a lock for a moment."""
+    return _retrying_batch()(client())
+
+
+@cache
+def _retrying_batch() -> type:
+    from google.api_core import retry as retries
+    from google.api_core.exceptions import Aborted, ResourceExhausted, ServiceUnavailable
+    from google.cloud.firestore_v1.batch import WriteBatch
+
+    contention = retries.Retry(
+        predicate=retries.if_exception_type(Aborted, ResourceExhausted, ServiceUnavailable),
+        initial=0.2,
+        multiplier=2.0,
+        maximum=2.0,
+        timeout=10.0,
+    )
+
+    class RetryingBatch(WriteBatch):
+        def commit(self, retry: Any = contention, timeout: float | None = None) -> list:
+            return super().commit(retry=retry, timeout=timeout)
+
+    return RetryingBatch
 
 
 TRANSACTION_ATTEMPTS = 5

@@ -107,7 +107,7 @@ def _send(method: str, url: str, **kwargs: object) -> httpx.Response:
     """A request to the Firestore emulator, sent again when it answers 409 "Transaction lock
     timeout": a trigger of an earlier step held the document's lock (the emulator locks
     pessimistically); the rules' answer is what is tested, not the lock."""
-    for _ in range(4):
+    for _ in range(10):
         r = httpx.request(method, url, timeout=30, **kwargs)  # type: ignore[arg-type]
         if r.status_code != 409:
             return r
