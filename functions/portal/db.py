@@ -683,7 +683,12 @@ def _retrying_batch() -> type:
 
     class RetryingBatch(WriteBatch):
         def commit(self, retry: Any = contention, timeout: float | None = None) -> list:
-            return super().commit(retry=retry, timeout=timeout)
+            from google.api_core.exceptions import RetryError
+
+            try:
+                return super().commit(retry=retry, timeout=timeout)
+            except RetryError as exc:  # still contended: the error itself (the pipeline's 503)
+                raise (exc.cause or exc) from None
 
     return RetryingBatch
 

@@ -222,15 +222,26 @@ def send_waiting(home: str, uid: str, *, now: float | None = None) -> str:
     to = _address(home, uid)
     query = db.system(home).notifications().where(filter=db.eq("uid", uid)).where(filter=db.eq("mail", "waiting"))
 
+    # Found without a transaction: a transaction's query would lock every notification of the
+    # person while it runs, and their own "mark read" would wait on it. Only the ones to mail
+    # are read again, by reference, inside the transaction.
+    waiting = list(query.stream())
+    settled = [s for s in waiting if _field(s, "read")]  # read before the mail was due: nothing to mail
+    if settled:
+        batch = db.batch()
+        for snap in settled:
+            batch.update(snap.reference, {"mail": "none"})
+        batch.commit()
+    unread = [s for s in waiting if not _field(s, "read")]
+    candidates = [s.reference for s in unread if float(_field(s, "mailAfter") or 0) <= moment]
+    if not candidates:
+        return "early" if unread else "none"
+
     def run(tx: Any) -> str:
-        waiting = list(query.stream(transaction=tx))
-        unread = [s for s in waiting if not _field(s, "read")]
-        for snap in waiting:
-            if _field(snap, "read"):  # read in the portal before the mail was due: nothing to mail
-                tx.update(snap.reference, {"mail": "none"})
-        due = [s for s in unread if float(_field(s, "mailAfter") or 0) <= moment]
+        fresh = [s for s in db.client().get_all(candidates, transaction=tx) if s.exists]
+        due = [s for s in fresh if _field(s, "mail") == "waiting" and not _field(s, "read")]
         if not due:
-            return "early" if unread else "none"
+            return "none"
         due.sort(key=lambda s: float(_field(s, "at") or 0))
         if to:
             items = [s.to_dict() or {} for s in due]
