@@ -9,6 +9,7 @@ person's conversation, or another organisation's, is "not found"."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,11 +104,9 @@ class FirestoreStore(Store[Request]):
             if start is None or not start.exists or start.get("uid") != context.caller.uid:
                 raise NotFoundError("Conversation not found.")
             query = query.start_after(start)
-        limit = max(1, min(int(limit or 20), 100))
-        snaps = list(query.limit(limit + 1).stream())
-        more = len(snaps) > limit
-        threads = [ThreadMetadata.model_validate_json(s.get("thread")) for s in snaps[:limit]]
-        return Page(data=threads, has_more=more, after=threads[-1].id if more and threads else None)
+        return _page(
+            query, max(1, min(int(limit or 20), 100)), lambda s: ThreadMetadata.model_validate_json(s.get("thread"))
+        )
 
     async def delete_thread(self, thread_id: str, context: Request) -> None:
         ref = self._thread_ref(thread_id, context)
@@ -128,11 +127,7 @@ class FirestoreStore(Store[Request]):
             if start is None or not start.exists:
                 raise NotFoundError("Item not found.")
             query = query.start_after(start)
-        limit = max(1, min(int(limit or 50), 200))
-        snaps = list(query.limit(limit + 1).stream())
-        more = len(snaps) > limit
-        items = [_ITEM.validate_json(s.get("item")) for s in snaps[:limit]]
-        return Page(data=items, has_more=more, after=items[-1].id if more and items else None)
+        return _page(query, max(1, min(int(limit or 50), 200)), lambda s: _ITEM.validate_json(s.get("item")))
 
     async def add_thread_item(self, thread_id: str, item: ThreadItem, context: Request) -> None:
         await self.save_item(thread_id, item, context)
@@ -207,3 +202,12 @@ def transcript(items: list[ThreadItem], limit: int = 8000) -> str:
             lines.append(f"Assistant: {text.strip()}")
     out = "\n".join(lines)
     return out if len(out) <= limit else "…" + out[-limit:]
+
+
+def _page(query: Any, limit: int, decode: Callable[[Any], Any]) -> Page[Any]:
+    """One page of ``query`` (one document more is read to know whether another follows),
+    each document decoded; ``after`` is the last one's id when there is more."""
+    snaps = list(query.limit(limit + 1).stream())
+    more = len(snaps) > limit
+    data = [decode(s) for s in snaps[:limit]]
+    return Page(data=data, has_more=more, after=data[-1].id if more and data else None)
