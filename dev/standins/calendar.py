@@ -210,16 +210,9 @@ def demo_calendar() -> CalendarStandIn:
 
 
 def main() -> None:
-    import sys
-    import time
+    from standins.server import run
 
-    from standins.server import serve
-
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else CALENDAR_PORT
-    serve(demo_calendar().handle, port)
-    print(f"Google Calendar stand-in on http://127.0.0.1:{port}", flush=True)
-    while True:
-        time.sleep(3600)
+    run(demo_calendar().handle, CALENDAR_PORT, "Google Calendar stand-in on http://127.0.0.1:{port}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sys
 import threading
 import time
 from typing import Any
@@ -193,13 +192,9 @@ class ModelStandIn:
 
 
 def main() -> None:
-    from standins.server import serve
+    from standins.server import run
 
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else MODEL_PORT
-    serve(ModelStandIn().handle, port)
-    print(f"Model stand-in (OpenAI chat completions) on http://127.0.0.1:{port}/v1", flush=True)
-    while True:
-        time.sleep(3600)
+    run(ModelStandIn().handle, MODEL_PORT, "Model stand-in (OpenAI chat completions) on http://127.0.0.1:{port}/v1")
 
 
 if __name__ == "__main__":

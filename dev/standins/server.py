@@ -2,6 +2,8 @@
 
 - :func:`serve` puts any ``httpx``-style handler (such as ``WhopStandIn.handle``) behind
   a threaded HTTP server.
+- :func:`run` is every stand-in's ``python -m`` entry point: a port, a line saying where,
+  and serving until killed.
 - :class:`Recorder` is a Slack incoming webhook and an n8n webhook in one: it records
   what it receives and answers like them (``200 ok``), or fails on demand.
 - ``python -m standins.server`` (from ``dev/``) runs the Whop stand-in with the demo
@@ -50,6 +52,19 @@ def serve(handler: Callable[[httpx.Request], httpx.Response], port: int) -> Thre
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def run(handler: Callable[[httpx.Request], httpx.Response], default_port: int, says: str) -> None:
+    """A stand-in's ``python -m`` entry point: serve ``handler`` on the port given as the first
+    argument (else ``default_port``), print ``says`` (``{port}`` filled in) and wait until killed."""
+    import sys
+    import time
+
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else default_port
+    serve(handler, port)
+    print(says.format(port=port), flush=True)
+    while True:
+        time.sleep(3600)
 
 
 class Recorder:
@@ -111,13 +126,7 @@ def demo_whop() -> Any:
 
 
 def main() -> None:
-    import time
-
-    whop = demo_whop()
-    serve(whop.handle, WHOP_PORT)
-    print(f"Whop stand-in on http://127.0.0.1:{WHOP_PORT}", flush=True)
-    while True:
-        time.sleep(3600)
+    run(demo_whop().handle, WHOP_PORT, "Whop stand-in on http://127.0.0.1:{port}")
 
 
 if __name__ == "__main__":
