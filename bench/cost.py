@@ -168,6 +168,7 @@ def seed(size: int) -> dict[str, Any]:
     from portal.members import service as members
     from portal.messages import service as messages
     from portal.notifications import service as notifications
+    from portal.notifications import threads
 
     org_id = seed_projects(size)  # bench-{size}: ``size`` projects and their summary
     agency = agency_org()
@@ -193,10 +194,14 @@ def seed(size: int) -> dict[str, Any]:
     first_message = next(iter(db.messages(thread_ref).stream()))
     clone(first_message.reference, size - 1, lambda i: f"m-c{i:05d}", seq=lambda i: i + 2)
     thread_ref.update({"messageCount": size})
-    notifications.notify(org_id, [owner.uid], key="bench-0", kind="message", title="A message", body="Hello",
-                         link=f"/messages/{thread}")  # fmt: skip
-    mine = next(iter(db.system(org_id).notifications().where(filter=db.eq("uid", owner.uid)).stream()))
-    clone(mine.reference, size - 1, lambda i: f"n-c{i:05d}")
+    # The owner's notifications: one about the thread (one per thread and person, whatever its
+    # messages) and ``size - 1`` others, all unread.
+    news = threads.News(key="m-bench", kind="message", title="A message", body="Hello", name="Ops", seq=2)
+    threads.notify(org_id, thread, {owner.uid: news}, subject="Schedule", link=f"/messages/{thread}")
+    notifications.notify(org_id, [owner.uid], key="bench-0", kind="approval_needed", title="Please review",
+                         body="Concept", link=f"/approvals/{first}")  # fmt: skip
+    other = db.system(org_id).notification(notifications.notification_key("bench-0", owner.uid))
+    clone(other, size - 2, lambda i: f"n-c{i:05d}")
     return {"org": org_id, "owner": token(made["owner"]), "staff": token(made["staff"]), "project": project,
             "approval": first, "thread": thread, "decide": to_decide}  # fmt: skip
 

@@ -10,7 +10,7 @@ from helpers import bearer, error_code, sign_in, wait_for
 
 from portal import db
 from portal.messages import events
-from portal.notifications.service import notification_key
+from portal.notifications.threads import notification_id
 
 pytestmark = pytest.mark.usefixtures("world")
 
@@ -217,8 +217,8 @@ def test_internal_notes_are_for_staff_only(http: httpx.Client) -> None:
     assert r.status_code == 400 and error_code(r) == "unknown_attachment"
     # The trigger told staff only.
     ada = uid(ADMIN)
-    assert wait_for(lambda: db.system("agency").notifications().document(  # staff's own organisation
-        notification_key(f"message-acme-{t['id']}-{note_id}-mention", ada)).get().exists)  # fmt: skip
+    assert wait_for(lambda: (db.system("agency").notifications().document(  # staff's own organisation
+        notification_id("acme", t["id"], ada)).get().to_dict() or {}).get("kind") == "mention")  # fmt: skip
     owner_notes = db.system("acme").notifications().where(filter=db.eq("uid", uid(OWNER))).stream()
     assert all("price sensitive" not in (n.get("body") or "") for n in owner_notes)
     deliveries = [d.to_dict() for d in db.deliveries().stream()]
@@ -265,8 +265,8 @@ def test_unread_state_and_marking_read(http: httpx.Client) -> None:
     listed = {i["id"]: i for i in http.get("/api/messages", headers=bearer(MEMBER)).json()["items"]}
     assert listed[t["id"]]["unread"] == 2
     # The trigger: the mention, the unread flag, the dashboard count.
-    key = f"-mention-{member}"
-    assert wait_for(lambda: any(n.id.endswith(key) for n in db.system("acme").notifications().stream()))
+    mention = db.system("acme").notifications().document(notification_id("acme", t["id"], member))
+    assert wait_for(lambda: (mention.get().to_dict() or {}).get("kind") == "mention")
     assert wait_for(lambda: http.get("/api/dashboard", headers=bearer(MEMBER)).json()["unread"]["threads"] >= 1)
     r = http.post(f"/api/messages/{t['id']}/read", headers=bearer(MEMBER))
     assert r.status_code == 200 and r.json()["notificationsRead"] >= 1
@@ -289,8 +289,8 @@ def test_the_trigger_acts_once_per_message(http: httpx.Client) -> None:
     msg = next(iter(db.messages(ref).stream()))
     assert wait_for(lambda: (ref.get().get("lastMessage") or {}).get("id") == msg.id)
     staff_uid = uid(OPS)
-    assert wait_for(lambda: db.system("agency").notifications().document(
-        notification_key(f"message-acme-{t['id']}-{msg.id}-client", staff_uid)).get().exists)  # fmt: skip
+    assert wait_for(lambda: (db.system("agency").notifications().document(
+        notification_id("acme", t["id"], staff_uid)).get().to_dict() or {}).get("kind") == "client_posted")  # fmt: skip
 
     def mine() -> list[object]:  # the client's in acme, staff's in the agency: each person's own organisation
         return [n for org in ("acme", "agency") for n in db.system(org).notifications().stream()

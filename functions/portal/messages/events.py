@@ -3,7 +3,8 @@ even when the trigger is delivered twice:
 
 - the thread's last message (``service.refresh_last_message``, compared by ``seq``);
 - unread state for everyone who can see the thread but the author (``reads/{uid}``);
-- in-app notifications: ``message`` for the people of the thread, ``mention`` for those
+- in-app notifications, one per thread per person (``portal.notifications.threads``), told
+  of the message as ``message`` for the people of the thread, ``mention`` for those
   ``@``-mentioned, and for staff ``client_posted`` when a client posts;
 - ``live.poke`` for everyone who can see the thread;
 - Slack (the agency's channel and the client's own) and an n8n ``message_posted`` event,
@@ -21,7 +22,7 @@ from typing import Any
 from .. import config, db, live
 from ..deliveries import service as deliveries
 from ..identity import STAFF_ROLES
-from ..notifications import service as notifications
+from ..notifications import threads
 from . import service
 
 MENTION = re.compile(r"(?<![\w.+-])@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
@@ -134,13 +135,16 @@ def on_message_created(
         regular -= staff_alerted
     label = "Internal note" if internal else "New message"
     text = service.excerpt(body)
-    notifications.notify(org_id, sorted(named), key=f"{key}-mention", kind="mention",
-                         title=f"{name} mentioned you in “{subject}”", body=text, link=link)  # fmt: skip
-    notifications.notify(org_id, sorted(regular), key=key, kind="message",
-                         title=f"{label} from {name}: “{subject}”", body=text, link=link)  # fmt: skip
-    notifications.notify(org_id, sorted(staff_alerted), key=f"{key}-client", kind="client_posted",
-                         title=f"{name} ({thread.get('orgName') or org_id}) wrote in “{subject}”", body=text,
-                         link=link)  # fmt: skip
+    told: dict[str, threads.News] = {}
+    for uids, kind, title in (
+        (regular, "message", f"{label} from {name}: “{subject}”"),
+        (staff_alerted, "client_posted", f"{name} ({thread.get('orgName') or org_id}) wrote in “{subject}”"),
+        (named, "mention", f"{name} mentioned you in “{subject}”"),
+    ):
+        for uid in uids:
+            told[uid] = threads.News(key=message_id, kind=kind, title=title, body=text, name=name,
+                                     seq=None if internal else int(message.get("seq") or 0))  # fmt: skip
+    threads.notify(org_id, thread_id, told, subject=subject, link=link)
 
     where = f"{thread.get('orgName') or org_id} — “{subject}”"
     url = f"{config.portal_url()}{link}"

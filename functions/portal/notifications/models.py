@@ -27,6 +27,8 @@ class Notification(Out):
     read: bool
     orgId: str | None = None
     createdAt: str | None = None
+    count: int | None = None
+    """A thread's notification: how many of its messages are new since it was last read."""
 
 
 class Feed(Out):

@@ -34,7 +34,7 @@ from .. import config, db, live, logs
 from ..errors import BadRequest, NotFound
 from ..identity import Caller
 from ..policy import Action
-from . import kinds, mail
+from . import kinds, mail, threads
 
 STAFF_ROLES = ("aj_ops", "aj_admin")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -244,13 +244,17 @@ def send_waiting(home: str, uid: str, *, now: float | None = None) -> str:
             return "none"
         due.sort(key=lambda s: float(_field(s, "at") or 0))
         if to:
-            items = [s.to_dict() or {} for s in due]
+            items = [item for s in due for item in _mailed_items(s)]
             heading = None if len(items) == 1 else f"{len(items)} new messages in the portal"
             message = {"to": to, **mail.compose(items, heading=heading)}
-            key = deliveries.key_for("messages", uid, *[s.id for s in due])
-            deliveries.enqueue_in(tx, "email", "message", message, key, str(items[0].get("orgId")), target="person")
+            key = deliveries.key_for("messages", uid, *[_mail_key(s) for s in due])
+            orgs = [str(_field(s, "orgId")) for s in due]
+            deliveries.enqueue_in(tx, "email", "message", message, key, orgs[0], target="person")
         for snap in due:
-            tx.update(snap.reference, {"mail": "sent" if to else "none"})
+            change: dict[str, Any] = {"mail": "sent" if to else "none"}
+            if "thread" in (snap.to_dict() or {}):
+                change["items"] = []  # mailed: the next mail lists only what is new after it
+            tx.update(snap.reference, change)
         return "sent"
 
     from google.api_core.exceptions import AlreadyExists
@@ -259,6 +263,21 @@ def send_waiting(home: str, uid: str, *, now: float | None = None) -> str:
         return db.transact(run)
     except AlreadyExists:  # another run mailed the same ones at the same moment
         return "duplicate"
+
+
+def _mailed_items(snap: Any) -> list[dict[str, Any]]:
+    """What a waiting notification's mail lists: a thread's notification its new messages
+    (``threads``), any other the notification itself."""
+    data = snap.to_dict() or {}
+    items = data.get("items") if "thread" in data else None
+    return [{**data, **item} for item in items] if items else [data]
+
+
+def _mail_key(snap: Any) -> str:
+    """A waiting notification in a mail's delivery key: a thread's with its newest message
+    (each waiting period of a thread mails once), any other by its id."""
+    keys = _field(snap, "keys") or []
+    return f"{snap.id}@{keys[-1]}" if keys else str(snap.id)
 
 
 def sweep_waiting(*, now: float | None = None) -> int:
@@ -326,6 +345,7 @@ def notification_json(snap: Any) -> dict[str, Any]:
         "id": snap.id, "kind": data.get("kind"), "label": found.label if found else "Notification",
         "title": data.get("title", ""), "body": data.get("body", ""), "link": data.get("link", "/"),
         "read": bool(data.get("read")), "orgId": data.get("orgId"), "createdAt": data.get("createdAt"),
+        "count": data.get("count"),
     }  # fmt: skip
 
 
@@ -364,10 +384,7 @@ def mark_read(caller: Caller, notification_id: str) -> dict[str, Any]:
             raise NotFound("Notification not found.")
         if _field(snap, "read"):
             return False
-        change: dict[str, Any] = {"read": True, "readAt": time.time()}
-        if _field(snap, "mail") == "waiting":
-            change["mail"] = "cancelled"
-        tx.update(ref, change)
+        tx.update(ref, threads.read_change(snap))
         return True
 
     if db.transact(run):
@@ -376,20 +393,29 @@ def mark_read(caller: Caller, notification_id: str) -> dict[str, Any]:
 
 
 def mark_all_read(caller: Caller) -> dict[str, Any]:
-    """Mark every unread notification of the caller read."""
+    """Mark every unread notification of the caller read. Each is written only as it was
+    read (a precondition on its update time): a thread's notification that a new message
+    changed meanwhile is not marked read blindly, it is read again and marked in the next
+    round, so no message's unread state is lost."""
+    from google.api_core.exceptions import FailedPrecondition
+
     grant = _mine(caller)
-    changed = 0
+    changed, conflicts = 0, 0
     while True:
         snaps = list(_unread_query(grant, caller.uid).limit(400).stream())
         if not snaps:
             break
         batch = db.batch()
         for snap in snaps:
-            change: dict[str, Any] = {"read": True, "readAt": time.time()}
-            if _field(snap, "mail") == "waiting":
-                change["mail"] = "cancelled"
-            batch.update(snap.reference, change)
-        batch.commit()
+            batch.update(snap.reference, threads.read_change(snap),
+                         option=db.client().write_option(last_update_time=snap.update_time))  # fmt: skip
+        try:
+            batch.commit()
+        except FailedPrecondition:  # one changed since it was read: read them again
+            conflicts += 1
+            if conflicts > 5:
+                raise
+            continue
         changed += len(snaps)
     if changed:
         live.poke([caller.uid], "notifications")

@@ -1,0 +1,182 @@
+"""One notification per thread per person: what a new message in a thread becomes in
+each person's feed.
+
+Each person has at most one notification about a thread, with a deterministic id
+(:func:`notification_id`, from the organisation, the thread and the person), which every
+new message updates in a transaction: the latest sender and excerpt, how many messages
+are new since the person last read it (``count``, "3 new messages in …"), unread again,
+moved to the top of the feed (``at``). So marking the thread read touches exactly that one
+document, found by its id, however many notifications the person has.
+
+What the document keeps besides a notification's usual fields:
+
+- ``thread``, ``seq``: the thread and the highest message number it has told of;
+- ``count``: the messages new since the person last read (0 once read);
+- ``items``: the newest of those not mailed yet (at most :data:`RECENT`), what the waiting
+  mail lists (``service.send_waiting``);
+- ``keys``: the last :data:`REMEMBERED` messages it counted, so a trigger delivered twice
+  counts its message once.
+
+A message the person has already read (their thread read state, ``reads/{uid}``, is at or
+past its ``seq``) changes nothing: opening a thread while its trigger is on the way does not
+leave a stale unread notification. The kind shown is the strongest of what is unread
+(``mention`` over ``client_posted`` over ``message``); mails wait the kind's delay, one per
+waiting period, listing what is new; the daily digest sees the document as unseen again.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .. import db, live
+from . import kinds
+
+KINDS = ("message", "client_posted", "mention")
+"""The kinds a thread's notification takes, weakest first."""
+RECENT = 10
+REMEMBERED = 50
+ATTEMPTS = 12
+"""Transaction attempts: messages landing together in one thread contend for the same documents."""
+
+
+@dataclass(frozen=True)
+class News:
+    """One new message (or internal note, ``seq`` None) of a thread, as one person is told of it."""
+
+    key: str
+    kind: str
+    title: str
+    body: str
+    name: str
+    seq: int | None = None
+
+
+def notification_id(org_id: str, thread_id: str, uid: str) -> str:
+    """The id of ``uid``'s notification about the thread ``thread_id`` of ``org_id``."""
+    from .service import notification_key
+
+    return notification_key(f"thread-{org_id}-{thread_id}", uid)
+
+
+def stronger(a: str, b: str) -> str:
+    """The stronger of two kinds of a thread's notification."""
+    rank = {k: i for i, k in enumerate(KINDS)}
+    return a if rank.get(a, 0) >= rank.get(b, 0) else b
+
+
+def merged(
+    current: dict[str, Any] | None,
+    news: News,
+    *,
+    uid: str,
+    org_id: str,
+    thread_id: str,
+    subject: str,
+    link: str,
+    read_seq: int,
+    preferences: dict[str, str],
+    mailable: bool,
+    now: float,
+    delay: int,
+) -> dict[str, Any] | None:
+    """The notification ``current`` (None: none yet) once ``news`` is counted in, whole; None
+    when nothing changes (the message was counted already, or the person has read it)."""
+    if current is not None and news.key in (current.get("keys") or []):
+        return None
+    if news.seq is not None and read_seq >= news.seq:
+        return None
+    fresh = current is None or bool(current.get("read"))
+    base = current or {}
+    count = 1 if fresh else int(base.get("count") or 0) + 1
+    kind = news.kind if fresh else stronger(str(base.get("kind") or news.kind), news.kind)
+    channel = kinds.channel(kind, preferences)
+    item = {"key": news.key, "kind": news.kind, "title": news.title, "body": news.body, "link": link, "at": now}
+    earlier = [] if fresh else list(base.get("items") or [])
+    items = [*earlier, item][-RECENT:]
+    data: dict[str, Any] = {
+        "uid": uid, "orgId": org_id, "thread": thread_id, "link": link, "kind": kind, "read": False,
+        "title": news.title if count == 1 else f"{count} new messages in “{subject}”",
+        "body": news.body if count == 1 else f"{news.name}: {news.body}",
+        "count": count, "seq": max(int(base.get("seq") or 0), news.seq or 0), "items": items,
+        "keys": [*(base.get("keys") or []), news.key][-REMEMBERED:],
+        "at": now, "channel": channel, "digested": channel != "digest", "mail": "none",
+    }  # fmt: skip
+    if channel == "email" and mailable:
+        if not fresh and base.get("mail") == "waiting":
+            data.update(mail="waiting", mailAfter=base.get("mailAfter") or now + delay)
+        else:
+            data.update(mail="waiting", mailAfter=now + delay)
+    return data
+
+
+def read_change(snap: Any) -> dict[str, Any]:
+    """What marking a notification read writes: read, nothing new, its waiting mail cancelled."""
+    change: dict[str, Any] = {"read": True, "readAt": time.time()}
+    data = snap.to_dict() or {}
+    if data.get("mail") == "waiting":
+        change["mail"] = "cancelled"
+    if "thread" in data:
+        change.update(count=0, items=[])
+    return change
+
+
+def notify(
+    org_id: str,
+    thread_id: str,
+    told: dict[str, News],
+    *,
+    subject: str,
+    link: str,
+    now: float | None = None,
+) -> int:
+    """Tell each person of ``told`` (uid -> what they are told) of a new message in the thread,
+    in their one notification about it. Returns how many notifications changed."""
+    from google.cloud import firestore
+
+    from . import service
+
+    people = service._recipients(org_id, [u for u in told if u])
+    if not people:
+        return 0
+    thread = db.system(org_id).thread(thread_id)
+    refs = {p.uid: db.system(p.home).notification(notification_id(org_id, thread_id, p.uid)) for p in people}
+    reads = {p.uid: db.read_state(thread, p.uid) for p in people}
+    delay = service.mail_delay_seconds()
+    changed: list[tuple[service.Recipient, bool]] = []
+
+    def run(tx: Any) -> None:
+        changed.clear()
+        moment = time.time() if now is None else now
+        snaps = {s.reference.path: s for s in tx.get_all([*refs.values(), *reads.values()])}
+        for person in people:
+            snap, read = snaps.get(refs[person.uid].path), snaps.get(reads[person.uid].path)
+            current = (snap.to_dict() or {}) if snap is not None and snap.exists else None
+            read_seq = int((read.to_dict() or {}).get("readSeq") or 0) if read is not None and read.exists else 0
+            data = merged(current, told[person.uid], uid=person.uid, org_id=org_id, thread_id=thread_id,
+                          subject=subject, link=link, read_seq=read_seq, preferences=person.preferences,
+                          mailable=bool(person.email), now=moment, delay=delay)  # fmt: skip
+            if data is None:
+                continue
+            tx.set(refs[person.uid], {**data, "createdAt": firestore.SERVER_TIMESTAMP})
+            waited = current is not None and current.get("mail") == "waiting" and not current.get("read")
+            changed.append((person, data["mail"] == "waiting" and not waited))
+
+    db.transact(run, attempts=ATTEMPTS)
+    for person, starts_waiting in changed:
+        if starts_waiting:  # one mail per waiting period: the queue is asked once
+            service.schedule_mail(person.home, person.uid)
+    if changed:
+        live.poke([p.uid for p, _ in changed], "notifications")
+    return len(changed)
+
+
+def read_if(tx: Any, snap: Any, uid: str, up_to: int) -> bool:
+    """Inside ``tx``, mark ``snap`` (``uid``'s notification about a thread, read in ``tx``)
+    read, unless it tells of a message past ``up_to`` (one that landed after what was read)."""
+    data = (snap.to_dict() or {}) if snap is not None and snap.exists else {}
+    if data.get("uid") != uid or data.get("read") or int(data.get("seq") or 0) > up_to:
+        return False
+    tx.update(snap.reference, read_change(snap))
+    return True
