@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="the search index").add_subparsers(dest="cmd", required=True)
     c = search.add_parser("reindex", help="index existing items (all organisations, or one) and drop stale entries")
     c.add_argument("--org", default=None)
+    notes = sub.add_parser("notifications", help="in-app notifications").add_subparsers(dest="cmd", required=True)
+    c = notes.add_parser("coalesce", help="fold per-message notifications from before into one per thread and person")
+    c.add_argument("--org", default=None, help="the people of this organisation only")
     return p
 
 
@@ -172,6 +175,10 @@ def run(args: argparse.Namespace) -> Any:
         from .search.index import backfill
 
         return backfill(args.org)
+    if g == "notifications":
+        from .notifications.threads import coalesce_legacy
+
+        return coalesce_legacy(args.org)
     raise AssertionError(args)
 
 

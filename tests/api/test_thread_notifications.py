@@ -151,3 +151,20 @@ def test_a_burst_is_mailed_once_listing_what_is_new(http: httpx.Client, mails) -
     assert wait_for(lambda: len(burst()) == 2, timeout=60)
     newest = [m for m in burst() if "Fourth" in m["text"]]
     assert len(newest) == 1 and "Second" not in newest[0]["text"]
+
+
+def test_per_message_notifications_from_before_fold_into_the_threads_one(http: httpx.Client) -> None:
+    t = start(http, "From before")
+    owner = uid(OWNER)
+    before = unread(http)
+    for n in (1, 2):  # as messages were notified before: one notification each
+        service.notify("acme", [owner], key=f"message-acme-{t}-m-old{n}", kind="message", link=f"/messages/{t}",
+                       title=f"New message from Ops: “From before” {n}", body=f"Old {n}")  # fmt: skip
+    assert len(rows(http, t)) == 2 and unread(http) == before + 2
+    assert threads.coalesce_legacy("acme") == {"folded": 2, "threads": 1}
+    shown = rows(http, t)
+    assert [(n["count"], n["read"]) for n in shown if not n["read"]] == [(2, False)]
+    assert shown[0]["title"] == "2 new messages in “From before”" and unread(http) == before + 1
+    assert threads.coalesce_legacy("acme") == {"folded": 0, "threads": 0}  # once
+    assert http.post(f"/api/messages/{t}/read", headers=bearer(OWNER)).json()["notificationsRead"] == 1
+    assert unread(http) == before

@@ -12,6 +12,9 @@ Ids derive from the causing event (``{key}-{uid}``), and a notification, its mai
 delivery and its read state are written together, so a trigger delivered twice notifies
 and mails nobody twice. Nobody is notified of their own action (``actor``).
 
+New messages in a thread are the exception: each person has one notification per thread,
+which every message updates (:mod:`.threads`), so reading a thread reads one document.
+
 Channels come from :mod:`.kinds` and each person's preferences
 (``orgs/{homeOrgId}/preferences/{uid}``): ``email`` mails at once through the delivery
 outbox (``portal.deliveries``, channel ``email``), except batched kinds (messages), which

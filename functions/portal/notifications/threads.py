@@ -98,7 +98,7 @@ def merged(
     data: dict[str, Any] = {
         "uid": uid, "orgId": org_id, "thread": thread_id, "link": link, "kind": kind, "read": False,
         "title": news.title if count == 1 else f"{count} new messages in “{subject}”",
-        "body": news.body if count == 1 else f"{news.name}: {news.body}",
+        "body": f"{news.name}: {news.body}" if count > 1 and news.name else news.body,
         "count": count, "seq": max(int(base.get("seq") or 0), news.seq or 0), "items": items,
         "keys": [*(base.get("keys") or []), news.key][-REMEMBERED:],
         "at": now, "channel": channel, "digested": channel != "digest", "mail": "none",
@@ -180,3 +180,81 @@ def read_if(tx: Any, snap: Any, uid: str, up_to: int) -> bool:
         return False
     tx.update(snap.reference, read_change(snap))
     return True
+
+
+# --- notifications from before: one per message -------------------------------------------
+
+
+def coalesce_legacy(org_id: str | None = None) -> dict[str, int]:
+    """Fold each person's unread per-message notifications about a thread (as they were made
+    before one per thread) into their one notification about it, once, so that reading the
+    thread reads them: the folded ones are marked read, a mail still waiting waits on in the
+    thread's notification, one already mailed is not mailed again. Every organisation, or
+    ``org_id``'s people only; run again, it finds nothing (``portal notifications coalesce``)."""
+    from . import service
+
+    homes = [org_id] if org_id else [o.id for o in db.orgs().stream()]
+    found = 0
+    groups: dict[tuple[str, str, str, str], list[Any]] = {}
+    for home in homes:
+        query = db.system(home).notifications().where(filter=db.among("kind", list(KINDS)))
+        for snap in query.where(filter=db.eq("read", False)).stream():
+            data = snap.to_dict() or {}
+            link = str(data.get("link") or "")
+            if "thread" in data or not link.startswith("/messages/") or not data.get("orgId"):
+                continue
+            groups.setdefault((home, str(data.get("uid")), str(data["orgId"]), link.split("/")[2]), []).append(snap)
+            found += 1
+    delay = service.mail_delay_seconds()
+    for (home, uid, about, thread_id), snaps in sorted(groups.items()):
+        person = next((p for p in service._recipients(about, [uid]) if p.home == home), None)
+        if person is None:
+            continue
+        ref = db.system(home).notification(notification_id(about, thread_id, uid))
+        legacy = [s.reference for s in snaps]
+        thread = db.system(about).thread(thread_id).get()
+        subject = str((thread.to_dict() or {}).get("subject") or "") if thread.exists else ""
+
+        def run(tx: Any, ref: Any = ref, legacy: list[Any] = legacy, person: Any = person,
+                thread_id: str = thread_id, about: str = about, subject: str = subject) -> bool:  # fmt: skip
+            got = {s.reference.path: s for s in tx.get_all([ref, *legacy])}
+            snap = got.get(ref.path)
+            current = (snap.to_dict() or {}) if snap is not None and snap.exists else None
+            olds = sorted((got[r.path] for r in legacy if r.path in got and got[r.path].exists),
+                          key=lambda s: float((s.to_dict() or {}).get("at") or 0))  # fmt: skip
+            olds = [s for s in olds if not (s.to_dict() or {}).get("read")]
+            if not olds:
+                return False
+            for old in olds:
+                data = old.to_dict() or {}
+                news = News(key=old.id, kind=str(data.get("kind")), title=str(data.get("title") or ""),
+                            body=str(data.get("body") or ""), name="", seq=None)  # fmt: skip
+                before = dict(current or {})
+                made = merged(current, news, uid=person.uid, org_id=about, thread_id=thread_id,
+                              subject=subject, link=str(data.get("link")), read_seq=0,
+                              preferences=person.preferences, mailable=bool(person.email),
+                              now=float(data.get("at") or time.time()), delay=delay)  # fmt: skip
+                if made is None:
+                    continue
+                if data.get("mail") != "waiting":  # mailed already (or never to be): not again
+                    made["items"] = made["items"][:-1]
+                    waited = before.get("mail") == "waiting" and not before.get("read")
+                    made["mail"] = "waiting" if waited else "none"
+                    made.pop("mailAfter", None)
+                    if waited:
+                        made["mailAfter"] = before.get("mailAfter")
+                current = made
+                tx.update(old.reference, {"read": True, "readAt": time.time(), "mail": "none", "coalesced": ref.id})
+            if current is not None:
+                tx.set(ref, {**current, "createdAt": (current.get("createdAt") or _server_time())})
+            return bool(current and current.get("mail") == "waiting")
+
+        if db.transact(run, attempts=ATTEMPTS):
+            service.schedule_mail(home, uid)
+    return {"folded": found, "threads": len(groups)}
+
+
+def _server_time() -> Any:
+    from google.cloud import firestore
+
+    return firestore.SERVER_TIMESTAMP
