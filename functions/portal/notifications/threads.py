@@ -37,8 +37,9 @@ KINDS = ("message", "client_posted", "mention")
 """The kinds a thread's notification takes, weakest first."""
 RECENT = 10
 REMEMBERED = 50
-ATTEMPTS = 12
-"""Transaction attempts: messages landing together in one thread contend for the same documents."""
+ROUNDS = 6
+"""Rounds of transaction attempts, with a growing random pause between them: messages landing
+together in one thread contend for the same documents."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,23 @@ class News:
     body: str
     name: str
     seq: int | None = None
+
+
+def patiently(run: Any) -> Any:
+    """``db.transact(run)``, started again after a short random pause (growing) while it still
+    meets contention after its attempts."""
+    import random
+
+    from google.api_core.exceptions import Aborted
+
+    for round_ in range(ROUNDS):
+        try:
+            return db.transact(run)
+        except (Aborted, ValueError) as exc:  # ValueError: the client gave up after its attempts
+            if round_ == ROUNDS - 1 or (isinstance(exc, ValueError) and "transaction" not in str(exc)):
+                raise
+            time.sleep(random.uniform(0.05, 0.25) * 2**round_)
+    raise AssertionError("unreachable")
 
 
 def notification_id(org_id: str, thread_id: str, uid: str) -> str:
@@ -163,7 +181,7 @@ def notify(
             waited = current is not None and current.get("mail") == "waiting" and not current.get("read")
             changed.append((person, data["mail"] == "waiting" and not waited))
 
-    db.transact(run, attempts=ATTEMPTS)
+    patiently(run)
     for person, starts_waiting in changed:
         if starts_waiting:  # one mail per waiting period: the queue is asked once
             service.schedule_mail(person.home, person.uid)
@@ -249,7 +267,7 @@ def coalesce_legacy(org_id: str | None = None) -> dict[str, int]:
                 tx.set(ref, {**current, "createdAt": (current.get("createdAt") or _server_time())})
             return bool(current and current.get("mail") == "waiting")
 
-        if db.transact(run, attempts=ATTEMPTS):
+        if patiently(run):
             service.schedule_mail(home, uid)
     return {"folded": found, "threads": len(groups)}
 
