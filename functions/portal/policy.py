@@ -508,6 +508,7 @@ OPERATIONS: dict[str, Rule] = {
     # ``scope: me`` (the default body); ``scope: organisation`` asks orgs.delete on the body's orgId
     "deletions_post": Rule(A.ACCOUNT_DELETE, _O),
     "deletion_detail_delete": Rule(A.DELETIONS_MANAGE, _AG),
+    "account_restore_post": _PUBLIC,  # the mailed single-use secret is the credential
 }
 """Every API operation's rule, by its OpenAPI ``operationId``."""
 
