@@ -1,6 +1,7 @@
 // Entry point: restore the session, then route between the public pages (sign-in,
-// invite, restoring a deleted account) and the signed-in shell. The whole app is one Preact tree rendered into
-// #app; each navigation renders it again with the page for the new address.
+// invite, restoring a deleted account) and the signed-in shell. The whole app is one
+// Preact tree rendered into #app; each navigation renders it again with the page for
+// the new address.
 
 import './styles.css';
 import { render } from 'preact';
