@@ -45,7 +45,7 @@ from https.notifications import (
     notifications_unread,
 )
 from https.orgs import clients_list, org_archive, org_detail, org_settings, orgs_list
-from https.privacy import deletion_detail, deletions, export_download, exports
+from https.privacy import account_restore, deletion_detail, deletions, export_download, exports
 from https.projects import (
     project_archive,
     project_detail,
@@ -89,6 +89,7 @@ from triggers.search import (
 )
 
 __all__ = [
+    "account_restore",
     "age_out_data",
     "approval_action",
     "approval_comments",

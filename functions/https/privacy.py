@@ -33,3 +33,9 @@ def deletions(req: https_fn.Request) -> https_fn.Response:
 def deletion_detail(req: https_fn.Request) -> https_fn.Response:
     """DELETE /api/deletions/{deletionId}"""
     return routes.deletion_detail.serve(req)
+
+
+@https_fn.on_request(**HTTP)
+def account_restore(req: https_fn.Request) -> https_fn.Response:
+    """POST /api/account/restore"""
+    return routes.account_restore.serve(req)

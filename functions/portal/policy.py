@@ -388,6 +388,15 @@ class Rule:
     located_by: Action | None = None
     """The action an item of the path is found with, when it differs from ``action`` (a file
     is found as one readable, then moved by those who manage files)."""
+    when: tuple[tuple[str, str, Rule], ...] = ()
+    """``(field, value, rule)``: a body whose ``field`` is ``value`` is authorised by ``rule``
+    instead (``scope: organisation`` asks another action on the body's ``orgId``). The
+    authorisation matrix exercises each, with its own organisations."""
+
+
+def body_rules(rule: Rule) -> list[tuple[dict[str, str], Rule]]:
+    """An operation's rules, each with the body fields that choose it (none: the default)."""
+    return [({}, rule), *(({field: value}, chosen) for field, value, chosen in rule.when)]
 
 
 _PUBLIC = Rule(None, public=True)
@@ -502,12 +511,15 @@ OPERATIONS: dict[str, Rule] = {
     "avatar_image_get": Rule(A.MEMBERS_READ, _N),  # one's own picture needs no action
     "exports_get": Rule(A.EXPORTS_OWN, _O),
     # ``scope: me`` (the default body); ``scope: organisation`` asks orgs.export on the body's orgId
-    "exports_post": Rule(A.EXPORTS_OWN, _O),
+    "exports_post": Rule(A.EXPORTS_OWN, _O, when=(("scope", "organisation", Rule(A.ORGS_EXPORT, _B, R.CLIENT_ORG)),)),
     "export_download_get": Rule(A.EXPORTS_OWN, _O, R.OWN_ITEM),
     "deletions_get": Rule(A.DELETIONS_MANAGE, _AG),
     # ``scope: me`` (the default body); ``scope: organisation`` asks orgs.delete on the body's orgId
-    "deletions_post": Rule(A.ACCOUNT_DELETE, _O),
+    "deletions_post": Rule(
+        A.ACCOUNT_DELETE, _O, when=(("scope", "organisation", Rule(A.ORGS_DELETE, _B, R.CLIENT_ORG)),)
+    ),
     "deletion_detail_delete": Rule(A.DELETIONS_MANAGE, _AG),
+    "account_restore_post": _PUBLIC,  # the mailed single-use secret is the credential
 }
 """Every API operation's rule, by its OpenAPI ``operationId``."""
 

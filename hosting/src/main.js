@@ -1,6 +1,7 @@
 // Entry point: restore the session, then route between the public pages (sign-in,
-// invite) and the signed-in shell. The whole app is one Preact tree rendered into
-// #app; each navigation renders it again with the page for the new address.
+// invite, restoring a deleted account) and the signed-in shell. The whole app is one
+// Preact tree rendered into #app; each navigation renders it again with the page for
+// the new address.
 
 import './styles.css';
 import { render } from 'preact';
@@ -246,6 +247,7 @@ async function publicPage(load, title) {
 
 const loginPage = () => import('./pages/login.js');
 const invitePage = () => import('./pages/invite.js');
+const restorePage = () => import('./pages/restore.js');
 
 /** The current URL is an email sign-in link (checked without loading Firebase). */
 function hasPendingEmailLink() {
@@ -256,6 +258,7 @@ function hasPendingEmailLink() {
 async function route({ initial }) {
   const path = currentPath();
   if (path === '/invite') return publicPage(invitePage, 'Accept your invitation');
+  if (path === '/restore') return publicPage(restorePage, 'Restore your account');
 
   if (!sessionChecked) {
     show(html`<main class="boot"><${Skeleton} kind="rows" count=${3} label="Checking your session…" /></main>`);

@@ -1,5 +1,6 @@
 """The privacy page in a real browser: an owner exports the organisation and downloads the
-archive once it is ready; a member deletes their account and is signed out; an admin
+archive once it is ready; a member deletes their account, is told a restore link was
+mailed, and is signed out; an admin
 deletes a client organisation and undoes it. Axe at desktop and phone width."""
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def test_member_deletes_their_account_and_is_signed_out(page: Page) -> None:
     page.get_by_test_id("delete-confirm").fill("member@acme.test")
     check_a11y(page, "privacy page, deleting an account")
     button.click()
+    expect(page.get_by_test_id("delete-done")).to_contain_text("We mailed a link to member@acme.test")
+    check_a11y(page, "privacy page, account deleted")
+    page.get_by_test_id("delete-done-leave").click()
     page.wait_for_url("**/login", timeout=20_000)
     uid = authn.admin_auth().get_user_by_email("member@acme.test").uid
     assert authn.admin_auth().get_user(uid).disabled

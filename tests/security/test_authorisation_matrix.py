@@ -1,7 +1,8 @@
 """The authorisation matrix, generated: every operation of ``/api/openapi.json`` x every role
 (staff admin, staff ops, client owner, client member; assigned and unassigned members where an
-item is assigned) x own and other organisations, and every operation x no, malformed, expired,
-revoked and disabled-user credentials. What each case must answer comes from
+item is assigned) x own and other organisations (also where the body names the organisation
+and chooses the rule, as ``scope: organisation`` does), and every operation x no, malformed,
+expired, revoked and disabled-user credentials. What each case must answer comes from
 :mod:`portal.policy` (``OPERATIONS`` and :func:`portal.policy.decision`), never from this file:
 an operation without a rule there fails the matrix.
 
@@ -362,24 +363,30 @@ def build_cases(http: httpx.Client, world: dict) -> tuple[list[Case], list[Case]
             for kind, headers in credentials.items():
                 anonymous.append(Case(op_id, method, path, kind, "acme", headers, path_values(path, acme),
                                       body=body_for(op_id, op, defs, acme), expect=401))  # fmt: skip
-            targets = _targets(rule, path, items)
-            for who in ROLES:
-                caller = caller_of(users[who])
-                for org, variant in targets:
-                    item = items[org] if org else items[caller.org_id]
-                    params = path_values(path, item, variant, who)
-                    body = body_for(op_id, op, defs, item)
-                    if rule.target == policy.Target.BODY and isinstance(body, dict):
-                        body["orgId"] = org
-                    query = {"orgId": org} if rule.target in QUERIES and org else {}
-                    ref = policy.OrgRef(org, ORG_KINDS[org]) if org else None
-                    facts = facts_for(path, method, item, variant, body, who, op_id)
-                    expect = policy.decision(caller, rule, ref, facts)
-                    case = Case(op_id, method, path, who, org, _bearer(tokens[who]), params, body, expect,
-                                label=variant)  # fmt: skip
-                    query.update(QUERY_HINTS.get(op_id, {}))
-                    case.params.update({f"?{k}": v for k, v in query.items()})
-                    (unsafe if method in UNSAFE else safe).append(case)
+            # An operation whose body chooses another rule (``scope: organisation``) is
+            # exercised under each, with that rule's own organisations.
+            for chooser, chosen in policy.body_rules(rule):
+                for who in ROLES:
+                    caller = caller_of(users[who])
+                    for org, variant in _targets(chosen, path, items):
+                        item = items[org] if org else items[caller.org_id]
+                        params = path_values(path, item, variant, who)
+                        body = body_for(op_id, op, defs, item)
+                        if isinstance(body, dict):
+                            body.update(chooser)
+                        if chosen.target == policy.Target.BODY and isinstance(body, dict):
+                            body["orgId"] = org
+                        query = {"orgId": org} if chosen.target in QUERIES and org else {}
+                        ref = policy.OrgRef(org, ORG_KINDS[org]) if org else None
+                        facts = facts_for(path, method, item, variant, body, who, op_id)
+                        expect = policy.decision(caller, chosen, ref, facts)
+                        label = "/".join(x for x in (variant, *(f"{k}={v}" for k, v in chooser.items())) if x)
+                        case = Case(op_id, method, path, who, org, _bearer(tokens[who]), params, body, expect,
+                                    label=label)  # fmt: skip
+                        query.update(QUERY_HINTS.get(op_id, {}))
+                        case.params.update({f"?{k}": v for k, v in query.items()})
+                        (unsafe if method in UNSAFE else safe).append(case)
+                        kinds["body rules"] += bool(chooser)
     return anonymous, safe, unsafe, kinds
 
 
@@ -544,7 +551,7 @@ def test_every_operation_answers_every_role_and_credential_as_the_policy_says(
     print(
         f"\nauthorisation matrix: {kinds['operations']} operations, {len(cases)} cases "
         f"({len(anonymous)} credential, {len(safe)} safe, {len(refused)} refused unsafe, "
-        f"{len(allowed)} allowed unsafe) "
+        f"{len(allowed)} allowed unsafe; {kinds['body rules']} under a rule the body chooses) "
         f"in {time.monotonic() - started:.1f}s; answers {dict(sorted(statuses.items()))}; {len(wrong)} unexpected"
     )
     report = "\n".join(

@@ -77,3 +77,18 @@ def test_task_queue_functions_have_names_cloud_tasks_accepts() -> None:
     assert queues
     for name in queues:
         assert re.fullmatch(r"[A-Za-z0-9-]{1,100}", name), name
+
+
+def test_every_content_type_an_operation_answers_with_is_documented() -> None:
+    doc = document()
+    for route in routes():
+        for op in route.operations:
+            ok = doc["paths"][route.path][op.method.lower()]["responses"][str(op.status)]
+            documented = list(ok.get("content", {}))
+            assert documented == [t for t in op.media_types if t != "application/json" or op.models[2] or
+                                  op.produces != "application/json"], (route.path, op.method)  # fmt: skip
+    chatkit = doc["paths"]["/api/chatkit"]["post"]["responses"]["200"]["content"]
+    assert list(chatkit) == ["text/event-stream", "application/json"]
+    assert chatkit["application/json"]["schema"] == {"type": "object"}
+    avatar = doc["paths"]["/api/avatars/{orgId}/{uid}"]["get"]["responses"]["200"]["content"]
+    assert list(avatar) == ["image/png", "image/jpeg", "image/webp"]

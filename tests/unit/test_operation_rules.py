@@ -87,3 +87,20 @@ def test_decisions_of_account_privacy_audit_and_view_as() -> None:
     assert d(ADMIN, rule["view_as_end_post"], None, policy.Facts(owner="u-admin")) is None
     assert d(OPS, rule["view_as_end_post"], None, policy.Facts(owner="u-admin")) == 403
     assert d(MEMBER, rule["avatar_image_get"], GLOBEX) == 404 and d(OPS, rule["avatar_image_get"], AGENCY) is None
+
+
+def test_a_body_that_names_its_organisation_chooses_its_rule() -> None:
+    d = policy.decision
+    for op_id, action in (("exports_post", policy.Action.ORGS_EXPORT), ("deletions_post", policy.Action.ORGS_DELETE)):
+        (plain, default), (chooser, chosen) = policy.body_rules(policy.OPERATIONS[op_id])
+        assert default is policy.OPERATIONS[op_id]
+        assert plain == {} and chooser == {"scope": "organisation"}
+        assert chosen.action == action and chosen.target == policy.Target.BODY
+        assert d(OWNER, chosen, GLOBEX) == 404 and d(MEMBER, chosen, GLOBEX) == 404  # another organisation
+        assert d(MEMBER, chosen, ACME) == 403
+        assert d(OPS, chosen, AGENCY) in (400, 403) and d(ADMIN, chosen, AGENCY) in (400, 403)  # clients only
+    export = policy.body_rules(policy.OPERATIONS["exports_post"])[1][1]
+    assert d(OWNER, export, ACME) is None and d(OPS, export, GLOBEX) is None
+    delete = policy.body_rules(policy.OPERATIONS["deletions_post"])[1][1]
+    assert d(OWNER, delete, ACME) == 403 and d(OPS, delete, GLOBEX) == 403 and d(ADMIN, delete, GLOBEX) is None
+    assert policy.body_rules(policy.OPERATIONS["projects_list_get"]) == [({}, policy.OPERATIONS["projects_list_get"])]

@@ -71,7 +71,7 @@ me_avatar = Route("me_avatar", "/api/me/avatar", "account", (
 ))
 avatar_image = Route("avatar_image", "/api/avatars/{orgId}/{uid}", "account", (
     Operation(GET, _avatar, "A person's picture, for those who may see that organisation's people",
-              produces="image/png", errors=(404,),
+              produces=AVATAR_TYPES[0], also_produces=AVATAR_TYPES[1:], errors=(404,),
               description="Served with its own type (PNG, JPEG or WebP) and `nosniff`; the URL is versioned."),
 ))
 # fmt: on

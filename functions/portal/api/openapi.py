@@ -37,19 +37,31 @@ def _binary(content_types: tuple[str, ...] | list[str]) -> dict[str, Any]:
     return {ct: {"schema": {"type": "string", "format": "binary"}} for ct in content_types}
 
 
+def _content(op: Operation, response: type[BaseModel] | None) -> dict[str, Any]:
+    """A success's content, per media type: JSON with its model (any object when a stream
+    answers it), every other type as bytes."""
+    out: dict[str, Any] = {}
+    for media_type in op.media_types:
+        if media_type != JSON:
+            out.update(_binary([media_type]))
+        elif response is not None:
+            out[JSON] = {"schema": _ref(response)}
+        elif op.produces != JSON:
+            out[JSON] = {"schema": {"type": "object"}}
+    return out
+
+
 def _success(op: Operation, response: type[BaseModel] | None) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "OK"}
-    if op.produces != JSON:
-        ok["content"] = _binary([op.produces])
-    elif response is not None:
-        ok["content"] = {JSON: {"schema": _ref(response)}}
+    if content := _content(op, response):
+        ok["content"] = content
     out = {str(op.status): ok}
     if op.ranges:
         ok["headers"] = {"Accept-Ranges": {"schema": {"type": "string", "enum": ["bytes", "none"]}}}
         out["206"] = {
             "description": "The byte range asked for with `Range`",
             "headers": {"Content-Range": {"schema": {"type": "string"}, "description": "bytes <first>-<last>/<size>"}},
-            "content": _binary([op.produces]),
+            "content": _binary([t for t in op.media_types if t != JSON]),
         }
     return out
 

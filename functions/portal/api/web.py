@@ -160,11 +160,19 @@ class Operation:
     raw_body: RawBody | None = None
     produces: str = JSON
     """The response's content type; anything but JSON is answered from a :class:`Stream`."""
+    also_produces: tuple[str, ...] = ()
+    """Other content types the :class:`Stream` may answer with (its ``media_type``): a picture
+    in its own type, JSON beside an event stream. Documented with ``produces``."""
     ranges: bool = False
     """Answers ``Range`` requests (``Accept-Ranges: bytes``, 206 and 416)."""
     acts_as_caller: bool = False
     """A read that acts as the caller (a download is recorded as theirs): refused to staff
     viewing as someone, like every unsafe request."""
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """Every content type a success may have, ``produces`` first."""
+        return (self.produces, *(t for t in self.also_produces if t != self.produces))
 
     @property
     def models(self) -> tuple[ModelRef | None, ModelRef | None, ModelRef | None]:

@@ -41,6 +41,7 @@ chatkit = Route("chatkit", "/api/chatkit", "assistant", (
               response=m.AssistantStatus, errors=(503,)),
     Operation(POST, _chatkit, "A ChatKit request: ask the assistant, list, read or delete one's conversations",
               raw_body=RawBody(("application/json",), MAX_REQUEST_BYTES), produces="text/event-stream",
+              also_produces=("application/json",),
               errors=(400, 404, 429, 503), description=CHATKIT_DOC),
 ))
 # fmt: on

@@ -16,6 +16,8 @@ own (``target: "client"``) to the client's channel; each is retried on its own.
 Mails (channel ``email``, ``target: "person"``) carry their message in the payload
 (``to``, ``subject``, ``text``, ``html``) and go out through SMTP
 (``portal.integrations.outbound.email``); without ``SMTP_HOST`` they are ``skipped``.
+A mail whose payload says ``secret: true`` (it carries a single-use link) is never listed
+with its text, and its text is removed once it is sent or skipped.
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ from . import MAX_ATTEMPTS
 
 CHANNELS = ("slack", "n8n", "email")
 TARGETS = ("agency", "client", "person")
+REDACTED = "(removed: it held a single-use link)"
+
+
+def _redacted(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload without the text of a mail that carries a secret."""
+    if not payload.get("secret"):
+        return payload
+    return {**payload, **{k: REDACTED for k in ("text", "html") if k in payload}}
 
 
 def key_for(*parts: str) -> str:
@@ -152,6 +162,8 @@ def attempt(delivery_id: str, *, final: bool = False, transport: httpx.BaseTrans
     try:
         status = _send(data, transport)
         update.update({"status": status, "lastError": None})
+        if (data.get("payload") or {}).get("secret"):
+            update["payload"] = _redacted(dict(data["payload"]))
         ref.update(update)
         return status
     except outbound.Retry as exc:
@@ -178,7 +190,13 @@ def list_deliveries(caller: Caller, status: str | None, limit: int = 50) -> list
     if status:
         query = query.where(filter=db.eq("status", status))
     query = query.order_by("createdAt", direction=firestore.Query.DESCENDING).limit(limit)
-    return [{"id": s.id, **db.to_json(s.to_dict() or {})} for s in query.stream()]
+    out = []
+    for snap in query.stream():
+        data = snap.to_dict() or {}
+        if isinstance(data.get("payload"), dict):
+            data["payload"] = _redacted(data["payload"])
+        out.append({"id": snap.id, **db.to_json(data)})
+    return out
 
 
 def retry(caller: Caller, delivery_id: str) -> dict[str, Any]:
@@ -194,4 +212,7 @@ def retry(caller: Caller, delivery_id: str) -> dict[str, Any]:
         raise Conflict("Only failed deliveries can be retried.")
     ref.update({"status": "pending", "attempts": 0, "updatedAt": firestore.SERVER_TIMESTAMP})
     dispatch(delivery_id)
-    return {"id": delivery_id, **db.to_json(ref.get().to_dict() or {})}
+    data = ref.get().to_dict() or {}
+    if isinstance(data.get("payload"), dict):
+        data["payload"] = _redacted(data["payload"])
+    return {"id": delivery_id, **db.to_json(data)}

@@ -5,6 +5,10 @@
   ``removed``: an owner or admin removed them; ``organisation``), when it is purged.
 - Meanwhile the account is disabled (no sign-in, sessions ended) and an admin can undo it
   (:func:`undo`); an organisation is also archived (read-only).
+- A person who deleted their own account is mailed a single-use restore link
+  (``/restore#token={deletionId}.{secret}``; only the secret's hash is kept, as
+  ``restoreHash``) and can undo it themselves until the purge (:func:`restore_own`), through
+  the same restore as the admin's. A removed member or a deleted organisation gets no link.
 - :func:`purge_due` (scheduled daily) runs every personal-data eraser
   (:mod:`portal.privacy.sources`) and deletes the Auth account; an organisation's purge
   deletes the organisation's documents, its Drive folder and its entries elsewhere.
@@ -14,12 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
+import html
+import secrets
 from typing import Any
 
-from .. import authn, db, logs
+from .. import authn, config, db, ids, logs
 from ..audit import service as audit
 from ..errors import BadRequest, Conflict, NotFound
-from ..identity import Caller, OrgKind
+from ..identity import Caller, OrgKind, Role
 from ..policy import Action
 from . import retention
 from .sources import Person, erase_all
@@ -73,7 +81,11 @@ def request_own(caller: Caller, confirm: str) -> dict[str, Any]:
     db.grant(caller, Action.ACCOUNT_DELETE)
     if confirm.strip().lower() != caller.email.lower():
         raise BadRequest("Type your email address to confirm.", code="confirmation_mismatch")
-    return schedule_user(caller.uid, caller.org_id, caller.email, reason="self", actor=caller)
+    from ..integrations import outbound
+
+    out = schedule_user(caller.uid, caller.org_id, caller.email, reason="self", actor=caller)
+    out["restoreMailed"] = outbound.smtp_settings() is not None
+    return out
 
 
 def schedule_user(
@@ -86,14 +98,56 @@ def schedule_user(
     snap = ref.get()
     if not snap.exists:
         purge_after = _now() + dt.timedelta(days=retention.deletion_grace_days())
+        secret = secrets.token_urlsafe(32) if reason == "self" else None
         ref.set({"kind": USER, "uid": uid, "orgId": org_id, "email": email, "reason": reason,
                  "requestedBy": _by(actor, actor_label), "requestedAt": firestore.SERVER_TIMESTAMP,
-                 "purgeAfter": purge_after, "wasEnabled": _disable(uid)})  # fmt: skip
+                 "purgeAfter": purge_after, "wasEnabled": _disable(uid),
+                 **({"restoreHash": _hash(secret)} if secret else {})})  # fmt: skip
         db.system(org_id).user(uid).set({"disabled": True, "deletion": {"purgeAfter": purge_after, "reason": reason},
                                          "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)  # fmt: skip
         audit.record("account.deletion_scheduled", actor=actor, actor_label=actor_label, org_id=org_id, target=uid,
                      details={"reason": reason, "purgeAfter": purge_after.isoformat()})  # fmt: skip
+        if secret:
+            _mail_restore_link(ref.id, email, secret, purge_after, org_id)
     return {"deletion": deletion_json(ref.get())}
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def restore_message(link: str, purge_after: dt.datetime) -> dict[str, str]:
+    """The mail with the restore link: ``{"subject", "text", "html"}`` (every value escaped)."""
+    until = purge_after.strftime("%d %B %Y, %H:%M UTC")
+    subject = "Your portal account is deleted: you can restore it"
+    text = (
+        "You deleted your account on the client portal. You are signed out and cannot sign in.\n\n"
+        f"Changed your mind? Until {until} you can restore it with this link (it works once):\n{link}\n\n"
+        "After that your account and personal data are deleted for good. If you did not delete your "
+        "account, restore it with the link and change your password.\n"
+    )
+    url = html.escape(link, quote=True)
+    page = (
+        '<!doctype html><html><body style="font-family:sans-serif;max-width:600px">'
+        f'<h1 style="font-size:18px">{html.escape(subject)}</h1>'
+        "<p>You deleted your account on the client portal. You are signed out and cannot sign in.</p>"
+        f"<p>Changed your mind? Until {html.escape(until)} you can restore it (the link works once):</p>"
+        f'<p><a href="{url}">Restore my account</a></p>'
+        "<p>After that your account and personal data are deleted for good. If you did not delete your "
+        "account, restore it with the link and change your password.</p></body></html>"
+    )
+    return {"subject": subject, "text": text, "html": page}
+
+
+def _mail_restore_link(deletion_id: str, email: str, secret: str, purge_after: dt.datetime, org_id: str) -> None:
+    """Mail the person their restore link (the retried mail path; the delivery's copy of the
+    link is removed once it is sent, and never listed)."""
+    from ..deliveries import service as deliveries
+
+    link = f"{config.portal_url()}/restore#token={deletion_id}.{secret}"
+    message = {"to": email, **restore_message(link, purge_after), "secret": True}
+    key = deliveries.key_for(deletion_id, "restore", _hash(secret))
+    deliveries.enqueue("email", "account_restore", message, key, org_id, target="person")
 
 
 def request_org(caller: Caller, org_id: str | None, confirm: str) -> dict[str, Any]:
@@ -136,14 +190,20 @@ def list_pending(caller: Caller) -> dict[str, Any]:
 def undo(caller: Caller, deletion_id: str) -> dict[str, Any]:
     """Restore an account or organisation before its purge (admins). A person who deleted
     their own account can sign in again; a removed member stays disabled, as removed."""
-    from google.cloud import firestore
-
     _admin(caller)
     ref = db.deletion(deletion_id)
     snap = ref.get()
     if not snap.exists:
         raise NotFound("Deletion not found.")
-    data = snap.to_dict() or {}
+    _restore(ref, snap.to_dict() or {}, actor=caller)
+    return {"ok": True}
+
+
+def _restore(ref: Any, data: dict[str, Any], *, actor: Caller | None, actor_label: str | None = None,
+             how: str = "admin") -> None:  # fmt: skip
+    """The one way back: re-enable, un-archive, forget the deletion, audit it."""
+    from google.cloud import firestore
+
     org_id = str(data.get("orgId"))
     if data.get("kind") == USER:
         uid = str(data.get("uid"))
@@ -159,8 +219,56 @@ def undo(caller: Caller, deletion_id: str) -> dict[str, Any]:
         db.system(org_id).doc().update({"archived": bool(data.get("wasArchived")), "deletion": firestore.DELETE_FIELD})
         target = org_id
     ref.delete()
-    audit.record("deletion.undone", actor=caller, org_id=org_id, target=target, details={"kind": data.get("kind")})
-    return {"ok": True}
+    audit.record("deletion.undone", actor=actor, actor_label=actor_label, org_id=org_id, target=target,
+                 details={"kind": data.get("kind"), "by": how})  # fmt: skip
+
+
+def _restore_invalid() -> NotFound:
+    return NotFound(
+        "This restore link cannot be used: it was used already, the grace period is over, or it is not a "
+        "link we sent. Ask an administrator if you still need your account.",
+        code="restore_link_invalid",
+    )
+
+
+def restore_own(token: str, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The person who deleted their own account restores it with the link they were mailed
+    (``{deletionId}.{secret}``), once, before the purge; every other token gets one identical
+    404 (unknown, used, expired, purged, or a deletion they did not ask for themselves)."""
+    from google.cloud import firestore
+
+    deletion_id, _, secret = token.rpartition(".")
+    if not ids.valid(deletion_id) or not secret or not deletion_id.startswith(f"{USER}-"):
+        raise _restore_invalid()
+    ref = db.deletion(deletion_id)
+    moment = now or _now()
+
+    def claim(tx: Any) -> dict[str, Any]:
+        snap = ref.get(transaction=tx)
+        data = (snap.to_dict() or {}) if snap.exists else {}
+        stored = str(data.get("restoreHash") or "")
+        matches = hmac.compare_digest(stored or "-", _hash(secret))
+        purge_after = data.get("purgeAfter")
+        if not (matches and data.get("kind") == USER and data.get("reason") == "self") or not (
+            isinstance(purge_after, dt.datetime) and moment < purge_after
+        ):
+            raise _restore_invalid()
+        tx.update(ref, {"restoreHash": firestore.DELETE_FIELD})  # single use, whatever happens next
+        return data
+
+    data = db.transact(claim)
+    _restore(ref, data, actor=_person(data), actor_label=str(data.get("email") or ""), how="self")
+    return {"ok": True, "email": str(data.get("email") or "")}
+
+
+def _person(data: dict[str, Any]) -> Caller | None:
+    """The person a deletion is of, as the actor of their own restore."""
+    uid, org_id = str(data.get("uid")), str(data.get("orgId"))
+    role = (db.system(org_id).user(uid).get().to_dict() or {}).get("role")
+    try:
+        return Caller(uid=uid, email=str(data.get("email") or ""), role=Role(str(role)), org_id=org_id)
+    except ValueError:
+        return None
 
 
 # --- purging -----------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from ..api.common import Id, Model, Out
 
@@ -65,7 +65,20 @@ class Deletion(Out):
 
 class DeletionOut(Out):
     deletion: Deletion
+    restoreMailed: bool | None = None
+    """Your own account: whether a restore link was mailed to you (false: mail is not connected)."""
 
 
 class DeletionList(Out):
     items: list[Deletion]
+
+
+class RestoreIn(Model):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+    """The token of the restore link (its fragment's ``token``)."""
+
+
+class RestoreOut(Out):
+    ok: bool = True
+    email: str
+    """The restored account's address, to sign in with."""

@@ -25,7 +25,15 @@ EXPORT_DOC = (
 DELETION_DOC = (
     "`me`: your own account (clients; `confirm` is your email address). `organisation`: a client organisation "
     "(admins; `confirm` is its name). The account (every account of the organisation) is disabled at once and "
-    "purged after the grace period; until then an admin can undo it (`DELETE /api/deletions/{deletionId}`)."
+    "purged after the grace period; until then an admin can undo it (`DELETE /api/deletions/{deletionId}`), "
+    "and a person who deleted their own account is mailed a single-use link to restore it themselves "
+    "(`POST /api/account/restore`; `restoreMailed` says whether mail is connected)."
+)
+RESTORE_DOC = (
+    "The token comes from the link mailed when the person deleted their own account (it travels in the "
+    "link's fragment and this body, never in a URL). It works once, until the purge, and restores the account "
+    "as an admin's undo does. An unknown, used or expired token, an account already purged, and a deletion "
+    "the person did not ask for (a removal, an organisation's) all get the same 404."
 )
 
 
@@ -69,6 +77,11 @@ deletion_detail = Route("deletion_detail", "/api/deletions/{deletionId}", "priva
     Operation(DELETE, lambda ctx: deletion.undo(ctx.user, ctx.params["deletionId"]),
               "Undo a deletion before its purge (admins)", response=common.Ok, errors=(403, 404)),
 ))
+account_restore = Route("account_restore", "/api/account/restore", "privacy", (
+    Operation(POST, lambda ctx: deletion.restore_own(ctx.body.token),
+              "Restore your own deleted account with the link you were mailed", body=m.RestoreIn,
+              response=m.RestoreOut, public=True, errors=(400, 404), description=RESTORE_DOC),
+))
 # fmt: on
 
-ROUTES = (export_list, export_download, deletions, deletion_detail)
+ROUTES = (export_list, export_download, deletions, deletion_detail, account_restore)

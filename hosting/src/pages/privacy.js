@@ -2,7 +2,7 @@
 // organisation's), download ready archives, delete one's account; admins delete a client
 // organisation and undo deletions during their grace period.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { Load, useResource } from '../load.js';
 import { can, isStaff } from '../state.js';
@@ -98,27 +98,57 @@ function Exports({ api, orgId, org, user }) {
   `;
 }
 
+function AccountDeleted({ api, user, done }) {
+  const note = useRef(null);
+  const [leaving, setLeaving] = useState(false);
+  useEffect(() => note.current?.focus(), []);
+  const leave = async () => {
+    setLeaving(true);
+    try {
+      await api.get('/api/auth/me'); // the account is disabled: this ends the session here too
+    } catch (err) {
+      if (err.status !== 401) location.assign('/login');
+    }
+  };
+  return html`
+    <section class="card" aria-labelledby="delete-title">
+      <div class="card-head"><h2 id="delete-title" class="section-title">Your account is deleted</h2></div>
+      <div class="card-body">
+        <div ref=${note} tabindex="-1" class="alert alert-info" role="status" data-testid="delete-done">
+          ${done.restoreMailed
+            ? html`We mailed a link to <strong>${user.email}</strong>. Open it before ${formatDateTime(done.deletion.purgeAfter)} to restore your account yourself; after that your account and personal data are deleted for good.`
+            : html`Mail is not connected, so no restore link could be sent. Until ${formatDateTime(done.deletion.purgeAfter)} an administrator can restore your account; after that it is deleted for good.`}
+        </div>
+        <div class="form-actions">
+          <${Button} class="btn btn-secondary" busy=${leaving} busyLabel="Signing out…" onClick=${leave} data-testid="delete-done-leave">Sign out<//>
+        </div>
+      </div>
+    </section>
+  `;
+}
+
 function DeleteAccount({ api, user }) {
   const [confirm, setConfirm] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const [done, setDone] = useState(null);
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
     setError('');
     try {
-      await api.post('/api/deletions', { scope: 'me', confirm });
-      await api.get('/api/auth/me'); // the account is disabled: this ends the session here too
+      setDone(await api.post('/api/deletions', { scope: 'me', confirm }));
     } catch (err) {
       if (err.status !== 401) setError(err.message);
     }
     setBusy(false);
   };
+  if (done) return html`<${AccountDeleted} api=${api} user=${user} done=${done} />`;
   return html`
     <section class="card" aria-labelledby="delete-title">
       <div class="card-head"><h2 id="delete-title" class="section-title">Delete your account</h2></div>
       <form class="card-body form" onSubmit=${submit} data-testid="delete-account-form">
-        <p class="muted">You are signed out at once and cannot sign in again. After the grace period your account and personal data are deleted; your messages and comments stay for the others, shown as from a “Former member”, and approval decisions keep who decided. Until then an administrator can restore the account.</p>
+        <p class="muted">You are signed out at once and cannot sign in again. We mail you a link that restores the account until the grace period ends; after that your account and personal data are deleted; your messages and comments stay for the others, shown as from a “Former member”, and approval decisions keep who decided. Until then an administrator can restore the account too.</p>
         <${Field} id="delete-confirm" label="Type your email address to confirm" hint=${user.email}>
           <input id="delete-confirm" class="input" type="email" autocomplete="off" value=${confirm} onInput=${(e) => setConfirm(e.currentTarget.value)} data-testid="delete-confirm" />
         <//>
