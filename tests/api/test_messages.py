@@ -276,6 +276,12 @@ def test_unread_state_and_marking_read(http: httpx.Client) -> None:
     pending = db.system("acme").notifications().where(filter=db.eq("uid", member)).where(
         filter=db.eq("link", f"/messages/{t['id']}")).where(filter=db.eq("read", False))  # fmt: skip
     assert list(pending.stream()) == []
+    # Read again with nothing new: nothing is written, so nothing signals the reader (the
+    # signal would make their open thread fetch and mark it read once more, without end).
+    state = db.read_state(db.system("acme").thread(t["id"]), member).get()
+    again = http.post(f"/api/messages/{t['id']}/read", headers=bearer(MEMBER))
+    assert again.status_code == 200 and again.json()["notificationsRead"] == 0
+    assert db.read_state(db.system("acme").thread(t["id"]), member).get().update_time == state.update_time
     # Staff have read state of their own.
     assert {i["id"]: i for i in http.get("/api/messages", headers=bearer(ADMIN)).json()["items"]}[t["id"]][
         "unread"

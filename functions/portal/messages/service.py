@@ -398,19 +398,27 @@ def mark_read(caller: Caller, thread_id: str) -> dict[str, Any]:
     # A person's notifications live in their own organisation.
     mine = db.system(caller.org_id).notification(threads.notification_id(org_id, thread_id, caller.uid))
 
-    def run(tx: Any) -> bool:
-        snaps = {s.reference.path: s for s in tx.get_all([ref, mine])}
-        thread, note = snaps.get(ref.path), snaps.get(mine.path)
+    state = db.read_state(ref, caller.uid)
+
+    def run(tx: Any) -> tuple[bool, bool]:
+        snaps = {s.reference.path: s for s in tx.get_all([ref, mine, state])}
+        thread, note, seen = snaps.get(ref.path), snaps.get(mine.path), snaps.get(state.path)
         if thread is None or not thread.exists:
             raise NotFound("Thread not found.")
         count = int((thread.to_dict() or {}).get("messageCount") or 0)
-        tx.set(db.read_state(ref, caller.uid), _read_doc(caller.uid, org_id, thread_id, count))
-        return threads.read_if(tx, note, caller.uid, count)
+        before = (seen.to_dict() or {}) if seen is not None and seen.exists else {}
+        # Read already up to the newest message: nothing is written and nobody is told (the
+        # signal would make the reader's open thread fetch and mark it read again).
+        moved = before.get("unread") is not False or int(before.get("readSeq") or 0) != count
+        if moved:
+            tx.set(state, _read_doc(caller.uid, org_id, thread_id, count))
+        return moved, threads.read_if(tx, note, caller.uid, count)
 
-    made = db.transact(run)
+    moved, made = db.transact(run)
     if made:
         live.poke([caller.uid], "notifications")
-    live.poke([caller.uid], "messages", thread_id)
+    if moved:
+        live.poke([caller.uid], "messages", thread_id)
     return {"ok": True, "notificationsRead": int(made)}
 
 
