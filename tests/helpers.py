@@ -180,9 +180,10 @@ def sms_codes(phone: str) -> list[str]:
     return [c["code"] for c in r.json().get("verificationCodes", []) if c.get("phoneNumber") == phone]
 
 
-def sms_code_after(phone: str, before: int, timeout: float = 10.0) -> str:
-    """The newest code the Auth emulator "texted" to ``phone`` once more than ``before`` were sent."""
-    code = wait_for(lambda: sms_codes(phone)[-1] if len(sms_codes(phone)) > before else None, timeout)
+def sms_code_after(phone: str, before: list[str], timeout: float = 10.0) -> str:
+    """The newest code the Auth emulator "texted" to ``phone`` that is not among ``before``
+    (``sms_codes(phone)`` taken earlier: the emulator forgets a code once it is used)."""
+    code = wait_for(lambda: next((c for c in reversed(sms_codes(phone)) if c not in before), None), timeout)
     assert code, f"no code texted to {phone}"
     return str(code)
 

@@ -26,7 +26,7 @@ def _with_phone(email: str, phone: str) -> None:
 
 
 def _sign_in_with_code(page: Page, email: str, phone: str, password: str = "portal-demo") -> None:
-    before = len(sms_codes(phone))
+    before = sms_codes(phone)
     page.goto("/login")
     page.get_by_test_id("login-email").fill(email)
     page.get_by_test_id("login-password").fill(password)
@@ -56,7 +56,7 @@ def _change_password_with_code(page: Page, email: str, phone: str, *, two_factor
     a second factor and the tokens Firebase issues with the new password no longer carry it (as
     the Auth emulator's do), a second code keeps this device signed in."""
     _sign_in_with_code(page, email, phone)
-    before = len(sms_codes(phone))
+    before = sms_codes(phone)
     _ask_for_new_password(page)
     expect(page.get_by_test_id("password-reauth-code")).to_be_visible()
     expect(page.get_by_test_id("password-reauth-lead")).to_contain_text("change your password")
@@ -68,7 +68,7 @@ def _change_password_with_code(page: Page, email: str, phone: str, *, two_factor
     check_a11y(page, "a wrong code in the password change")
     assert password_works(email, "portal-demo") and not password_works(email, NEW_PASSWORD)
     page.get_by_test_id("password-reauth-code").fill(code)
-    before = len(sms_codes(phone))
+    before = sms_codes(phone)
     page.get_by_test_id("password-reauth-submit").click()
     again = page.get_by_test_id("password-reauth-lead").filter(has_text="stay signed in")
     expect(page.get_by_test_id("password-form").or_(again)).to_be_visible(timeout=30_000)
@@ -148,7 +148,7 @@ def test_cancelling_the_code_step_leaves_the_password_unchanged(page: Page) -> N
     _with_phone(email, phone)
     _sign_in_with_code(page, email, phone)
     sessions = _open_sessions(email)
-    before = len(sms_codes(phone))
+    before = sms_codes(phone)
     _ask_for_new_password(page)
     expect(page.get_by_test_id("password-reauth-code")).to_be_visible()
     sms_code_after(phone, before)
@@ -164,7 +164,7 @@ def test_cancelling_the_code_step_leaves_the_password_unchanged(page: Page) -> N
     # The code step also guards the confirmation email of an unverified address.
     authn.admin_auth().update_user(authn.admin_auth().get_user_by_email(email).uid, email_verified=False)
     page.reload()
-    before = len(sms_codes(phone))
+    before = sms_codes(phone)
     page.get_by_test_id("verify-password").fill("portal-demo")
     page.get_by_test_id("verify-send").click()
     expect(page.get_by_test_id("verify-reauth-code")).to_be_visible()

@@ -77,10 +77,11 @@ def end_revoked(caller: Caller, *, keep: str) -> int:
 
     valid_after_ms = authn.admin_auth().get_user(caller.uid).tokens_valid_after_timestamp or 0
     valid_after = dt.datetime.fromtimestamp(valid_after_ms / 1000, dt.UTC)
+    # Firebase compares whole seconds (a token issued in the second of the revocation stays valid).
     stale = [
         snap
         for snap in db.system(caller.org_id).sessions(caller.uid).where(filter=db.eq("ended", False)).stream()
-        if snap.id != keep and (snap.get("createdAt") or valid_after) < valid_after
+        if snap.id != keep and (snap.get("createdAt") or valid_after).replace(microsecond=0) < valid_after
     ]
     if stale:
         batch = db.batch()
