@@ -178,3 +178,22 @@ def sms_codes(phone: str) -> list[str]:
     r = httpx.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/verificationCodes", timeout=30)
     r.raise_for_status()
     return [c["code"] for c in r.json().get("verificationCodes", []) if c.get("phoneNumber") == phone]
+
+
+def sms_code_after(phone: str, before: list[str], timeout: float = 10.0) -> str:
+    """The newest code the Auth emulator "texted" to ``phone`` that is not among ``before``
+    (``sms_codes(phone)`` taken earlier: the emulator forgets a code once it is used)."""
+    code = wait_for(lambda: next((c for c in reversed(sms_codes(phone)) if c not in before), None), timeout)
+    assert code, f"no code texted to {phone}"
+    return str(code)
+
+
+def password_works(email: str, password: str) -> bool:
+    """Whether Firebase accepts the password (for an account with a second factor it then
+    asks for the code: still a yes)."""
+    r = httpx.post(
+        f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any",
+        json={"email": email, "password": password, "returnSecureToken": True},
+        timeout=30,
+    )
+    return r.status_code == 200

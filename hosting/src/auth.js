@@ -72,14 +72,60 @@ async function startSession(auth, credential) {
   }
 }
 
-/** An invisible reCAPTCHA on `container` (Firebase requires one to send an SMS code). */
+const verifiers = new WeakMap();
+
+/**
+ * An invisible reCAPTCHA in `container` (Firebase requires one to send an SMS code). Sending
+ * again replaces the previous one: reCAPTCHA renders once per element.
+ */
 function verifier(auth, container) {
-  return new RecaptchaVerifier(auth, container, { size: 'invisible' });
+  verifiers.get(container)?.clear();
+  const slot = document.createElement('div');
+  container.replaceChildren(slot);
+  const made = new RecaptchaVerifier(auth, slot, { size: 'invisible' });
+  verifiers.set(container, made);
+  return made;
+}
+
+/**
+ * The texted-code step Firebase asks for when an account with a second factor signs in
+ * (`err` is its `auth/multi-factor-auth-required`): { hint, send(container) → verificationId,
+ * finish(verificationId, code) → then(credential), cancel() }. Nothing happens before `finish`.
+ */
+function secondFactorStep(auth, err, then) {
+  const resolver = getMultiFactorResolver(auth, err);
+  const hint = resolver.hints.find((h) => h.factorId === PhoneMultiFactorGenerator.FACTOR_ID) || resolver.hints[0];
+  return {
+    hint: hint.phoneNumber || hint.displayName || 'your phone',
+    send: (container) => new PhoneAuthProvider(auth).verifyPhoneNumber({ multiFactorHint: hint, session: resolver.session }, verifier(auth, container)),
+    finish: async (verificationId, code) => {
+      const assertion = PhoneMultiFactorGenerator.assertion(PhoneAuthProvider.credential(verificationId, code));
+      return then(await resolver.resolveSignIn(assertion));
+    },
+    cancel: () => signOut(auth).catch(() => {}),
+  };
+}
+
+/**
+ * Sign in again with the password before a sensitive change, then `then(credential)`. For an
+ * account with a second factor Firebase wants the texted code too: the error thrown carries
+ * `secondFactor` (see `secondFactorStep`), whose `finish` signs in and runs `then`.
+ */
+async function freshSignIn(email, password, then) {
+  const auth = await firebaseAuth();
+  let credential;
+  try {
+    credential = await signInWithEmailAndPassword(auth, email, password);
+  } catch (err) {
+    if (err.code === 'auth/multi-factor-auth-required') err.secondFactor = secondFactorStep(auth, err, then);
+    throw err;
+  }
+  return then(credential);
 }
 
 /**
  * A password sign-in. An account with a second factor gets `err.secondFactor`
- * ({ hint, send(container), finish(verificationId, code) }) instead of a session.
+ * (see `secondFactorStep`), whose `finish` starts the session.
  */
 export async function signInWithPassword(email, password) {
   const auth = await firebaseAuth();
@@ -87,17 +133,7 @@ export async function signInWithPassword(email, password) {
   try {
     credential = await signInWithEmailAndPassword(auth, email, password);
   } catch (err) {
-    if (err.code !== 'auth/multi-factor-auth-required') throw err;
-    const resolver = getMultiFactorResolver(auth, err);
-    const hint = resolver.hints.find((h) => h.factorId === PhoneMultiFactorGenerator.FACTOR_ID) || resolver.hints[0];
-    err.secondFactor = {
-      hint: hint.phoneNumber || hint.displayName || 'your phone',
-      send: (container) => new PhoneAuthProvider(auth).verifyPhoneNumber({ multiFactorHint: hint, session: resolver.session }, verifier(auth, container)),
-      finish: async (verificationId, code) => {
-        const assertion = PhoneMultiFactorGenerator.assertion(PhoneAuthProvider.credential(verificationId, code));
-        return startSession(auth, await resolver.resolveSignIn(assertion));
-      },
-    };
+    if (err.code === 'auth/multi-factor-auth-required') err.secondFactor = secondFactorStep(auth, err, (c) => startSession(auth, c));
     throw err;
   }
   return startSession(auth, credential);
@@ -126,10 +162,12 @@ export async function phoneEnrolment() {
   };
 }
 
-/** Sign in again with the password (Firebase wants a recent sign-in to enrol a factor). */
+/**
+ * Sign in again with the password (Firebase wants a recent sign-in to enrol a factor); the
+ * Firebase user stays signed in for `phoneEnrolment`. May throw `err.secondFactor`.
+ */
 export async function signInForEnrolment(email, password) {
-  const auth = await firebaseAuth();
-  await signInWithEmailAndPassword(auth, email, password);
+  await freshSignIn(email, password, () => undefined);
 }
 
 export async function sendEmailLink(email) {
@@ -157,7 +195,14 @@ export function storedEmailForLink() {
 
 export async function completeEmailLink(email, href = location.href) {
   const auth = await firebaseAuth();
-  const credential = await signInWithEmailLink(auth, email, href);
+  let credential;
+  try {
+    credential = await signInWithEmailLink(auth, email, href);
+  } catch (err) {
+    // An account with a second factor: the link proved the address, the texted code follows.
+    if (err.code === 'auth/multi-factor-auth-required') err.secondFactor = secondFactorStep(auth, err, (c) => startSession(auth, c));
+    throw err;
+  }
   try {
     localStorage.removeItem(EMAIL_KEY);
   } catch {
@@ -208,32 +253,43 @@ export async function completeInvite(email, invite, details, href = location.hre
 }
 
 /**
- * Change the password: Firebase wants a recent sign-in, so the current password signs in
- * again first. Changing it ends every session (Firebase revokes the refresh tokens), so
- * this device gets a new session at once; the others sign in again.
+ * Change the password: Firebase wants a recent sign-in, so the current password (and, for an
+ * account with a second factor, the texted code: `err.secondFactor`) signs in again first;
+ * nothing changes before that succeeds. Changing it ends every session (Firebase revokes the
+ * refresh tokens), so this device gets a new session at once; the others sign in again.
  */
 export async function changePassword(email, current, next) {
   const auth = await firebaseAuth();
-  const credential = await signInWithEmailAndPassword(auth, email, current);
-  try {
-    await updatePassword(credential.user, next);
-    await credential.user.getIdToken(true);
-  } catch (err) {
-    await signOut(auth).catch(() => {});
-    throw err;
-  }
-  return startSession(auth, credential);
+  return freshSignIn(email, current, async (credential) => {
+    try {
+      await updatePassword(credential.user, next);
+      await credential.user.getIdToken(true);
+    } catch (err) {
+      await signOut(auth).catch(() => {});
+      throw err;
+    }
+    try {
+      return await startSession(auth, credential);
+    } catch (err) {
+      // The tokens Firebase issues with the new password may no longer say that a second
+      // factor was used, and a portal that requires one refuses them: sign in again with the
+      // new password and a new code (`err.secondFactor` again) for this device's session.
+      if (err.code !== 'second_factor_required') throw err;
+      return freshSignIn(email, next, (fresh) => startSession(auth, fresh));
+    }
+  });
 }
 
-/** Email a link to confirm the address (after signing in again with the password). */
+/** Email a link to confirm the address (after signing in again: password, and code if enrolled). */
 export async function sendVerification(email, password) {
   const auth = await firebaseAuth();
-  const credential = await signInWithEmailAndPassword(auth, email, password);
-  try {
-    await sendEmailVerification(credential.user, { url: `${location.origin}/account` });
-  } finally {
-    await signOut(auth).catch(() => {});
-  }
+  return freshSignIn(email, password, async (credential) => {
+    try {
+      await sendEmailVerification(credential.user, { url: `${location.origin}/account` });
+    } finally {
+      await signOut(auth).catch(() => {});
+    }
+  });
 }
 
 /** "Forgot password": Firebase emails a reset link (and says nothing about unknown addresses). */
@@ -263,34 +319,4 @@ export function looksLikeEmailLink(href = location.href) {
   return params.get('mode') === 'signIn' && params.has('oobCode');
 }
 
-const FIREBASE_MESSAGES = {
-  'auth/invalid-credential': 'Email or password is incorrect.',
-  'auth/invalid-login-credentials': 'Email or password is incorrect.',
-  'auth/wrong-password': 'Email or password is incorrect.',
-  'auth/user-not-found': 'Email or password is incorrect.',
-  'auth/invalid-email': 'Enter a valid email address.',
-  'auth/missing-email': 'Enter your email address.',
-  'auth/missing-password': 'Enter your password.',
-  'auth/user-disabled': 'This account is disabled. Contact your project lead.',
-  'auth/too-many-requests': 'Too many attempts. Wait a few minutes and try again.',
-  'auth/network-request-failed': 'Could not reach the sign-in service. Check your connection and try again.',
-  'auth/invalid-action-code': 'This link is invalid or was already used. Request a new one.',
-  'auth/expired-action-code': 'This link has expired. Request a new one.',
-  'auth/operation-not-allowed': 'This sign-in method is not enabled for the portal.',
-  'auth/weak-password': 'Choose a longer password (at least 8 characters).',
-  'auth/requires-recent-login': 'Sign in again, then retry.',
-  'auth/invalid-phone-number': 'Enter the phone number with its country code, for example +44 7700 900123.',
-  'auth/second-factor-already-in-use': 'This phone is already enrolled.',
-  'auth/code-expired': 'The code has expired. Send a new one.',
-  'auth/multi-factor-auth-required': 'This account signs in with a second factor: sign in with your password and the texted code.',
-  'auth/missing-verification-code': 'Enter the code we sent.',
-  'auth/invalid-verification-code': 'That code is not right. Check it and try again.',
-};
-
-/** A sentence for the user from a Firebase or API error. */
-export function authErrorMessage(err) {
-  if (!err) return 'Sign-in failed. Try again.';
-  if (err.name === 'ApiError') return err.message;
-  if (err.code && FIREBASE_MESSAGES[err.code]) return FIREBASE_MESSAGES[err.code];
-  return 'Sign-in failed. Try again.';
-}
+export { authErrorMessage } from './auth-lazy.js';

@@ -150,6 +150,31 @@ def test_signing_out_everywhere_ends_every_recorded_device(http: httpx.Client) -
     assert http.get("/api/me/sessions", headers=bearer("member@acme.test", fresh=True)).json()["items"] == []
 
 
+def test_a_sign_in_after_a_revocation_ends_the_records_of_revoked_cookies(http: httpx.Client) -> None:
+    """A password changed in the browser revokes every cookie without the portal being told:
+    the next sign-in (the new session that change starts) ends their records, so the list of
+    devices shows only what still works."""
+    from portal import authn
+
+    laptop, _ = _login(http, "owner@acme.test", "Laptop")
+    time.sleep(1.1)
+    _login(http, "owner@acme.test", "Phone")
+    time.sleep(1.1)  # Firebase revokes what was issued before the second of the revocation
+    authn.admin_auth().revoke_refresh_tokens(authn.admin_auth().get_user_by_email("owner@acme.test").uid)
+    time.sleep(1.1)  # tokens are revoked by the second: the next one is issued after
+    assert http.get("/api/auth/me", headers={"Cookie": f"__session={laptop}"}).status_code == 401
+    here, _ = _login(http, "owner@acme.test", "Here")
+    listed = http.get("/api/me/sessions", headers={"Cookie": f"__session={here}"}).json()["items"]
+    assert [(i["userAgent"], i["current"]) for i in listed] == [("Here", True)]
+    users = db.client().collection("orgs/acme/users").where(filter=db.eq("email", "owner@acme.test")).get()
+    records = users[0].reference.collection("sessions").get()
+    assert sorted((r.get("userAgent"), r.get("ended")) for r in records) == [
+        ("Here", False),
+        ("Laptop", True),
+        ("Phone", True),
+    ]
+
+
 def test_checking_a_session_costs_one_read_per_minute_per_instance(
     http: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -65,7 +65,31 @@ def start(caller: Caller, cookie: str, max_age: int, *, ip: str | None, user_age
         }
     )
     _remember(sid, ended=False)
+    end_revoked(caller, keep=sid)
     return sid
+
+
+def end_revoked(caller: Caller, *, keep: str) -> int:
+    """Mark ended the records of cookies Firebase no longer accepts: those made before the
+    account's tokens were last revoked (a password change in the browser revokes them without
+    the portal being told). Run at sign-in, so the list of devices stays true."""
+    from .. import authn
+
+    valid_after_ms = authn.admin_auth().get_user(caller.uid).tokens_valid_after_timestamp or 0
+    valid_after = dt.datetime.fromtimestamp(valid_after_ms / 1000, dt.UTC)
+    # Firebase compares whole seconds (a token issued in the second of the revocation stays valid).
+    stale = [
+        snap
+        for snap in db.system(caller.org_id).sessions(caller.uid).where(filter=db.eq("ended", False)).stream()
+        if snap.id != keep and (snap.get("createdAt") or valid_after).replace(microsecond=0) < valid_after
+    ]
+    if stale:
+        batch = db.batch()
+        for snap in stale:
+            batch.update(snap.reference, {"ended": True, "endedAt": dt.datetime.now(dt.UTC)})
+            _remember(snap.id, ended=True)
+        batch.commit()
+    return len(stale)
 
 
 def _remember(sid: str, *, ended: bool) -> None:

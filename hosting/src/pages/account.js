@@ -1,10 +1,14 @@
 // Your account: name and time zone, password, email verification, two-factor status,
-// recent sign-ins and the devices signed in (each can be signed out).
+// recent sign-ins and the devices signed in (each can be signed out). What needs a fresh
+// sign-in asks for the password and, for an account with a second factor, the texted code.
 
 import { useRef, useState } from 'preact/hooks';
+import { authErrorMessage, loadAuth } from '../auth-lazy.js';
 import { setTimeZone, timeZone } from '../dates.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Load, useResource } from '../load.js';
+import { SecondFactorStep } from '../second-factor.js';
 import { session } from '../state.js';
 import { Badge, Button, Field, InlineError, PageHeader, formatDateTime, toast } from '../ui.js';
 
@@ -30,8 +34,7 @@ const AVATAR_MAX = 256 * 1024;
 
 /** Your picture: PNG, JPEG or WebP up to 256 KiB, sent as the request body. */
 function AvatarField({ data, api, onSaved }) {
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, invalid } = useSubmit();
   const apply = (avatarUrl) => {
     if (session.user) session.user.profile = { ...session.user.profile, avatarUrl };
     onSaved({ ...data, profile: { ...data.profile, avatarUrl } });
@@ -40,11 +43,9 @@ function AvatarField({ data, api, onSaved }) {
     const file = event.currentTarget.files[0];
     event.currentTarget.value = '';
     if (!file) return;
-    if (!AVATAR_TYPES.includes(file.type)) return setError('Choose a PNG, JPEG or WebP image.');
-    if (file.size > AVATAR_MAX) return setError('Choose an image of at most 256 KB.');
-    setError('');
-    setBusy(true);
-    try {
+    if (!AVATAR_TYPES.includes(file.type)) return invalid('Choose a PNG, JPEG or WebP image.');
+    if (file.size > AVATAR_MAX) return invalid('Choose an image of at most 256 KB.');
+    await run(async () => {
       const res = await fetch('/api/me/avatar', {
         method: 'PUT',
         headers: { 'Content-Type': file.type, 'X-CSRF-Token': session.csrfToken || '', Accept: 'application/json' },
@@ -55,21 +56,13 @@ function AvatarField({ data, api, onSaved }) {
       if (!res.ok) throw new Error(body?.error?.message || 'The picture could not be saved.');
       apply(body.avatarUrl);
       toast('Picture saved.', 'success');
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
+    });
   };
-  const remove = async () => {
-    setBusy(true);
-    try {
+  const remove = () =>
+    run(async () => {
       await api.del('/api/me/avatar');
       apply(null);
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
-  };
+    });
   return html`
     <div class="avatar-field">
       ${data.profile.avatarUrl
@@ -88,8 +81,7 @@ function AvatarField({ data, api, onSaved }) {
 
 function ProfileForm({ data, api, onSaved }) {
   const [form, setForm] = useState({ firstName: data.profile.firstName, lastName: data.profile.lastName, timezone: data.profile.timezone || '' });
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, invalid } = useSubmit();
   const first = useRef(null);
   const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -98,23 +90,14 @@ function ProfileForm({ data, api, onSaved }) {
 
   const save = async (event) => {
     event.preventDefault();
-    if (!form.firstName.trim()) {
-      setError('Enter your first name.');
-      first.current.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    try {
+    if (!form.firstName.trim()) return invalid('Enter your first name.', first);
+    await run(async () => {
       const res = await api.patch('/api/me/profile', { firstName: form.firstName.trim(), lastName: form.lastName.trim(), timezone: form.timezone || null });
       if (session.user) session.user.profile = { ...session.user.profile, ...res.profile };
       setTimeZone(res.profile.timezone);
       onSaved(res);
       toast('Profile saved.', 'success');
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
+    });
   };
 
   return html`
@@ -141,38 +124,82 @@ function ProfileForm({ data, api, onSaved }) {
   `;
 }
 
+/**
+ * A change that needs a fresh sign-in. `attempt(action, done)` runs `action(sign-in module)`
+ * (which signs in again with the password), then `done()`. For an account with a second factor
+ * the module throws `err.secondFactor` instead: `step(...)` then shows the texted-code step in
+ * place of the form, and `done()` follows a right code. Cancelling signs the module out:
+ * nothing changed, and `onCancel()` runs.
+ */
+function useFreshSignIn({ fallback, onCancel }) {
+  const form = useSubmit({ messageOf: (err) => authErrorMessage(err, fallback) });
+  const [pending, setPending] = useState(null);
+  const attempt = (action, done) =>
+    form.run(async () => {
+      try {
+        await action(await loadAuth());
+      } catch (err) {
+        if (!err.secondFactor) throw err;
+        setPending({ factor: err.secondFactor, done });
+        return;
+      }
+      await done();
+    });
+  const cancel = () => {
+    pending.factor.cancel();
+    setPending(null);
+    onCancel();
+  };
+  const finished = async () => {
+    setPending(null);
+    await pending.done();
+  };
+  // A code that was right may be followed by another step (`err.secondFactor` once more,
+  // e.g. signing in again with a new password): that step takes this one's place.
+  const follow = (factor) => ({
+    ...factor,
+    finish: async (verificationId, code) => {
+      try {
+        await factor.finish(verificationId, code);
+      } catch (err) {
+        if (!err.secondFactor) throw err;
+        setPending({ ...pending, factor: err.secondFactor, round: (pending.round || 0) + 1 });
+        throw Object.assign(new Error('next'), { next: true });
+      }
+    },
+  });
+  const step = (id, lead, submitLabel) =>
+    pending
+      ? html`<div class="reauth" data-testid="reauth"><${SecondFactorStep} key=${pending.round || 0} factor=${follow(pending.factor)} id=${id} errorTestid="reauth-error"
+          lead=${pending.round ? 'Done. To stay signed in on this device, enter the new code we sent by text message to' : lead} submitLabel=${pending.round ? 'Continue' : submitLabel} onDone=${finished} onCancel=${pending.round ? null : cancel} /></div>`
+      : null;
+  return { ...form, pending, attempt, step };
+}
+
 function PasswordForm({ email }) {
-  const [form, setForm] = useState({ current: '', next: '' });
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const empty = { current: '', next: '' };
+  const [form, setForm] = useState(empty);
   const current = useRef(null);
   const next = useRef(null);
+  const fresh = useFreshSignIn({
+    fallback: 'The password could not be changed. Try again.',
+    onCancel: () => {
+      setForm(empty);
+      toast('Your password was not changed.', 'info');
+    },
+  });
   const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
+  const changed = () => {
+    setForm(empty);
+    toast('Password changed. Other devices must sign in again.', 'success');
+  };
   const submit = async (event) => {
     event.preventDefault();
-    if (!form.current) {
-      setError('Enter your current password.');
-      current.current.focus();
-      return;
-    }
-    if (form.next.length < 8) {
-      setError('Choose a new password of at least 8 characters.');
-      next.current.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    let mod;
-    try {
-      mod = await import('../auth.js');
-      await mod.changePassword(email, form.current, form.next);
-      setForm({ current: '', next: '' });
-      toast('Password changed. Other devices must sign in again.', 'success');
-    } catch (err) {
-      setError(mod ? mod.authErrorMessage(err) : 'The password could not be changed. Try again.');
-    }
-    setBusy(false);
+    if (!form.current) return fresh.invalid('Enter your current password.', current);
+    if (form.next.length < 8) return fresh.invalid('Choose a new password of at least 8 characters.', next);
+    await fresh.attempt((auth) => auth.changePassword(email, form.current, form.next), changed);
   };
+  if (fresh.pending) return fresh.step('password-reauth', 'To change your password, enter the code we sent by text message to', 'Change password');
   return html`
     <form class="form" novalidate onSubmit=${submit} data-testid="password-form">
       <input type="email" class="visually-hidden" name="username" autocomplete="username" value=${email} readonly tabindex="-1" aria-label="Email" />
@@ -182,9 +209,9 @@ function PasswordForm({ email }) {
       <${Field} id="password-new" label="New password" hint="At least 8 characters. Changing it signs out your other devices.">
         <input ref=${next} id="password-new" type="password" class="input" autocomplete="new-password" required minlength="8" maxlength="128" aria-describedby="password-new-hint" value=${form.next} onInput=${set('next')} data-testid="password-new" />
       <//>
-      <${InlineError} message=${error} testid="password-error" />
+      <${InlineError} message=${fresh.error} testid="password-error" />
       <div class="form-actions">
-        <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Changing…" data-testid="password-save">Change password<//>
+        <${Button} type="submit" class="btn btn-primary" busy=${fresh.busy} busyLabel="Changing…" data-testid="password-save">Change password<//>
       </div>
     </form>
   `;
@@ -192,77 +219,59 @@ function PasswordForm({ email }) {
 
 function EmailStatus({ data }) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState(false);
+  const fresh = useFreshSignIn({ fallback: 'The email could not be sent. Try again.', onCancel: () => setPassword('') });
   const send = async (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    let mod;
-    try {
-      mod = await import('../auth.js');
-      await mod.sendVerification(data.email, password);
-      setSent(true);
-    } catch (err) {
-      setError(mod ? mod.authErrorMessage(err) : 'The email could not be sent. Try again.');
-    }
-    setBusy(false);
+    await fresh.attempt((auth) => auth.sendVerification(data.email, password), () => setSent(true));
+  };
+  const body = () => {
+    if (data.emailVerified) return null;
+    if (sent) return html`<p class="alert alert-info" role="status" data-testid="verification-sent">We sent a link to ${data.email}. Open it, then reload this page.</p>`;
+    if (fresh.pending) return fresh.step('verify-reauth', 'To send the confirmation link, enter the code we sent by text message to', 'Send confirmation link');
+    return html`
+      <form class="form" novalidate onSubmit=${send}>
+        <${Field} id="verify-password" label="Your password" hint="To send the confirmation link, sign in again.">
+          <input id="verify-password" type="password" class="input" autocomplete="current-password" aria-describedby="verify-password-hint" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} data-testid="verify-password" />
+        <//>
+        <${InlineError} message=${fresh.error} />
+        <div class="form-actions"><${Button} type="submit" class="btn btn-secondary" busy=${fresh.busy} busyLabel="Sending…" data-testid="verify-send">Send confirmation link<//></div>
+      </form>
+    `;
   };
   return html`
     <p><strong>${data.email}</strong> ${data.emailVerified ? html`<${Badge} tone="completed" label="Verified" data-testid="email-verified" />` : html`<${Badge} tone="pending" label="Not verified" data-testid="email-unverified" />`}</p>
-    ${data.emailVerified
-      ? null
-      : sent
-        ? html`<p class="alert alert-info" role="status" data-testid="verification-sent">We sent a link to ${data.email}. Open it, then reload this page.</p>`
-        : html`
-            <form class="form" novalidate onSubmit=${send}>
-              <${Field} id="verify-password" label="Your password" hint="To send the confirmation link, sign in again.">
-                <input id="verify-password" type="password" class="input" autocomplete="current-password" aria-describedby="verify-password-hint" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} data-testid="verify-password" />
-              <//>
-              <${InlineError} message=${error} />
-              <div class="form-actions"><${Button} type="submit" class="btn btn-secondary" busy=${busy} busyLabel="Sending…" data-testid="verify-send">Send confirmation link<//></div>
-            </form>
-          `}
+    ${body()}
   `;
 }
 
 function SecondFactors({ data, onChanged }) {
   const [password, setPassword] = useState('');
-  const [ready, setReady] = useState(false);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const [Enrol, setEnrol] = useState(null);
+  const fresh = useFreshSignIn({ fallback: 'Try again.', onCancel: () => setPassword('') });
   if (data.secondFactors.length) {
     return html`<p data-testid="second-factors">Enrolled: ${data.secondFactors.map((f) => f.displayName || f.phoneNumber || f.factorId).join(', ')}. You enter a code from it at each sign-in.</p>`;
   }
   const start = async (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    let mod;
-    try {
-      mod = await import('../auth.js');
-      await mod.signInForEnrolment(data.email, password);
-      const login = await import('./login.js');
-      setEnrol(() => login.EnrolPhone);
-      setReady(true);
-    } catch (err) {
-      setError(mod ? mod.authErrorMessage(err) : 'Try again.');
-    }
-    setBusy(false);
+    await fresh.attempt(
+      (auth) => auth.signInForEnrolment(data.email, password),
+      async () => {
+        const login = await import('./login.js');
+        setEnrol(() => login.EnrolPhone);
+      },
+    );
   };
-  if (ready && Enrol) {
-    return html`<${Enrol} title="" enrolment=${() => import('../auth.js').then((m) => m.phoneEnrolment())} onDone=${onChanged} />`;
-  }
+  if (Enrol) return html`<${Enrol} title="" enrolment=${() => loadAuth().then((m) => m.phoneEnrolment())} onDone=${onChanged} />`;
+  if (fresh.pending) return fresh.step('enrol-reauth', 'To add a phone, enter the code we sent by text message to', 'Continue');
   return html`
     <p class="muted">No second factor enrolled.${data.secondFactorRequired ? ' Your account requires one: you will be asked to enrol a phone at your next sign-in.' : ' Add a phone to be asked for a texted code at each sign-in.'}</p>
     <form class="form" novalidate onSubmit=${start}>
       <${Field} id="enrol-password" label="Your password" hint="Adding a second factor needs a fresh sign-in.">
         <input id="enrol-password" type="password" class="input" autocomplete="current-password" aria-describedby="enrol-password-hint" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} data-testid="enrol-password" />
       <//>
-      <${InlineError} message=${error} testid="enrol-start-error" />
-      <div class="form-actions"><${Button} type="submit" class="btn btn-secondary" busy=${busy} busyLabel="Checking…" data-testid="enrol-start">Add a phone<//></div>
+      <${InlineError} message=${fresh.error} testid="enrol-start-error" />
+      <div class="form-actions"><${Button} type="submit" class="btn btn-secondary" busy=${fresh.busy} busyLabel="Checking…" data-testid="enrol-start">Add a phone<//></div>
     </form>
   `;
 }
@@ -285,12 +294,9 @@ function SignIns({ items }) {
 
 function Devices({ api }) {
   const res = useResource((signal) => api.get('/api/me/sessions', { signal }), []);
-  const [busy, setBusy] = useState('');
-  const [error, setError] = useState('');
-  const end = async (item) => {
-    setBusy(item.id);
-    setError('');
-    try {
+  const { busy, error, run } = useSubmit();
+  const end = (item) =>
+    run(async () => {
       const out = await api.del(`/api/me/sessions/${encodeURIComponent(item.id)}`);
       if (out.current) {
         location.assign('/login');
@@ -298,11 +304,7 @@ function Devices({ api }) {
       }
       toast('That device is signed out.', 'success');
       res.reload();
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy('');
-  };
+    }, item.id);
   return html`
     <${InlineError} message=${error} />
     <${Load} resource=${res} skeleton=${{ kind: 'rows', count: 2, label: 'Loading your devices…' }} errorTitle="Could not load your devices">

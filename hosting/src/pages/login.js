@@ -2,12 +2,17 @@
 // invitation, so a refusal from the server is shown as the server words it.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { authErrorMessage, loadAuth } from '../auth-lazy.js';
 import { EMAIL_RE } from '../constants.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
+import { SecondFactorStep, useCodeForm } from '../second-factor.js';
 import { Button, Field, InlineError, Spinner } from '../ui.js';
 
 const LOAD_FAILED = 'The sign-in page could not load. Reload and try again.';
+/** Errors of the sign-in module as sentences (its chunk failing to load included). */
+const authMessage = (err) => authErrorMessage(err, LOAD_FAILED);
 
 export function AuthBrand() {
   return html`<div class="auth-brand"><span class="brand-mark" aria-hidden="true">P</span><span class="brand-name">Client Portal</span></div>`;
@@ -21,7 +26,7 @@ export function AuthTitle({ children }) {
 function useAuthModule() {
   const ref = useRef(null);
   if (!ref.current) {
-    ref.current = import('../auth.js');
+    ref.current = loadAuth();
     ref.current.catch(() => {}); // reported when used
   }
   return ref.current;
@@ -41,8 +46,8 @@ function hasPendingEmailLink() {
 function PasswordForm({ auth, onSignedIn, onSent, onForgot, onSecondFactor, initial }) {
   const [email, setEmail] = useState(initial.email || '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState(initial.error || '');
-  const [busy, setBusy] = useState('');
+  const form = useSubmit({ messageOf: authMessage, keepBusy: true, initialError: initial.error || '' });
+  const { busy, error } = form;
   const emailRef = useRef(null);
   const passwordRef = useRef(null);
   useEffect(() => (initial.email ? passwordRef : emailRef).current.focus(), []);
@@ -50,55 +55,29 @@ function PasswordForm({ auth, onSignedIn, onSent, onForgot, onSecondFactor, init
   const submit = async (event) => {
     event.preventDefault();
     const value = email.trim();
-    if (!EMAIL_RE.test(value)) {
-      setError('Enter a valid email address.');
-      emailRef.current.focus();
-      return;
-    }
-    if (!password) {
-      setError('Enter your password, or use “Email me a sign-in link”.');
-      passwordRef.current.focus();
-      return;
-    }
-    setError('');
-    setBusy('password');
-    let mod;
-    try {
-      mod = await auth;
-      await mod.signInWithPassword(value, password);
-    } catch (err) {
-      setBusy('');
-      if (err.secondFactor || err.enrol) {
-        onSecondFactor(err.secondFactor ? { name: 'second-factor', factor: err.secondFactor } : { name: 'enrol', message: err.message });
-        return;
+    if (!EMAIL_RE.test(value)) return form.invalid('Enter a valid email address.', emailRef);
+    if (!password) return form.invalid('Enter your password, or use “Email me a sign-in link”.', passwordRef);
+    let step = null;
+    const signedIn = await form.run(async () => {
+      try {
+        await (await auth).signInWithPassword(value, password);
+      } catch (err) {
+        if (!err.secondFactor && !err.enrol) {
+          passwordRef.current.select();
+          passwordRef.current.focus();
+          throw err;
+        }
+        step = err.secondFactor ? { name: 'second-factor', factor: err.secondFactor } : { name: 'enrol', message: err.message };
       }
-      setError(mod ? mod.authErrorMessage(err) : LOAD_FAILED);
-      passwordRef.current.select();
-      passwordRef.current.focus();
-      return;
-    }
-    await onSignedIn();
+    }, 'password');
+    if (step) onSecondFactor(step);
+    else if (signedIn) await onSignedIn();
   };
 
   const sendLink = async () => {
     const value = email.trim();
-    if (!EMAIL_RE.test(value)) {
-      setError('Enter your email address above, then ask for a link.');
-      emailRef.current.focus();
-      return;
-    }
-    setError('');
-    setBusy('link');
-    let mod;
-    try {
-      mod = await auth;
-      await mod.sendEmailLink(value);
-    } catch (err) {
-      setBusy('');
-      setError(mod ? mod.authErrorMessage(err) : LOAD_FAILED);
-      return;
-    }
-    onSent(value);
+    if (!EMAIL_RE.test(value)) return form.invalid('Enter your email address above, then ask for a link.', emailRef);
+    if (await form.run(async () => (await auth).sendEmailLink(value), 'link')) onSent(value);
   };
 
   return html`
@@ -135,69 +114,11 @@ function LinkSent({ email, onBack }) {
   `;
 }
 
-/** A code field for SMS codes. */
-function CodeField({ id, value, onInput, inputRef }) {
-  return html`
-    <${Field} id=${id} label="Code" hint="The 6-digit code in the text message.">
-      <input ref=${inputRef} id=${id} class="input" inputmode="numeric" autocomplete="one-time-code" maxlength="8" required aria-describedby=${`${id}-hint`} value=${value} onInput=${onInput} data-testid=${id} />
-    <//>
-  `;
-}
-
 /** The second step of signing in to an account with a second factor: the SMS code. */
-function SecondFactor({ auth, factor, onSignedIn, onBack }) {
-  const [verification, setVerification] = useState('');
-  const [code, setCode] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const input = useRef(null);
-  const container = useRef(null);
-  const send = async () => {
-    setError('');
-    setBusy(true);
-    const mod = await auth;
-    try {
-      setVerification(await factor.send(container.current));
-    } catch (err) {
-      setError(mod.authErrorMessage(err));
-    }
-    setBusy(false);
-  };
-  useEffect(() => {
-    send();
-  }, []);
-  useEffect(() => {
-    if (verification) input.current?.focus();
-  }, [verification]);
-  const submit = async (event) => {
-    event.preventDefault();
-    if (!/^\d{6,8}$/.test(code.trim())) {
-      setError('Enter the 6-digit code.');
-      input.current.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    const mod = await auth;
-    try {
-      await factor.finish(verification, code.trim());
-    } catch (err) {
-      setBusy(false);
-      setError(mod.authErrorMessage(err));
-      return;
-    }
-    await onSignedIn();
-  };
+function SecondFactor({ factor, onSignedIn, onBack }) {
   return html`
     <${AuthTitle}>Enter your code<//>
-    <p class="auth-lead">We sent a code by text message to <strong>${factor.hint}</strong>.</p>
-    <div class="error-slot"><${InlineError} message=${error} testid="login-error" /></div>
-    <div ref=${container}></div>
-    <form class="form" novalidate onSubmit=${submit}>
-      <${CodeField} id="second-factor-code" value=${code} inputRef=${input} onInput=${(e) => setCode(e.currentTarget.value)} />
-      <${Button} type="submit" class="btn btn-primary btn-block" busy=${busy} busyLabel="Checking…" disabled=${!verification} data-testid="second-factor-submit">Sign in<//>
-    </form>
-    <button type="button" class="btn btn-secondary btn-block" onClick=${onBack}>Back to sign in</button>
+    <${SecondFactorStep} factor=${factor} id="second-factor" errorTestid="login-error" lead="We sent a code by text message to" submitLabel="Sign in" onDone=${onSignedIn} onCancel=${onBack} cancelLabel="Back to sign in" block=${true} />
   `;
 }
 
@@ -205,66 +126,34 @@ function SecondFactor({ auth, factor, onSignedIn, onBack }) {
 export function EnrolPhone({ enrolment, onDone, title = 'Add a second factor', lead }) {
   const [phone, setPhone] = useState('');
   const [verification, setVerification] = useState('');
-  const [code, setCode] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const phoneRef = useRef(null);
-  const codeRef = useRef(null);
   const container = useRef(null);
-  useEffect(() => (verification ? codeRef : phoneRef).current?.focus(), [verification]);
-  const messages = (err) => import('../auth.js').then((m) => m.authErrorMessage(err));
+  const sending = useSubmit({ messageOf: authMessage });
+  const code = useCodeForm(async (value) => (await enrolment()).finish(verification, value, 'Phone'), { messageOf: authMessage });
+  useEffect(() => (verification ? code.input : phoneRef).current?.focus(), [verification]);
   const send = async (event) => {
     event.preventDefault();
-    if (!/^\+[1-9][0-9 ()-]{6,20}$/.test(phone.trim())) {
-      setError('Enter the phone number with its country code, for example +44 7700 900123.');
-      phoneRef.current.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    try {
-      const e = await enrolment();
-      setVerification(await e.send(phone.replace(/[ ()-]/g, ''), container.current));
-    } catch (err) {
-      setError(await messages(err));
-    }
-    setBusy(false);
+    if (!/^\+[1-9][0-9 ()-]{6,20}$/.test(phone.trim())) return sending.invalid('Enter the phone number with its country code, for example +44 7700 900123.', phoneRef);
+    await sending.run(async () => setVerification(await (await enrolment()).send(phone.replace(/[ ()-]/g, ''), container.current)));
   };
   const finish = async (event) => {
-    event.preventDefault();
-    if (!/^\d{6,8}$/.test(code.trim())) {
-      setError('Enter the 6-digit code.');
-      codeRef.current.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    try {
-      const e = await enrolment();
-      await e.finish(verification, code.trim(), 'Phone');
-    } catch (err) {
-      setBusy(false);
-      setError(await messages(err));
-      return;
-    }
-    setBusy(false);
-    await onDone();
+    if (await code.submit(event)) await onDone();
   };
   return html`
     ${title ? html`<h2 class="section-title">${title}</h2>` : null}
     ${lead ? html`<p class="auth-lead">${lead}</p>` : null}
-    <div class="error-slot"><${InlineError} message=${error} testid="enrol-error" /></div>
+    <div class="error-slot"><${InlineError} message=${verification ? code.error : sending.error} testid="enrol-error" /></div>
     <div ref=${container}></div>
     ${verification
       ? html`<form class="form" novalidate onSubmit=${finish}>
-          <${CodeField} id="enrol-code" value=${code} inputRef=${codeRef} onInput=${(e) => setCode(e.currentTarget.value)} />
-          <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Checking…" data-testid="enrol-finish">Confirm phone<//>
+          ${code.field('enrol-code')}
+          <${Button} type="submit" class="btn btn-primary" busy=${code.busy} busyLabel="Checking…" data-testid="enrol-finish">Confirm phone<//>
         </form>`
       : html`<form class="form" novalidate onSubmit=${send}>
           <${Field} id="enrol-phone" label="Mobile phone" hint="With the country code, for example +44 7700 900123.">
             <input ref=${phoneRef} id="enrol-phone" type="tel" class="input" autocomplete="tel" maxlength="24" required aria-describedby="enrol-phone-hint" value=${phone} onInput=${(e) => setPhone(e.currentTarget.value)} data-testid="enrol-phone" />
           <//>
-          <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Sending…" data-testid="enrol-send">Text me a code<//>
+          <${Button} type="submit" class="btn btn-primary" busy=${sending.busy} busyLabel="Sending…" data-testid="enrol-send">Text me a code<//>
         </form>`}
   `;
 }
@@ -272,8 +161,7 @@ export function EnrolPhone({ enrolment, onDone, title = 'Add a second factor', l
 /** "Forgot password": Firebase emails a reset link; the answer is the same for any address. */
 function ForgotPassword({ auth, initialEmail, onBack }) {
   const [email, setEmail] = useState(initialEmail || '');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, invalid } = useSubmit({ messageOf: authMessage });
   const [sent, setSent] = useState('');
   const input = useRef(null);
   const note = useRef(null);
@@ -281,22 +169,8 @@ function ForgotPassword({ auth, initialEmail, onBack }) {
   const submit = async (event) => {
     event.preventDefault();
     const value = email.trim();
-    if (!EMAIL_RE.test(value)) {
-      setError('Enter a valid email address.');
-      input.current.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    let mod;
-    try {
-      mod = await auth;
-      await mod.sendPasswordReset(value);
-      setSent(value);
-    } catch (err) {
-      setError(mod ? mod.authErrorMessage(err) : LOAD_FAILED);
-    }
-    setBusy(false);
+    if (!EMAIL_RE.test(value)) return invalid('Enter a valid email address.', input);
+    if (await run(async () => (await auth).sendPasswordReset(value))) setSent(value);
   };
   if (sent) {
     return html`
@@ -325,18 +199,14 @@ function ForgotPassword({ auth, initialEmail, onBack }) {
 function ChooseNewPassword({ auth, code, onDone }) {
   const [state, setState] = useState({ checking: true });
   const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, invalid } = useSubmit({ messageOf: authMessage, keepBusy: true });
   const input = useRef(null);
   useEffect(() => {
     (async () => {
-      let mod;
       try {
-        mod = await auth;
-        const email = await mod.checkResetCode(code);
-        setState({ email });
+        setState({ email: await (await auth).checkResetCode(code) });
       } catch (err) {
-        onDone({ error: mod ? mod.authErrorMessage(err) : LOAD_FAILED });
+        onDone({ error: authMessage(err) });
       }
     })();
   }, []);
@@ -346,23 +216,10 @@ function ChooseNewPassword({ auth, code, onDone }) {
   if (state.checking) return html`<${AuthTitle}>Reset your password<//><${Spinner} label="Checking your link…" />`;
   const submit = async (event) => {
     event.preventDefault();
-    if (password.length < 8) {
-      setError('Choose a password of at least 8 characters.');
-      input.current.focus();
-      return;
+    if (password.length < 8) return invalid('Choose a password of at least 8 characters.', input);
+    if (await run(async () => (await auth).resetPassword(code, password))) {
+      onDone({ email: state.email, info: 'Your password was changed. Sign in with the new one.' });
     }
-    setError('');
-    setBusy(true);
-    let mod;
-    try {
-      mod = await auth;
-      await mod.resetPassword(code, password);
-    } catch (err) {
-      setBusy(false);
-      setError(mod ? mod.authErrorMessage(err) : LOAD_FAILED);
-      return;
-    }
-    onDone({ email: state.email, info: 'Your password was changed. Sign in with the new one.' });
   };
   return html`
     <${AuthTitle}>Choose a new password<//>
@@ -380,20 +237,14 @@ function ChooseNewPassword({ auth, code, onDone }) {
 /** Opened on another device or browser: ask which address the link was sent to. */
 function ConfirmEmail({ onConfirm }) {
   const [email, setEmail] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, setError } = useSubmit();
   const input = useRef(null);
   useEffect(() => input.current.focus(), []);
   const submit = async (event) => {
     event.preventDefault();
     const value = email.trim();
-    if (!EMAIL_RE.test(value)) {
-      setError('Enter a valid email address.');
-      return;
-    }
-    setBusy(true);
-    await onConfirm(value);
-    setBusy(false);
+    if (!EMAIL_RE.test(value)) return setError('Enter a valid email address.');
+    await run(() => onConfirm(value));
   };
   return html`
     <${AuthTitle}>Confirm your email<//>
@@ -437,14 +288,16 @@ export default function LoginPage({ onSignedIn, flash }) {
           return;
         }
       } catch (err) {
-        toForm({ error: mod ? mod.authErrorMessage(err) : LOAD_FAILED });
+        toForm({ error: authMessage(err) });
         return;
       }
       const finish = async (email) => {
         try {
           await mod.completeEmailLink(email, href);
         } catch (err) {
-          toForm({ email, error: mod.authErrorMessage(err) });
+          history.replaceState(null, '', '/login');
+          if (err.secondFactor) setView({ name: 'second-factor', factor: err.secondFactor });
+          else toForm({ email, error: authMessage(err) });
           return;
         }
         history.replaceState(null, '', '/login');
@@ -459,7 +312,7 @@ export default function LoginPage({ onSignedIn, flash }) {
   let content;
   if (view.name === 'checking') content = html`<${AuthTitle}>Signing you in<//><${Spinner} label="Checking your sign-in link…" />`;
   else if (view.name === 'confirm') content = html`<${ConfirmEmail} onConfirm=${view.finish} />`;
-  else if (view.name === 'second-factor') content = html`<${SecondFactor} auth=${auth} factor=${view.factor} onSignedIn=${onSignedIn} onBack=${() => setView({ name: 'form', round: Date.now() })} />`;
+  else if (view.name === 'second-factor') content = html`<${SecondFactor} factor=${view.factor} onSignedIn=${onSignedIn} onBack=${() => setView({ name: 'form', round: Date.now() })} />`;
   else if (view.name === 'enrol')
     content = html`<${AuthTitle}>Two-factor sign-in<//><${EnrolPhone} title="" lead=${`${view.message} We’ll text a code to your phone; you’ll enter a new one at each sign-in.`} enrolment=${() => auth.then((m) => m.phoneEnrolment())} onDone=${onSignedIn} />`;
   else if (view.name === 'forgot') content = html`<${ForgotPassword} auth=${auth} initialEmail=${view.email} onBack=${() => setView({ name: 'form', email: view.email, round: Date.now() })} />`;

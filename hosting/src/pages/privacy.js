@@ -3,6 +3,7 @@
 // organisation and undo deletions during their grace period.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Load, useResource } from '../load.js';
 import { can, isStaff } from '../state.js';
@@ -45,26 +46,19 @@ function ExportRow({ item }) {
 
 function Exports({ api, orgId, org, user }) {
   const res = useResource((signal) => api.get('/api/exports', { signal }), []);
-  const [busy, setBusy] = useState('');
-  const [error, setError] = useState('');
+  const { busy, error, run } = useSubmit();
   const waiting = (res.data?.items || []).some((e) => e.status === 'queued' || e.status === 'running');
   useEffect(() => {
     if (!waiting) return undefined;
     const timer = setInterval(() => res.reload(), 3000);
     return () => clearInterval(timer);
   }, [waiting]);
-  const start = async (scope) => {
-    setBusy(scope);
-    setError('');
-    try {
+  const start = (scope) =>
+    run(async () => {
       await api.post('/api/exports', scope === 'organisation' ? { scope, orgId: orgId || undefined } : { scope });
       toast('Your export is being prepared. It can take a few minutes.', 'success');
       res.reload();
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy('');
-  };
+    }, scope);
   const staff = isStaff(user);
   const orgName = staff ? org && org.name : user.orgName;
   return html`
@@ -129,19 +123,17 @@ function AccountDeleted({ api, user, done }) {
 
 function DeleteAccount({ api, user }) {
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
   const [done, setDone] = useState(null);
+  const { busy, error, run } = useSubmit();
   const submit = async (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      setDone(await api.post('/api/deletions', { scope: 'me', confirm }));
-    } catch (err) {
-      if (err.status !== 401) setError(err.message);
-    }
-    setBusy(false);
+    await run(async () => {
+      try {
+        setDone(await api.post('/api/deletions', { scope: 'me', confirm }));
+      } catch (err) {
+        if (err.status !== 401) throw err;
+      }
+    });
   };
   if (done) return html`<${AccountDeleted} api=${api} user=${user} done=${done} />`;
   return html`
@@ -163,21 +155,15 @@ function DeleteAccount({ api, user }) {
 
 function DeleteOrg({ api, org, onDone }) {
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, run } = useSubmit();
   const submit = async (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
+    await run(async () => {
       await api.post('/api/deletions', { scope: 'organisation', orgId: org.id, confirm });
       toast(`${org.name} will be deleted after the grace period.`, 'success');
       setConfirm('');
       onDone();
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
+    });
   };
   return html`
     <form class="form" onSubmit=${submit} data-testid="delete-org-form">
