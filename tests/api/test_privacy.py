@@ -259,6 +259,29 @@ def test_expired_exports_are_gone(http: httpx.Client) -> None:
     assert listed[0]["status"] == "expired" and listed[0]["download"] is None
 
 
+def test_an_export_deleted_while_it_is_built_leaves_no_archive(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The export's record goes (an erasure, a purge) while the task writes the archive: the task
+    # ends quietly instead of failing into the queue's retries, and removes what it wrote.
+    from portal.privacy import exports
+
+    member = authn.admin_auth().get_user_by_email("member@acme.test")
+    ref = db.system("acme").export("exp-0123456789abcdef")
+    ref.set({"id": ref.id, "orgId": "acme", "orgName": "Acme", "scope": "me", "subjectUid": member.uid,
+             "requesterUid": member.uid, "requester": {"uid": member.uid, "email": member.email},
+             "includeNotes": False, "status": "queued", "fileName": "my-data.zip"})  # fmt: skip
+    write = exports._write
+
+    def write_then_forget(*args: Any) -> Any:
+        counts = write(*args)
+        ref.delete()
+        return counts
+
+    monkeypatch.setattr(exports, "_write", write_then_forget)
+    assert exports.build("acme", ref.id) == "missing"
+    assert not ref.get().exists
+    assert list(db.export_parts(ref).stream()) == []
+
+
 # --- deletion ------------------------------------------------------------------------------------
 
 

@@ -250,8 +250,18 @@ def build(org_id: str, export_id: str, *, drive: Any = None) -> str:
             ref.update({"status": "failed", "error": "The archive could not be built. Ask for a new one."})
         return "failed"
     expires = _now() + dt.timedelta(days=retention.export_ttl_days())
-    ref.update({**stored, "status": "ready", "readyAt": firestore.SERVER_TIMESTAMP, "expiresAt": expires,
-                "counts": counts})  # fmt: skip
+    from google.api_core import exceptions as google
+
+    try:
+        ref.update({**stored, "status": "ready", "readyAt": firestore.SERVER_TIMESTAMP, "expiresAt": expires,
+                    "counts": counts})  # fmt: skip
+    except google.NotFound:  # the export (or its organisation) was deleted while it was built
+        with contextlib.suppress(Exception):  # nothing refers to the archive any more
+            if stored.get("driveFileId"):
+                sink.drive.delete(str(stored["driveFileId"]))
+            else:
+                sink.abort()
+        return "missing"
     details = {"scope": data.get("scope"), "size": stored["size"], "storage": stored["storage"]}
     audit.record("export.ready", actor_label="exporter", org_id=org_id, target=export_id, details=details)
     _tell(org_id, export_id, data)
