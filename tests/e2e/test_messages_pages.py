@@ -31,7 +31,7 @@ def test_client_and_ops_exchange_messages_and_the_note_stays_internal(page: Page
     page.get_by_test_id("thread-new-subject").fill("Launch date")
     page.get_by_test_id("thread-new-body").fill("When does the site go live?")
     page.get_by_test_id("thread-new-submit").click()
-    expect(page.get_by_test_id("page-title")).to_have_text("Launch date")
+    expect(page.get_by_test_id("page-title")).to_have_text("Launch date", timeout=LOAD)
     expect(page.get_by_test_id("message-body")).to_have_text(["When does the site go live?"])
     expect(page.get_by_test_id("composer-internal")).to_have_count(0)
     thread_url = page.url
@@ -149,3 +149,23 @@ def test_messages_and_the_unread_badge_arrive_without_a_reload(page: Page, brows
         expect(page.get_by_test_id("nav-messages-unread")).to_have_count(0, timeout=LOAD)
     finally:
         ops_context.close()
+
+
+def test_an_open_thread_is_marked_read_once_and_then_stays_quiet(page: Page, http: httpx.Client) -> None:
+    # Marking a thread read moves the reader's own live signal, which refetches the thread;
+    # that refetch must not mark it read again (which would loop for as long as it is open).
+    r = http.post("/api/messages", json={"subject": "Quiet thread", "body": "Hello", "orgId": "acme"},
+                  headers=bearer("ops@agency.test"))  # fmt: skip
+    assert r.status_code == 201, r.text
+    thread_id = r.json()["thread"]["id"]
+    requests: list[str] = []
+    page.on("request", lambda req: requests.append(f"{req.method} {req.url}"))
+    sign_in(page, "owner@acme.test")
+    page.goto(f"/messages/{thread_id}")
+    expect(page.get_by_test_id("message-body")).to_have_text(["Hello"], timeout=LOAD)
+    expect(page.get_by_test_id("nav-messages-unread")).to_have_count(0, timeout=LOAD)
+    page.wait_for_timeout(4000)
+    reads = [x for x in requests if x.startswith("POST") and x.endswith(f"/api/messages/{thread_id}/read")]
+    fetches = [x for x in requests if x.startswith("GET") and f"/api/messages/{thread_id}?" in x]
+    assert len(reads) == 1, reads
+    assert len(fetches) <= 3, fetches

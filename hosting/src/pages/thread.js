@@ -3,7 +3,7 @@
 // never shown to clients), and editing or deleting within 15 minutes. Opening the
 // thread marks it read.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttachmentList, AttachmentPicker } from '../attachments.js';
 import { html } from '../html.js';
 import { useLive } from '../live.js';
@@ -120,8 +120,15 @@ export default function ThreadPage(ctx) {
   const id = ctx.params.id;
   const [older, setOlder] = useState({ items: [], cursor: undefined });
   const detail = useResource((signal) => ctx.api.get(`/api/messages/${enc(id)}`, { query: { limit: 50 }, signal }), [id]);
+  // Marked read once per newest message seen: marking read moves this person's live
+  // signal, which refetches the thread, which must not mark it read again.
+  const marked = useRef('');
   useEffect(() => {
-    if (detail.data) ctx.api.post(`/api/messages/${enc(id)}/read`, {}).then(threadsChanged, () => {});
+    if (!detail.data) return;
+    const seen = `${id}:${detail.data.thread.messageCount}`;
+    if (marked.current === seen) return;
+    marked.current = seen;
+    ctx.api.post(`/api/messages/${enc(id)}/read`, {}).then(threadsChanged, () => {});
   }, [detail.data]);
   // After a change the newest page is fetched again while the thread stays on screen
   // (the composer keeps its state and the reader their place).
