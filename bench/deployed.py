@@ -10,7 +10,7 @@ single process answers what the Functions emulator spreads over a worker process
 It talks to the same Firestore and Auth emulators (``tests/env.py``) with the same settings
 (``functions/.env*``) as the emulated functions.
 
-    THREADS=8 functions-framework --source bench/deployed.py --target portal --port 8095
+    THREADS=8 functions-framework --source bench/deployed.py --target portal --port 7095
 
 ``bench/load.py --mode deployed`` starts and stops it. What differs from a deployment: one
 process for every function (deployed, each function scales its own instances, 1 vCPU each),
