@@ -79,15 +79,38 @@ def weight() -> dict[str, Any]:
 
 
 LCP_OBSERVER = """
-window.__lcp = 0;
+window.__lcp = { t: 0, element: '', text: '', size: 0, url: '', placeholder: false };
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) window.__lcp = entry.startTime;
+  for (const entry of list.getEntries()) {
+    const el = entry.element;
+    const testid = el && el.dataset && el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : '';
+    const names = el && typeof el.className === 'string' ? el.className.trim() : '';
+    const cls = names ? '.' + names.split(/\\s+/).join('.') : '';
+    window.__lcp = {
+      t: entry.startTime,
+      element: el ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${testid}${cls}` : '(no longer in the page)',
+      text: el ? (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 70) : '',
+      size: entry.size,
+      url: entry.url,
+      placeholder: Boolean(el && el.closest('[aria-busy=true], .skeleton, .boot, [role=status]')),
+    };
+  }
 }).observe({ type: 'largest-contentful-paint', buffered: true });
 """
+WATERFALL = """(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const paint = Object.fromEntries(performance.getEntriesByType('paint').map((p) => [p.name, p.startTime]));
+  const rows = [{ name: location.pathname + ' (document)', start: nav.startTime, end: nav.responseEnd }];
+  for (const r of performance.getEntriesByType('resource')) {
+    rows.push({ name: new URL(r.name).pathname + new URL(r.name).search, start: r.startTime, end: r.responseEnd });
+  }
+  return { rows, fcp: paint['first-contentful-paint'] || 0 };
+})()"""
 
 
-def lcp(browser: Any, url: str, state: dict[str, Any] | None, ready: str) -> float:
-    """One cold visit under the profile: the last LCP candidate once the page has settled."""
+def lcp(browser: Any, url: str, state: dict[str, Any] | None, ready: str) -> dict[str, Any]:
+    """One cold visit under the profile: the last LCP candidate once the page has settled,
+    which element it was, and when each request started and ended."""
     from env import PORTAL
 
     context = browser.new_context(base_url=PORTAL, viewport={"width": 1280, "height": 800}, storage_state=state)
@@ -105,7 +128,9 @@ def lcp(browser: Any, url: str, state: dict[str, Any] | None, ready: str) -> flo
         # network never goes idle), then a moment for the last paint to be reported.
         page.locator("[aria-busy=true]").first.wait_for(state="detached", timeout=60_000)  # (no eval: CSP)
         time.sleep(1.0)
-        return float(page.evaluate("window.__lcp"))
+        found = dict(page.evaluate("window.__lcp"))
+        found["waterfall"] = page.evaluate(WATERFALL)
+        return found
     finally:
         context.close()
 
@@ -169,8 +194,16 @@ def page_lcps() -> dict[str, Any]:
             for url, ready, signed in pages.values():  # warm the functions and Hosting
                 lcp(browser, url, state if signed else None, ready)
             for name, (url, ready, signed) in pages.items():
-                samples = [lcp(browser, url, state if signed else None, ready) for _ in range(RUNS)]
-                out["pages"][name] = {"median_ms": statistics.median(samples), "samples": samples}
+                visits = [lcp(browser, url, state if signed else None, ready) for _ in range(RUNS)]
+                visits.sort(key=lambda v: v["t"])
+                median = visits[len(visits) // 2]
+                out["pages"][name] = {
+                    "median_ms": statistics.median(v["t"] for v in visits),
+                    "samples": [v["t"] for v in visits],
+                    "elements": sorted({f"{v['element']} {v['text']!r}" for v in visits}),
+                    "placeholder": any(v["placeholder"] for v in visits),
+                    "median_visit": median,
+                }
             browser.close()
     finally:
         (DIST / BASELINE_PAGE).unlink(missing_ok=True)
@@ -190,6 +223,15 @@ def main() -> None:
         print(f"LCP, median of {RUNS}, cold cache, {result['lcp']['profile']}:")
         for name, r in result["lcp"]["pages"].items():
             print(f"  {name:<24}{r['median_ms']:>8.0f} ms   {' '.join(f'{s:.0f}' for s in r['samples'])}")
+        for name, r in result["lcp"]["pages"].items():
+            kind = "a loading placeholder (not the content)" if r["placeholder"] else "the page's content"
+            print(f"\n{name}: the LCP element is {kind}: {'; '.join(r['elements'])}")
+            visit = r["median_visit"]
+            print(f"  the median visit's requests (ms from navigation; first contentful paint "
+                  f"{visit['waterfall']['fcp']:.0f}, LCP {visit['t']:.0f}):")  # fmt: skip
+            for row in sorted(visit["waterfall"]["rows"], key=lambda w: w["start"]):
+                bar = " " * int(row["start"] / 50) + "#" * max(1, int((row["end"] - row["start"]) / 50))
+                print(f"  {row['start']:>6.0f} {row['end']:>6.0f}  {row['name'][:44]:<44} {bar}")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,31 @@
-"""100 concurrent simulated people for 60 s against the local stack (Hosting → Functions →
-Firestore emulators), with locust, headless.
+"""100 concurrent simulated people for 60 s against the local stack, with locust, headless,
+twice: through the emulators as ``make dev`` runs them, and served the way a deployment
+serves the same functions.
 
 It seeds 10 client organisations of 10 accounts each (an owner and nine members; 10
-projects, 30 approval items waiting for a decision, 3 for each person, and 3 threads per
+projects, 60 approval items waiting for a decision, 6 for each person, and 3 threads per
 organisation), signs every account in, calls each endpoint once to warm its function,
-and then runs ``bench/locustfile.py``: each person opens the dashboard, projects and a
-project, approvals and an item, decides one of their own items now and then, reads
-threads and a thread, sends a message, and reads notifications, with 1-3 s between
-clicks. Per endpoint: requests, errors, p50/p95/p99 as the client saw them, and the
-portal's own handling time from the ``Server-Timing`` header (``app;dur=``), so the
-emulator's overhead (Hosting's proxy, the Functions emulator's worker hand-off, the
-load generator on the same cores) is what lies between the two.
+and then, per mode, runs ``bench/locustfile.py`` for 20 unmeasured seconds and then for the
+measured minute: each person opens the dashboard, projects and a project, approvals and an
+item, decides one of their own items now and then (each item once over both modes), reads
+threads and a thread, sends a message, and reads notifications, with 1-3 s between clicks.
+
+The modes:
+- ``emulator``: Hosting emulator → Functions emulator (a Python worker process per
+  concurrent request of each function) → Firestore and Auth emulators;
+- ``deployed``: ``bench/deployed.py`` under functions-framework (gunicorn, one process, 8
+  threads: what a Cloud Run instance of a Python function runs), dispatching by path as
+  Hosting's rewrites do, against the same Firestore and Auth emulators.
+
+Per endpoint: requests, errors, p50/p95/p99 as the client saw them, and the portal's own
+handling time from the ``Server-Timing`` header (``app;dur=``), so the serving layer's
+overhead (Hosting's proxy and the Functions emulator's worker hand-off, or gunicorn's) is
+what lies between the two. Every failure is kept with its moment, status, body and the
+``Server`` header of what answered (``bench/results/load-<mode>-timings.json``), to be read
+beside the emulators' logs. The load generator shares the cores with whatever it measures.
 
     make bench                                  # the whole bench, this included
-    python bench/load.py --users 20 --seconds 15   # inside the emulators, a short run
+    python bench/load.py --users 20 --seconds 15 --mode deployed   # inside the emulators
 
 The emulated project is ``demo-portal-test``: its settings lift the per-IP rate limits
 (every simulated person comes from 127.0.0.1) and keep the per-person one.
@@ -26,7 +38,6 @@ import csv
 import datetime as dt
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -46,6 +57,9 @@ PROJECTS = 10
 THREADS = 3
 PASSWORD = "load-bench-" + "password"
 RESULTS = ROOT / "bench" / "results"
+MODES = ("emulator", "deployed")
+DECISIONS = 3  # items decided per person and mode: one in the warm-up, two in the run
+DEPLOYED_PORT = 7095  # outside 8081-9081, where the Functions emulator picks its workers' ports
 
 
 def seed() -> list[dict[str, Any]]:
@@ -94,7 +108,7 @@ def seed() -> list[dict[str, Any]]:
                     "title": f"Concept {n}.{k}", "description": "For your review.", "assigneeEmails": [person["email"]],
                     "content": {"previewUrl": None, "fileUrls": [], "notes": "Version 1."},
                 })["id"]
-                for k in range(3)
+                for k in range(DECISIONS * len(MODES))
             ]  # fmt: skip
         owner = Caller(uid=people[0]["uid"], email=people[0]["email"], role=Role.CLIENT_OWNER, org_id=org_id)
         threads = [
@@ -117,13 +131,13 @@ def sign_in(accounts: list[dict[str, Any]]) -> None:
             account["token"] = r.json()["idToken"]
 
 
-def warm(account: dict[str, Any]) -> None:
+def warm(account: dict[str, Any], host: str) -> None:
     """One call to every function the run uses: their workers start before the clock does."""
     h = {"Authorization": f"Bearer {account['token']}"}
     paths = ["/api/dashboard", "/api/projects", f"/api/projects/{account['projects'][0]}", "/api/approvals",
              f"/api/approvals/{account['decide'][0]}", "/api/messages", f"/api/messages/{account['threads'][0]}",
              "/api/notifications", "/api/notifications/unread", "/api/auth/me"]  # fmt: skip
-    with httpx.Client(base_url=env.PORTAL, headers=h, timeout=120) as client:
+    with httpx.Client(base_url=host, headers=h, timeout=120) as client:
         for path in paths:
             for _ in range(3):
                 if client.get(path).status_code == 200:
@@ -158,20 +172,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run_locust(accounts_file: Path, users: int, seconds: int, phase: str = "run") -> dict[str, Any]:
-    prefix = RESULTS / ("load" if phase == "run" else f"load-{phase}")
+def run_locust(accounts_file: Path, users: int, seconds: int, host: str, phase: str, decide: str) -> dict[str, Any]:
+    """One locust run against ``host``; ``decide`` is the slice of each person's items it decides."""
+    prefix = RESULTS / f"load-{phase}"
     timings = RESULTS / f"{prefix.name}-timings.json"
     cmd = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-           "-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s", "--host", env.PORTAL,
+           "-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s", "--host", host,
            "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"]  # fmt: skip
-    environ = {**os.environ, "LOAD_ACCOUNTS": str(accounts_file), "LOAD_TIMINGS": str(timings), "LOAD_PHASE": phase}
+    environ = {**os.environ, "LOAD_ACCOUNTS": str(accounts_file), "LOAD_TIMINGS": str(timings), "LOAD_DECIDE": decide}
+    began = time.time()
     subprocess.run(cmd, env=environ, check=False, stdout=subprocess.DEVNULL)
     rows = {}
     with open(f"{prefix}_stats.csv") as f:
         for row in csv.DictReader(f):
             rows[row["Name"] if row["Type"] else "all"] = row
-    server = json.loads(timings.read_text())
-    result: dict[str, Any] = {"users": users, "seconds": seconds, "endpoints": []}
+    gathered = json.loads(timings.read_text())
+    server = gathered["timings"]
+    result: dict[str, Any] = {"users": users, "seconds": seconds, "host": host, "began": began, "endpoints": []}
     for name, row in rows.items():
         app = server.get(name, {}).get("app", []) if name != "all" else [v for s in server.values() for v in s["app"]]
         entry = {
@@ -184,27 +201,54 @@ def run_locust(accounts_file: Path, users: int, seconds: int, phase: str = "run"
             "rps": number(row["Requests/s"]),
             "app_p50": percentile(app, 0.5),
             "app_p95": percentile(app, 0.95),
+            "app_p99": percentile(app, 0.99),
         }
         result["endpoints"].append(entry)
     result["failures"] = {}
-    with open(f"{prefix}_failures.csv") as f:
-        for failure in csv.DictReader(f):
-            caught = re.fullmatch(r"CatchResponseError\(['\"](.*)['\"]\)", failure["Error"])
-            cause = caught.group(1) if caught else failure["Error"]
-            key = f"{failure['Name']}: {cause}"
-            result["failures"][key] = result["failures"].get(key, 0) + int(failure["Occurrences"])
+    for failure in gathered["failures"]:
+        key = f"{failure['name']}: {failure['cause']}"
+        result["failures"][key] = result["failures"].get(key, 0) + 1
+    result["failure_log"] = gathered["failures"]
     return result
 
 
-def report(result: dict[str, Any]) -> None:
-    print(f"load: {result['users']} simulated people, {result['seconds']} s, Hosting → Functions emulator")
-    print(f"{'endpoint':<34}{'reqs':>7}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'app p50':>9}{'app p95':>9}")
+def report(mode: str, result: dict[str, Any]) -> None:
+    where = ("Hosting → Functions emulator" if mode == "emulator"
+             else f"functions-framework (gunicorn, 1 process, {result['threads']} threads), deployed-like")  # fmt: skip
+    print(f"\nload [{mode}]: {result['users']} simulated people, {result['seconds']} s, {where}")
+    head = f"{'endpoint':<34}{'reqs':>7}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}"
+    print(f"{head}{'app p50':>9}{'app p95':>9}{'app p99':>9}")
     for e in sorted(result["endpoints"], key=lambda e: (e["name"] == "all", e["name"])):
         print(f"{e['name']:<34}{e['requests']:>7}{e['errors']:>7}{e['p50']:>7.0f}{e['p95']:>7.0f}{e['p99']:>7.0f}"
-              f"{e['app_p50']:>9.0f}{e['app_p95']:>9.0f}")  # fmt: skip
-    print("(milliseconds; app = the portal's own handling time, Server-Timing)")
+              f"{e['app_p50']:>9.0f}{e['app_p95']:>9.0f}{e['app_p99']:>9.0f}")  # fmt: skip
+    total = next(e for e in result["endpoints"] if e["name"] == "all")
+    print(f"(milliseconds; app = the portal's own handling time, Server-Timing; {total['rps']:.1f} requests/s)")
     for cause, count in sorted(result["failures"].items()):
         print(f"failed {count}x  {cause}")
+    for f in result["failure_log"][:40]:
+        print(f"  at {f['at']:>6.1f} s  {f['status']}  {f['name']}  server={f['server']}  {f['body'][:120]!r}")
+
+
+def start_deployed(threads: int) -> tuple[str, Any]:
+    """``bench/deployed.py`` under functions-framework (gunicorn, one process, ``threads``
+    threads), as a deployed function's container runs; answers once it is up."""
+    log = open(RESULTS / "load-deployed-server.log", "w")  # noqa: SIM115  (closed with the server)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "functions-framework"), "--source", str(ROOT / "bench" / "deployed.py"),
+         "--target", "portal", "--host", "127.0.0.1", "--port", str(DEPLOYED_PORT)],
+        cwd=ROOT / "functions", env={**os.environ, "THREADS": str(threads)}, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    host = f"http://127.0.0.1:{DEPLOYED_PORT}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{host}/api/auth/config", timeout=5).status_code == 200:
+                return host, lambda: (server.terminate(), server.wait(30), log.close())
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    server.kill()
+    raise SystemExit(f"the deployed-like server did not start: see {log.name}")
 
 
 def main() -> None:
@@ -212,9 +256,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=20, help="seconds of unmeasured load first")
+    parser.add_argument("--mode", choices=[*MODES, "both"], default="both")
+    parser.add_argument("--threads", type=int, default=8, help="the deployed-like server's threads")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
+    modes = list(MODES) if args.mode == "both" else [args.mode]
     stop = standins()
+    results: dict[str, Any] = {}
     try:
         started = time.monotonic()
         accounts = seed()
@@ -222,17 +270,32 @@ def main() -> None:
         print(f"seeded {len(accounts)} accounts in {time.monotonic() - started:.0f} s", file=sys.stderr)
         accounts_file = RESULTS / "load-accounts.json"
         accounts_file.write_text(json.dumps(accounts))
-        warm(accounts[0])
-        # The Functions emulator starts a worker process per concurrent request until it has
-        # enough: a short unmeasured run at full concurrency starts them before the clock does.
-        run_locust(accounts_file, args.users, args.warmup, phase="warmup")
-        time.sleep(5)  # the warm-up's triggers settle
-        result = run_locust(accounts_file, args.users, args.seconds)
+        for n, mode in enumerate(modes):
+            host, stop_server = (env.PORTAL, None) if mode == "emulator" else start_deployed(args.threads)
+            try:
+                warm(accounts[0], host)
+                # Unmeasured load at full concurrency first: the Functions emulator starts a
+                # worker process per concurrent request until it has enough, and every
+                # function imports its feature's modules on its first request.
+                first = n * DECISIONS
+                run_locust(accounts_file, args.users, args.warmup, host, f"{mode}-warmup", f"{first}:{first + 1}")
+                time.sleep(5)  # the warm-up's triggers settle
+                results[mode] = run_locust(
+                    accounts_file, args.users, args.seconds, host, mode, f"{first + 1}:{first + DECISIONS}"
+                )
+                results[mode]["threads"] = args.threads if mode == "deployed" else None
+            finally:
+                if stop_server:
+                    stop_server()
+            time.sleep(5)
     finally:
         for fn in stop:
             fn()
-    (RESULTS / "load.json").write_text(json.dumps(result, indent=1))
-    report(result)
+    (RESULTS / "load.json").write_text(
+        json.dumps({"users": args.users, "seconds": args.seconds, "modes": results}, indent=1)
+    )
+    for mode, result in results.items():
+        report(mode, result)
 
 
 if __name__ == "__main__":

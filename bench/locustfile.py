@@ -13,6 +13,7 @@ import json
 import os
 import random
 import re
+import time
 from typing import Any
 
 from locust import HttpUser, between, events, task
@@ -21,9 +22,11 @@ ACCOUNTS: list[dict[str, Any]] = []
 if "LOAD_ACCOUNTS" in os.environ:
     with open(os.environ["LOAD_ACCOUNTS"]) as f:
         ACCOUNTS = json.load(f)
-WARMUP = os.environ.get("LOAD_PHASE") == "warmup"
-"""The warm-up decides each person's first item, the measured run the others."""
+DECIDE = slice(*(int(i) for i in os.environ.get("LOAD_DECIDE", "0:3").split(":")))
+"""The person's items this run decides (each item once over the warm-ups and runs of a bench)."""
 NEXT = itertools.count()
+STARTED = time.monotonic()
+FAILURES: list[dict[str, Any]] = []
 TIMINGS: dict[str, dict[str, list[float]]] = {}
 APP = re.compile(r"app;dur=([\d.]+)")
 
@@ -39,7 +42,18 @@ def _timing(name: str, response: Any, exception: Any, **_: Any) -> None:
 def _write(**_: Any) -> None:
     if "LOAD_TIMINGS" in os.environ:
         with open(os.environ["LOAD_TIMINGS"], "w") as f:
-            json.dump(TIMINGS, f)
+            json.dump({"timings": TIMINGS, "failures": FAILURES}, f)
+
+
+def _failed(response: Any, name: str, cause: str) -> None:
+    """A failure with its moment (seconds since the run started), to be read beside the
+    server's logs: what answered, with which status and body."""
+    FAILURES.append({
+        "at": round(time.monotonic() - STARTED, 2), "time": time.time(), "name": name, "cause": cause,
+        "status": response.status_code, "body": (response.text or "")[:300], "server": response.headers.get("Server"),
+        "requestId": response.headers.get("X-Request-Id"),
+    })  # fmt: skip
+    response.failure(cause)
 
 
 class Person(HttpUser):
@@ -48,7 +62,7 @@ class Person(HttpUser):
     def on_start(self) -> None:
         self.account = ACCOUNTS[next(NEXT) % len(ACCOUNTS)]
         self.client.headers["Authorization"] = f"Bearer {self.account['token']}"
-        self.to_decide = self.account["decide"][:1] if WARMUP else self.account["decide"][1:]
+        self.to_decide = self.account["decide"][DECIDE]
         self.get("/api/auth/me", "/api/auth/me")
 
     def get(self, path: str, name: str) -> None:
@@ -60,14 +74,17 @@ class Person(HttpUser):
         with self.client.request(method, path, name=name, json=body, catch_response=True) as response:
             if response.status_code < 400:
                 response.success()
+            elif response.status_code == 0:
+                _failed(response, name, f"no answer: {response.error}")
             elif response.status_code == 500 and not response.content:
-                response.failure("emulator: bare 500, the worker's connection dropped (no portal answer)")
+                _failed(response, name, "emulator: bare 500, the worker's connection dropped (no portal answer)")
             else:
                 try:
                     code = response.json()["error"]["code"]
                 except (ValueError, KeyError, TypeError):
-                    code = "?"
-                response.failure(f"portal: {response.status_code} {code}")
+                    code = None
+                who = "portal" if code else "not the portal (no JSON error)"
+                _failed(response, name, f"{who}: {response.status_code} {code or response.text[:80]!r}")
 
     @task(4)
     def dashboard(self) -> None:

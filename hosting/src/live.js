@@ -100,15 +100,20 @@ async function connect(gen) {
   }
 }
 
-/** Start listening for the signed-in user (after the first paint; once per session). */
-export function startLive() {
+/**
+ * Start listening for the signed-in user (after the first paint; once per session). `after`:
+ * the first page's data request, if any: the SDK loads once it has answered, not beside it.
+ */
+export function startLive(after = null) {
   if (status !== 'off') return;
   const gen = ++generation;
   seen = null;
   startedAt = Date.now();
   setStatus('connecting');
   const later = typeof requestIdleCallback === 'function' ? (fn) => requestIdleCallback(fn, { timeout: 1500 }) : (fn) => setTimeout(fn, 200);
-  later(() => connect(gen));
+  Promise.resolve(after)
+    .catch(() => {})
+    .then(() => later(() => connect(gen)));
 }
 
 /** Stop with the session (sign-out, expiry): the listener ends and the SDK signs out. */

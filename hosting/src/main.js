@@ -6,7 +6,7 @@
 import './styles.css';
 import { render } from 'preact';
 import { useErrorBoundary, useEffect, useState } from 'preact/hooks';
-import { ApiError, api, isAbort, setUnauthenticatedHandler } from './api.js';
+import { ApiError, api, isAbort, prime, setUnauthenticatedHandler } from './api.js';
 import { PORTAL_NAME } from './constants.js';
 import { installErrorBoundary } from './errors.js';
 import { startLive, stopLive } from './live.js';
@@ -14,7 +14,7 @@ import { html } from './html.js';
 import { currentPath, navigate, startRouter } from './router.js';
 import { allowed, findRoute } from './routes.js';
 import { Shell } from './shell.js';
-import { clearSession, isStaff, selectedOrg, selectedOrgId, session, setSelectedOrgId, setSession, viewingAs } from './state.js';
+import { clearSession, isStaff, probablySignedIn, selectedOrg, selectedOrgId, session, setSelectedOrgId, setSession, storedOrgId, viewingAs } from './state.js';
 import { exitViewAs } from './viewas.js';
 import { EmptyState, ErrorState, PageHeader, Skeleton, Spinner, focusNextHeading, toast } from './ui.js';
 
@@ -25,6 +25,7 @@ app.replaceChildren(); // the static "Loading the portal…" placeholder
 let sessionChecked = false;
 let flash = '';
 let refreshes = 0;
+let firstData = null; // the first page's early request (see route())
 const NEXT_KEY = 'portal.next';
 const show = (vnode) => render(vnode, app);
 
@@ -262,9 +263,13 @@ async function route({ initial }) {
 
   if (!sessionChecked) {
     show(html`<main class="boot"><${Skeleton} kind="rows" count=${3} label="Checking your session…" /></main>`);
-    // The page's code loads while the session is checked, not after: one round trip less before it paints.
+    // The page's code loads while the session is checked, not after: one round trip less before
+    // it paints; kept, so that the page renders at once when it mounts (a failure shows when
+    // the page mounts and loads it again). So does its data, with the session cookie, where this
+    // browser was signed in: the page's own request of the same address takes that answer.
     const first = path === '/login' ? null : findRoute(path);
-    if (first) first.load().catch(() => {}); // a failure shows when the page mounts and loads it again
+    if (first) first.load().then((m) => modules.set(first.load, m), () => {});
+    if (first && first.data && probablySignedIn()) firstData = prime(...first.data(first.params, storedOrgId() || null));
     try {
       await restoreSession();
       if (session.user) await loadAccount();
@@ -283,7 +288,9 @@ async function route({ initial }) {
     return navigate('/login', { replace: true });
   }
   renderPage({ initial });
-  if (!viewingAs()) startLive(); // once per session, after this first paint; never as someone else
+  // Once per session, never as someone else; after the first page's data, so that the
+  // live-updates SDK does not share the network with it.
+  if (!viewingAs()) startLive(firstData);
   return undefined;
 }
 

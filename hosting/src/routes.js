@@ -5,7 +5,7 @@
 import { can } from './state.js';
 
 export const ROUTES = [
-  { path: '/', key: 'dashboard', label: 'Dashboard', icon: 'dashboard', load: () => import('./pages/dashboard.js') },
+  { path: '/', key: 'dashboard', label: 'Dashboard', icon: 'dashboard', load: () => import('./pages/dashboard.js'), data: (p, orgId) => ['/api/dashboard', { orgId }] },
   { path: '/projects', key: 'projects', label: 'Projects', icon: 'projects', load: () => import('./pages/projects.js') },
   { path: '/approvals', key: 'approvals', label: 'Approvals', icon: 'approvals', load: () => import('./pages/approvals.js') },
   { path: '/billing', key: 'billing', label: 'Billing', icon: 'billing', load: () => import('./pages/billing.js'), requires: 'billing.read' },
@@ -21,14 +21,15 @@ export const ROUTES = [
 ];
 
 // Pages reached by links, not in the navigation: `pattern` captures `params`;
-// `key` is the navigation entry they highlight.
+// `key` is the navigation entry they highlight. `data(params, orgId)`, where a page has
+// one, is the [path, query] of the GET it makes first: a first visit starts it early.
 const DETAIL_ROUTES = [
   { pattern: /^\/projects\/new$/, names: [], key: 'projects', label: 'New project', load: () => import('./pages/project-new.js'), requires: 'projects.create' },
   { pattern: /^\/clients\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'clients', label: 'Client', load: () => import('./pages/client.js'), requires: 'clients.read', scope: 'agency' },
-  { pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', load: () => import('./pages/project.js') },
-  { pattern: /^\/approvals\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'approvals', label: 'Approval', load: () => import('./pages/approval.js') },
+  { pattern: /^\/projects\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'projects', label: 'Project', load: () => import('./pages/project.js'), data: (p) => [`/api/projects/${encodeURIComponent(p.id)}`] },
+  { pattern: /^\/approvals\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'approvals', label: 'Approval', load: () => import('./pages/approval.js'), data: (p) => [`/api/approvals/${encodeURIComponent(p.id)}`] },
   { pattern: /^\/search$/, names: [], key: 'search', label: 'Search', load: () => import('./pages/search.js'), requires: 'search' },
-  { pattern: /^\/messages\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'messages', label: 'Thread', load: () => import('./pages/thread.js') },
+  { pattern: /^\/messages\/([A-Za-z0-9_-]{1,128})$/, names: ['id'], key: 'messages', label: 'Thread', load: () => import('./pages/thread.js'), data: (p) => [`/api/messages/${encodeURIComponent(p.id)}`, { limit: 50 }] },
   { pattern: /^\/notifications$/, names: [], key: 'notifications', label: 'Notifications', load: () => import('./pages/notifications.js') },
   { pattern: /^\/notifications\/settings$/, names: [], key: 'notifications', label: 'Notification settings', load: () => import('./pages/notification-settings.js') },
   { pattern: /^\/account$/, names: [], key: 'account', label: 'Your account', load: () => import('./pages/account.js') },

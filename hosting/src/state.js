@@ -10,16 +10,39 @@ export const session = {
   orgs: [],
 };
 
+// Whether this browser had a session when last seen (the cookie itself is HttpOnly): a first
+// visit asks for its page's data early only then. A hint, never a decision.
+const SIGNED_IN_KEY = 'portal.signedIn';
+
 export function setSession(user, csrfToken) {
   session.user = user;
   setTimeZone(user?.profile?.timezone);
   session.csrfToken = csrfToken || null;
+  remember(SIGNED_IN_KEY, user ? '1' : '');
 }
 
 export function clearSession() {
   session.user = null;
   session.csrfToken = null;
   session.orgs = [];
+  remember(SIGNED_IN_KEY, '');
+}
+
+export function probablySignedIn() {
+  try {
+    return window.localStorage.getItem(SIGNED_IN_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function remember(key, value) {
+  try {
+    if (value) window.localStorage.setItem(key, value);
+    else window.localStorage.removeItem(key);
+  } catch {
+    /* storage unavailable: no early requests */
+  }
 }
 
 export function isStaff(user = session.user) {
@@ -66,6 +89,11 @@ export function selectedOrgId() {
   const stored = storage()?.getItem(ORG_KEY) || '';
   if (stored && session.orgs.length && !session.orgs.some((o) => o.id === stored)) return '';
   return stored;
+}
+
+/** The stored choice before the session is known (what selectedOrgId() will answer for staff). */
+export function storedOrgId() {
+  return storage()?.getItem(ORG_KEY) || '';
 }
 
 export function setSelectedOrgId(id) {

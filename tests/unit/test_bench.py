@@ -45,3 +45,27 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
     assert rows["burst: converged, correct dashboard"] == "4.0 s (yes)"
     assert rows["dashboard doc reads at 10 / 1,000 projects"] == "12 / 12"
     assert rows["requests whose reads grow with the org beyond a page"] == "nothing"
+
+
+def test_the_table_puts_the_load_runs_modes_side_by_side() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        run = importlib.import_module("run")
+    finally:
+        sys.path.remove(str(BENCH))
+    total = {"name": "all", "requests": 5000, "errors": 0, "rps": 83.4, "p50": 40, "p95": 210, "p99": 480}
+    load = {
+        "users": 100,
+        "seconds": 60,
+        "modes": {
+            "emulator": {"endpoints": [{**total, "errors": 3, "app_p50": 20, "app_p95": 90, "app_p99": 300}]},
+            "deployed": {"endpoints": [{**total, "app_p50": 12, "app_p95": 60, "app_p99": 150}]},
+        },
+    }
+    rows = {name: measured for name, measured, _, _ in run.load_rows(load)}
+    assert rows["load (100 people, 60 s): requests, errors"] == (
+        "emulator (Hosting → Functions emulator): 5,000 (83/s), 3 errors; "
+        "deployed-like (functions-framework, 1 process): 5,000 (83/s), 0 errors"
+    )
+    assert rows["load: the portal's own time, p50 / p95 / p99 (Server-Timing)"].endswith("12 / 60 / 150 ms")
+    assert run.load_rows({"users": 1, "seconds": 1, "modes": {}}) == []
