@@ -26,7 +26,7 @@ import base64
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -691,6 +691,44 @@ def _retrying_batch() -> type:
                 raise (exc.cause or exc) from None
 
     return RetryingBatch
+
+
+BATCH_WRITES = 400
+
+
+def write_in_batches(changes: Iterable[tuple[firestore.DocumentReference, dict[str, Any] | None]],
+                     size: int = BATCH_WRITES) -> int:  # fmt: skip
+    """Apply updates (a dict) or deletes (None), ``size`` writes per batch; how many."""
+    writes, pending, total = batch(), 0, 0
+    for ref, update in changes:
+        if update is None:
+            writes.delete(ref)
+        else:
+            writes.update(ref, update)
+        pending, total = pending + 1, total + 1
+        if pending == size:
+            writes.commit()
+            writes, pending = batch(), 0
+    if pending:
+        writes.commit()
+    return total
+
+
+def delete_matching(query: Any, size: int = BATCH_WRITES) -> int:
+    """Delete every document ``query`` matches (a collection, or a query), ``size`` at a time
+    and reading none of their fields; how many."""
+    removed = 0
+    while True:
+        snaps = list(query.limit(size).select([]).stream())
+        if not snaps:
+            return removed
+        writes = batch()
+        for snap in snaps:
+            writes.delete(snap.reference)
+        writes.commit()
+        removed += len(snaps)
+        if len(snaps) < size:
+            return removed
 
 
 TRANSACTION_ATTEMPTS = 5

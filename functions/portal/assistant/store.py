@@ -176,16 +176,7 @@ class FirestoreStore(Store[Request]):
 
 def _delete_thread(ref: Any) -> int:
     """Delete a conversation and its items; the number of items deleted."""
-    count = 0
-    while True:
-        snaps = list(db.assistant_items(ref).limit(400).select([]).stream())
-        if not snaps:
-            break
-        batch = db.batch()
-        for snap in snaps:
-            batch.delete(snap.reference)
-        batch.commit()
-        count += len(snaps)
+    count = db.delete_matching(db.assistant_items(ref))
     ref.delete()
     return count
 

@@ -97,20 +97,7 @@ class FirestoreSink:
         return {"storage": self.storage, "parts": self.count, "size": self.size}
 
     def abort(self) -> None:
-        delete_parts(self.parts)
-
-
-def delete_parts(parts: Any) -> int:
-    removed = 0
-    while True:
-        snaps = list(parts.limit(50).select([]).stream())
-        if not snaps:
-            return removed
-        batch = db.batch()
-        for snap in snaps:
-            batch.delete(snap.reference)
-        batch.commit()
-        removed += len(snaps)
+        db.delete_matching(self.parts)
 
 
 def _plain(value: Any) -> Any:

@@ -29,7 +29,7 @@ from ..errors import Conflict, Gone, NotFound
 from ..identity import Caller, OrgKind
 from ..policy import Action
 from . import retention
-from .archive import Archive, DriveSink, FirestoreSink, delete_parts
+from .archive import Archive, DriveSink, FirestoreSink
 from .sources import Person, export_all
 
 QUEUE = "exporter"  # the task function (queue names take no underscores)
@@ -447,7 +447,7 @@ def _remove(snap: Any, drive: Any) -> None:
 
         with contextlib.suppress(DriveNotFound):
             (drive or files.connect()).delete(str(data["driveFileId"]))
-    delete_parts(db.export_parts(snap.reference))
+    db.delete_matching(db.export_parts(snap.reference))
 
 
 def expire(*, now: dt.datetime | None = None, drive: Any = None) -> int:

@@ -50,31 +50,13 @@ def policy() -> dict[str, Any]:
     }
 
 
-BATCH = 400
-
-
-def _delete(query: Any) -> int:
-    removed = 0
-    while True:
-        snaps = list(query.limit(BATCH).select([]).stream())
-        if not snaps:
-            return removed
-        batch = db.batch()
-        for snap in snaps:
-            batch.delete(snap.reference)
-        batch.commit()
-        removed += len(snaps)
-        if len(snaps) < BATCH:
-            return removed
-
-
 def age_out(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Delete notifications, live signals and webhook ledger entries past their retention."""
     now = now or dt.datetime.now(dt.UTC)
     counts = {
-        "notifications": _delete(db.across_orgs(db.NOTIFICATIONS).where(
+        "notifications": db.delete_matching(db.across_orgs(db.NOTIFICATIONS).where(
             filter=db.before("createdAt", now - dt.timedelta(days=notification_retention_days())))),
-        "webhookLedger": _delete(db.processed_webhooks().where(
+        "webhookLedger": db.delete_matching(db.processed_webhooks().where(
             filter=db.before("at", now - dt.timedelta(days=webhook_ledger_retention_days())))),
     }  # fmt: skip
     counts["liveSignals"] = _age_live(now - dt.timedelta(days=live_signal_retention_days()))
@@ -85,17 +67,10 @@ def age_out(*, now: dt.datetime | None = None) -> dict[str, int]:
 def _age_live(cutoff: dt.datetime) -> int:
     """A signal document whose every topic changed before ``cutoff`` is dropped (a browser
     that comes back simply starts from an empty signal)."""
-    removed = 0
-    batch, pending = db.batch(), 0
-    for snap in db.live_signals().stream():
+
+    def stale(snap: Any) -> bool:
         values = [v.get("at") for v in (snap.to_dict() or {}).values() if isinstance(v, dict)]
         stamps = [s for s in values if isinstance(s, dt.datetime)]
-        if stamps and max(stamps) < cutoff:
-            batch.delete(snap.reference)
-            pending, removed = pending + 1, removed + 1
-            if pending == BATCH:
-                batch.commit()
-                batch, pending = db.batch(), 0
-    if pending:
-        batch.commit()
-    return removed
+        return bool(stamps) and max(stamps) < cutoff
+
+    return db.write_in_batches((snap.reference, None) for snap in db.live_signals().stream() if stale(snap))

@@ -120,23 +120,6 @@ def _row(snap: Any, *fields: str) -> dict[str, Any]:
     return out
 
 
-def _in_batches(refs: Iterable[tuple[Any, dict[str, Any] | None]]) -> int:
-    """Apply updates (a dict) or deletes (None), 400 writes per batch; how many."""
-    batch, pending, total = db.batch(), 0, 0
-    for ref, update in refs:
-        if update is None:
-            batch.delete(ref)
-        else:
-            batch.update(ref, update)
-        pending, total = pending + 1, total + 1
-        if pending == 400:
-            batch.commit()
-            batch, pending = db.batch(), 0
-    if pending:
-        batch.commit()
-    return total
-
-
 def _profile(person: Person) -> Iterable[dict[str, Any]]:
     snap = db.system(person.org_id).user(person.uid).get()
     if not snap.exists:
@@ -148,7 +131,7 @@ def _profile(person: Person) -> Iterable[dict[str, Any]]:
 
 def _erase_profile(person: Person) -> int:
     store = db.system(person.org_id)
-    return _in_batches([(store.user(person.uid), None), (store.preferences(person.uid), None)])
+    return db.write_in_batches([(store.user(person.uid), None), (store.preferences(person.uid), None)])
 
 
 def _preferences(person: Person) -> Iterable[dict[str, Any]]:
@@ -163,7 +146,7 @@ def _notifications(person: Person) -> Iterable[dict[str, Any]]:
 
 def _erase_notifications(person: Person) -> int:
     query = db.system(person.org_id).notifications().where(filter=db.eq("uid", person.uid))
-    return _in_batches((s.reference, None) for s in query.select([]).stream())
+    return db.delete_matching(query)
 
 
 def _messages(person: Person) -> Iterable[dict[str, Any]]:
@@ -174,7 +157,7 @@ def _messages(person: Person) -> Iterable[dict[str, Any]]:
 def _erase_authored(collection: str) -> Eraser:
     def erase(person: Person) -> int:
         snaps = _by(collection, "author.uid", person).stream()
-        return _in_batches((s.reference, {"author": _former(s.get("author"))}) for s in snaps)
+        return db.write_in_batches((s.reference, {"author": _former(s.get("author"))}) for s in snaps)
 
     return erase
 
@@ -196,11 +179,11 @@ def _erase_threads(person: Person) -> int:
         if (last.get("author") or {}).get("uid") == person.uid:
             change["lastMessage.author"] = {"uid": None, "name": FORMER_MEMBER}
         updates.append((snap.reference, change))
-    return _in_batches(updates)
+    return db.write_in_batches(updates)
 
 
 def _erase_reads(person: Person) -> int:
-    return _in_batches((s.reference, None) for s in _by(db.READS, "uid", person).select([]).stream())
+    return db.delete_matching(_by(db.READS, "uid", person))
 
 
 def _comments(person: Person) -> Iterable[dict[str, Any]]:
@@ -219,7 +202,7 @@ def _uploads(person: Person) -> Iterable[dict[str, Any]]:
 
 def _erase_uploads(person: Person) -> int:
     snaps = _by(db.FILES, "uploadedBy.uid", person).select([]).stream()
-    return _in_batches((s.reference, {"uploadedBy": {"uid": None, "email": None, "name": FORMER_MEMBER}})
+    return db.write_in_batches((s.reference, {"uploadedBy": {"uid": None, "email": None, "name": FORMER_MEMBER}})
                        for s in snaps)  # fmt: skip
 
 
@@ -229,7 +212,7 @@ def _audit(person: Person) -> Iterable[dict[str, Any]]:
 
 
 def _erase_live(person: Person) -> int:
-    return _in_batches([(db.live_signal(person.uid), None)])
+    return db.write_in_batches([(db.live_signal(person.uid), None)])
 
 
 def _erase_exports(person: Person) -> int:
