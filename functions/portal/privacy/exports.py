@@ -211,6 +211,7 @@ class _Parts:
 def build(org_id: str, export_id: str, *, drive: Any = None) -> str:
     """The task: write the archive and mark the export ready (or failed). Running it again
     for an export already built or building changes nothing. Returns the final status."""
+    from google.api_core import exceptions as google
     from google.cloud import firestore
 
     from .. import ids
@@ -244,23 +245,16 @@ def build(org_id: str, export_id: str, *, drive: Any = None) -> str:
         if sink is not None:
             with contextlib.suppress(Exception):  # best effort: expiry removes what is left
                 sink.abort()
-        from google.api_core import exceptions as google
-
         with contextlib.suppress(google.NotFound):  # the export (or its organisation) is gone meanwhile
             ref.update({"status": "failed", "error": "The archive could not be built. Ask for a new one."})
         return "failed"
     expires = _now() + dt.timedelta(days=retention.export_ttl_days())
-    from google.api_core import exceptions as google
-
     try:
         ref.update({**stored, "status": "ready", "readyAt": firestore.SERVER_TIMESTAMP, "expiresAt": expires,
                     "counts": counts})  # fmt: skip
     except google.NotFound:  # the export (or its organisation) was deleted while it was built
         with contextlib.suppress(Exception):  # nothing refers to the archive any more
-            if stored.get("driveFileId"):
-                sink.drive.delete(str(stored["driveFileId"]))
-            else:
-                sink.abort()
+            _remove(ref, stored, sink.drive if sink.storage == "drive" else None)
         return "missing"
     details = {"scope": data.get("scope"), "size": stored["size"], "storage": stored["storage"]}
     audit.record("export.ready", actor_label="exporter", org_id=org_id, target=export_id, details=details)
@@ -439,15 +433,15 @@ def _safe(name: str) -> str:
 # --- expiry and erasure ------------------------------------------------------------------------
 
 
-def _remove(snap: Any, drive: Any) -> None:
-    data = snap.to_dict() or {}
+def _remove(ref: Any, data: dict[str, Any], drive: Any) -> None:
+    """Delete an export's archive (``data`` says where it is stored)."""
     if data.get("storage") == "drive" and data.get("driveFileId"):
         from ..files import service as files
         from ..integrations.drive import DriveNotFound
 
         with contextlib.suppress(DriveNotFound):
             (drive or files.connect()).delete(str(data["driveFileId"]))
-    db.delete_matching(db.export_parts(snap.reference))
+    db.delete_matching(db.export_parts(ref))
 
 
 def expire(*, now: dt.datetime | None = None, drive: Any = None) -> int:
@@ -459,7 +453,7 @@ def expire(*, now: dt.datetime | None = None, drive: Any = None) -> int:
         if snap.get("status") != "ready":
             continue
         try:
-            _remove(snap, drive)
+            _remove(snap.reference, snap.to_dict() or {}, drive)
         except Exception as exc:  # tried again next run
             logs.warning("export expiry failed", path=snap.reference.path, error=repr(exc)[:300])
             continue
@@ -482,7 +476,7 @@ def erase_for(uid: str) -> int:
     removed = 0
     for snap in db.across_orgs(db.EXPORTS).where(filter=db.eq("requesterUid", uid)).stream():
         try:
-            _remove(snap, None)
+            _remove(snap.reference, snap.to_dict() or {}, None)
         except Exception as exc:  # Drive not connected: the record still goes
             logs.warning("export archive not removed", path=snap.reference.path, error=repr(exc)[:300])
         snap.reference.delete()
