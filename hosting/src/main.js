@@ -118,8 +118,14 @@ async function logout() {
   return true;
 }
 
+/** The account is being ended from this page (on) or that failed (off): meanwhile a 401
+ *  does not send the person to the sign-in page, the page says what happened. */
+function accountClosing(on) {
+  session.closed = on;
+}
+
 setUnauthenticatedHandler((err) => {
-  if (!session.user) return;
+  if (!session.user || session.closed) return;
   rememberNext(location.pathname + location.search);
   stopLive();
   clearSession();
@@ -210,6 +216,8 @@ function renderPage({ initial }) {
     selectOrg,
     refresh,
     refreshOrgs,
+    signOut: logout,
+    accountClosing,
   };
   let page;
   let title;

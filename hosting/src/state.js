@@ -8,6 +8,9 @@ export const session = {
   user: null,
   csrfToken: null,
   orgs: [],
+  // Set when the account ended from this page (deleted): requests that now answer 401
+  // no longer send the person to the sign-in page; the page says what happened.
+  closed: false,
 };
 
 // Whether this browser had a session when last seen (the cookie itself is HttpOnly): a first
@@ -25,6 +28,7 @@ export function clearSession() {
   session.user = null;
   session.csrfToken = null;
   session.orgs = [];
+  session.closed = false;
   remember(SIGNED_IN_KEY, '');
 }
 

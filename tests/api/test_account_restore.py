@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from typing import Any
 
 import httpx
 import pytest
-from helpers import after_issue, bearer, sign_in, wait_for
+from helpers import after_issue, bearer, issued_at, sign_in, token, wait_for
 
 from portal import authn, db
 
@@ -50,8 +51,32 @@ def _refused(r: httpx.Response) -> dict[str, Any]:
     return dict(r.json())
 
 
+def _delete_own_in_browser(http: httpx.Client, who: str) -> tuple[dict[str, Any], str]:
+    """As the browser does: sign in for a session cookie, then delete the account with it, both
+    in one second (Firebase compares issue and revocation times in whole seconds)."""
+
+    def login() -> httpx.Response:
+        r = http.post("/api/auth/login", json={"idToken": token(who, fresh=True)})
+        assert r.status_code == 200, r.text
+        return r
+
+    def delete(r: httpx.Response, confirm: str) -> httpx.Response:
+        headers = {"Cookie": f"__session={r.cookies.get('__session')}", "X-CSRF-Token": r.json()["csrfToken"]}
+        return http.post("/api/deletions", json={"scope": "me", "confirm": confirm}, headers=headers)
+
+    assert delete(login(), "not-me@example.test").status_code == 400  # both functions warm
+    time.sleep(1.02 - time.time() % 1)
+    signed_in = login()
+    r = delete(signed_in, who)
+    assert r.status_code == 202, r.text
+    cookie = str(signed_in.cookies.get("__session"))
+    revoked_ms = authn.admin_auth().get_user_by_email(who).tokens_valid_after_timestamp
+    assert issued_at(cookie) * 1000 == revoked_ms  # the case this test is about
+    return dict(r.json()["deletion"]), cookie
+
+
 def test_the_mailed_link_restores_the_account_once(http: httpx.Client, mails: Any) -> None:
-    deletion = _delete_own(http, "member@acme.test")
+    deletion, cookie = _delete_own_in_browser(http, "member@acme.test")
     uid = deletion["uid"]
     token = _mailed_token(mails, "member@acme.test")
     stored = db.deletion(deletion["id"]).get().to_dict() or {}
@@ -76,6 +101,8 @@ def test_the_mailed_link_restores_the_account_once(http: httpx.Client, mails: An
     user = db.system("acme").user(uid).get().to_dict() or {}
     assert user.get("disabled") is False and "deletion" not in user
     assert http.get("/api/auth/me", headers=bearer("member@acme.test", fresh=True)).status_code == 200
+    # the restored account starts signed out everywhere: the old device signs in again
+    assert http.get("/api/auth/me", headers={"Cookie": f"__session={cookie}"}).status_code == 401
     entries = [s.to_dict() or {} for s in db.audit_log().where(filter=db.eq("event", "deletion.undone")).stream()]
     assert [(e["actorUid"], e["actorEmail"], e["actorRole"], e["target"], e["details"]["by"]) for e in entries] == [
         (uid, "member@acme.test", "client_member", uid, "self")

@@ -45,9 +45,17 @@ def test_member_deletes_their_account_and_is_signed_out(page: Page) -> None:
     check_a11y(page, "privacy page, deleting an account")
     button.click()
     expect(page.get_by_test_id("delete-done")).to_contain_text("We mailed a link to member@acme.test")
+    # The account is disabled now, so the page's background requests answer 401: the
+    # confirmation stays (a 401 elsewhere would send the person to the sign-in page).
+    with page.expect_response(lambda r: "/api/notifications/unread" in r.url) as background:
+        page.evaluate("window.dispatchEvent(new CustomEvent('portal:notifications-changed', {detail: {}}))")
+    assert background.value.status == 401
+    expect(page.get_by_test_id("delete-done")).to_be_visible()
+    assert page.url.endswith("/privacy")
     check_a11y(page, "privacy page, account deleted")
     page.get_by_test_id("delete-done-leave").click()
     page.wait_for_url("**/login", timeout=20_000)
+    expect(page.get_by_role("status")).to_contain_text("You are signed out.")
     uid = authn.admin_auth().get_user_by_email("member@acme.test").uid
     assert authn.admin_auth().get_user(uid).disabled
     assert db.deletion(f"user-{uid}").get().get("reason") == "self"

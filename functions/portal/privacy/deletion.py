@@ -66,9 +66,13 @@ def _disable(uid: str) -> bool:
 
 
 def _enable(uid: str) -> None:
+    """Enable an Auth account again, with no session: its old ones stay ended. (Disabling
+    revoked them, but Firebase compares whole seconds, so a cookie minted in the second of
+    the revocation would come back to life; revoking again now ends it too.)"""
     auth = authn.admin_auth()
     try:
         auth.update_user(uid, disabled=False)
+        auth.revoke_refresh_tokens(uid)
     except auth.UserNotFoundError:
         logs.warning("restored account no longer exists", uid=uid)
 

@@ -92,17 +92,13 @@ function Exports({ api, orgId, org, user }) {
   `;
 }
 
-function AccountDeleted({ api, user, done }) {
+function AccountDeleted({ user, done, signOut }) {
   const note = useRef(null);
   const [leaving, setLeaving] = useState(false);
   useEffect(() => note.current?.focus(), []);
   const leave = async () => {
     setLeaving(true);
-    try {
-      await api.get('/api/auth/me'); // the account is disabled: this ends the session here too
-    } catch (err) {
-      if (err.status !== 401) location.assign('/login');
-    }
+    if (!(await signOut())) location.assign('/login');
   };
   return html`
     <section class="card" aria-labelledby="delete-title">
@@ -121,21 +117,24 @@ function AccountDeleted({ api, user, done }) {
   `;
 }
 
-function DeleteAccount({ api, user }) {
+function DeleteAccount({ api, user, accountClosing, signOut }) {
   const [confirm, setConfirm] = useState('');
   const [done, setDone] = useState(null);
   const { busy, error, run } = useSubmit();
   const submit = async (event) => {
     event.preventDefault();
     await run(async () => {
+      // Once the account is disabled every request answers 401, some before this one does.
+      accountClosing(true);
       try {
         setDone(await api.post('/api/deletions', { scope: 'me', confirm }));
       } catch (err) {
-        if (err.status !== 401) throw err;
+        accountClosing(false);
+        throw err;
       }
     });
   };
-  if (done) return html`<${AccountDeleted} api=${api} user=${user} done=${done} />`;
+  if (done) return html`<${AccountDeleted} user=${user} done=${done} signOut=${signOut} />`;
   return html`
     <section class="card" aria-labelledby="delete-title">
       <div class="card-head"><h2 id="delete-title" class="section-title">Delete your account</h2></div>
@@ -221,13 +220,13 @@ function Deletions({ api, org }) {
   `;
 }
 
-export default function PrivacyPage({ api, user, orgId, org }) {
+export default function PrivacyPage({ api, user, orgId, org, accountClosing, signOut }) {
   const client = org && org.kind !== 'agency' ? org : null;
   return html`
     <${PageHeader} title="Privacy and data" subtitle="Take your data with you, or leave. The README's “Security and privacy” section says what is kept, and for how long." />
     <div class="privacy-stack">
       <${Exports} api=${api} orgId=${orgId} org=${client} user=${user} />
-      ${can('account.delete') ? html`<${DeleteAccount} api=${api} user=${user} />` : null}
+      ${can('account.delete') ? html`<${DeleteAccount} api=${api} user=${user} accountClosing=${accountClosing} signOut=${signOut} />` : null}
       ${can('deletions.manage', 'agency') ? html`<${Deletions} api=${api} org=${client} />` : null}
     </div>
   `;
