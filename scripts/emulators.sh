@@ -12,4 +12,6 @@ python3 scripts/emulator_config.py
 # The Functions emulator leaves its Python workers behind when it stops: end them too.
 workers="$(cd functions/venv && pwd -P)/bin/functions-framework"
 trap 'pkill -f "$workers" 2>/dev/null || true' EXIT
+# Requests forwarded to the Python workers do not reuse connections (see emulator-http.cjs).
+export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--require \"$(pwd -P)/scripts/emulator-http.cjs\""
 npx firebase --config firebase.emulators.json "emulators:$cmd" --only "${EMULATORS:-auth,firestore,functions,hosting,pubsub,tasks}" "$@"

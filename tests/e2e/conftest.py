@@ -25,8 +25,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as a page may take to settle while two cores also run the
+    # emulators and the functions (Playwright's own default, 5 s, is for a quiet machine).
+    expect.set_options(timeout=10_000)
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if not executable:
         pytest.fail("Chromium is not installed (make test installs Debian's chromium)")
