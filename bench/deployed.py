@@ -55,7 +55,7 @@ def function_for(path: str) -> str | None:
 
 @cache
 def _main() -> Any:
-    import main  # what every instance imports on its cold start
+    import main  # every function (FUNCTION_TARGET is `portal`, which main.py does not name)
 
     return main
 
@@ -69,4 +69,4 @@ def portal(request: Any) -> Any:
     return getattr(_main(), name)(request)
 
 
-_main()  # imported at start, as a deployed instance does before its first request
+_main()  # imported at start, as a deployed instance imports its function before its first request

@@ -26,7 +26,7 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
         sys.path.remove(str(BENCH))
     monkeypatch.setattr(run, "RESULTS", tmp_path)
     out = {
-        "cold_import": "  ratio main.py / baseline: 1.08\n",
+        "cold_import": "  ratio main.py / baseline: 1.08\n  ratio instance / baseline, the slowest: 0.91\n",
         "burst": (
             "summaries                   doc reads  refreshes  converged s  correct\n"
             "refresh per write              18848        400         42.1      yes\n"
@@ -41,6 +41,9 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
     }
     rows = {name: measured for name, measured, _, _ in run.table(out)}
     assert rows["cold start: `import main` / bare SDK imports"] == "1.08x"
+    assert rows["cold start of one function's instance (`FUNCTION_TARGET`), the slowest of 4 / bare SDK imports"] == (
+        "0.91x"
+    )
     assert rows["burst of 400 project writes: summary reads"] == "94"
     assert rows["burst: converged, correct dashboard"] == "4.0 s (yes)"
     assert rows["dashboard doc reads at 10 / 1,000 projects"] == "12 / 12"

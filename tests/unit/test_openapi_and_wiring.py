@@ -92,3 +92,35 @@ def test_every_content_type_an_operation_answers_with_is_documented() -> None:
     assert chatkit["application/json"]["schema"] == {"type": "object"}
     avatar = doc["paths"]["/api/avatars/{orgId}/{uid}"]["get"]["responses"]["200"]["content"]
     assert list(avatar) == ["image/png", "image/jpeg", "image/webp"]
+
+
+def _imported(env: dict[str, str]) -> tuple[set[str], set[str]]:
+    """In a fresh process with ``env``: the function modules ``import main`` loaded, and the
+    functions it then defines."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, main; "
+        "print(json.dumps([sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('https', 'triggers', 'scheduled', 'tasks') and '.' in m), "
+        "sorted(n for n in main.__all__ if hasattr(main, n))]))"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in ("FUNCTION_TARGET", "ADMIN_PORT")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT / "functions", env={**base, **env}, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    modules, names = json.loads(out.stdout.strip().splitlines()[-1])
+    return {m for m in modules if not m.rpartition(".")[2].startswith("_")}, set(names)  # not helpers
+
+
+def test_an_instance_imports_only_its_functions_module() -> None:
+    modules, names = _imported({"FUNCTION_TARGET": "project_written"})
+    assert modules == {"triggers.projects"}
+    assert names == set(main.FUNCTIONS["triggers.projects"])
+    everything = (set(main.FUNCTIONS), set(main.__all__))
+    assert _imported({}) == everything  # deploying
+    assert _imported({"FUNCTION_TARGET": "dashboard", "ADMIN_PORT": "8081"}) == everything  # discovery
+    assert _imported({"FUNCTION_TARGET": "not_a_function"}) == everything
