@@ -281,6 +281,26 @@ def test_an_export_deleted_while_it_is_built_leaves_no_archive(monkeypatch: pyte
     assert not ref.get().exists
     assert list(db.export_parts(ref).stream()) == []
 
+    # gone in the middle of the writing (a write to it, or to its organisation, finds nothing):
+    # the same quiet end, logged as nothing worse
+    from google.api_core.exceptions import NotFound
+
+    ref.set({"id": ref.id, "orgId": "acme", "orgName": "Acme", "scope": "me", "subjectUid": member.uid,
+             "requesterUid": member.uid, "requester": {"uid": member.uid, "email": member.email},
+             "includeNotes": False, "status": "queued", "fileName": "my-data.zip"})  # fmt: skip
+
+    def write_then_lose(*args: Any) -> Any:
+        write(*args)
+        ref.delete()
+        raise NotFound("no entity to update")
+
+    monkeypatch.setattr(exports, "_write", write_then_lose)
+    errors: list[str] = []
+    monkeypatch.setattr(exports.logs, "error", lambda message, **_: errors.append(message))
+    assert exports.build("acme", ref.id) == "missing"
+    assert not ref.get().exists and errors == []
+    assert list(db.export_parts(ref).stream()) == []
+
 
 # --- deletion ------------------------------------------------------------------------------------
 
