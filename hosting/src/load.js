@@ -1,9 +1,10 @@
 // The one data-loading helper. `useResource` runs a request when its inputs change
 // (aborting the previous one, and the last one when the page goes away); `<Load>`
 // shows a skeleton while loading, the error with "Try again" on failure, the empty
-// state when there is nothing, and otherwise the content.
+// state when there is nothing, and otherwise the content. `lazy` is the same for code:
+// a component whose module loads when it first shows.
 
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isAbort } from './api.js';
 import { html } from './html.js';
 import { Button, ErrorState, InlineError, Skeleton } from './ui.js';
@@ -18,7 +19,9 @@ export function useResource(fetcher, deps) {
   const latest = useRef(fetcher);
   latest.current = fetcher;
   const keep = useRef(false); // a reload keeps the data on screen until the answer
-  useEffect(() => {
+  // Before the browser paints: an answer already here (the first page's early request)
+  // then shows in the first frame, with no skeleton frame before it.
+  useLayoutEffect(() => {
     const fn = latest.current;
     if (!fn) {
       setState({ data: undefined, error: null, loading: false });
@@ -109,4 +112,35 @@ export function LoadMore({ pages, label = 'Load more', testid }) {
       ${hasMore ? html`<${Button} busy=${pages.more.busy} busyLabel="Loading…" data-testid=${testid} onClick=${pages.loadMore}>${label}<//>` : null}
     </div>
   `;
+}
+
+/**
+ * const Picker = lazy(() => import('./attachments.js'), 'AttachmentPicker')
+ * A component whose code loads when it first renders: nothing shows until then (a page
+ * that may never need it does not wait for it), and an error if the code cannot load.
+ */
+export function lazy(load, name) {
+  let component = null;
+  let pending = null;
+  return function Lazy(props) {
+    const [failed, setFailed] = useState(false);
+    const [, setLoaded] = useState(Boolean(component));
+    useEffect(() => {
+      if (component) return undefined;
+      let live = true;
+      pending = pending || load().then((m) => (component = m[name]));
+      pending.then(
+        () => live && setLoaded(true),
+        () => {
+          pending = null; // asked again next time
+          if (live) setFailed(true);
+        },
+      );
+      return () => {
+        live = false;
+      };
+    }, []);
+    if (component) return html`<${component} ...${props} />`;
+    return failed ? html`<${InlineError} message="This part of the page could not load. Reload the page to try again." />` : null;
+  };
 }

@@ -275,11 +275,14 @@ async function route({ initial }) {
     // it paints; kept, so that the page renders at once when it mounts (a failure shows when
     // the page mounts and loads it again). So does its data, with the session cookie, where this
     // browser was signed in: the page's own request of the same address takes that answer.
+    // Asked for in the order the first render needs them: the session, the data, the code
+    // (over HTTP/1.1 six requests at a time leave the later ones waiting).
+    const checking = restoreSession();
     const first = path === '/login' ? null : findRoute(path);
-    if (first) first.load().then((m) => modules.set(first.load, m), () => {});
     if (first && first.data && probablySignedIn()) firstData = prime(...first.data(first.params, storedOrgId() || null));
+    if (first) first.load().then((m) => modules.set(first.load, m), () => {});
     try {
-      await restoreSession();
+      await checking;
       if (session.user) await loadAccount();
     } catch (err) {
       show(html`<main class="fatal-page"><${ErrorState} error=${err} onRetry=${() => route({ initial: true })} title="Could not reach the portal" /></main>`);

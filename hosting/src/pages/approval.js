@@ -6,12 +6,11 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { ApprovalBadge, DECIDE_REASON, DueChip, personName } from '../approval-bits.js';
-import { AttachmentList, AttachmentPicker } from '../attachments.js';
 import { APPROVAL_STATUS_LABELS, CONTENT_TYPE_LABELS, PORTAL_NAME, ROLE_LABELS } from '../constants.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { useLive } from '../live.js';
-import { Load, useResource } from '../load.js';
+import { Load, lazy, useResource } from '../load.js';
 import { can, displayName } from '../state.js';
 import { Button, EmptyState, ErrorState, ExternalLink, Field, InlineError, PageHeader, TimeAgo, formatDate, formatDateTime, safeUrl, toast } from '../ui.js';
 
@@ -56,6 +55,10 @@ function timeAgoText(at) {
   const d = formatDate(at, '');
   return d ? `on ${d}` : '';
 }
+
+// Portal files' code loads only for a version that has some, or for the upload form.
+const AttachmentList = lazy(() => import('../attachments.js'), 'AttachmentList');
+const AttachmentPicker = lazy(() => import('../attachments.js'), 'AttachmentPicker');
 
 const urlsOf = (text) => text.split(/\s+/).map((s) => s.trim()).filter(Boolean);
 
@@ -158,7 +161,7 @@ function Viewer({ item, versions, selected, current, onSelect }) {
         ${files.length
           ? html`<div class="viewer-files"><h3 class="viewer-sub">Files</h3><ul class="file-links">${files.map((f) => html`<li key=${f}><${ExternalLink} href=${f} class="link" data-testid="approval-file">${fileName(f)}<//></li>`)}</ul></div>`
           : null}
-        <${AttachmentList} key=${selected} attachments=${attached} testid="approval-attachments" />
+        ${attached.length ? html`<${AttachmentList} key=${selected} attachments=${attached} testid="approval-attachments" />` : null}
         ${v ? html`<p class="muted small">Version ${v.number} · submitted ${formatDateTime(v.submittedAt)}${v.submittedBy && (v.submittedBy.email || v.submittedBy.name) ? ` by ${personName(v.submittedBy)}` : ''}</p>` : null}
       </div>
     </section>
