@@ -12,7 +12,14 @@ import importlib
 import os
 
 FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "https.account": ("avatar_image", "me_avatar", "me_profile", "me_session", "me_sessions"),
+    "https.account": (
+        "avatar_image",
+        "me_avatar",
+        "me_profile",
+        "me_second_factors_remove",
+        "me_session",
+        "me_sessions",
+    ),
     "https.approvals": (
         "approval_action",
         "approval_comments",
@@ -46,7 +53,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "files",
     ),
     "https.invites": ("invite_accept", "invite_complete", "invite_lookup", "invite_revoke", "invites"),
-    "https.members": ("member_detail", "members_list"),
+    "https.members": ("member_detail", "member_second_factors_reset", "members_list"),
     "https.messages": ("message_detail", "message_read", "message_thread", "messages"),
     "https.meta": ("health", "openapi"),
     "https.notifications": (

@@ -34,3 +34,9 @@ def me_avatar(req: https_fn.Request) -> https_fn.Response:
 def avatar_image(req: https_fn.Request) -> https_fn.Response:
     """GET /api/avatars/{orgId}/{uid}"""
     return routes.avatar_image.serve(req)
+
+
+@https_fn.on_request(**HTTP)
+def me_second_factors_remove(req: https_fn.Request) -> https_fn.Response:
+    """POST /api/me/second-factors/remove"""
+    return routes.me_second_factors_remove.serve(req)

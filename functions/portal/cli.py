@@ -6,6 +6,7 @@
     python -m portal.cli user invite --email a@b.com --role client_member --org acme
     python -m portal.cli user set-role --user a@b.com --role client_owner
     python -m portal.cli user disable --user a@b.com
+    python -m portal.cli user reset-second-factors --user a@b.com     (a lost phone)
     python -m portal.cli user list [--org acme]
     python -m portal.cli invite list --org acme
     python -m portal.cli billing link --org acme --membership mem_...
@@ -81,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--role", choices=roles, required=True)
     c = user.add_parser("disable")
     c.add_argument("--user", required=True, help="email or uid")
+    c = user.add_parser("reset-second-factors", help="remove every second factor (a lost phone), end sessions")
+    c.add_argument("--user", required=True, help="email or uid")
     c = user.add_parser("list")
     c.add_argument("--org", default=None)
 
@@ -135,6 +138,8 @@ def run(args: argparse.Namespace) -> Any:
         return users.set_role(users.find_uid(args.user), Role(args.role))
     if g == "user" and cmd == "disable":
         return users.disable_user(users.find_uid(args.user))
+    if g == "user" and cmd == "reset-second-factors":
+        return users.reset_second_factors(users.find_uid(args.user))
     if g == "user" and cmd == "list":
         return users.list_users(args.org)
     if g == "invite" and cmd == "list":

@@ -66,6 +66,7 @@ class Action(StrEnum):
     ACCOUNT_DELETE = "account.delete"
     ORGS_DELETE = "orgs.delete"
     DELETIONS_MANAGE = "deletions.manage"
+    MEMBERS_RESET_FACTORS = "members.reset_factors"
 
 
 A = Action
@@ -119,13 +120,15 @@ _ADMIN = _OPS | {
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_MEMBER: _CLIENT_MEMBER,
-    Role.CLIENT_OWNER: _CLIENT_OWNER | {A.AUDIT_READ},
+    Role.CLIENT_OWNER: _CLIENT_OWNER | {A.AUDIT_READ, A.MEMBERS_RESET_FACTORS},
     Role.AJ_OPS: _OPS - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
-    Role.AJ_ADMIN: _ADMIN - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
+    Role.AJ_ADMIN: (_ADMIN | {A.MEMBERS_RESET_FACTORS}) - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
 }
 """Actions each role may take. Deciding approvals is the client's alone, and so is deleting
 one's own account from the portal (a staff account is removed by an admin). A client owner
-reads their own organisation's audit log (ops, who inherit the owner's set, do not)."""
+reads their own organisation's audit log (ops, who inherit the owner's set, do not).
+Resetting someone's second factors (a lost phone) is for a client's owners and agency admins,
+not ops: it leaves the account guarded by its password alone until a phone is enrolled again."""
 
 AGENCY_ORG_ACTIONS = frozenset(
     {
@@ -152,6 +155,7 @@ AGENCY_ADMIN_ACTIONS = frozenset(
     {A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.MEMBERS_SET_ROLE, A.TEMPLATES_MANAGE, A.DELETIONS_MANAGE}
 )
 AGENCY_ADMIN_ACTIONS |= {A.AUDIT_READ}  # the agency's own entries (staff sign-ins, staff accounts)
+AGENCY_ADMIN_ACTIONS |= {A.MEMBERS_RESET_FACTORS}  # a member of staff who lost their phone
 """What only admins may do on the agency's own organisation."""
 
 READ_ACTIONS = frozenset(
@@ -277,6 +281,17 @@ def authorize_removal(actor: Caller, uid: str, role: Role, org: OrgRef) -> None:
         raise Forbidden("Only admins may disable staff accounts.")
 
 
+def authorize_factor_reset(actor: Caller, uid: str, role: Role, org: OrgRef) -> None:
+    """Raise unless ``actor`` may reset the second factors of the account ``uid`` (with
+    ``role``) of ``org``: never their own (one removes one's own phone on **Your account**,
+    after signing in again with it), only with the right there, staff only by an admin."""
+    if actor.uid == uid:
+        raise Forbidden("You cannot reset your own second factors: remove a phone from Your account.")
+    authorize(actor, A.MEMBERS_RESET_FACTORS, org)
+    if role in STAFF_ROLES and actor.role != Role.AJ_ADMIN:
+        raise Forbidden("Only admins may reset the second factors of staff.")
+
+
 DELETE_OWN_FILE_SECONDS = 15 * 60
 """How long the uploader of a file may delete it themselves."""
 
@@ -372,6 +387,8 @@ class Refinement(StrEnum):
     """The account named must be a client's: one of staff is refused (403) before anything else."""
     STARTER = "starter"
     """Only the person who started it may end it (a view-as token): anyone else's is 403."""
+    FACTOR_RESET = "factor_reset"
+    """:func:`authorize_factor_reset`: not yourself, staff only by an admin."""
 
 
 @dataclass(frozen=True)
@@ -520,6 +537,8 @@ OPERATIONS: dict[str, Rule] = {
     ),
     "deletion_detail_delete": Rule(A.DELETIONS_MANAGE, _AG),
     "account_restore_post": _PUBLIC,  # the mailed single-use secret is the credential
+    "me_second_factors_remove_post": Rule(A.ACCOUNT_OWN, _O),  # and a fresh two-factor sign-in in the body
+    "member_second_factors_reset_post": Rule(A.MEMBERS_RESET_FACTORS, _N, R.FACTOR_RESET),
 }
 """Every API operation's rule, by its OpenAPI ``operationId``."""
 
@@ -595,6 +614,9 @@ def _refine(caller: Caller, rule: Rule, org: OrgRef, facts: Facts) -> None:
     if rule.refine == Refinement.REMOVAL:
         assert facts.uid is not None and facts.role is not None
         authorize_removal(caller, facts.uid, facts.role, org)
+    if rule.refine == Refinement.FACTOR_RESET:
+        assert facts.uid is not None and facts.role is not None
+        authorize_factor_reset(caller, facts.uid, facts.role, org)
     if rule.refine == Refinement.UPLOADER and facts.owner != caller.uid:
         raise NotFound("Upload not found.")
     if rule.refine == Refinement.OWN_ITEM and facts.owner != caller.uid:

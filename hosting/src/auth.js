@@ -280,6 +280,24 @@ export async function changePassword(email, current, next) {
   });
 }
 
+/**
+ * Remove one of the account's second factors. Firebase asks for a recent sign-in, so the
+ * password and a texted code (`err.secondFactor`) sign in again first; the server then checks
+ * that fresh two-factor sign-in (its ID token), removes the factor, keeps the last one of an
+ * account that must have one, and records the removal. Nothing changes before the code is right.
+ */
+export async function removeSecondFactor(email, password, factorUid) {
+  const auth = await firebaseAuth();
+  return freshSignIn(email, password, async (credential) => {
+    try {
+      const idToken = await credential.user.getIdToken();
+      return await api.post('/api/me/second-factors/remove', { factorUid, idToken });
+    } finally {
+      await signOut(auth).catch(() => {});
+    }
+  });
+}
+
 /** Email a link to confirm the address (after signing in again: password, and code if enrolled). */
 export async function sendVerification(email, password) {
   const auth = await firebaseAuth();

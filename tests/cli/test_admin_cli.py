@@ -96,3 +96,21 @@ def test_search_reindex_indexes_what_exists() -> None:
     assert sum(out["project"].values()) == 1
     entry = db.system("initech").search_entry("project:p1").get()
     assert entry.exists and entry.get("terms.quantum") is True and entry.get("link") == "/projects/p1"
+
+
+def test_reset_second_factors_of_someone_who_lost_their_phone(http: httpx.Client) -> None:
+    from helpers import enrol_phones
+
+    from portal import authn
+    from portal.account import mfa
+
+    cli("org", "create", "--name", "Initech", "--id", "initech")
+    cli("user", "create", "--email", "pm@initech.test", "--role", "client_owner", "--org", "initech",
+        "--password", "portal-demo")  # fmt: skip
+    uid = authn.admin_auth().get_user_by_email("pm@initech.test").uid
+    enrol_phones(uid, "+15555550185", "+15555550186")
+    out = json.loads(cli("user", "reset-second-factors", "--user", "pm@initech.test").stdout)
+    assert (out["member"]["uid"], out["removed"]) == (uid, 2)
+    assert mfa.enrollments(authn.admin_auth().get_user(uid)) == []
+    assert http.get("/api/auth/me", headers=bearer("pm@initech.test", fresh=True)).status_code == 200
+    assert "No user" in cli("user", "reset-second-factors", "--user", "ghost@y.test", ok=False).stderr

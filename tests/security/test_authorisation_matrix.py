@@ -511,7 +511,7 @@ def _order(case: Case) -> tuple[int, int]:
         late = 1
     if case.op_id == "auth_logout_post":  # ends the caller's own sessions
         late = 2
-    if case.op_id.startswith("member_detail"):  # ends the sessions of the account acted on
+    if case.op_id.startswith(("member_detail", "member_second_factors")):  # ends the sessions of the account
         late = 3
     privilege = {"member@acme.test": 0, "owner@acme.test": 1, "ops@agency.test": 2, "admin@agency.test": 3}
     return late, privilege.get(case.who, 0)

@@ -41,6 +41,7 @@ EXPECTED_ON_OWN_CLIENT_ORG = {
     | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.ORGS_EXPORT},
 }
 EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.AUDIT_READ}  # their own organisation's audit log
+EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.MEMBERS_RESET_FACTORS}  # a member's lost phone
 EXPECTED_ON_ANY_CLIENT_ORG = {
     Role.AJ_OPS: READS
     | OWN
@@ -74,6 +75,7 @@ EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_O
     A.ORGS_ARCHIVE,
     A.VIEW_AS,  # open the portal as a client's owner or member, read-only
     A.ORGS_DELETE,
+    A.MEMBERS_RESET_FACTORS,  # a client's lost phone (not ops: admins and the client's owners)
 }
 EXPECTED_ON_AGENCY_ORG = {
     Role.AJ_OPS: {
@@ -111,6 +113,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.ACCOUNT_OWN,
         A.EXPORTS_OWN,
         A.DELETIONS_MANAGE,
+        A.MEMBERS_RESET_FACTORS,  # a member of staff's lost phone
     },
     Role.CLIENT_OWNER: set(),
     Role.CLIENT_MEMBER: set(),
@@ -318,3 +321,27 @@ def test_who_edits_and_deletes_a_message(role: Role, org: str, own: bool, age: f
     got = may_change_message(caller(role), ORGS[org], author="u" if own else "someone-else", posted_at=now - age,
                              now=now, delete=delete)  # fmt: skip
     assert got is may
+
+
+@pytest.mark.parametrize(
+    ("actor", "target", "org", "role", "outcome"),
+    [
+        (Role.CLIENT_OWNER, "u", "acme", Role.CLIENT_OWNER,
+         "You cannot reset your own second factors: remove a phone from Your account."),
+        (Role.CLIENT_OWNER, "x", "acme", Role.CLIENT_MEMBER, "ok"),
+        (Role.CLIENT_OWNER, "x", "acme", Role.CLIENT_OWNER, "ok"),
+        (Role.CLIENT_OWNER, "x", "globex", Role.CLIENT_MEMBER, "not_found"),
+        (Role.CLIENT_MEMBER, "x", "acme", Role.CLIENT_MEMBER, NOT_ALLOWED),
+        (Role.AJ_OPS, "x", "acme", Role.CLIENT_OWNER, NOT_ALLOWED),
+        (Role.AJ_OPS, "x", "agency", Role.AJ_OPS, NOT_ALLOWED),
+        (Role.AJ_ADMIN, "x", "agency", Role.AJ_OPS, "ok"),
+        (Role.AJ_ADMIN, "x", "agency", Role.AJ_ADMIN, "ok"),
+        (Role.AJ_ADMIN, "u", "agency", Role.AJ_ADMIN,
+         "You cannot reset your own second factors: remove a phone from Your account."),
+        (Role.AJ_ADMIN, "x", "globex", Role.CLIENT_MEMBER, "ok"),
+    ],
+)  # fmt: skip
+def test_who_resets_whose_second_factors(actor: Role, target: str, org: str, role: Role, outcome: str) -> None:
+    from portal.policy import authorize_factor_reset
+
+    assert _outcome(authorize_factor_reset, caller(actor), target, role, ORGS[org]) == outcome

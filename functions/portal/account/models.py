@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, StringConstraints
 
-from ..api.common import Name, Ok, Out, Patch
+from ..api.common import Model, Name, Ok, Out, Patch
 from .service import valid_time_zone
 
 TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(valid_time_zone)]
@@ -78,3 +78,10 @@ class SessionEnded(Ok):
 
 class AvatarOut(Out):
     avatarUrl: str | None = None
+
+
+class SecondFactorRemoval(Model):
+    factorUid: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    """The ``uid`` of the factor, as ``GET /api/me/profile`` lists it."""
+    idToken: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+    """A Firebase ID token from signing in again just now with the password and a second factor."""

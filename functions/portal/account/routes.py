@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import authn
 from ..api.lazy import lazy
-from ..api.web import DELETE, GET, PATCH, PUT, Ctx, Operation, RawBody, Reply, Route, Stream
+from ..api.web import DELETE, GET, PATCH, POST, PUT, Ctx, Operation, RawBody, Reply, Route, Stream
 
 if TYPE_CHECKING:
     from . import avatar, service, sessions
@@ -74,6 +74,15 @@ avatar_image = Route("avatar_image", "/api/avatars/{orgId}/{uid}", "account", (
               produces=AVATAR_TYPES[0], also_produces=AVATAR_TYPES[1:], errors=(404,),
               description="Served with its own type (PNG, JPEG or WebP) and `nosniff`; the URL is versioned."),
 ))
+me_second_factors_remove = Route("me_second_factors_remove", "/api/me/second-factors/remove", "account", (
+    Operation(POST, lambda ctx: service.remove_second_factor(ctx.user, ctx.body.factorUid, ctx.body.idToken),
+              "Remove one of the caller's second factors (after signing in again with it)",
+              body=m.SecondFactorRemoval, response=m.AccountProfile, errors=(400, 404, 409),
+              description="`idToken` comes from signing in again just now (at most 5 minutes ago) with the "
+                          "password and a second factor; anything else is 400 `reauthentication_required`. An "
+                          "account that must sign in with a second factor keeps its last one (409 "
+                          "`second_factor_required`). Sessions go on; the removal is audited. Answers the profile."),
+))
 # fmt: on
 
-ROUTES = (me_profile, me_sessions, me_session, me_avatar, avatar_image)
+ROUTES = (me_profile, me_sessions, me_session, me_avatar, avatar_image, me_second_factors_remove)

@@ -9,12 +9,13 @@ reports their state and records the profile.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import cache
 from typing import Any
 
 from .. import authn, db
 from ..audit import service as audit
-from ..errors import BadRequest
+from ..errors import BadRequest, Conflict, NotFound
 from ..identity import STAFF_ROLES, Caller
 from ..policy import Action
 
@@ -132,5 +133,53 @@ def update_profile(caller: Caller, changes: dict[str, Any]) -> dict[str, Any]:
         org_id=caller.org_id,
         target=caller.uid,
         details={"fields": sorted(changes)},
+    )
+    return profile(caller)
+
+
+def _fresh_second_factor_sign_in(caller: Caller, id_token: str) -> dict[str, Any]:
+    """The claims of ``id_token`` if it proves that the caller has just signed in again with
+    their password and a second factor; else a 400 (the page signs in again and retries)."""
+    from ..errors import PortalError
+
+    again = "Sign in again with your password and the texted code, then retry."
+    try:
+        claims = authn.verify_id_token(id_token)
+    except PortalError:
+        raise BadRequest(again, code="reauthentication_required") from None
+    fresh = time.time() - int(claims.get("auth_time") or 0) <= authn.RECENT_SIGN_IN_SECONDS
+    two_factor = bool((claims.get("firebase") or {}).get("sign_in_second_factor"))
+    if claims.get("uid") != caller.uid or not fresh or not two_factor:
+        raise BadRequest(again, code="reauthentication_required")
+    return claims
+
+
+def remove_second_factor(caller: Caller, factor_uid: str, id_token: str) -> dict[str, Any]:
+    """Remove one of the caller's second factors, after a fresh sign-in with the password and
+    a second factor (``id_token``). An account that must sign in with a second factor keeps its
+    last one (409 ``second_factor_required``: add another phone first). The caller's sessions
+    go on; the removal is audited."""
+    from . import mfa
+
+    _grant(caller)
+    _fresh_second_factor_sign_in(caller, id_token)
+    auth = authn.admin_auth()
+    factors = mfa.enrollments(auth.get_user(caller.uid))
+    removed = next((f for f in factors if f.get("mfaEnrollmentId") == factor_uid), None)
+    if removed is None:
+        raise NotFound("No such second factor on your account.", code="factor_not_found")
+    kept = [f for f in factors if f is not removed]
+    if not kept and second_factor_required(caller):
+        raise Conflict(
+            "Your account must sign in with a second factor: add another phone before removing this one.",
+            code="second_factor_required",
+        )
+    mfa.keep_only(caller.uid, kept)
+    audit.record(
+        "auth.second_factor_removed",
+        actor=caller,
+        org_id=caller.org_id,
+        target=caller.uid,
+        details={"factor": factor_uid, "displayName": str(removed.get("displayName") or ""), "remaining": len(kept)},
     )
     return profile(caller)

@@ -24,6 +24,8 @@ ACTIONS: dict[str, str] = {
     "user.disabled": "Removed someone (their account was disabled)",
     "user.profile_updated": "Changed their profile (name, time zone)",
     "user.avatar_changed": "Changed or removed their profile picture",
+    "auth.second_factor_removed": "Removed one of their second factors (a phone), after signing in again with it",
+    "user.second_factors_reset": "Reset someone's second factors (a lost phone): all removed, their sessions ended",
     # organisations
     "org.created": "Created a client organisation",
     "org.updated": "Edited an organisation",

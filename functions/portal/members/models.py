@@ -35,3 +35,11 @@ class MemberChanged(Out):
 
 class MemberRoleIn(Model):
     role: Role
+
+
+class SecondFactorsReset(Out):
+    member: MemberSummary
+    removed: int
+    """How many second factors were removed (0: the account had none, and nothing changed)."""
+    mailed: bool = False
+    """Whether the person is being mailed about it (mail is connected)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..api.lazy import lazy
-from ..api.web import DELETE, GET, PATCH, Operation, Route
+from ..api.web import DELETE, GET, PATCH, POST, Operation, Route
 
 if TYPE_CHECKING:
     from ..api import common
@@ -27,6 +27,15 @@ member_detail = Route("member_detail", "/api/members/{uid}", "members", (
               "Remove a member: disable the account and end its sessions", response=m.MemberChanged,
               errors=(403, 404)),
 ))
+member_second_factors_reset = Route("member_second_factors_reset", "/api/members/{uid}/second-factors/reset",
+                                    "members", (
+    Operation(POST, lambda ctx: service.reset_second_factors(ctx.params["uid"], actor=ctx.user),
+              "Reset a member's second factors (a lost phone)", response=m.SecondFactorsReset,
+              errors=(403, 404),
+              description="Removes every second factor of the account and ends its sessions; the person is "
+                          "mailed (when mail is connected) and enrols a phone again where one is required. "
+                          "Client owners for their organisation's people, admins for anyone; never one's own."),
+))
 # fmt: on
 
-ROUTES = (members_list, member_detail)
+ROUTES = (members_list, member_detail, member_second_factors_reset)

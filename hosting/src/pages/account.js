@@ -245,13 +245,66 @@ function EmailStatus({ data }) {
   `;
 }
 
+function factorName(f) {
+  return [f.displayName || 'Phone', f.phoneNumber].filter(Boolean).join(' · ');
+}
+
+/** Removing a phone: the password, then a texted code (a fresh two-factor sign-in). */
+function RemoveFactor({ data, factor, onDone, onCancel }) {
+  const [password, setPassword] = useState('');
+  const input = useRef(null);
+  const fresh = useFreshSignIn({ fallback: 'The phone could not be removed. Try again.', onCancel });
+  const submit = async (event) => {
+    event.preventDefault();
+    if (!password) return fresh.invalid('Enter your password.', input);
+    await fresh.attempt((auth) => auth.removeSecondFactor(data.email, password, factor.uid), onDone);
+  };
+  if (fresh.pending) return fresh.step('remove-reauth', `To remove ${factor.displayName || 'this phone'}, enter the code we sent by text message to`, 'Remove phone');
+  return html`
+    <form class="form" novalidate onSubmit=${submit} data-testid="factor-remove-form">
+      <p>Remove <strong>${factorName(factor)}</strong>? You will no longer get sign-in codes on it.</p>
+      <${Field} id="remove-password" label="Your password" hint="Removing a second factor needs a fresh sign-in, with a texted code.">
+        <input ref=${input} id="remove-password" type="password" class="input" autocomplete="current-password" aria-describedby="remove-password-hint" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} data-testid="remove-password" />
+      <//>
+      <${InlineError} message=${fresh.error} testid="remove-error" />
+      <div class="form-actions">
+        <${Button} type="submit" class="btn btn-danger" busy=${fresh.busy} busyLabel="Checking…" data-testid="factor-remove-confirm">Remove phone<//>
+        <button type="button" class="btn btn-secondary" onClick=${onCancel} data-testid="factor-remove-cancel">Cancel</button>
+      </div>
+    </form>
+  `;
+}
+
+function FactorList({ data, onRemove }) {
+  const last = data.secondFactorRequired && data.secondFactors.length === 1;
+  return html`
+    <ul class="account-list" data-testid="second-factors">
+      ${data.secondFactors.map(
+        (f) => html`
+          <li key=${f.uid} data-testid="factor-row">
+            <span class="what">
+              <span>${f.displayName || 'Phone'}</span>
+              <span class="muted small">${[f.phoneNumber, f.enrolledAt ? `added ${formatDateTime(f.enrolledAt)}` : ''].filter(Boolean).join(' · ')}</span>
+            </span>
+            ${last ? null : html`<button type="button" class="btn btn-secondary btn-sm" onClick=${() => onRemove(f)} aria-label=${`Remove ${factorName(f)}`} data-testid="factor-remove">Remove</button>`}
+          </li>
+        `,
+      )}
+    </ul>
+    <p class="muted" data-testid="second-factors-note">
+      ${last
+        ? 'Your account must sign in with a second factor, so this phone cannot be removed: add another phone first, then remove this one.'
+        : 'You enter a code from one of these at each sign-in.'}
+    </p>
+  `;
+}
+
 function SecondFactors({ data, onChanged }) {
   const [password, setPassword] = useState('');
   const [Enrol, setEnrol] = useState(null);
+  const [removing, setRemoving] = useState(null);
   const fresh = useFreshSignIn({ fallback: 'Try again.', onCancel: () => setPassword('') });
-  if (data.secondFactors.length) {
-    return html`<p data-testid="second-factors">Enrolled: ${data.secondFactors.map((f) => f.displayName || f.phoneNumber || f.factorId).join(', ')}. You enter a code from it at each sign-in.</p>`;
-  }
+  const enrolled = data.secondFactors.length > 0;
   const start = async (event) => {
     event.preventDefault();
     await fresh.attempt(
@@ -262,16 +315,33 @@ function SecondFactors({ data, onChanged }) {
       },
     );
   };
-  if (Enrol) return html`<${Enrol} title="" enrolment=${() => loadAuth().then((m) => m.phoneEnrolment())} onDone=${onChanged} />`;
+  if (removing) {
+    const removed = async () => {
+      setRemoving(null);
+      toast(`${removing.displayName || 'The phone'} was removed.`, 'success');
+      await onChanged();
+    };
+    return html`<${RemoveFactor} data=${data} factor=${removing} onDone=${removed} onCancel=${() => setRemoving(null)} />`;
+  }
+  if (Enrol) {
+    const enrolledNow = async () => {
+      setEnrol(null);
+      setPassword('');
+      await onChanged();
+    };
+    return html`<${Enrol} title="" enrolment=${() => loadAuth().then((m) => m.phoneEnrolment())} onDone=${enrolledNow} />`;
+  }
   if (fresh.pending) return fresh.step('enrol-reauth', 'To add a phone, enter the code we sent by text message to', 'Continue');
   return html`
-    <p class="muted">No second factor enrolled.${data.secondFactorRequired ? ' Your account requires one: you will be asked to enrol a phone at your next sign-in.' : ' Add a phone to be asked for a texted code at each sign-in.'}</p>
+    ${enrolled
+      ? html`<${FactorList} data=${data} onRemove=${setRemoving} />`
+      : html`<p class="muted">No second factor enrolled.${data.secondFactorRequired ? ' Your account requires one: you will be asked to enrol a phone at your next sign-in.' : ' Add a phone to be asked for a texted code at each sign-in.'}</p>`}
     <form class="form" novalidate onSubmit=${start}>
       <${Field} id="enrol-password" label="Your password" hint="Adding a second factor needs a fresh sign-in.">
         <input id="enrol-password" type="password" class="input" autocomplete="current-password" aria-describedby="enrol-password-hint" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} data-testid="enrol-password" />
       <//>
       <${InlineError} message=${fresh.error} testid="enrol-start-error" />
-      <div class="form-actions"><${Button} type="submit" class="btn btn-secondary" busy=${fresh.busy} busyLabel="Checking…" data-testid="enrol-start">Add a phone<//></div>
+      <div class="form-actions"><${Button} type="submit" class="btn btn-secondary" busy=${fresh.busy} busyLabel="Checking…" data-testid="enrol-start">${enrolled ? 'Add another phone' : 'Add a phone'}<//></div>
     </form>
   `;
 }

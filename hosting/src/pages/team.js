@@ -1,7 +1,8 @@
 // Team: the organisation's members, its pending invitations and an invite form.
 // Client owners manage their own organisation; staff manage the client chosen in
 // the switcher ("All clients" shows the agency's own team). Who may invite and
-// remove comes from the policy (capabilities "members.invite", "members.remove").
+// remove comes from the policy (capabilities "members.invite", "members.remove"); client
+// owners and admins reset a person's two-factor sign-in ("members.reset_factors").
 
 import { useRef, useState } from 'preact/hooks';
 import { CLIENT_ROLES, EMAIL_RE, ROLE_HINTS, ROLE_LABELS, STAFF_ROLES } from '../constants.js';
@@ -34,7 +35,26 @@ function RoleControl({ m, roles, api, onChanged }) {
   `;
 }
 
-function MemberRow({ m, self, canRemove, roles, orgName, onRemoved, api }) {
+/** A lost phone: every second factor of the person goes, and their sessions end (confirmed first). */
+function ResetFactorsButton({ m, name, api }) {
+  const [busy, setBusy] = useState(false);
+  const reset = async () => {
+    const ask = `Reset the two-factor sign-in of ${name} (${m.email})? Every phone they enrolled is removed and they are signed out everywhere. Do this only once you are sure it is them asking (for example, they lost their phone).`;
+    if (!window.confirm(ask)) return;
+    setBusy(true);
+    try {
+      const out = await api.post(`/api/members/${encodeURIComponent(m.uid)}/second-factors/reset`, {});
+      if (!out.removed) toast(`${name} had no second factor to reset.`, 'info');
+      else toast(`${name}’s two-factor sign-in was reset${out.mailed ? '; we emailed them' : ''}. They sign in with their password and enrol a phone again.`, 'success');
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+    setBusy(false);
+  };
+  return html`<${Button} class="btn btn-secondary btn-sm" busy=${busy} busyLabel="Resetting…" data-testid="member-reset-factors" aria-label=${`Reset two-factor sign-in of ${name}`} onClick=${reset}>Reset two-factor<//>`;
+}
+
+function MemberRow({ m, self, canRemove, canReset, roles, orgName, onRemoved, api }) {
   const [busy, setBusy] = useState(false);
   const name = displayName(m);
   const remove = async () => {
@@ -52,6 +72,7 @@ function MemberRow({ m, self, canRemove, roles, orgName, onRemoved, api }) {
   };
   const removable = canRemove && !self && !m.disabled;
   const viewable = can('view_as') && !self && !m.disabled && CLIENT_ROLES.includes(m.role);
+  const resettable = canReset && !self && !m.disabled;
   return html`
     <li class=${`row${m.disabled ? ' is-disabled' : ''}`} data-testid="member-row">
       <span class="avatar" aria-hidden="true">${initials(m)}</span>
@@ -60,8 +81,13 @@ function MemberRow({ m, self, canRemove, roles, orgName, onRemoved, api }) {
         ${!m.disabled && !self && roles.length && roles.includes(m.role) ? html`<${RoleControl} m=${m} roles=${roles} api=${api} onChanged=${onRemoved} />` : m.disabled ? html`<${Badge} status="disabled" label="Removed" />` : html`<${Badge} status=${m.role.startsWith('aj_') ? 'active' : 'planning'} label=${ROLE_LABELS[m.role] || m.role} />`}
         ${m.lastLogin ? html`<span class="muted small row-when">Last seen ${formatDate(m.lastLogin)}</span>` : null}
       </div>
-      ${removable ? html`<div class="row-actions"><${Button} class="btn btn-danger-ghost btn-sm" busy=${busy} busyLabel="Removing…" data-testid="member-remove" aria-label=${`Remove ${name}`} onClick=${remove}>Remove<//></div>` : null}
-      ${viewable ? html`<div class="row-actions"><${ViewAsButton} api=${api} member=${m} name=${name} /></div>` : null}
+      ${removable || viewable || resettable
+        ? html`<div class="row-actions row-actions-wrap">
+            ${removable ? html`<${Button} class="btn btn-danger-ghost btn-sm" busy=${busy} busyLabel="Removing…" data-testid="member-remove" aria-label=${`Remove ${name}`} onClick=${remove}>Remove<//>` : null}
+            ${viewable ? html`<${ViewAsButton} api=${api} member=${m} name=${name} />` : null}
+            ${resettable ? html`<${ResetFactorsButton} m=${m} name=${name} api=${api} />` : null}
+          </div>`
+        : null}
     </li>
   `;
 }
@@ -195,6 +221,7 @@ export default function TeamPage(ctx) {
   const orgName = ctx.org ? ctx.org.name : ctx.user.orgName || (agencyView ? 'The agency' : 'Your organisation');
   const roles = can('members.invite', scope) ? (agencyView ? STAFF_ROLES : CLIENT_ROLES) : [];
   const canRemove = can('members.remove', scope);
+  const canReset = can('members.reset_factors', scope);
   // Changing a role (admins: "members.set_role"), among the roles of this organisation.
   const roleChoices = can('members.set_role', scope) ? (agencyView ? STAFF_ROLES : CLIENT_ROLES) : [];
   const members = useResource((signal) => ctx.api.get('/api/members', { query: { orgId }, signal }), [orgId]);
@@ -218,7 +245,7 @@ export default function TeamPage(ctx) {
               isEmpty=${(d) => !(d.items || []).length}
               empty=${html`<${EmptyState} title="No members yet" text="Invite someone to give them access." icon="team" />`}
             >
-              ${(data) => html`<ul class="rows">${sortMembers(data.items).map((m) => html`<${MemberRow} key=${m.uid} m=${m} self=${m.uid === ctx.user.uid} canRemove=${canRemove} roles=${roleChoices} orgName=${orgName} onRemoved=${members.reload} api=${ctx.api} />`)}</ul>`}
+              ${(data) => html`<ul class="rows">${sortMembers(data.items).map((m) => html`<${MemberRow} key=${m.uid} m=${m} self=${m.uid === ctx.user.uid} canRemove=${canRemove} canReset=${canReset} roles=${roleChoices} orgName=${orgName} onRemoved=${members.reload} api=${ctx.api} />`)}</ul>`}
             <//>
           </div>
         </section>
