@@ -14,6 +14,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from firebase_functions.https_fn import FunctionsErrorCode, HttpsError
+
 from . import config
 
 _lock = threading.Lock()
@@ -88,9 +90,13 @@ def reset() -> None:
         _ready = None
 
 
-class Retrying(RuntimeError):
-    """An expected failure that asks the platform to run the function again (a task
-    queue's backoff): logged, never reported as a defect."""
+class Retrying(HttpsError):
+    """An expected failure that asks a task queue to run the task again after its backoff:
+    answered 503 (the queue retries any failure) without the SDK's "Unhandled error" line at
+    ERROR severity, which is for defects (and what error alerts count); never reported."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(FunctionsErrorCode.UNAVAILABLE, message)
 
 
 def reported(fn: Any) -> Any:

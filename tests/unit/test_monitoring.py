@@ -97,6 +97,22 @@ def test_reported_functions_report_defects_but_not_retries(sentry: list[bytes]) 
     assert [e["tags"]["function"] for e in events] == ["trigger"]
 
 
+def test_a_retry_is_a_503_to_the_task_queue_without_an_error_line(caplog: pytest.LogCaptureFixture) -> None:
+    import flask
+    from firebase_functions import tasks_fn
+
+    @tasks_fn.on_task_dispatched()
+    @monitoring.reported
+    def task(req: tasks_fn.CallableRequest) -> None:
+        raise monitoring.Retrying("not due yet")
+
+    body = {"data": {}}
+    with flask.Flask(__name__).test_request_context("/", method="POST", json=body):
+        response = task(flask.request)
+    assert response.status_code == 503
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
 def test_without_a_dsn_nothing_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SENTRY_DSN", raising=False)
     monitoring.reset()
