@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
  * and answers true; when it throws, shows `messageOf(err)`, clears `busy` and answers false.
  * `invalid(message, ref)` shows a check's message, focuses that field and answers false.
  * `initialError` is shown until the first run. With `keepBusy` (or `keep` for one run) the form stays busy after a success: it is replaced
- * next, as after signing in.
+ * next, as after signing in. `onError(err)` runs after a failure is shown, for what else it calls for (a toast, a reload).
  *
  *   const form = useSubmit();
  *   const save = async (event) => {
@@ -16,7 +16,7 @@ import { useState } from 'preact/hooks';
  *     if (await form.run(() => api.post('/api/things', { name }))) toast('Saved.', 'success');
  *   };
  */
-export function useSubmit({ messageOf = (err) => (err && err.message) || 'Something went wrong. Try again.', keepBusy = false, initialError = '' } = {}) {
+export function useSubmit({ messageOf = (err) => (err && err.message) || 'Something went wrong. Try again.', keepBusy = false, initialError = '', onError } = {}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(initialError);
   const run = async (action, key = true, keep = keepBusy) => {
@@ -27,6 +27,7 @@ export function useSubmit({ messageOf = (err) => (err && err.message) || 'Someth
     } catch (err) {
       setBusy(false);
       setError(messageOf(err));
+      onError?.(err);
       return false;
     }
     if (!keep) setBusy(false);

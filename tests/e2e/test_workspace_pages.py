@@ -117,3 +117,20 @@ def test_a_client_never_reaches_the_workspace(page: Page, who: str) -> None:
     expect(page.get_by_test_id("page-title")).to_have_text("Brand refresh")
     for control in ("project-edit", "project-archive"):
         expect(page.get_by_test_id(control)).to_have_count(0)
+
+
+def test_an_admin_saves_a_template_and_a_bad_one_says_why(page: Page) -> None:
+    sign_in(page, "admin@agency.test")
+    page.goto("/templates")
+    form = page.get_by_test_id("template-form")
+    form.get_by_test_id("template-save").click()  # no name: the API refuses it
+    expect(form.get_by_test_id("error-message")).to_be_visible()
+    expect(form.get_by_test_id("template-save")).to_be_enabled()
+    expect(page.get_by_test_id("template-row").filter(has_text="Launch kit")).to_have_count(0)
+    form.get_by_test_id("template-name").fill("Launch kit")
+    form.get_by_test_id("template-milestones").fill("0 | Kick-off\n14 | Launch")
+    form.get_by_test_id("template-save").click()
+    row = page.get_by_test_id("template-row").filter(has_text="Launch kit")
+    expect(row).to_contain_text("Kick-off (day 0), Launch (day 14)")
+    expect(page.get_by_test_id("template-form").get_by_test_id("error-message")).to_have_count(0)
+    expect(page.get_by_test_id("template-form").get_by_test_id("template-name")).to_have_value("")

@@ -4,9 +4,10 @@
 // version, the decision buttons when the API says this user may decide the item
 // (`canDecide`), the decision history, and ("approvals.submit") a new version.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApprovalBadge, DECIDE_REASON, DueChip, personName } from '../approval-bits.js';
 import { APPROVAL_STATUS_LABELS, CONTENT_TYPE_LABELS, PORTAL_NAME, ROLE_LABELS } from '../constants.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { useLive } from '../live.js';
@@ -170,8 +171,15 @@ function Viewer({ item, versions, selected, current, onSelect }) {
 
 function Decide({ ctx, item, selected, current, nameOf, onShowCurrent, onDecided, onConflict }) {
   const [comment, setComment] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState('');
+  const field = useRef(null);
+  const form = useSubmit({
+    onError: (err) => {
+      if (err.status === 409) {
+        toast(err.message, 'error');
+        onConflict();
+      }
+    },
+  });
   const head = html`<div class="card-head"><h2 id="decide-title" class="section-title">Decision</h2></div>`;
   let body;
   if (item.status !== 'pending') {
@@ -187,35 +195,27 @@ function Decide({ ctx, item, selected, current, nameOf, onShowCurrent, onDecided
     body = html`<p class="muted">Decisions are made on the latest version (version ${current}).</p><button type="button" class="btn btn-secondary btn-sm" onClick=${onShowCurrent}>Show version ${current}</button>`;
   } else {
     const decide = async (a) => {
-      setError('');
       const text = comment.trim();
-      if (a.needsComment && !text) {
-        setError(`Add a comment saying why, to ${a.label.toLowerCase()}.`);
-        document.getElementById('decision-comment').focus();
-        return;
-      }
-      setBusy(a.action);
-      try {
-        const updated = await ctx.api.post(`/api/approvals/${encodeURIComponent(item.id)}/action`, { action: a.action, comment: text, version: current });
-        toast(DONE_MESSAGES[a.action], 'success');
-        onDecided(updated);
-      } catch (err) {
-        setBusy('');
-        setError(err.message);
-        if (err.status === 409) {
-          toast(err.message, 'error');
-          onConflict();
-        }
-      }
+      if (a.needsComment && !text) return form.invalid(`Add a comment saying why, to ${a.label.toLowerCase()}.`, field);
+      // Busy stays on success: the decided item replaces the buttons.
+      await form.run(
+        async () => {
+          const updated = await ctx.api.post(`/api/approvals/${encodeURIComponent(item.id)}/action`, { action: a.action, comment: text, version: current });
+          toast(DONE_MESSAGES[a.action], 'success');
+          onDecided(updated);
+        },
+        a.action,
+        true,
+      );
     };
     body = html`
       <p class="muted small">Deciding on version ${current}. A comment is required to request changes or reject.</p>
       <${Field} id="decision-comment" label="Comment">
-        <textarea id="decision-comment" class="input textarea" rows="3" maxlength="5000" placeholder="Why? What should change?" aria-invalid=${error && !comment.trim() ? 'true' : undefined} value=${comment} onInput=${(e) => setComment(e.currentTarget.value)} data-testid="decision-comment"></textarea>
+        <textarea ref=${field} id="decision-comment" class="input textarea" rows="3" maxlength="5000" placeholder="Why? What should change?" aria-invalid=${form.error && !comment.trim() ? 'true' : undefined} value=${comment} onInput=${(e) => setComment(e.currentTarget.value)} data-testid="decision-comment"></textarea>
       <//>
-      <div class="error-slot" aria-live="polite"><${InlineError} message=${error} testid="decision-error" /></div>
+      <div class="error-slot" aria-live="polite"><${InlineError} message=${form.error} testid="decision-error" /></div>
       <div class="decision-buttons">
-        ${ACTIONS.map((a) => html`<${Button} key=${a.action} class=${`btn ${a.cls}`} busy=${busy === a.action} busyLabel="Saving…" disabled=${Boolean(busy)} data-testid=${`decision-${a.action}`} onClick=${() => decide(a)}><${Icon} name=${a.icon} />${a.label}<//>`)}
+        ${ACTIONS.map((a) => html`<${Button} key=${a.action} class=${`btn ${a.cls}`} busy=${form.busy === a.action} busyLabel="Saving…" disabled=${Boolean(form.busy)} data-testid=${`decision-${a.action}`} onClick=${() => decide(a)}><${Icon} name=${a.icon} />${a.label}<//>`)}
       </div>
     `;
   }
@@ -224,28 +224,19 @@ function Decide({ ctx, item, selected, current, nameOf, onShowCurrent, onDecided
 
 function Thread({ ctx, item, selected, nameOf, onPosted }) {
   const [text, setText] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const field = useRef(null);
+  const form = useSubmit();
   const comments = (item.comments || []).filter((c) => c.version === selected);
   const submit = async (e) => {
     e.preventDefault();
-    setError('');
     const body = text.trim();
-    if (!body) {
-      setError('Write something first.');
-      document.getElementById('comment-body').focus();
-      return;
-    }
-    setBusy(true);
-    try {
+    if (!body) return form.invalid('Write something first.', field);
+    await form.run(async () => {
       const res = await ctx.api.post(`/api/approvals/${encodeURIComponent(item.id)}/comments`, { body, version: selected });
       setText('');
       onPosted(selected, (res && res.comment) || null);
-      document.getElementById('comment-body').focus();
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
+      field.current.focus();
+    });
   };
   return html`
     <section class="card" aria-labelledby="thread-title">
@@ -270,9 +261,9 @@ function Thread({ ctx, item, selected, nameOf, onPosted }) {
           : html`<p class="muted">No feedback on this version yet.</p>`}
         <form class="comment-form" novalidate onSubmit=${submit}>
           <label for="comment-body" class="field-label">Add feedback</label>
-          <textarea id="comment-body" class="input textarea" rows="3" maxlength="5000" placeholder=${`Feedback on version ${selected}…`} value=${text} onInput=${(e) => setText(e.currentTarget.value)} data-testid="comment-body"></textarea>
-          <div class="error-slot"><${InlineError} message=${error} testid="comment-error" /></div>
-          <div class="form-actions"><${Button} type="submit" class="btn btn-secondary" busy=${busy} busyLabel="Posting…" data-testid="comment-submit"><${Icon} name="messages" />Post comment<//></div>
+          <textarea ref=${field} id="comment-body" class="input textarea" rows="3" maxlength="5000" placeholder=${`Feedback on version ${selected}…`} value=${text} onInput=${(e) => setText(e.currentTarget.value)} data-testid="comment-body"></textarea>
+          <div class="error-slot"><${InlineError} message=${form.error} testid="comment-error" /></div>
+          <div class="form-actions"><${Button} type="submit" class="btn btn-secondary" busy=${form.busy} busyLabel="Posting…" data-testid="comment-submit"><${Icon} name="messages" />Post comment<//></div>
         </form>
       </div>
     </section>
@@ -305,35 +296,23 @@ function History({ item, nameOf }) {
 function Upload({ ctx, item, current, onUploaded }) {
   const [f, setF] = useState({ preview: '', files: '', notes: '' });
   const [attached, setAttached] = useState([]);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const preview = useRef(null);
+  const form = useSubmit();
   const set = (name) => (e) => setF({ ...f, [name]: e.currentTarget.value });
   const next = current + 1;
   const submit = async (e) => {
     e.preventDefault();
-    setError('');
     const previewUrl = f.preview.trim();
     const fileUrls = urlsOf(f.files);
-    if (!previewUrl && !fileUrls.length && !f.notes.trim() && !attached.length) {
-      setError('Add a preview URL, a file, a file link or notes.');
-      document.getElementById('version-new-preview').focus();
-      return;
-    }
-    if ((previewUrl && !safeUrl(previewUrl)) || fileUrls.some((u) => !safeUrl(u))) {
-      setError('Links must start with https://.');
-      return;
-    }
-    setBusy(true);
-    try {
+    if (!previewUrl && !fileUrls.length && !f.notes.trim() && !attached.length) return form.invalid('Add a preview URL, a file, a file link or notes.', preview);
+    if ((previewUrl && !safeUrl(previewUrl)) || fileUrls.some((u) => !safeUrl(u))) return form.invalid('Links must start with https://.');
+    await form.run(async () => {
       const updated = await ctx.api.post(`/api/approvals/${encodeURIComponent(item.id)}/versions`, { content: { previewUrl: previewUrl || null, fileUrls, notes: f.notes.trim(), attachments: attached.map((a) => a.id) } });
       toast(`Version ${next} uploaded.`, 'success');
       setF({ preview: '', files: '', notes: '' });
       setAttached([]);
       await onUploaded(updated);
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
+    });
   };
   return html`
     <section class="card" aria-labelledby="upload-title">
@@ -341,12 +320,12 @@ function Upload({ ctx, item, current, onUploaded }) {
       <div class="card-body">
         <form class="form" novalidate onSubmit=${submit}>
           <p class="muted small">Becomes version ${next} and sets the approval back to pending.</p>
-          <div class="error-slot"><${InlineError} message=${error} testid="version-new-error" /></div>
-          <${Field} id="version-new-preview" label="Preview URL"><input id="version-new-preview" class="input" type="url" inputmode="url" autocomplete="off" placeholder="https://…" value=${f.preview} onInput=${set('preview')} data-testid="version-new-preview" /><//>
+          <div class="error-slot"><${InlineError} message=${form.error} testid="version-new-error" /></div>
+          <${Field} id="version-new-preview" label="Preview URL"><input ref=${preview} id="version-new-preview" class="input" type="url" inputmode="url" autocomplete="off" placeholder="https://…" value=${f.preview} onInput=${set('preview')} data-testid="version-new-preview" /><//>
           <${AttachmentPicker} api=${ctx.api} orgId=${item.orgId} projectId=${item.projectId} value=${attached} onChange=${setAttached} id="version-attach" label="Portal files (optional)" />
           <${Field} id="version-new-files" label="File links (optional)"><textarea id="version-new-files" class="input textarea" rows="2" placeholder="One https:// link per line" value=${f.files} onInput=${set('files')} data-testid="version-new-files"></textarea><//>
           <${Field} id="version-new-notes" label="Notes"><textarea id="version-new-notes" class="input textarea" rows="3" maxlength="20000" placeholder="What changed in this version?" value=${f.notes} onInput=${set('notes')} data-testid="version-new-notes"></textarea><//>
-          <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Uploading…" data-testid="version-new-submit"><${Icon} name="plus" />Upload new version<//>
+          <${Button} type="submit" class="btn btn-primary" busy=${form.busy} busyLabel="Uploading…" data-testid="version-new-submit"><${Icon} name="plus" />Upload new version<//>
         </form>
       </div>
     </section>

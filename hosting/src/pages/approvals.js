@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApprovalBadge, DueChip, approvalPath } from '../approval-bits.js';
 import { AttachmentPicker } from '../attachments.js';
 import { APPROVAL_STATUSES, APPROVAL_STATUS_LABELS, CONTENT_TYPES, CONTENT_TYPE_GLYPHS, CONTENT_TYPE_LABELS, EMAIL_RE } from '../constants.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { useLive } from '../live.js';
@@ -63,8 +64,8 @@ function NewApprovalForm({ ctx, onClose }) {
   const [f, setF] = useState({ projectId: '', contentType: CONTENT_TYPES[0], title: '', description: '', due: '', preview: '', files: '', notes: '' });
   const [assignees, setAssignees] = useState(() => new Set());
   const [attached, setAttached] = useState([]);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  // Busy stays after a success: the new approval's page (or the list) replaces the form.
+  const { busy, error, run, invalid } = useSubmit({ keepBusy: true });
   const form = useRef(null);
   const set = (name) => (e) => setF({ ...f, [name]: e.currentTarget.value });
   const people = useResource(orgId ? (signal) => Promise.allSettled([ctx.api.get('/api/projects', { query: { orgId, limit: 100 }, signal }), ctx.api.get('/api/members', { query: { orgId }, signal })]) : null, [orgId]);
@@ -103,7 +104,6 @@ function NewApprovalForm({ ctx, onClose }) {
 
   const submit = async (e) => {
     e.preventDefault();
-    setError('');
     const fileUrls = f.files.split(/\s+/).map((s) => s.trim()).filter(Boolean);
     const problems = [];
     if (!orgId) problems.push(['approval-new-org', 'Choose a client.']);
@@ -112,15 +112,11 @@ function NewApprovalForm({ ctx, onClose }) {
     if (f.preview.trim() && !safeUrl(f.preview.trim())) problems.push(['approval-new-preview', 'The preview URL must start with https://.']);
     if (fileUrls.some((u) => !safeUrl(u))) problems.push(['approval-new-files', 'Each file link must start with https://.']);
     if (problems.length) {
-      setError(problems.map((p) => p[1]).join(' '));
-      const el = document.getElementById(problems[0][0]);
-      if (el) el.focus();
-      return;
+      document.getElementById(problems[0][0])?.focus();
+      return invalid(problems.map((p) => p[1]).join(' '));
     }
-    setBusy(true);
-    let created;
-    try {
-      created = await ctx.api.post('/api/approvals', {
+    await run(async () => {
+      const created = await ctx.api.post('/api/approvals', {
         orgId,
         projectId: f.projectId,
         contentType: f.contentType,
@@ -130,14 +126,10 @@ function NewApprovalForm({ ctx, onClose }) {
         assigneeEmails: [...assignees].filter((v) => EMAIL_RE.test(v)),
         content: { previewUrl: f.preview.trim() || null, fileUrls, notes: f.notes.trim(), attachments: attached.map((a) => a.id) },
       });
-    } catch (err) {
-      setBusy(false);
-      setError(err.message);
-      return;
-    }
-    toast(`“${created.title || f.title.trim()}” was sent for approval.`, 'success');
-    if (created && created.id) ctx.navigate(approvalPath(created));
-    else onClose(true);
+      toast(`“${created.title || f.title.trim()}” was sent for approval.`, 'success');
+      if (created && created.id) ctx.navigate(approvalPath(created));
+      else onClose(true);
+    });
   };
 
   return html`

@@ -3,8 +3,8 @@
 // owners see their organisation; staff see the client chosen in the switcher (or
 // ?orgId=, from the agency dashboard); those allowed to ("billing.sync") sync now.
 
-import { useState } from 'preact/hooks';
 import { BILLING_STATUS_LABELS, BILLING_STATUS_TONES, PAYMENT_LABELS } from '../constants.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { Load, useResource } from '../load.js';
@@ -121,20 +121,16 @@ export default function BillingPage(ctx) {
   const orgName = (ctx.orgs.find((o) => o.id === orgId) || {}).name || (ctx.isStaff ? orgId : ctx.user.orgName) || '';
   const chooseOrg = ctx.isStaff && !orgId;
   const billing = useResource(chooseOrg ? null : (signal) => ctx.api.get('/api/billing', { query: { orgId }, signal }), [orgId]);
-  const [syncing, setSyncing] = useState(false);
+  const { busy: syncing, run } = useSubmit({ onError: (err) => toast(err.message, 'error') });
 
   const sync = async () => {
-    setSyncing(true);
-    try {
+    await run(async () => {
       const res = await ctx.api.post('/api/billing/sync', orgId ? { orgId } : {});
       const synced = res.synced || [];
       if (res.connected === false) toast('Billing is not connected: nothing to sync.', 'error');
       else if ((res.failed || []).length) toast(`Sync failed for ${res.failed.map((f) => f.orgId).join(', ')}: ${res.failed[0].error || 'Whop unreachable'}`, 'error');
       else toast(`Synced ${plural(synced.length, 'organisation')} from Whop.`, 'success');
-    } catch (err) {
-      toast(err.message, 'error');
-    }
-    setSyncing(false);
+    });
     if (!chooseOrg) billing.reload();
   };
   const syncButton = can('billing.sync')

@@ -7,6 +7,7 @@
 
 import { useRef, useState } from 'preact/hooks';
 import { BOOKING_SOURCE_LABELS, BOOKING_STATUS_LABELS } from '../constants.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Load, LoadMore, usePages, useResource } from '../load.js';
 import { formatter } from '../dates.js';
@@ -105,23 +106,15 @@ function BookMeeting({ ctx }) {
 function Unmatched({ ctx, onAssigned }) {
   const items = useResource((signal) => ctx.api.get('/api/bookings/unmatched', { signal }), []);
   const [choice, setChoice] = useState({});
-  const [busy, setBusy] = useState('');
-  const [error, setError] = useState('');
+  const { busy, error, run } = useSubmit();
   const clients = (ctx.orgs || []).filter((o) => o.kind === 'client' && !o.archived);
-  const assign = async (id) => {
-    setBusy(id);
-    setError('');
-    try {
+  const assign = (id) =>
+    run(async () => {
       await ctx.api.post(`/api/bookings/unmatched/${encodeURIComponent(id)}/assign`, { orgId: choice[id] });
       toast('Meeting assigned.', 'success');
       items.reload();
       onAssigned();
-    } catch (err) {
-      setError(err.message);
-    } finally {
-      setBusy('');
-    }
-  };
+    }, id);
   return html`
     <${Load} resource=${items} skeleton=${{ kind: 'lines', count: 1 }} errorTitle="Could not load unassigned meetings" isEmpty=${(d) => !d.items.length}>
       ${(data) => html`

@@ -5,6 +5,7 @@
 
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { BILLING_STATUS_LABELS, BILLING_STATUS_TONES, EMAIL_RE } from '../constants.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { Load, useResource } from '../load.js';
@@ -24,28 +25,22 @@ export const splitList = (text) => text.split(/[\s,]+/).map((s) => s.trim().toLo
 
 function NewClientForm({ api, onCreated }) {
   const [form, setForm] = useState({ name: '', logoUrl: '', domains: '', owner: '' });
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, invalid } = useSubmit();
   const [created, setCreated] = useState(null);
   const link = useRef(null);
   const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
   const submit = async (event) => {
     event.preventDefault();
-    if (!form.name.trim()) return setError('Give the client a name.');
-    if (!EMAIL_RE.test(form.owner.trim())) return setError('Enter the email of the client’s first owner.');
-    setError('');
-    setBusy(true);
-    try {
+    if (!form.name.trim()) return invalid('Give the client a name.');
+    if (!EMAIL_RE.test(form.owner.trim())) return invalid('Enter the email of the client’s first owner.');
+    await run(async () => {
       const body = { name: form.name.trim(), emailDomains: splitList(form.domains), owner: { email: form.owner.trim() } };
       if (form.logoUrl.trim()) body.logoUrl = form.logoUrl.trim();
       const res = await api.post('/api/orgs', body);
       setCreated(res);
       setForm({ name: '', logoUrl: '', domains: '', owner: '' });
       onCreated(res);
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
+    });
   };
   return html`
     <section class="card" aria-labelledby="new-client-title">

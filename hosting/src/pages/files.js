@@ -5,6 +5,7 @@
 // delete (the API's canDelete) and move between projects ("files.manage").
 
 import { useRef, useState } from 'preact/hooks';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { Load, LoadMore, usePages, useResource } from '../load.js';
@@ -70,45 +71,41 @@ function Uploads({ ctx, orgId, projectId, onDone, maxBytes }) {
 }
 
 function FileRow({ api, file, projects, onPreview, onChanged, showProject }) {
-  const [busy, setBusy] = useState('');
-  const [error, setError] = useState('');
+  const { busy, error, run } = useSubmit();
   const [progress, setProgress] = useState(null);
   const previewable = file.inline;
-  const download = async () => {
-    setBusy('download');
-    setError('');
-    try {
-      await downloadFile(file, { onProgress: (p) => setProgress(p < 1 ? p * 100 : null) });
-    } catch (err) {
-      setError(err.message);
-    } finally {
-      setBusy('');
-      setProgress(null);
-    }
-  };
-  const remove = async () => {
+  const download = () =>
+    run(async () => {
+      try {
+        await downloadFile(file, { onProgress: (p) => setProgress(p < 1 ? p * 100 : null) });
+      } finally {
+        setProgress(null);
+      }
+    }, 'download');
+  // A delete or a move stays busy after it worked: the list is fetched again.
+  const remove = () => {
     if (!confirm(`Delete “${file.name}”? It moves to the Drive trash.`)) return;
-    setBusy('delete');
-    try {
-      await api.del(`/api/files/${encodeURIComponent(file.id)}`);
-      toast(`Deleted ${file.name}`);
-      onChanged();
-    } catch (err) {
-      setError(err.message);
-      setBusy('');
-    }
+    run(
+      async () => {
+        await api.del(`/api/files/${encodeURIComponent(file.id)}`);
+        toast(`Deleted ${file.name}`);
+        onChanged();
+      },
+      'delete',
+      true,
+    );
   };
-  const move = async (e) => {
+  const move = (e) => {
     const projectId = e.currentTarget.value || null;
-    setBusy('move');
-    try {
-      await api.patch(`/api/files/${encodeURIComponent(file.id)}`, { projectId });
-      toast(`Moved ${file.name}`);
-      onChanged();
-    } catch (err) {
-      setError(err.message);
-      setBusy('');
-    }
+    run(
+      async () => {
+        await api.patch(`/api/files/${encodeURIComponent(file.id)}`, { projectId });
+        toast(`Moved ${file.name}`);
+        onChanged();
+      },
+      'move',
+      true,
+    );
   };
   const project = projects.find((p) => p.id === file.projectId);
   return html`

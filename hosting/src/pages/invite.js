@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { EMAIL_RE, ROLE_LABELS } from '../constants.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { Load, useResource } from '../load.js';
@@ -17,20 +18,17 @@ function ToLogin() {
 // Step 1 (the invite link): anyone holding the link may ask, but the confirmation goes
 // to the invited address only, so the link alone never makes an account.
 function ConfirmAddress({ invite, token }) {
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit({ messageOf: (err) => err.message || 'The confirmation email could not be sent. Try again.' });
   const [sent, setSent] = useState(false);
   const note = useRef(null);
   useEffect(() => {
     if (sent) note.current?.focus();
   }, [sent]);
 
-  const send = async () => {
-    setError('');
-    setBusy(true);
-    const auth = import('../auth.js');
-    auth.catch(() => {});
-    try {
+  const send = () =>
+    run(async () => {
+      const auth = import('../auth.js');
+      auth.catch(() => {});
       const started = await api.post('/api/invites/accept', { token }, { auth: false });
       const mod = await auth;
       try {
@@ -39,12 +37,7 @@ function ConfirmAddress({ invite, token }) {
         throw new Error(mod.authErrorMessage(err));
       }
       setSent(true);
-    } catch (err) {
-      setError(err.message || 'The confirmation email could not be sent. Try again.');
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return html`
     <${AuthTitle}>Join ${invite.orgName || 'the portal'}<//>
@@ -67,8 +60,8 @@ function ConfirmAddress({ invite, token }) {
 function FinishForm({ invite, href, onSignedIn, onReady }) {
   const [form, setForm] = useState(() => ({ email: '', first: '', last: '', password: '' }));
   const [stored, setStored] = useState(null);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  // Busy stays after a success: signing in replaces the page.
+  const { busy, error, run, invalid } = useSubmit({ keepBusy: true });
   const emailRef = useRef(null);
   const first = useRef(null);
   const password = useRef(null);
@@ -94,34 +87,22 @@ function FinishForm({ invite, href, onSignedIn, onReady }) {
 
   const submit = async (event) => {
     event.preventDefault();
-    if (!EMAIL_RE.test(form.email.trim())) {
-      setError('Enter the email address the invitation was sent to.');
-      emailRef.current.focus();
-      return;
-    }
-    if (!form.first.trim()) {
-      setError('Enter your first name.');
-      first.current.focus();
-      return;
-    }
-    if (form.password.length < 8) {
-      setError('Choose a password of at least 8 characters.');
-      password.current.focus();
-      return;
-    }
-    setError('');
-    setBusy(true);
-    let mod;
-    try {
-      mod = await auth.current;
-      await mod.completeInvite(form.email.trim(), invite, { password: form.password, firstName: form.first.trim(), lastName: form.last.trim() }, href);
-    } catch (err) {
-      setBusy(false);
-      if (err.accountCreated) return onReady(mod.authErrorMessage(err));
-      setError(mod ? mod.authErrorMessage(err) : 'The sign-in could not start.');
-      return;
-    }
-    await onSignedIn();
+    if (!EMAIL_RE.test(form.email.trim())) return invalid('Enter the email address the invitation was sent to.', emailRef);
+    if (!form.first.trim()) return invalid('Enter your first name.', first);
+    if (form.password.length < 8) return invalid('Choose a password of at least 8 characters.', password);
+    let ready = null; // the account exists, only signing in failed: why
+    const ok = await run(async () => {
+      let mod;
+      try {
+        mod = await auth.current;
+        await mod.completeInvite(form.email.trim(), invite, { password: form.password, firstName: form.first.trim(), lastName: form.last.trim() }, href);
+      } catch (err) {
+        if (!err.accountCreated) throw new Error(mod ? mod.authErrorMessage(err) : 'The sign-in could not start.');
+        ready = mod.authErrorMessage(err);
+      }
+    });
+    if (ready !== null) onReady(ready);
+    else if (ok) await onSignedIn();
   };
 
   return html`

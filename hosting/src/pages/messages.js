@@ -3,6 +3,7 @@
 
 import { useState } from 'preact/hooks';
 import { AttachmentPicker } from '../attachments.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { useLive } from '../live.js';
@@ -35,24 +36,19 @@ function NewThreadForm({ ctx, onClose }) {
   const [orgId, setOrgId] = useState(ctx.isStaff ? ctx.orgId || '' : ctx.user.orgId);
   const [f, setF] = useState({ subject: '', body: '', projectId: '' });
   const [attached, setAttached] = useState([]);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  // Busy stays after a success: the new thread's page replaces this one.
+  const { busy, error, run, invalid } = useSubmit({ keepBusy: true });
   const projects = useResource(orgId ? (signal) => ctx.api.get('/api/projects', { query: { orgId: ctx.isStaff ? orgId : null, limit: 100 }, signal }) : null, [orgId]);
   const set = (name) => (e) => setF({ ...f, [name]: e.currentTarget.value });
   const submit = async (e) => {
     e.preventDefault();
-    setError('');
-    if (ctx.isStaff && !orgId) return setError('Choose a client.');
-    if (!f.subject.trim() || !f.body.trim()) return setError('Write a subject and a first message.');
-    setBusy(true);
-    try {
+    if (ctx.isStaff && !orgId) return invalid('Choose a client.');
+    if (!f.subject.trim() || !f.body.trim()) return invalid('Write a subject and a first message.');
+    await run(async () => {
       const res = await ctx.api.post('/api/messages', { subject: f.subject.trim(), body: f.body, projectId: f.projectId || null, orgId: ctx.isStaff ? orgId : null, attachments: attached.map((a) => a.id) });
       toast('Thread started.', 'success');
       ctx.navigate(threadPath(res.thread));
-    } catch (err) {
-      setBusy(false);
-      setError(err.message);
-    }
+    });
     return null;
   };
   const list = (projects.data && projects.data.items) || [];

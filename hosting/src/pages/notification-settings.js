@@ -1,6 +1,7 @@
 // Notification settings: per kind, in the portal only, by email, or in the daily digest.
 
 import { useState } from 'preact/hooks';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Load, useResource } from '../load.js';
 import { Button, InlineError, PageHeader, toast } from '../ui.js';
@@ -29,21 +30,15 @@ function KindRow({ kind, value, channels, onChange }) {
 
 function Form({ data, api, onSaved }) {
   const [choice, setChoice] = useState(() => Object.fromEntries(data.kinds.map((k) => [k.id, k.channel])));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { busy, error, run } = useSubmit();
   const changed = data.kinds.filter((k) => choice[k.id] !== k.channel);
-  const save = async (event) => {
+  const save = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
+    run(async () => {
       const res = await api.patch('/api/me/preferences', { kinds: Object.fromEntries(changed.map((k) => [k.id, choice[k.id]])) });
       onSaved(res);
       toast('Notification settings saved.', 'success');
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
+    });
   };
   return html`
     <form class="form" onSubmit=${save} data-testid="preferences-form">

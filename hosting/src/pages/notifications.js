@@ -1,7 +1,7 @@
 // Notifications: the caller's own, newest first, a page at a time; each links to its
 // item; mark one or all read. Preferences (what is mailed) are on their own page.
 
-import { useState } from 'preact/hooks';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { useLive } from '../live.js';
 import { Load, LoadMore, usePages } from '../load.js';
@@ -11,12 +11,8 @@ import { Button, EmptyState, PageHeader, TimeAgo, plural, toast } from '../ui.js
 const safeLink = (link) => (typeof link === 'string' && link.startsWith('/') && !link.startsWith('//') ? link : '/');
 
 function Item({ n, onRead }) {
-  const [busy, setBusy] = useState(false);
-  const read = async () => {
-    setBusy(true);
-    await onRead(n);
-    setBusy(false);
-  };
+  const { busy, run } = useSubmit();
+  const read = () => run(() => onRead(n));
   return html`
     <li class=${`notification${n.read ? '' : ' unread'}`} data-testid="notification" data-read=${String(n.read)}>
       <div class="notification-main">
@@ -38,7 +34,7 @@ export default function NotificationsPage({ api }) {
     return { ...res, nextCursor: res.next };
   }, []);
   useLive('notifications', pages.reload);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit({ onError: (err) => toast(`Could not mark them read: ${err.message}`, 'error') });
   const unread = pages.data ? pages.data.unread : 0;
 
   const markRead = async (n) => {
@@ -50,18 +46,13 @@ export default function NotificationsPage({ api }) {
       toast(`Could not mark it read: ${err.message}`, 'error');
     }
   };
-  const markAll = async () => {
-    setBusy(true);
-    try {
+  const markAll = () =>
+    run(async () => {
       await api.post('/api/notifications/read', {});
       pages.setData((d) => ({ ...d, unread: 0, items: d.items.map((x) => ({ ...x, read: true })) }));
       notificationsChanged(0);
       toast('All notifications marked read.', 'success');
-    } catch (err) {
-      toast(`Could not mark them read: ${err.message}`, 'error');
-    }
-    setBusy(false);
-  };
+    });
 
   return html`
     <${PageHeader}

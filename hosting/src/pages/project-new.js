@@ -3,6 +3,7 @@
 // (its milestones, due their offsets after the start, filled in and editable).
 
 import { useState } from 'preact/hooks';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Load, useResource } from '../load.js';
 import { displayName } from '../state.js';
@@ -32,8 +33,8 @@ export function parseMilestones(text) {
 
 function ProjectForm({ ctx, templates, staff }) {
   const [form, setForm] = useState({ orgId: ctx.orgId || '', templateId: '', name: '', description: '', start: new Date().toISOString().slice(0, 10), end: '', team: [ctx.user.email], milestones: '' });
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  // Busy stays after a success: the new project's page replaces this one.
+  const { busy, error, run, invalid } = useSubmit({ keepBusy: true });
   const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
   const fromTemplate = (id, start) => {
     const t = templates.find((x) => x.id === id);
@@ -51,11 +52,9 @@ function ProjectForm({ ctx, templates, staff }) {
   const toggle = (email) => setForm({ ...form, team: form.team.includes(email) ? form.team.filter((x) => x !== email) : [...form.team, email] });
   const submit = async (event) => {
     event.preventDefault();
-    if (!form.orgId) return setError('Choose the client.');
-    if (!form.name.trim()) return setError('Give the project a name.');
-    setError('');
-    setBusy(true);
-    try {
+    if (!form.orgId) return invalid('Choose the client.');
+    if (!form.name.trim()) return invalid('Give the project a name.');
+    await run(async () => {
       const timeline = {};
       if (form.start) timeline.start = form.start;
       if (form.end) timeline.end = form.end;
@@ -64,10 +63,7 @@ function ProjectForm({ ctx, templates, staff }) {
       const project = await ctx.api.post('/api/projects', body);
       toast(`Project “${project.name}” created.`, 'success');
       ctx.navigate(`/projects/${project.id}`);
-    } catch (err) {
-      setError(err.message);
-      setBusy(false);
-    }
+    });
   };
   return html`
     <form class="form card card-body" novalidate onSubmit=${submit}>

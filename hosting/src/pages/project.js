@@ -4,6 +4,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PORTAL_NAME, PROJECT_STATUSES, PROJECT_STATUS_LABELS } from '../constants.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { Load, useResource } from '../load.js';
@@ -93,12 +94,10 @@ function useNames(ctx, orgId) {
 }
 
 function StatusControl({ project, onChange }) {
-  const [busy, setBusy] = useState(false);
-  const change = async (e) => {
+  const { busy, run } = useSubmit();
+  const change = (e) => {
     const value = e.currentTarget.value;
-    setBusy(true);
-    await onChange(value);
-    setBusy(false);
+    run(() => onChange(value));
   };
   return html`
     <div class="filter">
@@ -146,16 +145,11 @@ function Overview({ project: p, actorName }) {
 }
 
 function Milestone({ m, state, canManage, onToggle, onRemove }) {
-  const [busy, setBusy] = useState('');
-  const run = async (which, fn) => {
-    setBusy(which);
-    await fn();
-    setBusy('');
-  };
-  const toggle = () => run('toggle', () => onToggle(m));
+  const { busy, run } = useSubmit();
+  const toggle = () => run(() => onToggle(m), 'toggle');
   const remove = () => {
     if (!window.confirm(`Remove the milestone “${m.title}”?`)) return;
-    run('remove', () => onRemove(m));
+    run(() => onRemove(m), 'remove');
   };
   const stateText = { done: 'Done', overdue: 'Overdue', current: 'Up next', upcoming: 'Upcoming' }[state];
   return html`
@@ -180,25 +174,17 @@ function Milestone({ m, state, canManage, onToggle, onRemove }) {
 function AddMilestone({ onAdd }) {
   const [title, setTitle] = useState('');
   const [due, setDue] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const form = useSubmit();
   const input = useRef(null);
   const submit = async (e) => {
     e.preventDefault();
-    setError('');
     const text = title.trim();
-    if (!text) {
-      setError('Give the milestone a title.');
-      input.current.focus();
-      return;
-    }
-    setBusy(true);
-    const err = await onAdd(text, due || null);
-    setBusy(false);
-    if (err) {
-      setError(err.message);
-      return;
-    }
+    if (!text) return form.invalid('Give the milestone a title.', input);
+    const added = await form.run(async () => {
+      const err = await onAdd(text, due || null);
+      if (err) throw err;
+    });
+    if (!added) return;
     setTitle('');
     setDue('');
     input.current.focus();
@@ -211,8 +197,8 @@ function AddMilestone({ onAdd }) {
       <${Field} id="milestone-due" label="Due (optional)">
         <input id="milestone-due" class="input" type="date" value=${due} onInput=${(e) => setDue(e.currentTarget.value)} data-testid="milestone-due" />
       <//>
-      <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Adding…" data-testid="milestone-add"><${Icon} name="plus" />Add milestone<//>
-      <div class="error-slot"><${InlineError} message=${error} testid="milestone-error" /></div>
+      <${Button} type="submit" class="btn btn-primary" busy=${form.busy} busyLabel="Adding…" data-testid="milestone-add"><${Icon} name="plus" />Add milestone<//>
+      <div class="error-slot"><${InlineError} message=${form.error} testid="milestone-error" /></div>
     </form>
   `;
 }
@@ -240,16 +226,17 @@ function EditProject({ project, apply, path, api, orgEmails }) {
   const [open, setOpen] = useState(false);
   const tl = project.timeline || {};
   const [form, setForm] = useState({ name: project.name, description: project.description || '', start: tl.start || '', end: tl.end || '', team: (project.teamMembers || []).join(', ') });
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit();
   const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
   const save = async (event) => {
     event.preventDefault();
-    setBusy(true);
-    const timeline = { ...tl, start: form.start || null, end: form.end || null };
-    const teamMembers = form.team.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
-    const ok = await apply(() => api.patch(path, { name: form.name.trim(), description: form.description, timeline, teamMembers }), 'Project saved.');
-    setBusy(false);
-    if (ok) setOpen(false);
+    let saved = false;
+    await run(async () => {
+      const timeline = { ...tl, start: form.start || null, end: form.end || null };
+      const teamMembers = form.team.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
+      saved = await apply(() => api.patch(path, { name: form.name.trim(), description: form.description, timeline, teamMembers }), 'Project saved.');
+    });
+    if (saved) setOpen(false);
   };
   if (!open) return html`<${Button} data-testid="project-edit" onClick=${() => setOpen(true)}>Edit project<//>`;
   return html`

@@ -4,6 +4,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Button, ErrorState, InlineError } from '../ui.js';
 import { AuthBrand, AuthTitle } from './login.js';
@@ -22,23 +23,23 @@ function restoreToken() {
 export default function RestorePage() {
   const [token] = useState(restoreToken);
   const [state, setState] = useState({ name: 'ask' });
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit({
+    messageOf: (err) => err.message || 'The account could not be restored. Try again.',
+    // A link that is unknown, used or expired cannot be retried: say so instead of the form.
+    onError: (err) => {
+      if (err.status === 404 || err.status === 400) setState({ name: 'invalid', message: err.message });
+    },
+  });
   const note = useRef(null);
   useEffect(() => {
     if (state.name !== 'ask') note.current?.focus();
   }, [state.name]);
 
-  const restore = async () => {
-    setBusy(true);
-    try {
+  const restore = () =>
+    run(async () => {
       const out = await api.post('/api/account/restore', { token }, { auth: false });
       setState({ name: 'done', email: out.email });
-    } catch (err) {
-      if (err.status === 404 || err.status === 400) setState({ name: 'invalid', message: err.message });
-      else setState({ name: 'ask', error: err.message || 'The account could not be restored. Try again.' });
-    }
-    setBusy(false);
-  };
+    });
 
   let content;
   if (!token) {
@@ -65,7 +66,7 @@ export default function RestorePage() {
     content = html`
       <${AuthTitle}>Restore your account<//>
       <p class="auth-lead">You deleted your account. Until the grace period ends you can bring it back as it was: your profile, your settings and your access.</p>
-      <div class="error-slot"><${InlineError} message=${state.error || ''} /></div>
+      <div class="error-slot"><${InlineError} message=${error} /></div>
       <${Button} class="btn btn-primary btn-block" busy=${busy} busyLabel="Restoring…" onClick=${restore} data-testid="restore-submit">Restore my account<//>
       <p class="muted small">The link works once. Changed your mind? Just close this page: the deletion goes ahead.</p>
     `;

@@ -2,6 +2,7 @@
 // description and milestones, each a title and an offset in days from the start.
 
 import { useState } from 'preact/hooks';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Load, useResource } from '../load.js';
 import { can } from '../state.js';
@@ -24,21 +25,15 @@ function TemplateForm({ template, api, onSaved, onCancel }) {
   const [name, setName] = useState(template ? template.name : '');
   const [description, setDescription] = useState(template ? template.description : '');
   const [steps, setSteps] = useState(template ? milestonesToText(template.milestones) : '');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (event) => {
+  const { busy, error, run } = useSubmit();
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
+    run(async () => {
       const body = { name: name.trim(), description, milestones: textToMilestones(steps) };
       const res = template ? await api.patch(`/api/templates/${template.id}`, body) : await api.post('/api/templates', body);
       toast(`Template “${res.name}” saved.`, 'success');
       onSaved(res);
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
+    });
   };
   const id = template ? template.id : 'new';
   return html`

@@ -5,6 +5,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttachmentList, AttachmentPicker } from '../attachments.js';
+import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { useLive } from '../live.js';
 import { Load, useResource } from '../load.js';
@@ -17,19 +18,15 @@ const enc = encodeURIComponent;
 function Message({ ctx, threadId, m, onChanged }) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(m.body);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useSubmit({ onError: (err) => toast(err.message, 'error') });
   const path = `/api/messages/${enc(threadId)}/${enc(m.id)}`;
-  const save = async (e) => {
+  const save = (e) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    run(async () => {
       await ctx.api.patch(path, { body: text });
       setEditing(false);
       onChanged();
-    } catch (err) {
-      toast(err.message, 'error');
-    }
-    setBusy(false);
+    });
   };
   const remove = async () => {
     if (!window.confirm('Delete this message? A note that it was deleted stays.')) return;
@@ -74,33 +71,24 @@ function Composer({ ctx, thread, onSent }) {
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
   const [attached, setAttached] = useState([]);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const field = useRef(null);
+  const form = useSubmit();
   const mayNote = can('messages.note');
-  const send = async (e) => {
+  const send = (e) => {
     e.preventDefault();
-    setError('');
-    if (!body.trim()) {
-      setError('Write a message first.');
-      document.getElementById('composer-body').focus();
-      return;
-    }
-    setBusy(true);
-    try {
+    if (!body.trim()) return form.invalid('Write a message first.', field);
+    form.run(async () => {
       await ctx.api.post(`/api/messages/${enc(thread.id)}`, { body, internal, attachments: attached.map((f) => f.id) });
       setBody('');
       setAttached([]);
       onSent();
-    } catch (err) {
-      setError(err.message);
-    }
-    setBusy(false);
+    });
   };
   return html`
     <form class=${`comment-form composer${internal ? ' is-note' : ''}`} novalidate onSubmit=${send} data-testid="composer" aria-label="Reply">
-      <div class="error-slot"><${InlineError} message=${error} testid="composer-error" /></div>
+      <div class="error-slot"><${InlineError} message=${form.error} testid="composer-error" /></div>
       <${Field} id="composer-body" label=${internal ? 'Internal note (staff only)' : 'Message'}>
-        <textarea id="composer-body" class="input textarea" rows="4" maxlength="10000" value=${body} onInput=${(e) => setBody(e.currentTarget.value)} data-testid="composer-body"></textarea>
+        <textarea ref=${field} id="composer-body" class="input textarea" rows="4" maxlength="10000" value=${body} onInput=${(e) => setBody(e.currentTarget.value)} data-testid="composer-body"></textarea>
       <//>
       <${AttachmentPicker} api=${ctx.api} orgId=${ctx.isStaff ? thread.orgId : null} projectId=${thread.projectId || null} value=${attached} onChange=${setAttached} id="composer-attach" label="Attach files (optional)" />
       <div class="form-actions">
@@ -110,7 +98,7 @@ function Composer({ ctx, thread, onSent }) {
               <span class="switch-track" aria-hidden="true"></span><span>Internal note</span>
             </label>`
           : null}
-        <${Button} type="submit" class="btn btn-primary" busy=${busy} busyLabel="Sending…" data-testid="composer-send">${internal ? 'Add internal note' : 'Send'}<//>
+        <${Button} type="submit" class="btn btn-primary" busy=${form.busy} busyLabel="Sending…" data-testid="composer-send">${internal ? 'Add internal note' : 'Send'}<//>
       </div>
     </form>
   `;
