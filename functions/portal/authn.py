@@ -110,11 +110,15 @@ def authenticate(authorization: str | None, cookie: str | None) -> Caller:
     raise Unauthenticated("Sign in to continue.", code="no_credentials")
 
 
+def signed_in_recently(claims: dict[str, Any]) -> bool:
+    """Whether verified token claims come from a sign-in of the last RECENT_SIGN_IN_SECONDS."""
+    return time.time() - int(claims.get("auth_time") or 0) <= RECENT_SIGN_IN_SECONDS
+
+
 def create_session_cookie(id_token: str) -> tuple[str, dict[str, Any], int]:
     """Exchange a freshly minted ID token for a session cookie: (cookie, claims, max_age)."""
     claims = verify_id_token(id_token)
-    auth_time = int(claims.get("auth_time", 0))
-    if time.time() - auth_time > RECENT_SIGN_IN_SECONDS:
+    if not signed_in_recently(claims):
         raise Unauthenticated("Sign in again to start a session.", code="stale_sign_in")
     caller_from_claims(claims, "session")  # refuse accounts without portal access
     days = config.session_days()
@@ -144,7 +148,7 @@ def verify_email_proof(id_token: str) -> dict[str, Any]:
     """The claims of a fresh ID token whose email Firebase has verified: after signing in
     with a link emailed to the address, the holder controls that mailbox."""
     claims = verify_id_token(id_token)
-    if time.time() - int(claims.get("auth_time", 0)) > RECENT_SIGN_IN_SECONDS:
+    if not signed_in_recently(claims):
         raise Unauthenticated("Open the link in your email again.", code="stale_sign_in")
     if claims.get("email_verified") is not True or not claims.get("email"):
         raise Forbidden("Confirm your email address with the link we sent to it.", code="email_not_verified")

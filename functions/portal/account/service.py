@@ -9,7 +9,6 @@ reports their state and records the profile.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from functools import cache
 from typing import Any
 
@@ -147,9 +146,8 @@ def _fresh_second_factor_sign_in(caller: Caller, id_token: str) -> dict[str, Any
         claims = authn.verify_id_token(id_token)
     except PortalError:
         raise BadRequest(again, code="reauthentication_required") from None
-    fresh = time.time() - int(claims.get("auth_time") or 0) <= authn.RECENT_SIGN_IN_SECONDS
     two_factor = bool((claims.get("firebase") or {}).get("sign_in_second_factor"))
-    if claims.get("uid") != caller.uid or not fresh or not two_factor:
+    if claims.get("uid") != caller.uid or not authn.signed_in_recently(claims) or not two_factor:
         raise BadRequest(again, code="reauthentication_required")
     return claims
 
