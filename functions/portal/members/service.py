@@ -261,6 +261,8 @@ def reset_message(actor_name: str, portal_url: str) -> dict[str, str]:
     """The mail telling someone their second factors were reset: ``{"subject", "text", "html"}``."""
     import html
 
+    from ..notifications.mail import html_page
+
     subject = "Your two-factor sign-in was reset"
     lines = [
         f"Your two-factor sign-in on the client portal was reset by {actor_name}: the phones that "
@@ -270,11 +272,7 @@ def reset_message(actor_name: str, portal_url: str) -> dict[str, str]:
     ]
     text = "\n\n".join(lines) + f"\n\n{portal_url}/login\n"
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
-    page = (
-        '<!doctype html><html><body style="font-family:sans-serif;max-width:600px">'
-        f'<h1 style="font-size:18px">{html.escape(subject)}</h1>{paragraphs}'
-        f'<p><a href="{html.escape(portal_url, quote=True)}/login">Sign in</a></p></body></html>'
-    )
+    page = html_page(subject, f'{paragraphs}<p><a href="{html.escape(portal_url, quote=True)}/login">Sign in</a></p>')
     return {"subject": subject, "text": text, "html": page}
 
 

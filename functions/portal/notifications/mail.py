@@ -52,6 +52,15 @@ def _footer_html() -> str:
     return f'<hr><p style="color:#555;font-size:12px"><a href="{url}">Choose what you are mailed about</a></p>'
 
 
+def html_page(subject: str, body: str) -> str:
+    """The HTML of a portal mail: its subject as the heading (escaped here), then ``body``
+    (markup the caller escaped)."""
+    return (
+        '<!doctype html><html><body style="font-family:sans-serif;max-width:600px">'
+        f'<h1 style="font-size:18px">{html.escape(subject)}</h1>{body}</body></html>'
+    )
+
+
 def compose(items: Sequence[dict[str, Any]], *, heading: str | None = None) -> dict[str, str]:
     """A mail of one or several notifications: ``{"subject", "text", "html"}``."""
     assert items, "nothing to mail"
@@ -61,10 +70,7 @@ def compose(items: Sequence[dict[str, Any]], *, heading: str | None = None) -> d
         subject = heading or f"{len(items)} new notifications"
     text = "\n\n".join(_item_text(i) for i in items) + _footer_text()
     body = "".join(_item_html(i) for i in items)
-    page = (
-        '<!doctype html><html><body style="font-family:sans-serif;max-width:600px">'
-        f'<h1 style="font-size:18px">{html.escape(subject)}</h1>{body}{_footer_html()}</body></html>'
-    )
+    page = html_page(subject, body + _footer_html())
     if heading is not None:
         text = f"{heading}\n\n{text}"
     return {"subject": subject[:200], "text": text, "html": page}

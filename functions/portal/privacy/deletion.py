@@ -122,6 +122,8 @@ def _hash(secret: str) -> str:
 
 def restore_message(link: str, purge_after: dt.datetime) -> dict[str, str]:
     """The mail with the restore link: ``{"subject", "text", "html"}`` (every value escaped)."""
+    from ..notifications.mail import html_page
+
     until = purge_after.strftime("%d %B %Y, %H:%M UTC")
     subject = "Your portal account is deleted: you can restore it"
     text = (
@@ -131,14 +133,13 @@ def restore_message(link: str, purge_after: dt.datetime) -> dict[str, str]:
         "account, restore it with the link and change your password.\n"
     )
     url = html.escape(link, quote=True)
-    page = (
-        '<!doctype html><html><body style="font-family:sans-serif;max-width:600px">'
-        f'<h1 style="font-size:18px">{html.escape(subject)}</h1>'
+    page = html_page(
+        subject,
         "<p>You deleted your account on the client portal. You are signed out and cannot sign in.</p>"
         f"<p>Changed your mind? Until {html.escape(until)} you can restore it (the link works once):</p>"
         f'<p><a href="{url}">Restore my account</a></p>'
         "<p>After that your account and personal data are deleted for good. If you did not delete your "
-        "account, restore it with the link and change your password.</p></body></html>"
+        "account, restore it with the link and change your password.</p>",
     )
     return {"subject": subject, "text": text, "html": page}
 
