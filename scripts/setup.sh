@@ -98,6 +98,9 @@ add_secret OPENAI_API_KEY standin-key
 add_env ASSISTANT_BASE_URL http://127.0.0.1:9915/v1
 add_env ASSISTANT_MODEL standin-model
 
-# The frontend build that Hosting serves.
-echo "setup: building the frontend"
-npx vite build hosting --logLevel warn
+# The frontend build that Hosting serves, when a source is newer than the last build.
+built=hosting/dist/index.html
+if [ ! -f "$built" ] || [ -n "$(find hosting package-lock.json -path hosting/dist -prune -o -type f -newer "$built" -print -quit)" ]; then
+  echo "setup: building the frontend"
+  npx vite build hosting --logLevel warn
+fi

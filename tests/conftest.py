@@ -3,13 +3,19 @@ Auth, Firestore (with ``firestore.rules``), the Python functions and Hosting are
 real emulators. Firestore is cleared between tests through the emulator's REST endpoint.
 
 The demo data (:mod:`portal.seed`) is made once per run, by ``seed_demo`` itself, in a
-project of its own where no trigger listens; what it wrote is then copied into the test
-project once per test in one batched write. The demo Auth accounts are created once, with
-the seed's uids, and between tests only an account a test changed (claims, disabled,
-revoked, password, ...) is made again and accounts a test created are deleted."""
+project of its own where no trigger listens; what it wrote is copied into the test project
+once with the triggers on, and what is there when the functions are done (the seed's
+documents and what the triggers derived from them) is the snapshot every test starts from.
+Before each test the snapshot is written back in one batched write with the triggers paused
+(they would only derive it again), after the previous test's functions have finished. The demo
+Auth accounts are created once, with the seed's uids, and between tests only an account a
+test changed (claims, disabled, revoked, password, ...) is made again and accounts a test
+created are deleted. A test that shows something did not happen waits for the functions to
+be done (``helpers.settle``), not for a fixed time."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -23,7 +29,7 @@ from typing import Any
 import helpers
 import httpx
 import pytest
-from env import AUTH, FIRESTORE, PORTAL, PROJECT, ROOT
+from env import AUTH, FIRESTORE, HUB, PORTAL, PROJECT, ROOT
 
 SEED_PROJECT = f"{PROJECT}-seed"
 """Where ``seed_demo`` runs once per session: the same emulators, a project without triggers."""
@@ -39,12 +45,30 @@ def emulators_running() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if emulators_running():
-        return
-    skip = pytest.mark.skip(reason="needs the emulators: run `make test`")
-    for item in items:
-        if "unit" not in item.path.parts:
-            item.add_marker(skip)
+    """Tests other than the unit tests need the emulators: without them the run stops at once
+    and says how to run it, instead of skipping hundreds of tests."""
+    needing = [item for item in items if "unit" not in item.path.parts]
+    if needing and not emulators_running():
+        raise pytest.UsageError(
+            f"{len(needing)} of the selected tests need the emulators (Firestore at {FIRESTORE}, Auth at {AUTH}), "
+            "and they are not running. Run them with `make test` "
+            "(a part: make test TESTS=../tests/api/test_projects.py); only tests/unit runs without them."
+        )
+
+
+@contextlib.contextmanager
+def triggers_paused() -> Iterator[None]:
+    """Background triggers paused: the functions still running finish first, and writes made
+    meanwhile fire nothing (scripts/emulator-functions.cjs). The demo data is restored so:
+    it already holds what the triggers derive, and a restore that fired them would run
+    every trigger on every demo document before each test."""
+    r = httpx.put(f"{HUB}/functions/pauseBackgroundTriggers", timeout=90)
+    if r.status_code != 200:
+        raise AssertionError(f"the emulator hub did not pause the triggers: {r.status_code} {r.text[:200]}")
+    try:
+        yield
+    finally:
+        httpx.put(f"{HUB}/functions/resumeBackgroundTriggers", timeout=30).raise_for_status()
 
 
 def clear_firestore(project: str = PROJECT) -> None:
@@ -99,6 +123,23 @@ def _as_written(value: Any) -> Any:
     return value
 
 
+def _documents(client: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every document of ``client``'s project, as it would be written again."""
+    documents: list[tuple[str, dict[str, Any]]] = []
+
+    def walk(collection: Any) -> None:
+        for ref in collection.list_documents():
+            snap = ref.get()
+            if snap.exists:
+                documents.append((ref.path, _as_written(snap.to_dict())))
+            for sub in ref.collections():
+                walk(sub)
+
+    for collection in client.collections():
+        walk(collection)
+    return documents
+
+
 @dataclass
 class Demo:
     """The seed's result, its documents and its accounts, and how to bring them back."""
@@ -123,20 +164,21 @@ class Demo:
 
         app = firebase_admin.initialize_app(options={"projectId": SEED_PROJECT}, name=SEED_PROJECT)
         accounts = {u.uid: u for u in auth.list_users(app=app).iterate_all()}
-        client = firestore.Client(project=SEED_PROJECT)
-        documents: list[tuple[str, dict[str, Any]]] = []
+        made = cls(result, _documents(firestore.Client(project=SEED_PROJECT)), accounts)
+        made.derive()
+        return made
 
-        def walk(collection: Any) -> None:
-            for ref in collection.list_documents():
-                snap = ref.get()
-                if snap.exists:
-                    documents.append((ref.path, _as_written(snap.to_dict())))
-                for sub in ref.collections():
-                    walk(sub)
+    def derive(self) -> None:
+        """Write the seed's documents into the test project with the triggers on, let the
+        functions finish, and keep what is there then. Each test starts from this snapshot,
+        restored with the triggers paused: the same data as restoring the seed's documents
+        and waiting for every trigger on every one of them, without the wait or the work."""
+        from portal import db
 
-        for collection in client.collections():
-            walk(collection)
-        return cls(result, documents, accounts)
+        clear_firestore()
+        self.restore_documents()
+        helpers.settle(timeout=180)
+        self.documents = _documents(db.client())
 
     def restore_accounts(self) -> None:
         """Make the test project's accounts the seed's again, touching only what differs."""
@@ -183,7 +225,8 @@ class Demo:
 
 
 @pytest.fixture(scope="session")
-def demo() -> Demo:
+def demo(standins: tuple[dict, object]) -> Demo:
+    """The demo data (the stand-ins are up first: the triggers of its first writing deliver)."""
     made = Demo.made_by_seed()
     clear_auth()
     helpers.cache_sessions_for(*(u.email for u in made.accounts.values()))
@@ -200,7 +243,8 @@ def _emulator_tests_have_standins(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def clean() -> Iterator[None]:
     """Nothing at all: no documents, no accounts."""
-    clear_firestore()
+    with triggers_paused():
+        clear_firestore()
     clear_auth()
     yield
 
@@ -208,9 +252,10 @@ def clean() -> Iterator[None]:
 @pytest.fixture
 def world(demo: Demo) -> dict:
     """The demo data: agency, Acme and Globex, one account per role, projects."""
-    clear_firestore()
+    with triggers_paused():
+        clear_firestore()
+        demo.restore_documents()
     demo.restore_accounts()
-    demo.restore_documents()
     return json.loads(json.dumps(demo.result))
 
 

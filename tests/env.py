@@ -33,3 +33,7 @@ os.environ.setdefault("PORTAL_URL", "http://127.0.0.1:5000")
 FIRESTORE = f"http://{os.environ['FIRESTORE_EMULATOR_HOST']}"
 AUTH = f"http://{os.environ['FIREBASE_AUTH_EMULATOR_HOST']}"
 PORTAL = "http://127.0.0.1:5000"
+HUB = f"http://{os.environ.get('FIREBASE_EMULATOR_HUB', '127.0.0.1:4400')}"
+"""The emulator hub (``emulators:exec`` names it in FIREBASE_EMULATOR_HUB)."""
+TASKS = "http://127.0.0.1:9499"
+"""The Cloud Tasks emulator (firebase.json)."""

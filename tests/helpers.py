@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from env import AUTH, PROJECT
+from env import AUTH, HUB, PROJECT, TASKS
 
 PASSWORD = "portal-demo"
 SESSION_SECONDS = 120.0
@@ -69,6 +69,35 @@ def wait_for(check: Callable[[], Any], timeout: float = 60.0, interval: float = 
         if result or time.monotonic() > deadline:
             return result
         time.sleep(interval)
+
+
+def functions_busy() -> list[str]:
+    """What the functions still have to do: work running or queued in the Functions emulator
+    (triggers, HTTP and task functions; scripts/emulator-functions.cjs), tasks waiting in a queue."""
+    work = httpx.get(f"{HUB}/functions/work", timeout=30).json()
+    busy = [str(w) for w in work["running"]] + [f"{work['queued']} queued"] * bool(work["queued"])
+    queues = httpx.get(f"{TASKS}/queueStats", timeout=30).json()
+    return busy + [f"{name}: {q['numberOfTasks']} tasks" for name, q in queues.items() if q.get("numberOfTasks")]
+
+
+def settle(timeout: float = 60.0, quiet: float = 0.3) -> None:
+    """Wait until the functions are done: nothing running, queued or waiting in a task queue for
+    ``quiet`` seconds on end (a write's trigger and a trigger's task start a moment after it).
+    A test that shows something did *not* happen asserts after this, not after a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    calm_since: float | None = None
+    while True:
+        busy = functions_busy()
+        now = time.monotonic()
+        if busy:
+            calm_since = None
+        elif calm_since is None:
+            calm_since = now
+        elif now - calm_since >= quiet:
+            return
+        if now > deadline:
+            raise AssertionError(f"the functions were still busy after {timeout:.0f} s: {busy}")
+        time.sleep(0.05)
 
 
 def issued_at(jwt: str) -> int:

@@ -23,6 +23,15 @@ def env_int(name: str, default: int) -> int:
         return default
 
 
+def env_float(name: str, default: float) -> float:
+    """A positive number of the environment, or ``default`` when unset, unreadable or not positive."""
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 @cache
 def project_id() -> str:
     for name in ("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT"):

@@ -6,11 +6,10 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import json
-import time
 
 import httpx
 import pytest
-from helpers import bearer, error_code, wait_for
+from helpers import bearer, error_code, settle, wait_for
 
 from portal import db, webhooks
 from portal.approvals import events as approval_events
@@ -165,7 +164,7 @@ def test_side_effects_happen_once(http: httpx.Client, hooks) -> None:
     assert wait_for(lambda: n8n_events() == ["approval_needed"] and slack_messages() == 1, timeout=60)
     act(http, "member@acme.test", item["id"], "approve", "Ship it")
     assert wait_for(lambda: len(n8n_events()) == 2, timeout=60)
-    time.sleep(2)
+    settle()
     assert n8n_events() == ["approval_decided", "approval_needed"]
     assert slack_messages() == 2
     # Events to n8n are signed with their own secret, not the one n8n signs its webhooks with.
@@ -188,7 +187,7 @@ def test_side_effects_happen_once(http: httpx.Client, hooks) -> None:
     approval_events.on_approval_written("replayed", "acme", item["id"], None, ref)
     decision = db.decision(db.system("acme").approval(item["id"]), 1).get().to_dict()  # as the trigger gets it
     approval_events.on_decision_created("acme", item["id"], decision)
-    time.sleep(2)
+    settle()
     assert slack_messages() == 2 and n8n_events() == ["approval_decided", "approval_needed"]
     assert sorted(notes()) == [("approval_decided", link), ("approval_needed", link)]
 

@@ -10,7 +10,7 @@ import time
 
 import httpx
 import pytest
-from helpers import bearer, error_code, wait_for
+from helpers import bearer, error_code, settle, wait_for
 from standins.whop import sign_webhook
 
 from portal import db
@@ -229,7 +229,7 @@ def test_past_due_alerts_once_then_clears(http: httpx.Client, linked, hooks) -> 
         return [r for r in hooks.received("/n8n") if json.loads(r.content).get("orgId") == "acme"]
 
     assert wait_for(lambda: slack() and n8n(), timeout=60)
-    time.sleep(2)
+    settle()
     assert len(slack()) == 1
     assert len(n8n()) == 1 and b'"payment_overdue"' in n8n()[0].content and n8n()[0].headers["x-portal-signature"]
     notes = [n.to_dict() for n in db.client().collection("orgs/acme/notifications").stream()]

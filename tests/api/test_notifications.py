@@ -10,7 +10,7 @@ import time
 
 import httpx
 import pytest
-from helpers import bearer, error_code, wait_for
+from helpers import bearer, error_code, settle, wait_for
 
 from portal import authn, db
 from portal.approvals import events as approval_events
@@ -187,7 +187,7 @@ def test_email_carries_the_text_escaped_and_a_link(http: httpx.Client, mails) ->
         return [m for m in mails.to(email) if m["subject"].startswith("T:")]
 
     got = wait_for(lambda: ours("member@acme.test"), timeout=60)
-    time.sleep(2)
+    settle()
     assert len(ours("member@acme.test")) == 1
     mail = got[0]
     assert mail["subject"] == "T: Review <b>“Logo”</b>"
@@ -197,7 +197,7 @@ def test_email_carries_the_text_escaped_and_a_link(http: httpx.Client, mails) ->
     # In-app only: no mail.
     http.patch("/api/me/preferences", json={"kinds": {"approval_needed": "in_app"}}, headers=bearer("owner@acme.test"))
     notify("owner@acme.test", "mail-2", title="T: in the portal only")
-    time.sleep(3)
+    settle()
     assert ours("owner@acme.test") == []
 
 
@@ -217,7 +217,7 @@ def test_a_decision_notifies_and_mails_once_even_when_delivered_twice(http: http
     # The decision, delivered again, adds nothing.
     decision = db.decision(db.system("acme").approval(item["id"]), 1).get().to_dict()
     approval_events.on_decision_created("acme", item["id"], decision)
-    time.sleep(4)
+    settle()
     assert len(decided("owner@acme.test")) == 1 and len(decided("ops@agency.test")) == 1
     assert decided("member@acme.test") == []  # the one who decided
     assert "Bigger <logo>" in decided("owner@acme.test")[0]["text"]
@@ -249,7 +249,7 @@ def test_message_mails_wait_and_batch_while_unread(http: httpx.Client, mails, mo
         return [m for m in mails.to("owner@acme.test") if "Ops wrote" in m["text"]]
 
     got = wait_for(batched, timeout=60)
-    time.sleep(2)
+    settle()
     assert len(batched()) == 1
     mail = got[0]
     assert mail["subject"] == "2 new messages in the portal"

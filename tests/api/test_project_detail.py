@@ -3,11 +3,9 @@ the project trigger (once per change, even when a trigger is delivered twice).""
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
-from helpers import bearer, error_code, wait_for
+from helpers import bearer, error_code, settle, wait_for
 
 from portal import db
 from portal.projects import activity
@@ -78,7 +76,7 @@ def test_admin_edits_status_and_the_timeline_records_it_once(http: httpx.Client)
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "active"
     assert wait_for(lambda: "project.status_changed" in activity_types(http, "acme-website-copy"))
-    time.sleep(1)
+    settle()
     assert activity_types(http, "acme-website-copy").count("project.status_changed") == 1
 
 

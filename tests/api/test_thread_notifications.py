@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from helpers import bearer, sign_in, wait_for
+from helpers import bearer, settle, sign_in, wait_for
 
 from portal import db
 from portal.notifications import service, threads
@@ -139,7 +139,7 @@ def test_a_burst_is_mailed_once_listing_what_is_new(http: httpx.Client, mails) -
         return [m for m in mails.to(OWNER) if "Burst mail" in m["text"]]
 
     got = wait_for(burst, timeout=60)
-    time.sleep(3)  # the queue's own run finds nothing more to mail
+    settle()  # the queue's own run finds nothing more to mail
     assert len(burst()) == 1
     assert got[0]["subject"] == "3 new messages in the portal"
     text = got[0]["text"]

@@ -116,7 +116,7 @@ def test_the_dashboard_follows_new_work(page: Page, world: dict, http: httpx.Cli
         "() => document.body.textContent.includes('Dashboard banner')",
         start,
         # The dashboard shows summaries, recomputed once per window for every change in it.
-        limit=summaries.COALESCE_SECONDS * 1000 + LATENCY_LIMIT_MS,
+        limit=summaries.window_seconds() * 1000 + LATENCY_LIMIT_MS,
     )
     assert _not_reloaded(page)
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import after_issue, forged_token, token, wait_for
+from helpers import after_issue, forged_token, settle, token, wait_for
 
 from portal import authn, db, policy
 from portal.identity import Caller, OrgKind, Role
@@ -449,15 +449,9 @@ def digest() -> dict[str, Any]:
 
 
 def settled() -> dict[str, Any]:
-    """The digest once the seeding's triggers have finished writing."""
-    last = digest()
-    for _ in range(30):
-        time.sleep(1)
-        now = digest()
-        if now == last:
-            return now
-        last = now
-    return last
+    """The digest once the functions have finished whatever an earlier write started."""
+    settle()
+    return digest()
 
 
 def send(http: httpx.Client, case: Case) -> Case:

@@ -27,19 +27,20 @@ class _Queue:
 @pytest.fixture
 def queue(monkeypatch: pytest.MonkeyPatch) -> _Queue:
     fake = _Queue()
+    monkeypatch.setenv("SUMMARY_WINDOW_SECONDS", "3")
     monkeypatch.setattr(functions, "task_queue", lambda name, app=None: fake)
     monkeypatch.setattr(summaries, "refresh_org", lambda org_id: pytest.fail("refreshed inline"))
     return fake
 
 
 def test_one_refresh_per_org_and_window(queue: _Queue) -> None:
-    start = 1_000_000 * summaries.COALESCE_SECONDS
+    start = 1_000_000 * summaries.window_seconds()
     for i in range(400):  # 400 writes within one window
-        summaries.request_refresh("acme", now=start + i * summaries.COALESCE_SECONDS / 400)
+        summaries.request_refresh("acme", now=start + i * summaries.window_seconds() / 400)
     summaries.request_refresh("globex", now=start + 1)
-    summaries.request_refresh("acme", now=start + summaries.COALESCE_SECONDS)  # the next window
+    summaries.request_refresh("acme", now=start + summaries.window_seconds())  # the next window
     assert queue.names == ["summary-acme-1000000", "summary-globex-1000000", "summary-acme-1000001"]
-    assert queue.due[0] == dt.datetime.fromtimestamp(start + summaries.COALESCE_SECONDS, dt.UTC)
+    assert queue.due[0] == dt.datetime.fromtimestamp(start + summaries.window_seconds(), dt.UTC)
 
 
 def test_without_a_queue_the_refresh_happens_now(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,9 +66,9 @@ def test_a_task_run_early_waits_for_its_window_to_close(monkeypatch: pytest.Monk
     monkeypatch.setattr(live, "audience", lambda org_id: [f"{org_id}-people"])
     monkeypatch.setattr(live, "poke", lambda uids, topic, ref=None: poked.append((uids, topic, ref)) or 1)
     monkeypatch.setattr(summaries, "refresh_org", lambda org_id: {"orgId": org_id})
-    window = int(time.time() // summaries.COALESCE_SECONDS)
+    window = int(time.time() // summaries.window_seconds())
     assert summaries.run_requested("acme", window) == {"orgId": "acme"}
-    assert len(slept) == 1 and 0 < slept[0] <= summaries.COALESCE_SECONDS
+    assert len(slept) == 1 and 0 < slept[0] <= summaries.window_seconds()
     assert summaries.run_requested("acme", window - 10) == {"orgId": "acme"} and len(slept) == 1
     assert summaries.run_requested("__x__", window - 10) == {}
     # Open dashboards are told once per refresh (portal.live), never for a refused id.
@@ -90,3 +91,13 @@ def test_the_emulators_unparsable_answer_means_queued(monkeypatch: pytest.Monkey
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
     summaries.request_refresh("acme")
     assert done == ["acme"]
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 3.0), ("0.5", 0.5), ("10", 10.0), ("0", 3.0), ("-1", 3.0),
+                                                ("soon", 3.0)])  # fmt: skip
+def test_the_window_is_a_setting(monkeypatch: pytest.MonkeyPatch, value: str | None, seconds: float) -> None:
+    if value is None:
+        monkeypatch.delenv("SUMMARY_WINDOW_SECONDS", raising=False)
+    else:
+        monkeypatch.setenv("SUMMARY_WINDOW_SECONDS", value)
+    assert summaries.window_seconds() == seconds

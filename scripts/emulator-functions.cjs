@@ -1,0 +1,142 @@
+// Loaded into the emulators' Node process (NODE_OPTIONS=--require) by scripts/emulators.sh.
+// Two additions to the Functions emulator of firebase-tools, for the local stack only (tests,
+// `make dev`, bench); a deployed function is not affected.
+//
+// 1. A bounded number of idle Python workers. The emulator starts a worker (a shell, a gunicorn
+//    master and its worker: about 80 MB) for every function that has no idle one, and keeps it
+//    for the rest of the run, so a run that touches a hundred functions holds hundreds of them.
+//    Here the least recently used idle workers beyond EMULATOR_IDLE_WORKERS (default 24) are
+//    stopped; a function called again starts a new one, as a deployed function's cold start.
+//    The emulator's own stop (`refresh`) ends only the shell and leaves gunicorn behind: here
+//    the whole process tree is ended.
+//
+// 2. A pause for background triggers that is cheap to lift. The hub's
+//    PUT /functions/disableBackgroundTriggers waits for running functions and then drops
+//    events, but PUT /functions/enableBackgroundTriggers reloads every trigger definition:
+//    it runs the Python discovery again and stops every idle worker (seconds each time). The test
+//    suite restores the demo data between tests with the triggers paused (the demo snapshot
+//    already holds what they derive), so the hub gets two more routes:
+//      PUT /functions/pauseBackgroundTriggers   the hub's disable: waits for running work, then
+//                                               drops events
+//      PUT /functions/resumeBackgroundTriggers  takes events again, without a reload
+//    and one to see whether the functions are done (tests wait on it instead of sleeping):
+//      GET /functions/work                      {"running": [what runs], "queued": n}
+'use strict';
+
+const fs = require('fs');
+
+const isEmulatorCli = /firebase$/.test(process.argv[1] || '') && process.argv.some((a) => a.startsWith('emulators:'));
+
+function load(name) {
+  return require(require.resolve(`firebase-tools/lib/emulator/${name}`, { paths: [process.cwd()] }));
+}
+
+function childrenOf(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function endTree(pid) {
+  // Children first: gunicorn's master ends its worker itself on SIGTERM; the shell then exits,
+  // and the emulator marks the worker finished.
+  for (const child of childrenOf(pid)) endTree(child);
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+function boundIdleWorkers(workerModule) {
+  const limit = Number.parseInt(process.env.EMULATOR_IDLE_WORKERS || '24', 10);
+  const { RuntimeWorkerPool, RuntimeWorkerState } = workerModule;
+  const pool = RuntimeWorkerPool.prototype;
+
+  const getIdleWorker = pool.getIdleWorker;
+  pool.getIdleWorker = function (triggerId) {
+    const worker = getIdleWorker.call(this, triggerId);
+    if (worker) worker.lastUsed = Date.now();
+    return worker;
+  };
+
+  const addWorker = pool.addWorker;
+  pool.addWorker = function (...args) {
+    const worker = addWorker.apply(this, args);
+    worker.lastUsed = Date.now();
+    const idle = [];
+    for (const workers of this.workers.values()) {
+      for (const w of workers) if (w.state === RuntimeWorkerState.IDLE) idle.push(w);
+    }
+    idle.sort((a, b) => (a.lastUsed || 0) - (b.lastUsed || 0));
+    for (const w of idle.slice(0, Math.max(0, idle.length - limit))) {
+      w.state = RuntimeWorkerState.FINISHING;
+      endTree(w.runtime.process.pid);
+    }
+    return worker;
+  };
+
+  const refresh = pool.refresh;
+  pool.refresh = function () {
+    for (const workers of this.workers.values()) {
+      for (const w of workers) if (w.state === RuntimeWorkerState.IDLE) endTree(w.runtime.process.pid);
+    }
+    refresh.call(this);
+  };
+}
+
+function pausableTriggers(hubModule, registryModule) {
+  const { EmulatorHub } = hubModule;
+  const { EmulatorRegistry } = registryModule;
+  const paused = new Set();
+  const createExpressApp = EmulatorHub.prototype.createExpressApp;
+
+  EmulatorHub.prototype.createExpressApp = async function () {
+    const app = await createExpressApp.call(this);
+    app.put('/functions/pauseBackgroundTriggers', async (req, res) => {
+      const functions = EmulatorRegistry.get('functions');
+      if (!functions) {
+        res.status(400).json({ error: 'The Cloud Functions emulator is not running.' });
+        return;
+      }
+      for (const [key, record] of Object.entries(functions.triggers)) {
+        if (record.def.eventTrigger && record.enabled) paused.add(key);
+      }
+      const waitedFor = [...functions.workQueue.getState().runningWork];
+      try {
+        await functions.disableBackgroundTriggers();
+        res.status(200).json({ enabled: false, waitedFor });
+      } catch (err) {
+        res.status(503).json({ error: `Functions still running: ${err}` });
+      }
+    });
+    app.get('/functions/work', (req, res) => {
+      const functions = EmulatorRegistry.get('functions');
+      const state = functions ? functions.workQueue.getState() : { runningWork: [], queueLength: 0 };
+      res.status(200).json({ running: state.runningWork, queued: state.queueLength });
+    });
+    app.put('/functions/resumeBackgroundTriggers', (req, res) => {
+      const functions = EmulatorRegistry.get('functions');
+      if (functions) {
+        for (const key of paused) {
+          const record = functions.triggers[key];
+          if (record) record.enabled = true;
+        }
+      }
+      paused.clear();
+      res.status(200).json({ enabled: true });
+    });
+    return app;
+  };
+}
+
+if (isEmulatorCli) {
+  try {
+    boundIdleWorkers(load('functionsRuntimeWorker'));
+    pausableTriggers(load('hub'), load('registry'));
+  } catch (err) {
+    process.stderr.write(`emulator-functions.cjs: not applied (${err})\n`);
+  }
+}
