@@ -5,7 +5,7 @@
 // 1. A bounded number of idle Python workers. The emulator starts a worker (a shell, a gunicorn
 //    master and its worker: about 80 MB) for every function that has no idle one, and keeps it
 //    for the rest of the run, so a run that touches a hundred functions holds hundreds of them.
-//    Here the least recently used idle workers beyond EMULATOR_IDLE_WORKERS (default 24) are
+//    Here the least recently used idle workers beyond EMULATOR_IDLE_WORKERS (default 40) are
 //    stopped; a function called again starts a new one, as a deployed function's cold start.
 //    The emulator's own stop (`refresh`) ends only the shell and leaves gunicorn behind: here
 //    the whole process tree is ended.
@@ -40,18 +40,19 @@ function childrenOf(pid) {
 }
 
 function endTree(pid) {
-  // Children first: gunicorn's master ends its worker itself on SIGTERM; the shell then exits,
-  // and the emulator marks the worker finished.
+  // An idle worker has nothing in flight: SIGKILL, children first. (On SIGTERM gunicorn
+  // shuts down gracefully and its socket keeps listening meanwhile: a new worker given the
+  // same port is then "ready" at once, and its first request reaches the old function.)
   for (const child of childrenOf(pid)) endTree(child);
   try {
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, 'SIGKILL');
   } catch {
     // already gone
   }
 }
 
 function boundIdleWorkers(workerModule) {
-  const limit = Number.parseInt(process.env.EMULATOR_IDLE_WORKERS || '24', 10);
+  const limit = Number.parseInt(process.env.EMULATOR_IDLE_WORKERS || '40', 10);
   const { RuntimeWorkerPool, RuntimeWorkerState } = workerModule;
   const pool = RuntimeWorkerPool.prototype;
 
