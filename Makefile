@@ -10,12 +10,13 @@ dev:
 	@scripts/dev.sh
 
 ## make test: install what is missing, lint, then the whole suite against the emulators and Chromium
-## (a part of it: make test TESTS=../tests/api/test_projects.py PYTEST_ARGS=-x)
+## (a part of it: make test TESTS=../tests/api/test_projects.py PYTEST_ARGS=-x); the emulators'
+## log lines go to .cache/emulators.log, the slowest 15 tests are listed at the end
 test:
 	@scripts/setup.sh --test
 	@$(MAKE) --no-print-directory lint
 	@scripts/emulators.sh exec --project $(TEST_PROJECT) \
-		"cd functions && venv/bin/python -m pytest $(TESTS) -p no:cacheprovider $(PYTEST_ARGS)"
+		"cd functions && venv/bin/python -m pytest $(TESTS) -p no:cacheprovider --durations=15 $(PYTEST_ARGS)"
 
 setup:
 	@scripts/setup.sh --test

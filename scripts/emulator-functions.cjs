@@ -1,5 +1,5 @@
 // Loaded into the emulators' Node process (NODE_OPTIONS=--require) by scripts/emulators.sh.
-// Two additions to the Functions emulator of firebase-tools, for the local stack only (tests,
+// Three additions to the Functions emulator of firebase-tools, for the local stack only (tests,
 // `make dev`, bench); a deployed function is not affected.
 //
 // 1. A bounded number of idle Python workers. The emulator starts a worker (a shell, a gunicorn
@@ -10,7 +10,9 @@
 //    The emulator's own stop (`refresh`) ends only the shell and leaves gunicorn behind: here
 //    the whole process tree is ended.
 //
-// 2. A pause for background triggers that is cheap to lift. The hub's
+// 2. Distinct ports for workers that start together (distinctWorkerPorts below).
+//
+// 3. A pause for background triggers that is cheap to lift. The hub's
 //    PUT /functions/disableBackgroundTriggers waits for running functions and then drops
 //    events, but PUT /functions/enableBackgroundTriggers reloads every trigger definition:
 //    it runs the Python discovery again and stops every idle worker (seconds each time). The test
@@ -88,6 +90,28 @@ function boundIdleWorkers(workerModule) {
   };
 }
 
+function distinctWorkerPorts(portfinder) {
+  // Each new worker gets a random free port, checked when it is chosen; two workers starting
+  // together could be given the same one (the second then fails with "Connection in use" and
+  // the requests meant for it reach the first, another function). A port handed out in the
+  // last minute is not handed out again: a worker binds it within seconds.
+  const given = new Map();
+  const getPortPromise = portfinder.getPortPromise;
+  portfinder.getPortPromise = async function (options = {}) {
+    let next = { ...options };
+    for (;;) {
+      const port = await getPortPromise.call(this, next);
+      const now = Date.now();
+      for (const [p, at] of given) if (now - at > 60_000) given.delete(p);
+      if (!given.has(port)) {
+        given.set(port, now);
+        return port;
+      }
+      next = { ...next, port: port + 1 };
+    }
+  };
+}
+
 function pausableTriggers(hubModule, registryModule) {
   const { EmulatorHub } = hubModule;
   const { EmulatorRegistry } = registryModule;
@@ -136,6 +160,8 @@ function pausableTriggers(hubModule, registryModule) {
 if (isEmulatorCli) {
   try {
     boundIdleWorkers(load('functionsRuntimeWorker'));
+    const emulatorDir = require('path').dirname(require.resolve('firebase-tools/lib/emulator/functionsEmulator', { paths: [process.cwd()] }));
+    distinctWorkerPorts(require(require.resolve('portfinder', { paths: [emulatorDir] })));
     pausableTriggers(load('hub'), load('registry'));
   } catch (err) {
     process.stderr.write(`emulator-functions.cjs: not applied (${err})\n`);

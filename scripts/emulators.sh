@@ -25,7 +25,8 @@ export FUNCTIONS_EMULATOR_PARALLEL="${FUNCTIONS_EMULATOR_PARALLEL:-8}"
 only="${EMULATORS:-auth,firestore,functions,hosting,pubsub,tasks}"
 
 if [ "$cmd" != exec ]; then
-  exec npx firebase --config firebase.emulators.json "emulators:$cmd" --only "$only" "$@"
+  npx firebase --config firebase.emulators.json "emulators:$cmd" --only "$only" "$@"
+  exit
 fi
 
 # exec [OPTIONS...] SCRIPT: the script is the last argument.
