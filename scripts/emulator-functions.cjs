@@ -29,8 +29,14 @@ const fs = require('fs');
 
 const isEmulatorCli = /firebase$/.test(process.argv[1] || '') && process.argv.some((a) => a.startsWith('emulators:'));
 
+const path = require('path');
+
+function resolveEmulator(name) {
+  return require.resolve(`firebase-tools/lib/emulator/${name}`, { paths: [process.cwd()] });
+}
+
 function load(name) {
-  return require(require.resolve(`firebase-tools/lib/emulator/${name}`, { paths: [process.cwd()] }));
+  return require(resolveEmulator(name));
 }
 
 function childrenOf(pid) {
@@ -57,6 +63,7 @@ function boundIdleWorkers(workerModule) {
   const limit = Number.parseInt(process.env.EMULATOR_IDLE_WORKERS || '40', 10);
   const { RuntimeWorkerPool, RuntimeWorkerState } = workerModule;
   const pool = RuntimeWorkerPool.prototype;
+  const idleWorkers = (self) => [...self.workers.values()].flat().filter((w) => w.state === RuntimeWorkerState.IDLE);
 
   const getIdleWorker = pool.getIdleWorker;
   pool.getIdleWorker = function (triggerId) {
@@ -69,11 +76,7 @@ function boundIdleWorkers(workerModule) {
   pool.addWorker = function (...args) {
     const worker = addWorker.apply(this, args);
     worker.lastUsed = Date.now();
-    const idle = [];
-    for (const workers of this.workers.values()) {
-      for (const w of workers) if (w.state === RuntimeWorkerState.IDLE) idle.push(w);
-    }
-    idle.sort((a, b) => (a.lastUsed || 0) - (b.lastUsed || 0));
+    const idle = idleWorkers(this).sort((a, b) => (a.lastUsed || 0) - (b.lastUsed || 0));
     for (const w of idle.slice(0, Math.max(0, idle.length - limit))) {
       w.state = RuntimeWorkerState.FINISHING;
       endTree(w.runtime.process.pid);
@@ -83,9 +86,7 @@ function boundIdleWorkers(workerModule) {
 
   const refresh = pool.refresh;
   pool.refresh = function () {
-    for (const workers of this.workers.values()) {
-      for (const w of workers) if (w.state === RuntimeWorkerState.IDLE) endTree(w.runtime.process.pid);
-    }
+    for (const w of idleWorkers(this)) endTree(w.runtime.process.pid);
     refresh.call(this);
   };
 }
@@ -129,10 +130,9 @@ function pausableTriggers(hubModule, registryModule) {
       for (const [key, record] of Object.entries(functions.triggers)) {
         if (record.def.eventTrigger && record.enabled) paused.add(key);
       }
-      const waitedFor = [...functions.workQueue.getState().runningWork];
       try {
         await functions.disableBackgroundTriggers();
-        res.status(200).json({ enabled: false, waitedFor });
+        res.status(200).json({ enabled: false });
       } catch (err) {
         res.status(503).json({ error: `Functions still running: ${err}` });
       }
@@ -160,7 +160,7 @@ function pausableTriggers(hubModule, registryModule) {
 if (isEmulatorCli) {
   try {
     boundIdleWorkers(load('functionsRuntimeWorker'));
-    const emulatorDir = require('path').dirname(require.resolve('firebase-tools/lib/emulator/functionsEmulator', { paths: [process.cwd()] }));
+    const emulatorDir = path.dirname(resolveEmulator('functionsEmulator'));
     distinctWorkerPorts(require(require.resolve('portfinder', { paths: [emulatorDir] })));
     pausableTriggers(load('hub'), load('registry'));
   } catch (err) {
