@@ -784,7 +784,13 @@ def decode_cursor(cursor: str, prefix: str) -> tuple[Any, str]:
 
 
 def page(
-    query: Any, prefix: str, cursor: str | None, limit: int, *, key: str | None = None
+    query: Any,
+    prefix: str,
+    cursor: str | None,
+    limit: int,
+    *,
+    key: str | None = None,
+    keep: Callable[[Any], bool] | None = None,
 ) -> tuple[list[Any], str | None]:
     """One page of ``query`` (already ordered) and the cursor of the next, or None.
 
@@ -792,7 +798,12 @@ def page(
     ``key`` (the query orders by ``key`` then by document name) the value is that field
     and the next page starts after the values, without a read; without ``key`` the value
     is the document's id and the next page starts after the document itself, which must
-    still exist. A cursor outside ``prefix`` (see :func:`scoped`) is refused."""
+    still exist. A cursor outside ``prefix`` (see :func:`scoped`) is refused.
+
+    ``keep`` is the per-item visibility the policy decides (a staff-only file for a
+    client): documents it refuses are skipped *while* the page is read, and more are read
+    until the page is full, so a page is never short while more remain and the cursor
+    only ever names a document the page shows."""
     if cursor:
         value, path = decode_cursor(cursor, prefix)
         if key is not None:
@@ -802,13 +813,20 @@ def page(
             if not snap.exists:
                 raise _invalid_cursor()
             query = query.start_after(snap)
-    snaps = list(query.limit(limit + 1).stream())
-    more = len(snaps) > limit
-    snaps = snaps[:limit]
+    kept: list[Any] = []
+    window = query
+    while True:
+        read = list(window.limit(limit + 1).stream())
+        kept.extend(s for s in read if keep is None or keep(s))
+        if len(kept) > limit or len(read) <= limit:
+            break
+        window = query.start_after(read[-1])
+    more = len(kept) > limit
+    kept = kept[:limit]
     if not more:
-        return snaps, None
-    last = snaps[-1]
-    return snaps, encode_cursor(last.get(key) if key is not None else last.id, last.reference.path)
+        return kept, None
+    last = kept[-1]
+    return kept, encode_cursor(last.get(key) if key is not None else last.id, last.reference.path)
 
 
 def page_by_name(

@@ -14,4 +14,4 @@ _ID = re.compile(PATTERN)
 
 
 def valid(value: object) -> bool:
-    return isinstance(value, str) and _ID.match(value) is not None
+    return isinstance(value, str) and _ID.fullmatch(value) is not None

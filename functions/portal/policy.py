@@ -317,6 +317,29 @@ def authorize_file_delete(
     raise Forbidden("Only staff, or its uploader within 15 minutes, may delete this file.")
 
 
+def may_see_file(caller: Caller, *, staff_only: bool) -> bool:
+    """A file attached to an internal note (``staffOnly``) exists for staff alone: clients
+    never see it, in a list, a count, an attachment, a search or an export."""
+    return caller.is_staff or not staff_only
+
+
+def sees_staff_identities(caller: Caller) -> bool:
+    """Whether ``caller`` sees who at the agency did something and from where (the audit
+    log's staff addresses, the IP addresses of everyone): staff do; a client sees "agency
+    staff" and no IP address, in the audit view and in an export alike."""
+    return caller.is_staff
+
+
+def may_revise_file(caller: Caller, org: OrgRef, *, owner: str | None, staff_only: bool) -> bool:
+    """Whether an upload of the same name by ``caller`` becomes a new revision of a file:
+    for those who manage files, or for the file's owner (its first uploader) while it is
+    not staff-only. Anyone else's upload of that name is a new file beside it."""
+    if allowed(caller, A.FILES_MANAGE, org):
+        return True
+    mine = owner is not None and owner == caller.uid
+    return mine and not staff_only and allowed(caller, A.FILES_UPLOAD, org)
+
+
 EDIT_OWN_MESSAGE_SECONDS = 15 * 60
 """How long the author of a message (or an internal note) may edit or delete it."""
 

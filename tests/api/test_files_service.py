@@ -197,7 +197,7 @@ def test_out_of_order_and_malformed_chunks(orgs: None, drive: Drive, standin: An
 
 def test_the_same_name_in_the_same_folder_makes_a_new_revision(orgs: None, drive: Drive, standin: Any) -> None:
     first = upload(OWNER, "logo.png", content(1000), drive)
-    second = upload(MEMBER, "logo.png", content(2000), drive)
+    second = upload(OWNER, "logo.png", content(2000), drive)
     assert second["id"] == first["id"] and second["size"] == 2000
     assert mirror_ids("acme") == [first["id"]] and len(drive_files(standin)) == 1
     revisions = service.list_revisions(OWNER, first["id"], drive=drive)
@@ -206,6 +206,9 @@ def test_the_same_name_in_the_same_folder_makes_a_new_revision(orgs: None, drive
     assert read(old) == content(1000)
     elsewhere = upload(OWNER, "logo.png", content(500), drive, project_id="acme-site")
     assert elsewhere["id"] != first["id"]  # another folder, another file
+    members = upload(MEMBER, "logo.png", content(300), drive)  # not the member's file to revise
+    assert members["id"] != first["id"] and members["name"] == "logo (2).png"
+    assert len(service.list_revisions(OWNER, first["id"], drive=drive)) == 2
 
 
 def test_another_organisations_ids_are_not_found(orgs: None, drive: Drive) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import after_issue, bearer, error_code, sign_in, wait_for
+from helpers import after_issue, bearer, error_code, sign_in, upload_file, wait_for
 
 from portal import authn, db
 from portal.files.demo import pdf
@@ -77,14 +77,7 @@ def _csv(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
 
 
 def _upload(http: httpx.Client, who: str, name: str, data: bytes, **extra: Any) -> dict[str, Any]:
-    r = http.post("/api/files/upload", json={"name": name, "size": len(data), **extra}, headers=bearer(who))
-    assert r.status_code == 201, r.text
-    upload = r.json()["upload"]
-    r = http.put(f"/api/files/upload/{upload['id']}", content=data,
-                 headers={**bearer(who), "Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}",
-                          "Content-Type": "application/octet-stream"})  # fmt: skip
-    assert r.status_code == 201, r.text
-    return dict(r.json()["file"])
+    return upload_file(http, bearer(who), name, data, **extra)
 
 
 @pytest.fixture
@@ -222,7 +215,7 @@ def test_a_client_owner_exports_the_organisation_with_its_files_and_no_internal_
     assert archive.read(path) == brief
     audit = json.loads(archive.read("audit.json"))
     assert audit and all(e["orgId"] == "acme" for e in audit)
-    assert "export.requested" in {e["event"] for e in audit}
+    assert "export.requested" in {e["action"] for e in audit}
     events = [s.get("event") for s in db.audit_log().stream()]
     assert {"export.requested", "export.ready", "export.downloaded"} <= set(events)
 

@@ -44,3 +44,10 @@ def test_patch_schemas_say_the_same() -> None:
 def test_the_published_id_pattern_is_the_checked_one() -> None:
     schema = TypeAdapter(Id).json_schema()
     assert schema["pattern"] == ids.PATTERN
+
+
+def test_an_id_with_a_trailing_newline_is_not_an_id() -> None:
+    from portal import ids
+
+    assert ids.valid("acme") and ids.valid("a-b_c")
+    assert not ids.valid("acme\n") and not ids.valid("__x__") and not ids.valid("")

@@ -213,7 +213,7 @@ def detail_of(ref: Any, caller: Caller | None) -> dict[str, Any]:
     item = summary_json(snap, caller)
     versions = db.to_json(snap.get("versions") or [])
     kept = [(v.get("content") or {}).get("attachments") or [] for v in versions]
-    for version, shown in zip(versions, attachments.render_many(ref.parent.parent.id, kept), strict=True):
+    for version, shown in zip(versions, attachments.render_many(ref.parent.parent.id, kept, caller), strict=True):
         version["content"] = {**(version.get("content") or {}), "attachments": shown}
     item["versions"] = versions
     comments = db.comments(ref).order_by("createdAt").limit(500)

@@ -7,19 +7,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .. import db
+from .. import db, policy
 from ..errors import Forbidden
-from ..identity import Caller, OrgKind
+from ..identity import CLIENT_ROLES, Caller, OrgKind
 from ..policy import Action, OrgRef, allowed
 from . import actions
 
 PAGE = 50
 
 
-def _entry(snap: Any) -> dict[str, Any]:
-    data = snap.to_dict() or {}
-    return {
-        "id": snap.id,
+STAFF_LABEL = "agency staff"
+
+
+def entry_json(entry_id: str, data: dict[str, Any], caller: Caller) -> dict[str, Any]:
+    """One entry as ``caller`` may read it: staff see everything; a client sees what their
+    own people did, and of the agency's people only that it was "agency staff" (no uid,
+    address or viewer), and no IP address of anyone (``policy.sees_staff_identities``)."""
+    out = {
+        "id": entry_id,
         "action": data.get("event"),
         "at": data.get("at"),
         "actorUid": data.get("actorUid"),
@@ -32,6 +37,14 @@ def _entry(snap: Any) -> dict[str, Any]:
         "ip": data.get("ip"),
         "requestId": data.get("requestId"),
     }
+    if policy.sees_staff_identities(caller):
+        return out
+    client = data.get("actorRole") in {r.value for r in CLIENT_ROLES}
+    system = data.get("actorRole") is None and "@" not in str(data.get("actorEmail") or "@")  # "exporter", "cli"
+    if not client and not system:
+        out.update(actorUid=None, actorEmail=STAFF_LABEL)
+    out.update(viewerUid=None, ip=None, requestId=None)
+    return out
 
 
 def _org_filter(caller: Caller, org_id: str | None) -> str | None:
@@ -76,7 +89,7 @@ def list_entries(
     )
     snaps, nxt = db.page(query, f"{db.AUDIT_LOG}/", cursor, limit or PAGE)
     return {
-        "items": [_entry(s) for s in snaps],
+        "items": [entry_json(s.id, s.to_dict() or {}, caller) for s in snaps],
         "nextCursor": nxt,
         "actions": [{"name": k, "description": v} for k, v in actions.ACTIONS.items()],
     }

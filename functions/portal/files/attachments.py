@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .. import db, ids
+from .. import db, ids, policy
 from ..errors import BadRequest
 from ..identity import Caller
 from ..policy import Action
@@ -40,11 +40,15 @@ def validate_attachments(
     file_ids: Sequence[str] | None,
     *,
     project_id: str | None = None,
+    internal: bool = False,
 ) -> list[dict[str, Any]]:
     """Check ``file_ids`` for attaching to something of ``org_id`` (and, if given, of
     ``project_id``): at most :data:`MAX_ATTACHMENTS`, no duplicates, each a live file
     of that organisation the caller may read, kept with the organisation as a whole or
     in that project. ``caller`` None is trusted automation (a verified webhook).
+    A staff-only file (attached to an internal note) goes only on something ``internal``
+    (another note): to a client it does not exist (``unknown_attachment``); staff are told
+    it is staff-only (``staff_only_file``).
 
     Answers what to keep, in the order given: ``[{"id", "name"}, ...]``. Refusals are
     400s that change nothing: ``too_many_attachments``, ``duplicate_attachment``,
@@ -66,10 +70,15 @@ def validate_attachments(
                          details={"ids": repeated})  # fmt: skip
     store = _store(caller, org_id)
     snaps = db.read_all([store.file(i) for i in wanted])
-    missing = [i for i, s in zip(wanted, snaps, strict=True) if s is None or not s.exists]
+    missing = [i for i, s in zip(wanted, snaps, strict=True)
+               if s is None or not s.exists or (caller is not None and not _visible(caller, s.to_dict()))]  # fmt: skip
     if missing:
         raise BadRequest(f"These files are not available to attach: {', '.join(missing)}.",
                          code="unknown_attachment", details={"ids": missing})  # fmt: skip
+    staff_only = [s.id for s in snaps if (s.to_dict() or {}).get("staffOnly")]
+    if staff_only and not internal:
+        raise BadRequest(f"Attached to an internal note, so staff-only: {', '.join(staff_only)}.",
+                         code="staff_only_file", details={"ids": staff_only})  # fmt: skip
     if project_id:
         elsewhere = [s.id for s in snaps if (s.to_dict() or {}).get("projectId") not in (None, project_id)]
         if elsewhere:
@@ -115,20 +124,30 @@ def _shown(file_id: str, name: str, data: dict[str, Any] | None) -> dict[str, An
     }
 
 
-def render_many(org_id: str, lists: Sequence[Sequence[Stored] | None]) -> list[list[dict[str, Any]]]:
-    """Each list of kept attachments of ``org_id`` as the API shows it (see
+def _visible(caller: Caller | None, data: dict[str, Any] | None) -> bool:
+    return caller is None or policy.may_see_file(caller, staff_only=bool((data or {}).get("staffOnly")))
+
+
+def render_many(
+    org_id: str, lists: Sequence[Sequence[Stored] | None], caller: Caller | None = None
+) -> list[list[dict[str, Any]]]:
+    """Each list of kept attachments of ``org_id`` as the API shows it to ``caller`` (see
     :func:`render_attachments`), every file read in one batched read. The caller already
-    authorised reading the thing they are attached to."""
+    authorised reading the thing they are attached to; a file they may not see (made
+    staff-only since) shows as removed, as if deleted: no name, type, size or link."""
     order = sorted({fid for kept in lists for fid, _ in map(_entry, kept or []) if ids.valid(fid)})
     store = db.system(org_id)
     snaps = db.read_all([store.file(i) for i in order]) if order else []
-    live = {i: s.to_dict() or {} for i, s in zip(order, snaps, strict=True) if s is not None and s.exists}
+    live = {i: s.to_dict() or {} for i, s in zip(order, snaps, strict=True)
+            if s is not None and s.exists and _visible(caller, s.to_dict())}  # fmt: skip
     return [[_shown(fid, name, live.get(fid)) for fid, name in map(_entry, kept or []) if fid] for kept in lists]
 
 
-def render_attachments(org_id: str, kept: Sequence[Stored] | None) -> list[dict[str, Any]]:
+def render_attachments(
+    org_id: str, kept: Sequence[Stored] | None, caller: Caller | None = None
+) -> list[dict[str, Any]]:
     """Kept attachments as the API shows them: ``id``, ``name``, ``mimeType``, ``kind``,
     ``size``, ``hasThumbnail``, ``inline`` and the files API's ``downloadUrl``,
     ``viewUrl`` (images, PDF, video, audio) and ``thumbnailUrl``; a file deleted since is
     ``{"id", "name", "removed": true}`` with no links."""
-    return render_many(org_id, [kept])[0]
+    return render_many(org_id, [kept], caller)[0]

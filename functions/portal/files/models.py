@@ -50,6 +50,9 @@ class File(Out):
     size: int | None = None
     md5: str | None = None
     uploadedBy: Uploader | None = None
+    """The file's owner: who uploaded its first version (None: added in Drive itself)."""
+    revisedBy: Uploader | None = None
+    """Who uploaded its latest version, when that was a later upload."""
     createdAt: str | None = None
     modifiedAt: str | None = None
     hasThumbnail: bool = False
@@ -96,6 +99,8 @@ class Revision(Out):
     modifiedTime: str | None = None
     size: int | None = None
     md5Checksum: str | None = None
+    uploadedBy: Uploader | None = None
+    """Who uploaded this version through the portal (None: made in Drive itself)."""
 
 
 class RevisionList(Out):

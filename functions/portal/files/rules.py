@@ -243,6 +243,14 @@ def safe_name(name: str) -> str:
     return stem[: MAX_NAME - len(ext)].rstrip(" .") + ext
 
 
+def numbered(name: str, n: int) -> str:
+    """``name`` with `` (n)`` before its extension: ``brief.pdf`` -> ``brief (2).pdf``."""
+    cut = len(name) - len(extension(name))
+    stem, ext = name[:cut], name[cut:]
+    suffix = f" ({n})"
+    return stem[: MAX_NAME - len(ext) - len(suffix)] + suffix + ext
+
+
 def check_size(size: int, limit: int) -> None:
     if size <= 0:
         raise BadRequest("The file is empty.", code="empty_file")

@@ -72,8 +72,8 @@ def file_json(snap: Any, caller: Caller | None = None) -> dict[str, Any]:
     """A mirror document as the API shows it; with ``caller``, whether they may delete it."""
     data = snap.to_dict() or {}
     out = db.to_json({k: data.get(k) for k in (
-        "orgId", "projectId", "name", "mimeType", "kind", "size", "md5", "uploadedBy", "createdAt", "modifiedAt",
-        "hasThumbnail")})  # fmt: skip
+        "orgId", "projectId", "name", "mimeType", "kind", "size", "md5", "uploadedBy", "revisedBy", "createdAt",
+        "modifiedAt", "hasThumbnail")})  # fmt: skip
     found = rules.TYPES.get(data.get("mimeType") or "")
     out["id"] = snap.id
     out["inline"] = bool(found and found.inline)
@@ -225,7 +225,7 @@ def put_chunk(
     rules.check_chunk(chunk, len(data), upload["chunkSize"])
     session, version = upload.get("sessionUri"), snap.update_time
     if not session:
-        session, version = _open_session(ref, upload, data, drive)
+        session, version = _open_session(caller, ref, upload, data, drive)
     try:
         progress = drive.put_chunk(session, data, chunk.start, chunk.total)
     except UploadSessionGone:
@@ -244,9 +244,15 @@ def put_chunk(
     return {"file": _finish(ref, upload, progress.file, caller)}
 
 
-def _open_session(ref: Any, upload: dict[str, Any], head: bytes, drive: Drive) -> tuple[str, Any]:
+MAX_NAME_SUFFIX = 100
+"""How many ``name (n).ext`` a same-name upload tries before it is refused."""
+
+
+def _open_session(caller: Caller, ref: Any, upload: dict[str, Any], head: bytes, drive: Drive) -> tuple[str, Any]:
     """Sniff the first chunk, then open the Drive session: a new revision when a file of
-    that name is already in the folder. A refused type ends the upload (nothing in Drive)."""
+    that name is already in the folder and the caller may revise it
+    (``policy.may_revise_file``), else a new file named ``name (2).ext`` (or the next free
+    number). A refused type ends the upload (nothing in Drive)."""
     try:
         kind = rules.file_type(head, upload["name"], upload.get("declaredType") or "")
     except PortalError:
@@ -254,20 +260,35 @@ def _open_session(ref: Any, upload: dict[str, Any], head: bytes, drive: Drive) -
         raise
     grant = db.trusted_grant(Action.FILES_UPLOAD, upload["orgId"])
     folder = _folder_for(grant, upload.get("projectId"), drive)
+    name, revise = upload["name"], None
     try:
-        existing = drive.find(folder, upload["name"])
+        for n in range(2, MAX_NAME_SUFFIX + 2):
+            existing = drive.find(folder, name)
+            if existing is None:
+                break
+            if _may_revise(caller, grant, existing.id):
+                revise = existing.id
+                break
+            name = rules.numbered(upload["name"], n)
+        else:
+            raise Conflict("Too many files of this name are in the folder: rename the file.", code="name_taken")
         session = drive.start_upload(
-            name=upload["name"],
-            mime_type=kind.mime,
-            size=upload["size"],
-            parent_id=folder,
-            file_id=existing.id if existing else None,
+            name=name, mime_type=kind.mime, size=upload["size"], parent_id=folder, file_id=revise
         )
     except DriveError as exc:
         raise _upstream(exc) from None
-    written = ref.update({"sessionUri": session, "mimeType": kind.mime, "folderId": folder})
-    upload.update(sessionUri=session, mimeType=kind.mime, folderId=folder)
+    written = ref.update({"sessionUri": session, "mimeType": kind.mime, "folderId": folder, "name": name})
+    upload.update(sessionUri=session, mimeType=kind.mime, folderId=folder, name=name)
     return session, written.update_time
+
+
+def _may_revise(caller: Caller, grant: db.Grant, file_id: str) -> bool:
+    """Whether ``caller``'s upload may become a new revision of the Drive file ``file_id``
+    (its mirror says whose it is; a file not mirrored yet was added in Drive: staff's)."""
+    data = grant.file(file_id).get().to_dict() or {}
+    owner = (data.get("uploadedBy") or {}).get("uid")
+    org = policy.OrgRef(grant.org.id, OrgKind.CLIENT)
+    return policy.may_revise_file(caller, org, owner=owner, staff_only=bool(data.get("staffOnly")))
 
 
 def _finish(ref: Any, upload: dict[str, Any], file: DriveFile, caller: Caller) -> dict[str, Any]:
@@ -276,9 +297,15 @@ def _finish(ref: Any, upload: dict[str, Any], file: DriveFile, caller: Caller) -
 
     mirror = db.system(upload["orgId"]).file(file.id)
     fields = _drive_fields(file, {upload["folderId"]: upload.get("projectId")}, upload["orgId"])
-    fields.update(uploadedBy=upload["uploadedBy"], uploadedAt=firestore.SERVER_TIMESTAMP, source="portal")
-    if not mirror.get().exists:
-        fields["createdAt"] = _time(file.created) or firestore.SERVER_TIMESTAMP
+    fields["source"] = "portal"
+    if file.head_revision_id:  # each version's own uploader; the file keeps its owner
+        fields["revisionUploaders"] = {file.head_revision_id: upload["uploadedBy"]}
+    fields["uploaderUids"] = firestore.ArrayUnion([upload["uploadedBy"]["uid"]])  # whose data it holds
+    if mirror.get().exists:  # a new revision of a file the caller may revise
+        fields.update(revisedBy=upload["uploadedBy"], revisedAt=firestore.SERVER_TIMESTAMP)
+    else:
+        fields.update(uploadedBy=upload["uploadedBy"], uploadedAt=firestore.SERVER_TIMESTAMP,
+                      createdAt=_time(file.created) or firestore.SERVER_TIMESTAMP)  # fmt: skip
     batch = db.batch()
     batch.set(mirror, fields, merge=True)
     batch.delete(ref)
@@ -347,10 +374,10 @@ def list_files(
     files = grant.files()
     query = files.where(filter=db.eq("projectId", project_id)) if project_id else files
     query = query.order_by("name").order_by("__name__")
-    snaps, next_cursor = db.page(query, f"{db.ORGS}/{grant.org.id}/{db.FILES}/", cursor, limit, key="name")
+    snaps, next_cursor = db.page(query, f"{db.ORGS}/{grant.org.id}/{db.FILES}/", cursor, limit, key="name",
+                                 keep=lambda s: not _hidden_from(caller, s.to_dict() or {}))  # fmt: skip
     from . import models
 
-    snaps = [s for s in snaps if not _hidden_from(caller, s.to_dict() or {})]
     items = db.each_valid(snaps, lambda s: file_json(s, caller), models.File)
     return {"items": items, "nextCursor": next_cursor, "connected": connected(),
             "maxBytes": config.files_max_bytes()}  # fmt: skip
@@ -368,7 +395,7 @@ def _file(caller: Caller, file_id: str, action: Action) -> tuple[Any, dict[str, 
 
 def _hidden_from(caller: Caller, data: dict[str, Any]) -> bool:
     """A file attached to an internal note (``staffOnly``) does not exist for clients."""
-    return bool(data.get("staffOnly")) and not caller.is_staff
+    return not policy.may_see_file(caller, staff_only=bool(data.get("staffOnly")))
 
 
 def get_file(caller: Caller, file_id: str) -> dict[str, Any]:
@@ -378,12 +405,14 @@ def get_file(caller: Caller, file_id: str) -> dict[str, Any]:
 
 def list_revisions(caller: Caller, file_id: str, *, drive: Drive | None = None) -> list[dict[str, Any]]:
     """Every kept version of a file, oldest first (``id``, ``modifiedTime``, ``size``)."""
-    _file(caller, file_id, Action.FILES_READ)
+    _, data = _file(caller, file_id, Action.FILES_READ)
     try:
         revisions = (drive or connect()).revisions(file_id)
     except DriveError as exc:
         raise _upstream(exc) from None
-    return [{k: r.get(k) for k in ("id", "modifiedTime", "size", "md5Checksum")} for r in revisions]
+    uploaders = data.get("revisionUploaders") or {}
+    return [{**{k: r.get(k) for k in ("id", "modifiedTime", "size", "md5Checksum")},
+             "uploadedBy": uploaders.get(r.get("id"))} for r in revisions]  # fmt: skip
 
 
 @dataclass
@@ -442,11 +471,17 @@ def open_download(
     if show:  # a preview the portal's own pages may frame (a PDF), nothing else
         headers.update({"Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
                         "X-Frame-Options": "SAMEORIGIN"})  # fmt: skip
-    if wanted is None or wanted.start == 0:  # once per download, not per piece or seek
-        from ..audit import service as audit
+    from ..audit import service as audit
 
-        details = {"name": data.get("name"), "revision": revision_id, "inline": show}
-        audit.record("file.download", actor=caller, org_id=data.get("orgId"), target=file_id, details=details)
+    details = {"name": data.get("name"), "revision": revision_id, "inline": show}
+    audit.record(
+        "file.download",
+        actor=caller,
+        org_id=data.get("orgId"),
+        target=file_id,
+        details=details,
+        once_per=f"{caller.uid}:{caller.viewer}:{file_id}:{revision_id}:{show}",
+    )  # every range, not per piece
     return Download(media.status, headers, media)
 
 

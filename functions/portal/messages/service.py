@@ -87,33 +87,12 @@ def _message_json(snap: Any, caller: Caller, org: OrgRef, attached: list[dict[st
 
 
 def _rendered(caller: Caller, org_id: str, snaps: list[Any]) -> list[list[dict[str, Any]]]:
-    """The attachments of each message as the API shows them (``portal.files.attachments``,
-    one batched read); for clients a file made staff-only since (attached to a note) shows
-    as removed, as if deleted."""
+    """The attachments of each message as the API shows them to ``caller``
+    (``portal.files.attachments``, one batched read): for clients a file made staff-only
+    since (attached to a note) shows as removed, as if deleted."""
     from ..files import attachments
 
-    kept = [(s.to_dict() or {}).get("attachments") or [] for s in snaps]
-    shown = attachments.render_many(org_id, kept)
-    if caller.is_staff:
-        return shown
-    hidden = _staff_only(org_id, [a["id"] for items in shown for a in items if not a.get("removed")])
-    return [[_removed(a) if a["id"] in hidden else a for a in items] for items in shown]
-
-
-def _removed(shown: dict[str, Any]) -> dict[str, Any]:
-    return {"id": shown["id"], "name": shown.get("name") or "", "removed": True, "downloadUrl": None,
-            "viewUrl": None, "thumbnailUrl": None}  # fmt: skip
-
-
-def _staff_only(org_id: str, file_ids: list[str]) -> set[str]:
-    """Those of ``file_ids`` that are staff-only (attached to an internal note)."""
-    ids = sorted(set(file_ids))
-    if not ids:
-        return set()
-    store = db.system(org_id)
-    snaps = db.read_all([store.file(i) for i in ids])
-    return {i for i, s in zip(ids, snaps, strict=True)
-            if s is not None and s.exists and (s.to_dict() or {}).get("staffOnly")}  # fmt: skip
+    return attachments.render_many(org_id, [(s.to_dict() or {}).get("attachments") or [] for s in snaps], caller)
 
 
 # --- finding things ----------------------------------------------------------------------
@@ -138,15 +117,7 @@ def _checked_attachments(
     (attached to a note) may only go on another note; to a client it does not exist."""
     from ..files import attachments
 
-    kept = attachments.validate_attachments(caller, org_id, ids, project_id=project_id)
-    hidden = set() if internal else _staff_only(org_id, [k["id"] for k in kept])
-    if hidden and not caller.is_staff:
-        raise BadRequest(f"These files are not available to attach: {', '.join(sorted(hidden))}.",
-                         code="unknown_attachment", details={"ids": sorted(hidden)})  # fmt: skip
-    if hidden:
-        raise BadRequest(f"Attached to an internal note, so staff-only: {', '.join(sorted(hidden))}.",
-                         code="staff_only_file", details={"ids": sorted(hidden)})  # fmt: skip
-    return kept
+    return attachments.validate_attachments(caller, org_id, ids, project_id=project_id, internal=internal)
 
 
 # --- threads -----------------------------------------------------------------------------

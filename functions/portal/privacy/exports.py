@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .. import config, db, logs
+from .. import config, db, logs, policy
 from ..audit import service as audit
-from ..errors import Conflict, Gone, NotFound
-from ..identity import Caller, OrgKind
+from ..errors import Conflict, Gone, NotFound, PortalError
+from ..identity import Caller, OrgKind, Role
 from ..policy import Action
 from . import retention
 from .archive import Archive, DriveSink, FirestoreSink
@@ -81,7 +81,7 @@ def start(caller: Caller, scope: str, org_id: str | None = None) -> dict[str, An
     doc = {
         "id": export_id, "orgId": target, "orgName": org.get("name") if org.exists else "", "scope": scope,
         "subjectUid": subject, "requesterUid": caller.uid, "requester": {"uid": caller.uid, "email": caller.email,
-        "role": caller.role.value}, "includeNotes": caller.is_staff and scope == "organisation",
+        "role": caller.role.value},
         "status": "queued", "createdAt": firestore.SERVER_TIMESTAMP, "fileName": name,
     }  # fmt: skip
     ref = store.export(export_id)
@@ -124,11 +124,19 @@ def list_mine(caller: Caller) -> dict[str, Any]:
 
 
 def _mine(caller: Caller, export_id: str) -> tuple[Any, dict[str, Any]]:
+    """The caller's own export, while they still have the right it was made with (an owner
+    made a member since no longer downloads the organisation's archive: NotFound)."""
     db.grant(caller, Action.EXPORTS_OWN)
     found = next(iter(db.across_orgs(db.EXPORTS).where(filter=db.eq("id", export_id)).limit(1).stream()), None)
     if found is None or found.get("requesterUid") != caller.uid:
         raise NotFound("Export not found.")
-    return found.reference, found.to_dict() or {}
+    data = found.to_dict() or {}
+    if data.get("scope") == "organisation":
+        try:
+            db.grant(caller, Action.ORGS_EXPORT, str(data.get("orgId") or ""))
+        except PortalError:
+            raise NotFound("Export not found.") from None
+    return found.reference, data
 
 
 def open_download(caller: Caller, export_id: str, byte_range: str | None = None) -> Any:
@@ -161,8 +169,13 @@ def open_download(caller: Caller, export_id: str, byte_range: str | None = None)
     else:
         media = _Parts(ref)
         headers["Content-Length"] = str(int(data.get("size") or 0))
-    if wanted is None or wanted.start == 0:
-        audit.record("export.downloaded", actor=caller, org_id=data.get("orgId"), target=export_id)
+    audit.record(
+        "export.downloaded",
+        actor=caller,
+        org_id=data.get("orgId"),
+        target=export_id,
+        once_per=f"{caller.uid}:{caller.viewer}:{export_id}",
+    )  # every range, not per piece
     return ArchiveDownload(media.status, headers, media)
 
 
@@ -294,7 +307,7 @@ def _write(archive: Archive, org_id: str, data: dict[str, Any], drive: Any) -> d
              "retention": retention.policy()}  # fmt: skip
     archive.document("README.json", about)
     if data.get("scope") == "organisation":
-        return _write_org(archive, org_id, bool(data.get("includeNotes")), drive)
+        return _write_org(archive, org_id, _requester(data, org_id), drive)
     person = Person(str(data.get("subjectUid")), org_id, str((data.get("requester") or {}).get("email") or ""))
     return {name: archive.json(f"{name}.json", rows) for name, rows in export_all(person)}
 
@@ -321,7 +334,19 @@ def _who(value: Any) -> str:
     return str(value.get("name") or value.get("email") or "")
 
 
-def _write_org(archive: Archive, org_id: str, include_notes: bool, drive: Any) -> dict[str, int]:
+def _requester(data: dict[str, Any], org_id: str) -> Caller:
+    """Who asked for an organisation's export, as the policy sees them: the archive holds
+    what they may read through the API, no more."""
+    who = data.get("requester") or {}
+    role = Role(str(who.get("role") or Role.CLIENT_MEMBER.value))
+    home = org_id if not role.is_staff else (db.agency_org_id() or "")
+    return Caller(str(who.get("uid") or data.get("requesterUid") or ""), str(who.get("email") or ""), role, home)
+
+
+def _write_org(archive: Archive, org_id: str, reader: Caller, drive: Any) -> dict[str, int]:
+    from ..audit.query import entry_json
+
+    include_notes = policy.allowed(reader, Action.MESSAGES_NOTE, policy.OrgRef(org_id, OrgKind.CLIENT))
     org = db.system(org_id)
     counts: dict[str, int] = {}
     info = org.doc().get().to_dict() or {}
@@ -349,8 +374,9 @@ def _write_org(archive: Archive, org_id: str, include_notes: bool, drive: Any) -
     archive.document("billing.json", {"current": (billing.to_dict() or {}) if billing.exists else None,
                                       "payments": payments})  # fmt: skip
     counts["payments"] = archive.csv("billing-history.csv", PAYMENT_COLUMNS, payments)
-    counts["audit"] = archive.json("audit.json", _docs(db.audit_log().where(filter=db.eq("orgId", org_id))))
-    counts["files"] = _write_files(archive, org, names, drive)
+    audit_entries = db.audit_log().where(filter=db.eq("orgId", org_id)).stream()
+    counts["audit"] = archive.json("audit.json", (entry_json(s.id, s.to_dict() or {}, reader) for s in audit_entries))
+    counts["files"] = _write_files(archive, org, names, drive, reader)
     return counts
 
 
@@ -404,10 +430,13 @@ def _write_messages(archive: Archive, org: db.OrgStore, include_notes: bool) -> 
     return count
 
 
-def _write_files(archive: Archive, org: db.OrgStore, projects: dict[str, Any], drive: Any) -> int:
-    """The manifest and, with Drive, each file's bytes streamed in pieces into ``files/``."""
+def _write_files(archive: Archive, org: db.OrgStore, projects: dict[str, Any], drive: Any, reader: Caller) -> int:
+    """The manifest and, with Drive, each file's bytes streamed in pieces into ``files/``:
+    the files ``reader`` may see (staff-only ones only in an archive staff asked for)."""
     manifest: list[dict[str, Any]] = []
     for item in _docs(org.files().order_by("name")):
+        if not policy.may_see_file(reader, staff_only=bool(item.get("staffOnly"))):
+            continue
         project = str(item.get("projectId") or "")
         folder = _safe(str(projects.get(project) or project)) if project else "Organisation"
         path = f"files/{folder}/{_safe(str(item.get('name') or item['id']))}"

@@ -195,15 +195,42 @@ def _decisions(person: Person) -> Iterable[dict[str, Any]]:
             _by(db.DECISIONS, "by.uid", person).stream())  # fmt: skip
 
 
+def _uploaded(person: Person) -> Iterator[Any]:
+    """Files the person uploaded a version of (``uploaderUids``), or owns from before it."""
+    seen: set[str] = set()
+    for query in (_by(db.FILES, "uploadedBy.uid", person), db.across_orgs(db.FILES).where(
+            filter=db.contains("uploaderUids", person.uid))):  # fmt: skip
+        for snap in query.stream():
+            if snap.reference.path not in seen:
+                seen.add(snap.reference.path)
+                yield snap
+
+
 def _uploads(person: Person) -> Iterable[dict[str, Any]]:
-    return (_row(s, "name", "mimeType", "size", "projectId", "createdAt") for s in
-            _by(db.FILES, "uploadedBy.uid", person).stream())  # fmt: skip
+    for snap in _uploaded(person):
+        data = snap.to_dict() or {}
+        mine = [r for r, who in (data.get("revisionUploaders") or {}).items() if (who or {}).get("uid") == person.uid]
+        yield {**_row(snap, "name", "mimeType", "size", "projectId", "createdAt"),
+               "owner": (data.get("uploadedBy") or {}).get("uid") == person.uid, "revisions": sorted(mine)}  # fmt: skip
 
 
 def _erase_uploads(person: Person) -> int:
-    snaps = _by(db.FILES, "uploadedBy.uid", person).select([]).stream()
-    return db.write_in_batches((s.reference, {"uploadedBy": {"uid": None, "email": None, "name": FORMER_MEMBER}})
-                       for s in snaps)  # fmt: skip
+    """The files stay (the organisation's work); the person's name leaves them."""
+    from google.cloud import firestore
+
+    former = {"uid": None, "email": None, "name": FORMER_MEMBER}
+    updates: list[tuple[Any, dict[str, Any] | None]] = []
+    for snap in _uploaded(person):
+        data = snap.to_dict() or {}
+        change: dict[str, Any] = {"uploaderUids": firestore.ArrayRemove([person.uid])}
+        for field in ("uploadedBy", "revisedBy"):
+            if (data.get(field) or {}).get("uid") == person.uid:
+                change[field] = former
+        for revision, who in (data.get("revisionUploaders") or {}).items():
+            if (who or {}).get("uid") == person.uid:
+                change[f"revisionUploaders.`{revision}`"] = former
+        updates.append((snap.reference, change))
+    return db.write_in_batches(updates)
 
 
 def _audit(person: Person) -> Iterable[dict[str, Any]]:

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from .. import db, domain
+from .. import db, domain, policy
 from ..errors import BadRequest, Conflict, NotFound
 from ..identity import Caller
 from ..policy import Action
@@ -46,17 +46,20 @@ def list_projects(
 ) -> dict[str, Any]:
     """A page of projects, ordered by name. Staff without ``org_id`` see every client's.
     One query: the organisation's name is stored on each project. Archived projects are
-    left out (or, with ``archived``, only they are listed), so a page may hold fewer
-    than ``limit``; the cursor still walks every project."""
+    left out (or, with ``archived``, only they are listed) while the page is read, so a
+    page is full while more remain."""
     query, prefix = db.scoped(caller, db.PROJECTS, Action.PROJECTS_READ, org_id)
     if status:
         query = query.where(filter=db.eq("status", status))
     query = query.order_by("name").order_by("__name__")
-    snaps, next_cursor = db.page(query, prefix, cursor, limit, key="name")
+
+    def listed(snap: Any) -> bool:
+        return bool((snap.to_dict() or {}).get("archived")) == archived
+
+    snaps, next_cursor = db.page(query, prefix, cursor, limit, key="name", keep=listed)
     from . import models
 
-    items = db.each_valid(snaps, project_json, models.Project)
-    return {"items": [p for p in items if p["archived"] == archived], "nextCursor": next_cursor}
+    return {"items": db.each_valid(snaps, project_json, models.Project), "nextCursor": next_cursor}
 
 
 def _locate(caller: Caller | None, project_id: str, action: Action, org_id: str | None = None) -> Any:
@@ -82,13 +85,14 @@ def get_project(caller: Caller, project_id: str) -> dict[str, Any]:
         )
     project = valid[0]
     project["activity"] = [{"id": a.id, **db.to_json(a.to_dict())} for a in activity.stream()]
-    project["counts"] = counts(project["orgId"], project_id)
+    project["counts"] = counts(caller, project["orgId"], project_id)
     return project
 
 
-def counts(org_id: str, project_id: str) -> dict[str, int]:
-    """What the project holds, counted where it lives (aggregations: one read per 1,000
-    entries): approvals waiting for a decision, files, message threads."""
+def counts(caller: Caller, org_id: str, project_id: str) -> dict[str, int]:
+    """What the project holds for ``caller``, counted where it lives (aggregations: one
+    read per 1,000 entries): approvals waiting for a decision, files (without the
+    staff-only ones for those who may not see them), message threads."""
     store = db.system(org_id)  # the caller was authorised for the project of this organisation
     of_project = db.eq("projectId", project_id)
     queries = {
@@ -96,7 +100,10 @@ def counts(org_id: str, project_id: str) -> dict[str, int]:
         "files": store.files().where(filter=of_project),
         "threads": store.threads().where(filter=of_project),
     }
-    return {name: db.count(query) for name, query in queries.items()}
+    found = {name: db.count(query) for name, query in queries.items()}
+    if not policy.may_see_file(caller, staff_only=True):
+        found["files"] -= db.count(queries["files"].where(filter=db.eq("staffOnly", True)))
+    return found
 
 
 def _slug(name: str) -> str:
