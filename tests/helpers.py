@@ -132,6 +132,14 @@ def forged_token(uid: str, *, exp_offset: int = 3600, **claims: Any) -> str:
     return f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(payload)}."
 
 
+def browser_session(http: httpx.Client, email: str, *, fresh: bool = False) -> dict[str, str]:
+    """Sign in as the browser does (``POST /api/auth/login``): the session cookie and its
+    CSRF token, as the headers of the requests that follow."""
+    r = http.post("/api/auth/login", json={"idToken": token(email, fresh=fresh)})
+    assert r.status_code == 200, r.text
+    return {"Cookie": f"__session={r.cookies.get('__session')}", "X-CSRF-Token": r.json()["csrfToken"]}
+
+
 def upload_file(http: httpx.Client, headers: dict[str, str], name: str, data: bytes, **extra: Any) -> dict[str, Any]:
     """Upload ``data`` as ``name`` through the files API in one chunk; the file as the 201 shows it."""
     r = http.post("/api/files/upload", json={"name": name, "size": len(data), **extra}, headers=headers)

@@ -50,8 +50,35 @@ def _unauthenticated(exc: Exception) -> Unauthenticated:
     return Unauthenticated("Invalid credentials.", code="invalid_token")
 
 
+LIVE_CLAIM = "live"
+"""The claim of a credential minted for live updates (``portal.live.token``): the session
+record it belongs to. Such a credential reads its owner's change signal and nothing else."""
+
+
+def staff_second_factor_required() -> bool:
+    """``STAFF_SECOND_FACTOR=required``: no credential of staff without a second factor."""
+    return config.env("STAFF_SECOND_FACTOR", "").strip().lower() == "required"
+
+
+def _credential_rules(role: Role, claims: dict[str, Any]) -> None:
+    """What every credential the API accepts must be, whatever its kind (a Bearer ID token,
+    a session cookie, the ID token a session is made from): not one minted for live
+    updates, and for staff, when the portal requires it, from a sign-in with a second factor."""
+    if LIVE_CLAIM in claims:
+        raise Unauthenticated("This credential only listens to live updates.", code="live_only")
+    if (
+        role.is_staff
+        and staff_second_factor_required()
+        and not (claims.get("firebase") or {}).get("sign_in_second_factor")
+    ):
+        raise Forbidden(
+            "Staff accounts sign in with a second factor. Enrol a phone to continue.", code="second_factor_required"
+        )
+
+
 def caller_from_claims(claims: dict[str, Any], method: str) -> Caller:
-    """A :class:`Caller` from verified claims; accounts without portal claims are refused."""
+    """A :class:`Caller` from verified claims; accounts without portal claims are refused,
+    and so is a credential :func:`_credential_rules` refuses."""
     try:
         role = Role(str(claims.get("role")))
     except ValueError:
@@ -59,6 +86,7 @@ def caller_from_claims(claims: dict[str, Any], method: str) -> Caller:
     org_id = claims.get("orgId")
     if not isinstance(org_id, str) or not org_id:
         raise Forbidden("This account has no access to the portal.", code="no_access")
+    _credential_rules(role, claims)
     perms = claims.get("permissions") or []
     return Caller(
         uid=str(claims["uid"]),

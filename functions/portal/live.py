@@ -16,9 +16,12 @@ created, versioned or decided; ``ref`` is its id), ``dashboard`` (an organisatio
 summary was recomputed; ``ref`` is the organisation).
 
 The browser signs in to Firestore with a custom token from :func:`token` (minted for a
-session, carrying the caller's claims) and reads nothing but its own signal; the rules
-also check the membership document, so a removed, disabled or demoted person's listener
-stops at once even though their Firebase ID token stays valid for up to an hour.
+session cookie, carrying the caller's claims and, as ``live``, the id of that session's
+record) and reads nothing but its own signal; the rules also check the membership
+document and the session record, so a removed, disabled or demoted person's listener, or
+one of a device signed out, stops at once even though its Firebase ID token stays valid
+for up to an hour. The API and the sign-in refuse such a credential (``portal.authn``):
+it is no key to anything but the signal.
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ def _active_member(caller: Caller) -> None:
         raise Forbidden("Your membership has changed. Please sign in again.", code="membership_changed")
 
 
-def token(caller: Caller) -> dict[str, Any]:
+def token(caller: Caller, session_cookie: str | None) -> dict[str, Any]:
     """A Firebase custom token for the caller's uid, carrying their claims, with which the
     browser signs in to Firestore (``signInWithCustomToken``) to listen to ``live/{uid}``.
 
@@ -84,11 +87,15 @@ def token(caller: Caller) -> dict[str, Any]:
     needs the "Service Account Token Creator" role on itself. Without it the browser is
     told live updates are unavailable and polls instead."""
     from . import authn
+    from .account import sessions
 
     db.grant(caller, Action.LIVE_LISTEN)
+    if caller.auth_method != "session" or not session_cookie:
+        raise Forbidden("Live updates belong to a signed-in browser session.", code="session_required")
     _active_member(caller)
     auth = authn.admin_auth()
-    claims = {"role": caller.role.value, "orgId": caller.org_id, "permissions": sorted(caller.permissions)}
+    claims = {"role": caller.role.value, "orgId": caller.org_id, "permissions": sorted(caller.permissions),
+              authn.LIVE_CLAIM: sessions.session_id(session_cookie)}  # fmt: skip
     try:
         minted = auth.create_custom_token(caller.uid, claims)
     except auth.TokenSignError:

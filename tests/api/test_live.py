@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from env import AUTH, FIRESTORE, PROJECT
-from helpers import after_issue, bearer, error_code, sign_in, token
+from helpers import after_issue, bearer, browser_session, error_code, sign_in, token
 
 from portal import authn, db, live
 from portal.approvals import events as approval_events
@@ -52,7 +52,7 @@ def read_signal(uid: str, id_token: str) -> int:
 def test_each_role_gets_a_token_for_itself_only(http: httpx.Client, email: str) -> None:
     role, org = PEOPLE[email]
     uid = sign_in(email)["localId"]
-    r = http.post(PATH, headers=bearer(email))
+    r = http.post(PATH, headers=browser_session(http, email))
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["uid"] == uid
@@ -72,7 +72,7 @@ def test_each_role_gets_a_token_for_itself_only(http: httpx.Client, email: str) 
 
 def test_the_body_cannot_ask_for_someone_else(http: httpx.Client) -> None:
     other = sign_in("owner@globex.test")["localId"]
-    r = http.post(PATH, json={"uid": other, "orgId": "globex"}, headers=bearer("member@acme.test"))
+    r = http.post(PATH, json={"uid": other, "orgId": "globex"}, headers=browser_session(http, "member@acme.test"))
     assert r.status_code == 200
     assert r.json()["uid"] == sign_in("member@acme.test")["localId"]
     assert _claims(r.json()["token"])["claims"]["orgId"] == "acme"
@@ -107,7 +107,7 @@ def test_session_cookie_needs_its_csrf_token(http: httpx.Client) -> None:
 
 @pytest.mark.parametrize("change", [{"disabled": True}, {"role": "client_member"}])
 def test_a_membership_that_no_longer_matches_gets_no_token(http: httpx.Client, change: dict[str, Any]) -> None:
-    headers = bearer("owner@acme.test")
+    headers = browser_session(http, "owner@acme.test")
     uid = sign_in("owner@acme.test")["localId"]
     db.system("acme").user(uid).set(change, merge=True)
     r = http.post(PATH, headers=headers)
@@ -116,10 +116,37 @@ def test_a_membership_that_no_longer_matches_gets_no_token(http: httpx.Client, c
 
 
 def test_a_removed_member_gets_no_token(http: httpx.Client) -> None:
-    headers = bearer("member@acme.test")
+    headers = browser_session(http, "member@acme.test")
     db.system("acme").user(sign_in("member@acme.test")["localId"]).delete()
     r = http.post(PATH, headers=headers)
     assert r.status_code == 403
+
+
+def test_a_live_credential_reads_its_signal_and_nothing_else_and_ends_with_its_session(http: httpx.Client) -> None:
+    uid = sign_in("owner@acme.test")["localId"]
+    assert error_code(http.post(PATH, headers=bearer("owner@acme.test"))) == "session_required"
+    device = browser_session(http, "owner@acme.test")
+    minted = http.post(PATH, headers=device).json()["token"]
+    r = httpx.post(f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=any",
+                   json={"token": minted, "returnSecureToken": True}, timeout=30)  # fmt: skip
+    live_id, refresh = r.json()["idToken"], r.json()["refreshToken"]
+    live.poke([uid], "approvals", "ap-3")
+    assert read_signal(uid, live_id) == 200
+    # not a key to the API, nor to a new session, nor after a refresh
+    r = http.get("/api/auth/me", headers={"Authorization": f"Bearer {live_id}"})
+    assert r.status_code == 401 and error_code(r) == "live_only"
+    r = http.post("/api/auth/login", json={"idToken": live_id})
+    assert r.status_code == 401 and error_code(r) == "live_only"
+    grant = {"grant_type": "refresh_token", "refresh_token": refresh}
+    refreshed = httpx.post(f"{AUTH}/securetoken.googleapis.com/v1/token?key=any", data=grant, timeout=30).json()
+    assert http.get("/api/auth/me", headers={"Authorization": f"Bearer {refreshed['id_token']}"}).status_code == 401
+    # signing this device out ends it (another device's session does not keep it alive)
+    other = browser_session(http, "owner@acme.test", fresh=True)
+    sessions = http.get("/api/me/sessions", headers=device).json()["items"]
+    current = next(s for s in sessions if s["current"])
+    assert http.delete(f"/api/me/sessions/{current['id']}", headers=other).status_code == 200
+    assert read_signal(uid, live_id) == 403
+    assert read_signal(uid, refreshed["id_token"]) == 403
 
 
 def test_a_disabled_account_gets_401(http: httpx.Client) -> None:

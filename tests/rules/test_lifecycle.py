@@ -11,7 +11,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 from env import AUTH, FIRESTORE, PROJECT
-from helpers import after_issue, bearer, sign_in
+from helpers import after_issue, bearer, browser_session, sign_in
 
 from portal import live
 from portal.members import service as members
@@ -24,7 +24,7 @@ DOCS = f"{FIRESTORE}/v1/projects/{PROJECT}/databases/(default)/documents"
 def live_id_token(http: httpx.Client, email: str) -> tuple[str, str, str]:
     """(uid, the bearer token, the browser's Firestore ID token for live updates)."""
     session = sign_in(email, fresh=True)
-    r = http.post("/api/auth/live-token", headers={"Authorization": f"Bearer {session['idToken']}"})
+    r = http.post("/api/auth/live-token", headers=browser_session(http, email))
     assert r.status_code == 200, r.text
     r2 = httpx.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=any",

@@ -265,3 +265,35 @@ def test_each_version_uploader_is_personal_data_exported_and_erased(http: httpx.
     assert {(w or {}).get("uid") for w in data["revisionUploaders"].values()} == {None, data["revisedBy"]["uid"]}
     assert data["revisedBy"]["email"] == "ops@agency.test"
     assert list(sources._uploads(person)) == []
+
+
+# --- 4. a staff second factor, for every kind of credential -------------------------------------------
+
+
+def test_a_required_staff_second_factor_holds_for_bearer_tokens_and_sessions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The functions emulator runs with the project's settings, so this serves the routes in
+    this process, through the same pipeline, with ``STAFF_SECOND_FACTOR=required``."""
+    import flask
+    from helpers import enrol_phones, token, two_factor_sign_in
+
+    from portal.auth import routes
+
+    monkeypatch.setenv("STAFF_SECOND_FACTOR", "required")
+    app = flask.Flask(__name__)
+
+    def serve(route: Any, id_token: str, method: str = "GET", **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {id_token}"} if method == "GET" else {}
+        with app.test_request_context(route.path, method=method, headers=headers,
+                                      environ_base={"REMOTE_ADDR": "127.0.0.1"}, **kwargs):  # fmt: skip
+            return route.serve(flask.request)
+
+    refused = serve(routes.auth_me, token("ops@agency.test", fresh=True))
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "second_factor_required"
+    login = serve(routes.auth_login, token("ops@agency.test", fresh=True), "POST",
+                  json={"idToken": token("ops@agency.test", fresh=True)})  # fmt: skip
+    assert login.status_code == 403
+    assert serve(routes.auth_me, token("owner@acme.test")).status_code == 200  # clients: not required
+    uid = str(sign_in("ops@agency.test")["localId"])
+    enrol_phones(uid, "+15555550181")
+    with_factor = two_factor_sign_in("ops@agency.test", "+15555550181")["idToken"]
+    assert serve(routes.auth_me, with_factor).status_code == 200

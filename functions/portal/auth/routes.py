@@ -64,14 +64,17 @@ auth_me = Route("auth_me", "/api/auth/me", "auth", (
     Operation(GET, lambda ctx: users.me(ctx.user), "The signed-in user and what they may do", response=m.Me),
 ))
 auth_live_token = Route("auth_live_token", "/api/auth/live-token", "auth", (
-    Operation(POST, lambda ctx: live.token(ctx.user), "A Firestore sign-in for live updates",
+    Operation(POST, lambda ctx: live.token(ctx.user, ctx.session_cookie), "A Firestore sign-in for live updates",
               response=m.LiveTokenOut, errors=(401, 403, 503),
-              description="Mints a Firebase custom token for the caller (with their `role`, `orgId` and "
-                          "`permissions` claims) for `signInWithCustomToken`. The browser then listens to "
+              description="For a session cookie only (403 `session_required` over Bearer). Mints a Firebase "
+                          "custom token for the caller (with their `role`, `orgId` and `permissions` claims, and "
+                          "`live`: this session) for `signInWithCustomToken`. The browser then listens to "
                           "`live/{uid}` (when each topic last changed, never the data) and refetches what it "
-                          "shows through this API. Refused (403 `membership_changed`) when the caller's "
-                          "membership no longer matches their session; 503 `live_unavailable` when the server "
-                          "may not sign tokens (the browser then polls)."),
+                          "shows through this API. The credential reads that signal and nothing else: this API "
+                          "and the sign-in refuse it (401 `live_only`), and it ends with the session. Refused "
+                          "(403 `membership_changed`) when the caller's membership no longer matches their "
+                          "session; 503 `live_unavailable` when the server may not sign tokens (the browser "
+                          "then polls)."),
 ))
 # fmt: on
 

