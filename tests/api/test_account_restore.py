@@ -146,6 +146,23 @@ def test_a_member_removed_by_their_owner_cannot_restore_themselves(http: httpx.C
     assert [m for m in mails.to("member@acme.test") if "/restore#" in m["text"]] == []
 
 
+def test_a_removal_wins_over_an_earlier_self_deletion(http: httpx.Client, mails: Any) -> None:
+    deletion = _delete_own(http, "member@acme.test")
+    token = _mailed_token(mails, "member@acme.test")
+    uid = deletion["uid"]
+    r = http.delete(f"/api/members/{uid}", headers=bearer("owner@acme.test"))
+    assert r.status_code == 200, r.text
+    pending = db.deletion(deletion["id"]).get().to_dict() or {}
+    assert pending["reason"] == "removed" and "restoreHash" not in pending
+    assert pending["requestedBy"]["email"] == "owner@acme.test"
+    before = _state(deletion["id"], uid)
+    assert _refused(http.post(RESTORE, json={"token": token}))["error"]["code"] == "restore_link_invalid"
+    assert _state(deletion["id"], uid) == before and authn.admin_auth().get_user(uid).disabled
+    members = http.get("/api/members", headers=bearer("owner@acme.test")).json()
+    removed = next(m for m in members["items"] if m["uid"] == uid)
+    assert removed["disabled"] is True
+
+
 def test_an_organisation_deletion_mails_no_link_and_cannot_be_restored_this_way(http: httpx.Client) -> None:
     body = {"scope": "organisation", "orgId": "globex", "confirm": "Globex"}
     r = http.post("/api/deletions", json=body, headers=bearer("admin@agency.test"))

@@ -95,11 +95,18 @@ def request_own(caller: Caller, confirm: str) -> dict[str, Any]:
 def schedule_user(
     uid: str, org_id: str, email: str, *, reason: str, actor: Caller | None = None, actor_label: str = "cli"
 ) -> dict[str, Any]:
-    """Disable the account now and purge it after the grace period (again: no change)."""
+    """Disable the account now and purge it after the grace period (again: no change). A
+    removal always wins over the person's own pending deletion: it becomes a removal, and
+    the restore link they were mailed stops working."""
     from google.cloud import firestore
 
     ref = db.deletion(f"{USER}-{uid}")
     snap = ref.get()
+    if snap.exists and reason == "removed" and _overrule_own_deletion(ref, actor, actor_label):
+        db.system(org_id).user(uid).set({"disabled": True, "deletion": {"reason": reason},
+                                         "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)  # fmt: skip
+        audit.record("account.deletion_scheduled", actor=actor, actor_label=actor_label, org_id=org_id, target=uid,
+                     details={"reason": reason, "overrules": "self"})  # fmt: skip
     if not snap.exists:
         purge_after = _now() + dt.timedelta(days=retention.deletion_grace_days())
         secret = secrets.token_urlsafe(32) if reason == "self" else None
@@ -114,6 +121,22 @@ def schedule_user(
         if secret:
             _mail_restore_link(ref.id, email, secret, purge_after, org_id)
     return {"deletion": deletion_json(ref.get())}
+
+
+def _overrule_own_deletion(ref: Any, actor: Caller | None, actor_label: str) -> bool:
+    """Turn a pending self-deletion into a removal (one transaction with the restore's own
+    claim, so a restore in flight either happened before or finds no link); whether it was one."""
+    from google.cloud import firestore
+
+    def run(tx: Any) -> bool:
+        snap = ref.get(transaction=tx)
+        if not snap.exists or (snap.to_dict() or {}).get("reason") != "self":
+            return False
+        tx.update(ref, {"reason": "removed", "requestedBy": _by(actor, actor_label), "wasEnabled": False,
+                        "restoreHash": firestore.DELETE_FIELD})  # fmt: skip
+        return True
+
+    return bool(db.transact(run))
 
 
 def _hash(secret: str) -> str:
