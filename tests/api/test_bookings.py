@@ -8,7 +8,7 @@ import time
 
 import httpx
 import pytest
-from helpers import bearer, error_code, wait_for
+from helpers import bearer, error_code, settle, wait_for
 
 from portal import db
 from portal.integrations import signatures
@@ -128,6 +128,29 @@ def test_calendly_reschedule_and_cancel(http: httpx.Client) -> None:
     assert old and new and old["status"] == "rescheduled" and new["rescheduledFrom"] == "calendly-OLDI"
     assert send(http, calendly("invitee.canceled", "NEWI"), "calendly").status_code == 200
     assert stored("globex", "calendly-NEWI")["status"] == "cancelled"  # type: ignore[index]
+
+
+def test_a_stranger_on_a_clients_domain_waits_for_staff_with_the_client_suggested(http: httpx.Client) -> None:
+    domain = (db.system("acme").doc().get().to_dict() or {})["emailDomains"][0]
+    r = send(http, calcom("BOOKING_CREATED", "t-walk-in", email=f"anyone@{domain}"))
+    assert r.status_code == 200 and r.json()["bookings"][0]["orgId"] is None, r.text
+    assert "calcom-t-walk-in" not in ids(http, "owner@acme.test")
+    assert stored("acme", "calcom-t-walk-in") is None
+    listed = http.get("/api/bookings/unmatched", headers=bearer("ops@agency.test")).json()["items"]
+    waiting = next(b for b in listed if b["id"] == "calcom-t-walk-in")
+    assert waiting["suggestedOrgId"] == "acme"
+    settle()
+    notified = [s.to_dict() for s in db.system("acme").notifications().stream()]
+    assert not any("calcom-t-walk-in" in str(n) for n in notified)
+    done = http.post("/api/bookings/unmatched/calcom-t-walk-in/assign", json={"orgId": "acme"},
+                     headers=bearer("ops@agency.test"))  # fmt: skip
+    assert done.status_code == 200 and "calcom-t-walk-in" in ids(http, "owner@acme.test")
+    assert done.json().get("suggestedOrgId") is None
+    # a disabled member is nobody the portal knows any more
+    member = db.system("acme").users().where(filter=db.eq("email", "member@acme.test")).get()[0]
+    member.reference.update({"disabled": True})
+    r = send(http, calcom("BOOKING_CREATED", "t-former", email="member@acme.test"))
+    assert r.json()["bookings"][0]["orgId"] is None
 
 
 def test_unmatched_bookings_wait_for_staff_and_follow_their_org(http: httpx.Client) -> None:

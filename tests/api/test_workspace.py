@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Any
 
 import httpx
 import pytest
@@ -173,21 +174,29 @@ def test_archive_refused(http: httpx.Client, who: str | None, org: str, status: 
 # --- settings -------------------------------------------------------------------------
 
 
-def test_settings_in_one_place_and_the_slack_webhook_is_write_only(http: httpx.Client) -> None:
+def _folder(standin: Any, name: str, parent: str = "root") -> str:
+    """A folder in the Drive stand-in (under the portal's root folder by default)."""
+    from portal.integrations.drive import Drive
+
+    return Drive("root", api_url=standin.base_url).ensure_folder(name, parent)
+
+
+def test_settings_in_one_place_and_the_slack_webhook_is_write_only(http: httpx.Client, drive_standin: Any) -> None:
+    folder = _folder(drive_standin, "Acme shared")
     r = http.get("/api/orgs/acme/settings", headers=h("ops@agency.test"))
     assert r.status_code == 200, r.text
     s = r.json()
     assert s["whop"]["connected"] is False and s["whop"]["lastWorkedAt"] is None  # not linked in this world
     assert s["slack"]["connected"] is False and s["drive"]["connected"] is False
     assert s["emailDomains"] == ["acme.test"]
-    body = {"slackWebhookUrl": SLACK, "driveFolderId": "1AbCdEfGhIjK", "calendarId": "acme@group.calendar.google.com",
+    body = {"slackWebhookUrl": SLACK, "driveFolderId": folder, "calendarId": "acme@group.calendar.google.com",
             "bookingLinks": [{"label": "Kick-off", "url": "https://cal.com/northlight/kickoff"},
                              {"label": "Review", "url": "https://calendly.com/northlight/review"}]}  # fmt: skip
     r = http.patch("/api/orgs/acme/settings", json=body, headers=h("ops@agency.test"))
     assert r.status_code == 200, r.text
     s = r.json()
     assert s["slack"]["connected"] is True and s["slack"]["savedAt"]
-    assert s["drive"] == {**s["drive"], "connected": True, "folderId": "1AbCdEfGhIjK"}
+    assert s["drive"] == {**s["drive"], "connected": True, "folderId": folder}
     assert s["calendar"]["calendarId"] == "acme@group.calendar.google.com" and len(s["booking"]["links"]) == 2
     # Never shown again: not in the answer, not on the organisation, not readable by the org's people.
     for who in ("ops@agency.test", "admin@agency.test"):
@@ -196,11 +205,35 @@ def test_settings_in_one_place_and_the_slack_webhook_is_write_only(http: httpx.C
     assert "hooks.slack.com" not in http.get("/api/orgs/acme", headers=h("owner@acme.test")).text
     from portal.orgs import settings
 
-    assert settings.slack_webhook("acme") == SLACK and settings.settings("acme")["driveFolderId"] == "1AbCdEfGhIjK"
+    assert settings.slack_webhook("acme") == SLACK and settings.settings("acme")["driveFolderId"] == folder
     r = http.patch("/api/orgs/acme/settings", json={"slackWebhookUrl": None, "bookingLinks": None},
                    headers=h("admin@agency.test"))  # fmt: skip
     assert r.json()["slack"]["connected"] is False and r.json()["booking"]["links"] == []
     assert settings.slack_webhook("acme") is None
+
+
+def test_a_client_is_never_pointed_at_another_clients_folder_or_calendar(
+    http: httpx.Client, drive_standin: Any
+) -> None:
+    ops = h("ops@agency.test")
+    acme, globex = _folder(drive_standin, "Acme (acme)"), _folder(drive_standin, "Globex (globex)")
+    nested = _folder(drive_standin, "Deliverables", globex)
+    outside = drive_standin.add_folder("Someone else's", drive_standin.add_folder("Shared with me", "theirs").id).id
+    assert http.patch("/api/orgs/globex/settings", json={"driveFolderId": globex}, headers=ops).status_code == 200
+    db.system("globex").project("globex-campaign").update({"driveFolderId": nested})
+    before = db.client().document("orgs/acme").get().to_dict()
+    refused = ((globex, 409, "folder_in_use"), (nested, 409, "folder_in_use"),
+               (outside, 400, "folder_outside_root"), ("1NoSuchFolder", 400, "unknown_folder"))  # fmt: skip
+    for folder, status, code in refused:
+        r = http.patch("/api/orgs/acme/settings", json={"driveFolderId": folder}, headers=ops)
+        assert (r.status_code, error_code(r)) == (status, code), (folder, r.text)
+    assert db.client().document("orgs/acme").get().to_dict() == before
+    assert http.patch("/api/orgs/acme/settings", json={"driveFolderId": acme}, headers=ops).status_code == 200
+    shared = {"calendarId": "globex@group.calendar.google.com"}
+    assert http.patch("/api/orgs/globex/settings", json=shared, headers=ops).status_code == 200
+    r = http.patch("/api/orgs/acme/settings", json=shared, headers=ops)
+    assert r.status_code == 409 and error_code(r) == "calendar_in_use"
+    assert http.patch("/api/orgs/globex/settings", json=shared, headers=ops).status_code == 200  # its own again
 
 
 @pytest.mark.parametrize(

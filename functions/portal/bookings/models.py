@@ -45,6 +45,8 @@ class Booking(Out):
     htmlLink: str | None = None
     rescheduledFrom: str | None = None
     rescheduledTo: str | None = None
+    suggestedOrgId: str | None = None
+    """Unmatched only: the client an attendee's email domain names (staff decide)."""
 
 
 class BookingList(Out):

@@ -1,6 +1,7 @@
 """Bookings: stored per organisation (``orgs/{orgId}/bookings``), matched to it by the
-attendees' emails (members' addresses first, then the organisation's email domains);
-unmatched ones wait in ``unmatchedBookings`` for staff to assign. ``bookingIndex``
+attendees' emails (its active members' addresses); unmatched ones wait in
+``unmatchedBookings`` for staff to assign, with the organisation an attendee's email
+domain suggests. ``bookingIndex``
 remembers where each booking went, so later events about it follow it there."""
 
 from __future__ import annotations
@@ -23,18 +24,28 @@ EMBED_HOSTS = {"cal.com": "calcom", "calendly.com": "calendly"}
 
 
 def match_org(emails: list[str]) -> str | None:
-    """The client organisation the attendees belong to: one of its members, else one of
-    its email domains. None when nobody is known (or only agency staff attend)."""
+    """The client organisation the attendees belong to: one of its active members is among
+    them. None when nobody known attends (or only agency staff): a booking from a public
+    booking page by someone the portal does not know waits for staff, whatever their
+    address's domain (anyone can type an address on a client's domain)."""
     if not emails:
         return None
     members = db.across_orgs(db.USERS).where(filter=db.among("email", emails[:30]))
     for snap in members.select(["orgId", "disabled"]).stream():
+        if (snap.to_dict() or {}).get("disabled"):
+            continue
         org_id = snap.reference.parent.parent.id
         try:
             if db.org_ref(org_id).kind == OrgKind.CLIENT:
                 return org_id
         except NotFound:
             continue
+    return None
+
+
+def suggest_org(emails: list[str]) -> str | None:
+    """The client organisation one of the attendees' email domains names: shown to staff
+    beside an unmatched booking, never used to file it."""
     domains = sorted({e.rsplit("@", 1)[-1] for e in emails if "@" in e})
     if not domains:
         return None
@@ -55,6 +66,7 @@ def apply_changes(changes: list[Change], delivery: webhooks.Delivery | None = No
 
     matched = {c.id: c.org_hint or match_org(c.emails()) for c in changes}
     shared = next((o for o in matched.values() if o), None)  # a reschedule's two halves stay together
+    suggested = {} if shared else {c.id: suggest_org(c.emails()) for c in changes}
 
     def run(tx: Any) -> dict[str, Any]:
         index = {c.id: db.booking_index(c.id).get(transaction=tx) for c in changes}
@@ -77,6 +89,10 @@ def apply_changes(changes: list[Change], delivery: webhooks.Delivery | None = No
                 out.append({"id": change.id, "orgId": org_id, "changed": False})
                 continue
             doc = {**(doc or current or {}), "orgId": org_id, "updatedAt": firestore.SERVER_TIMESTAMP}
+            if org_id is None:
+                doc["suggestedOrgId"] = suggested.get(change.id)
+            else:
+                doc.pop("suggestedOrgId", None)
             if current is None:
                 doc["createdAt"] = firestore.SERVER_TIMESTAMP
             tx.set(target, doc)
@@ -198,6 +214,7 @@ def assign(caller: Caller, booking_id: str, org_id: str) -> dict[str, Any]:
     def run(tx: Any) -> dict[str, Any]:
         data = db.read(tx, source, "No such unmatched meeting.")
         doc = {**data, "orgId": grant.org.id, "assignedBy": caller.email, "updatedAt": firestore.SERVER_TIMESTAMP}
+        doc.pop("suggestedOrgId", None)
         tx.set(target, doc)
         tx.delete(source)
         tx.set(db.booking_index(booking_id), {"orgId": grant.org.id, "updatedAt": firestore.SERVER_TIMESTAMP})

@@ -56,7 +56,7 @@ org_settings = Route("org_settings", "/api/orgs/{orgId}/settings", "organisation
               response=m.OrgSettings, errors=(403, 404)),
     Operation(PATCH, lambda ctx: settings.update(ctx.user, ctx.params["orgId"], _changes(ctx)),
               "Change a client's settings; the Slack webhook is write-only, null removes a setting (staff)",
-              body=m.SettingsPatch, response=m.OrgSettings, errors=(400, 403, 404, 409)),
+              body=m.SettingsPatch, response=m.OrgSettings, errors=(400, 403, 404, 409, 502, 503)),
 ))
 clients_list = Route("clients_list", "/api/clients", "organisations", (
     Operation(GET, lambda ctx: {"items": service.clients_overview(ctx.user, archived=ctx.query.archived)},

@@ -45,6 +45,52 @@ def check_slack_url(url: str) -> str:
     return url
 
 
+MAX_FOLDER_DEPTH = 20
+"""How far up from a Drive folder the agency's root folder is looked for."""
+
+
+def check_drive_folder(folder_id: str, org_id: str) -> None:
+    """A client's Drive folder must be theirs alone: a folder in Drive under the agency's
+    root folder (no folder of someone else's Drive), and used by no other organisation, as
+    its own folder or a project's (so nobody points one client at another client's files)."""
+    from ..errors import Conflict
+    from ..files import service as files
+    from ..integrations.drive import DriveError, DriveNotFound
+
+    others = db.orgs().where(filter=db.eq("driveFolderId", folder_id)).select([]).stream()
+    projects = db.across_orgs(db.PROJECTS).where(filter=db.eq("driveFolderId", folder_id)).select([]).stream()
+    if any(s.id != org_id for s in others) or any(s.reference.parent.parent.id != org_id for s in projects):
+        raise Conflict("This Drive folder belongs to another organisation.", code="folder_in_use")
+    drive, root = files.connect(), config.drive_root_folder_id()
+    try:
+        found = drive.get(folder_id)
+        if not found.is_folder or found.trashed:
+            raise BadRequest("This Drive id is not a folder.", code="not_a_folder")
+        parents, depth = found.parents, 0
+        while root not in parents:
+            depth += 1
+            if not parents or depth > MAX_FOLDER_DEPTH:
+                raise BadRequest("The folder must be inside the portal's Drive folder.", code="folder_outside_root")
+            try:
+                parents = drive.get(parents[0]).parents
+            except DriveNotFound:  # a folder above that the portal's account cannot see: not under its root
+                parents = ()
+    except DriveNotFound:
+        raise BadRequest("No Drive folder has this id.", code="unknown_folder") from None
+    except DriveError as exc:
+        raise files._upstream(exc) from None
+
+
+def check_calendar_free(calendar_id: str, org_id: str) -> None:
+    """A calendar feeds one client's meetings: one used by another organisation is refused
+    (its events would be filed there, by the calendar's say-so)."""
+    from ..errors import Conflict
+
+    others = db.orgs().where(filter=db.eq("calendarId", calendar_id)).select([]).stream()
+    if any(s.id != org_id for s in others):
+        raise Conflict("This calendar belongs to another organisation.", code="calendar_in_use")
+
+
 def slack_webhook(org_id: str) -> str | None:
     """The client's Slack channel webhook, or None (the delivery path's accessor)."""
     snap = db.system(org_id).private_settings().get()
@@ -141,6 +187,10 @@ def update(caller: Caller, org_id: str, fields: dict[str, Any]) -> dict[str, Any
     }
     if public.get("emailDomains"):
         check_domains_free(public["emailDomains"], grant.org.id)
+    if public.get("driveFolderId"):
+        check_drive_folder(str(public["driveFolderId"]), grant.org.id)
+    if public.get("calendarId"):
+        check_calendar_free(str(public["calendarId"]), grant.org.id)
     if "emailDomains" in public and public["emailDomains"] is None:
         public["emailDomains"] = []
     if "bookingLinks" in public and public["bookingLinks"] is None:
