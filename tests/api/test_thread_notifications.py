@@ -175,3 +175,31 @@ def test_per_message_notifications_from_before_fold_into_the_threads_one(http: h
     assert threads.coalesce_legacy("acme") == {"folded": 0, "threads": 0}  # once
     assert http.post(f"/api/messages/{t}/read", headers=bearer(OWNER)).json()["notificationsRead"] == 1
     assert unread(http) == before
+
+
+def _post(http: httpx.Client, who: str, thread_id: str, body: str) -> str:
+    r = http.post(f"/api/messages/{thread_id}", json={"body": body}, headers=bearer(who))
+    assert r.status_code == 201, r.text
+    return str(r.json()["message"]["id"])
+
+
+def test_a_deleted_message_leaves_the_feed_and_the_mail_still_waiting(http: httpx.Client, mails) -> None:
+    t = start(http, "Oops thread")
+    owner = uid(OWNER)
+    _post(http, OPS, t, "Keep this")
+    secret = _post(http, OPS, t, "Their price is 4200")
+    assert wait_for(lambda: mine(t).get("count") == 2, timeout=60)
+    assert http.delete(f"/api/messages/{t}/{secret}", headers=bearer(OPS)).status_code == 200
+    assert mine(t)["count"] == 1 and "4200" not in str(mine(t)) and not mine(t)["read"]
+    assert "4200" not in str(rows(http, t))
+    service.send_waiting("acme", owner, now=time.time() + 400)
+    got = wait_for(lambda: [m for m in mails.to(OWNER) if "Oops thread" in m["text"] or "Keep this" in m["text"]],
+                   timeout=60)  # fmt: skip
+    assert "Keep this" in got[0]["text"] and "4200" not in got[0]["text"] + got[0]["html"]
+    # a notification that told of nothing else is read, its mail cancelled
+    t2 = start(http, "Wrong thread")
+    only = _post(http, OPS, t2, "Meant for Globex: 999")
+    assert wait_for(lambda: mine(t2).get("count") == 1, timeout=60)
+    assert http.delete(f"/api/messages/{t2}/{only}", headers=bearer(OPS)).status_code == 200
+    gone = mine(t2)
+    assert gone["read"] is True and gone["mail"] != "waiting" and "999" not in str(gone)

@@ -325,6 +325,10 @@ def change(caller: Caller, thread_id: str, message_id: str, *, body: str | None)
     snap = item.get()
     if not internal:
         refresh_last_message(ref)
+    if delete:  # its words leave the feeds and the mails still waiting to go out
+        from ..notifications import threads
+
+        threads.forget_message(org.id, thread_id, message_id)
     from . import events
 
     live.poke(events.audience(org.id, internal=internal), "messages", thread_id)

@@ -26,6 +26,7 @@ waiting period, listing what is new; the daily digest sees the document as unsee
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -117,7 +118,7 @@ def merged(
         "uid": uid, "orgId": org_id, "thread": thread_id, "link": link, "kind": kind, "read": False,
         "title": news.title if count == 1 else f"{count} new messages in “{subject}”",
         "body": f"{news.name}: {news.body}" if count > 1 and news.name else news.body,
-        "count": count, "seq": max(int(base.get("seq") or 0), news.seq or 0), "items": items,
+        "count": count, "seq": max(int(base.get("seq") or 0), news.seq or 0), "items": items, "bodyKey": news.key,
         "keys": [*(base.get("keys") or []), news.key][-REMEMBERED:],
         "at": now, "channel": channel, "digested": channel != "digest", "mail": "none",
     }  # fmt: skip
@@ -187,6 +188,59 @@ def notify(
             service.schedule_mail(person.home, person.uid)
     if changed:
         live.poke([p.uid for p, _ in changed], "notifications")
+    return len(changed)
+
+
+DELETED_BODY = "A message was deleted."
+
+
+def forgotten(data: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """A thread's notification ``data`` once the message ``key`` is deleted: its words leave
+    the excerpt, the items a waiting mail lists and the count; a notification left with
+    nothing new is read, its mail cancelled. None when it never told of that message."""
+    items = list(data.get("items") or [])
+    remaining = [i for i in items if i.get("key") != key]
+    shows = data.get("bodyKey") == key
+    if len(remaining) == len(items) and not shows:
+        return None
+    change: dict[str, Any] = {"items": remaining}
+    counted = len(remaining) < len(items) or shows
+    count = max(0, int(data.get("count") or 0) - (1 if counted and not data.get("read") else 0))
+    change["count"] = count
+    if shows:
+        last = remaining[-1] if remaining else None
+        change.update(body=str(last["body"]) if last else DELETED_BODY, bodyKey=last["key"] if last else None)
+    if count == 1 and remaining:
+        change["title"] = remaining[-1]["title"]
+    elif count > 1:
+        change["title"] = re.sub(r"^\d+ new messages", f"{count} new messages", str(data.get("title") or ""))
+    if not data.get("read") and (count == 0 or not remaining):
+        change.update(read=True, readAt=time.time())
+        if data.get("mail") == "waiting":
+            change["mail"] = "cancelled"
+    return change
+
+
+def forget_message(org_id: str, thread_id: str, message_id: str) -> int:
+    """Take a deleted message out of every notification that tells of it (the organisation's
+    people's and the staff's); how many changed."""
+    homes = dict.fromkeys([org_id, db.agency_org_id() or org_id])
+    changed: list[str] = []
+    for home in homes:
+        for snap in db.system(home).notifications().where(filter=db.eq("thread", thread_id)).stream():
+            if (snap.to_dict() or {}).get("orgId") != org_id:
+                continue
+
+            def run(tx: Any, ref: Any = snap.reference) -> None:
+                current = ref.get(transaction=tx)
+                change = forgotten(current.to_dict() or {}, message_id) if current.exists else None
+                if change is not None:
+                    tx.update(ref, change)
+                    changed.append(str((current.to_dict() or {}).get("uid") or ""))
+
+            patiently(run)
+    if changed:
+        live.poke([u for u in changed if u], "notifications")
     return len(changed)
 
 
