@@ -1,13 +1,16 @@
 // The assistant's panel, opened from the header on every page (its own chunk, loaded
 // when the panel first opens). The ChatKit web component runs in a document of its own,
 // /embed/assistant/, whose Content-Security-Policy alone allows OpenAI's script; the app's
-// policy does not change. That document tells this panel whether ChatKit loaded
-// ('ready') or not ('unavailable': offline, blocked, not configured); the panel then shows
-// the conversation, or says the assistant is unavailable and offers Messages instead.
+// policy does not change. That frame is sandboxed without allow-same-origin, so OpenAI's
+// script runs in no origin of the portal's: it reaches /api/chatkit only through this panel
+// (frame-relay.js). The frame tells this panel whether ChatKit loaded ('ready') or not
+// ('unavailable': offline, blocked, not configured); the panel then shows the
+// conversation, or says the assistant is unavailable and offers Messages instead.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { Icon } from './icons.js';
+import { relayRequests } from './frame-relay.js';
 
 const SOURCE = 'portal-assistant';
 const LOAD_TIMEOUT_MS = 20000;
@@ -20,23 +23,19 @@ export function AssistantPanel({ open, onClose }) {
   const heading = useRef(null);
 
   useEffect(() => {
-    const onMessage = (e) => {
-      if (e.origin !== location.origin || !frame.current || e.source !== frame.current.contentWindow) return;
-      const data = e.data || {};
-      if (data.source !== SOURCE) return;
+    const stop = relayRequests(() => frame.current, SOURCE, ['/api/chatkit'], (data) => {
       if (data.state === 'ready' || data.state === 'unavailable') {
         setState(data.state);
         setReason(typeof data.message === 'string' ? data.message : '');
         setCause(typeof data.cause === 'string' ? data.cause : '');
       }
-    };
-    window.addEventListener('message', onMessage);
+    });
     const timer = setTimeout(() => {
       setCause((c) => c || 'timeout');
       setState((s) => (s === 'loading' ? 'unavailable' : s));
     }, LOAD_TIMEOUT_MS);
     return () => {
-      window.removeEventListener('message', onMessage);
+      stop();
       clearTimeout(timer);
     };
   }, []);
@@ -68,7 +67,7 @@ export function AssistantPanel({ open, onClose }) {
             </div>
           `
         : null}
-      <iframe ref=${frame} class="assistant-frame" src="/embed/assistant/index.html" title="Assistant conversation" hidden=${state === 'unavailable'} data-testid="assistant-frame"></iframe>
+      <iframe ref=${frame} class="assistant-frame" src=${`/embed/assistant/index.html#parent=${encodeURIComponent(location.origin)}`} sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-forms" title="Assistant conversation" hidden=${state === 'unavailable'} data-testid="assistant-frame"></iframe>
     </section>
   `;
 }

@@ -62,3 +62,27 @@ def test_the_panel_fills_a_phone_screen_and_staff_have_it_too(page: Page) -> Non
     box = panel.bounding_box()
     assert box is not None and box["width"] >= 389 and box["x"] <= 1
     check_a11y(page, "assistant-phone", widths=("phone",))
+
+
+def test_the_frame_has_no_origin_of_the_portals_and_reaches_the_assistant_api_only(page: Page) -> None:
+    """OpenAI's script runs sandboxed: no portal page, cookie or CSRF token within reach; what
+    it asks of the API goes through the panel, which relays /api/chatkit and nothing else."""
+    sign_in(page, "owner@acme.test")
+    page.get_by_test_id("assistant-open").click()
+    expect(page.get_by_test_id("assistant-unavailable")).to_be_visible(timeout=30_000)
+    sandbox = page.get_by_test_id("assistant-frame").get_attribute("sandbox") or ""
+    assert "allow-scripts" in sandbox and "allow-same-origin" not in sandbox
+    frame = next(f for f in page.frames if "/embed/assistant" in f.url)
+    reach = "() => { try { return String(window.parent.document.title) } catch (e) { return 'blocked' } }"
+    assert frame.evaluate(reach) == "blocked"
+    assert frame.evaluate("() => { try { return document.cookie } catch (e) { return 'blocked' } }") == "blocked"
+    ask = """(path) => new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (e) => resolve(e.data.type === 'head' ? e.data.status : e.data.message);
+        const parent = new URLSearchParams(location.hash.slice(1)).get('parent');
+        window.parent.postMessage({ source: 'portal-assistant', type: 'fetch', url: path, method: 'GET', headers: [] },
+                                  parent, [channel.port2]);
+    })"""
+    assert frame.evaluate(ask, "/api/auth/session") == "This request is not relayed."
+    assert frame.evaluate(ask, "/api/members") == "This request is not relayed."
+    assert frame.evaluate(ask, "/api/chatkit") in (200, 503)  # relayed, with the session

@@ -59,6 +59,10 @@ def test_a_client_sees_its_meetings_only(page: Page) -> None:
         ".find(p => p.type === 'timeZoneName').value"
     )
     assert zone in time_text
+    page.get_by_role("button", name="Schedule here").first.click()
+    sandbox = page.get_by_test_id("booking-frame").get_attribute("sandbox") or ""
+    assert "allow-scripts" in sandbox and "allow-same-origin" not in sandbox  # the provider's script: no portal origin
+    page.get_by_role("button", name="Hide the scheduler").first.click()
     book = page.get_by_test_id("book-link")
     expect(book).to_have_attribute("href", "https://cal.com/northlight/30min?name=Olivia+Owner&email=owner%40acme.test")
     with page.expect_download() as download:

@@ -2,7 +2,8 @@
 // Calendly, upcoming or past, in the reader's own time zone (the browser's Intl); each
 // with "Add to calendar" (.ics) and, where the provider gave them, reschedule and cancel
 // links. "Book a meeting" opens the organisation's scheduling page; the provider's inline
-// widget lives in a document of its own (/embed/bookings/, its own CSP) framed on demand.
+// widget lives in a document of its own (/embed/bookings/, its own CSP) framed on demand,
+// sandboxed without allow-same-origin: the provider's script runs in no origin of the portal's.
 // Staff with "bookings.manage" also see meetings no client was found for, and assign them.
 
 import { useRef, useState } from 'preact/hooks';
@@ -96,7 +97,7 @@ function BookMeeting({ ctx }) {
               </span>`,
             )}
           </div>
-          ${open ? html`<iframe class="booking-frame" src=${open} title="Scheduling page" data-testid="booking-frame"></iframe>` : null}
+          ${open ? html`<iframe class="booking-frame" src=${open} sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-forms" title="Scheduling page" data-testid="booking-frame"></iframe>` : null}
         `}
       <//>
     </section>

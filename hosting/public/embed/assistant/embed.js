@@ -1,14 +1,18 @@
 // The ChatKit web component, inside the portal's assistant panel. It runs under this
 // document's own Content-Security-Policy (firebase.json, /embed/assistant/**), the only
-// one that allows OpenAI's script. It talks to the portal's /api/chatkit with the
-// session cookie and the CSRF token, and tells the panel (postMessage, same origin only)
-// whether it is 'ready' or 'unavailable': the script cannot load (offline, blocked), the
-// domain key is refused, or the assistant is not configured.
+// one that allows OpenAI's script, in a frame sandboxed without allow-same-origin: this
+// document has no origin of the portal's, no cookie and no CSRF token. Its requests to
+// /api/chatkit go through the panel (postMessage with a MessageChannel; the panel's
+// frame-relay.js fetches them with the session and streams the answer back). It tells the
+// panel whether it is 'ready' or 'unavailable': the script cannot load (offline, blocked),
+// the domain key is refused, or the assistant is not configured.
 (function () {
   'use strict';
   var SCRIPT = 'https://cdn.platform.openai.com/deployments/chatkit/chatkit.js';
+  var SOURCE = 'portal-assistant';
   var TIMEOUT_MS = 15000;
   var status = document.getElementById('status');
+  var parentOrigin = new URLSearchParams(location.hash.slice(1)).get('parent') || '';
   var done = false;
 
   function tell(state, message, cause) {
@@ -16,13 +20,61 @@
     done = true;
     if (state === 'unavailable') status.textContent = message || 'The assistant is unavailable.';
     else status.hidden = true;
-    if (window.parent !== window) {
-      window.parent.postMessage({ source: 'portal-assistant', state: state, message: message || '', cause: cause || '' }, location.origin);
+    if (window.parent !== window && parentOrigin) {
+      window.parent.postMessage({ source: SOURCE, state: state, message: message || '', cause: cause || '' }, parentOrigin);
     }
   }
 
+  // fetch() through the panel: same answer (status, headers, the body as it streams).
+  function relayedFetch(input, init) {
+    init = init || {};
+    var url = typeof input === 'string' ? input : input && input.url ? input.url : String(input);
+    var headers = [];
+    new Headers(init.headers || {}).forEach(function (value, name) {
+      headers.push([name, value]);
+    });
+    var body = init.body;
+    var text = body === undefined || body === null || typeof body === 'string' ? Promise.resolve(body) : new Response(body).text();
+    return text.then(function (payload) {
+      return new Promise(function (resolve, reject) {
+        if (!parentOrigin || window.parent === window) return reject(new TypeError('No portal to ask.'));
+        var channel = new MessageChannel();
+        var controller;
+        var stream = new ReadableStream({
+          start: function (c) {
+            controller = c;
+          },
+          cancel: function () {
+            channel.port1.postMessage({ type: 'abort' });
+          },
+        });
+        if (init.signal) {
+          init.signal.addEventListener('abort', function () {
+            channel.port1.postMessage({ type: 'abort' });
+          });
+        }
+        channel.port1.onmessage = function (e) {
+          var m = e.data || {};
+          if (m.type === 'head') resolve(new Response(stream, { status: m.status, headers: m.headers }));
+          else if (m.type === 'chunk') controller.enqueue(m.chunk);
+          else if (m.type === 'end') controller.close();
+          else if (m.type === 'error') {
+            reject(new TypeError(m.message || 'The request failed.'));
+            try {
+              controller.error(new TypeError(m.message || 'The request failed.'));
+            } catch (err) {
+              /* already closed */
+            }
+          }
+        };
+        var ask = { source: SOURCE, type: 'fetch', url: url, method: init.method || 'GET', headers: headers, body: payload };
+        window.parent.postMessage(ask, parentOrigin, [channel.port2]);
+      });
+    });
+  }
+
   function getJson(path) {
-    return fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(function (r) {
+    return relayedFetch(path, { headers: { Accept: 'application/json' } }).then(function (r) {
       if (!r.ok) throw new Error(String(r.status));
       return r.json();
     });
@@ -41,19 +93,13 @@
     });
   }
 
-  function mount(csrf, config) {
+  function mount(config) {
     var chat = document.createElement('openai-chatkit');
     chat.setOptions({
       api: {
-        url: '/api/chatkit',
+        url: parentOrigin + '/api/chatkit',
         domainKey: config.domainKey || 'local-dev',
-        fetch: function (input, init) {
-          var options = Object.assign({}, init || {}, { credentials: 'same-origin' });
-          var headers = new Headers((init && init.headers) || {});
-          headers.set('X-CSRF-Token', csrf);
-          options.headers = headers;
-          return fetch(input, options);
-        },
+        fetch: relayedFetch,
       },
       frameTitle: 'Assistant',
       history: { enabled: true, showDelete: true, showRename: true },
@@ -78,10 +124,8 @@
   }, TIMEOUT_MS);
 
   var step = 'session';
-  Promise.all([getJson('/api/auth/session'), getJson('/api/chatkit')])
-    .then(function (answers) {
-      var session = answers[0];
-      var config = answers[1];
+  getJson(parentOrigin + '/api/chatkit')
+    .then(function (config) {
       step = 'script';
       return loadScript()
         .then(function () {
@@ -89,7 +133,7 @@
         })
         .then(function () {
           clearTimeout(timer);
-          mount(session.csrfToken || '', config);
+          mount(config);
         });
     })
     .catch(function (err) {
