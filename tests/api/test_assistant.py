@@ -128,21 +128,61 @@ def test_billing_is_offered_only_to_those_who_may_see_it(http: httpx.Client, mod
     assert json.loads(result)["found"] is True and json.loads(result)["link"] == "/billing"
 
 
-def test_asking_the_team_starts_a_thread_staff_see(http: httpx.Client, model_standin: Any) -> None:
-    _, evs = start(http, OWNER, "Can someone from the team call me about the launch video?")
+def _acme_threads(http: httpx.Client) -> list[str]:
+    return [t["id"] for t in http.get("/api/messages", params={"orgId": "acme"}, headers=bearer(OPS)).json()["items"]]
+
+
+def _answer_card(http: httpx.Client, who: str, thread: str, card: str, kind: str, **payload: Any) -> list[dict]:
+    body = {"type": "threads.custom_action",
+            "params": {"thread_id": thread, "item_id": card, "action": {"type": kind, "payload": payload}}}  # fmt: skip
+    return events(chatkit(http, who, body))
+
+
+def test_asking_the_team_asks_the_person_first_then_starts_a_thread_staff_see(
+    http: httpx.Client, model_standin: Any
+) -> None:
+    before = _acme_threads(http)
+    thread, evs = start(http, OWNER, "Can someone from the team call me about the launch video?")
     [result] = tool_results(model_standin)
-    handed = json.loads(result)
-    assert handed["found"] is True and handed["link"] == f"/messages/{handed['threadId']}"
-    assert handed["link"] in answer(evs)
-    r = http.get("/api/messages", params={"orgId": "acme"}, headers=bearer(OPS))
-    assert handed["threadId"] in [t["id"] for t in r.json()["items"]]
-    r = http.get(f"/api/messages/{handed['threadId']}", headers=bearer(OPS))
+    assert json.loads(result)["pending"] is True
+    [card] = [e["item"] for e in evs if e["type"] == "thread.item.done" and e["item"]["type"] == "widget"]
+    assert card["widget"]["confirm"]["action"]["type"] == "handoff.send"
+    assert _acme_threads(http) == before  # nothing reaches the team until the person says so
+    # Someone else's conversation, or a card that is not one: nothing happens.
+    theirs = {"thread_id": thread, "item_id": card["id"], "action": {"type": "handoff.send"}}
+    assert chatkit(http, MEMBER, {"type": "threads.custom_action", "params": theirs}).status_code == 404
+    # The person's payload is not what is sent: the stored card is.
+    evs = _answer_card(http, OWNER, thread, card["id"], "handoff.send", subject="Planted", question="Planted text")
+    [replaced] = [e["item"] for e in evs if e["type"] == "thread.item.replaced"]
+    assert "confirm" not in replaced["widget"] or not replaced["widget"].get("confirm")
+    [handed] = [t for t in _acme_threads(http) if t not in before]
+    assert f"/messages/{handed}" in answer(evs)
+    r = http.get(f"/api/messages/{handed}", headers=bearer(OPS))
     assert r.status_code == 200, r.text
     [first] = r.json()["messages"]
-    assert first["author"]["email"] == OWNER
+    assert first["author"]["email"] == OWNER and "Planted" not in first["body"]
     assert "--- Conversation with the assistant ---" in first["body"]
     assert "Client: Can someone from the team call me about the launch video?" in first["body"]
-    assert http.get(f"/api/messages/{handed['threadId']}", headers=bearer(GLOBEX)).status_code == 404
+    assert http.get(f"/api/messages/{handed}", headers=bearer(GLOBEX)).status_code == 404
+    # Answered once: pressing Send again sends nothing more.
+    _answer_card(http, OWNER, thread, card["id"], "handoff.send")
+    assert len(_acme_threads(http)) == len(before) + 1
+
+
+def test_a_declined_hand_off_sends_nothing_and_staff_are_never_offered_one(
+    http: httpx.Client, model_standin: Any
+) -> None:
+    before = _acme_threads(http)
+    thread, evs = start(http, MEMBER, "I need a human for this")
+    [card] = [e["item"] for e in evs if e["type"] == "thread.item.done" and e["item"]["type"] == "widget"]
+    evs = _answer_card(http, MEMBER, thread, card["id"], "handoff.discard")
+    assert "Nothing was sent" in answer(evs)
+    _answer_card(http, MEMBER, thread, card["id"], "handoff.send")  # the card was answered: no
+    assert _acme_threads(http) == before
+    start(http, OPS, "Can someone from the team help acme?")
+    last = model_standin.received()[-1]
+    assert "ask_the_team" not in {t["function"]["name"] for t in last.get("tools") or []}
+    assert _acme_threads(http) == before
 
 
 def test_staff_ask_across_clients(http: httpx.Client, model_standin: Any) -> None:

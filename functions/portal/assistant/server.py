@@ -17,7 +17,15 @@ from agents.models.fake_id import FAKE_RESPONSES_ID as FAKE_ID
 from chatkit.agents import AgentContext, ThreadItemConverter, stream_agent_response
 from chatkit.errors import CustomStreamError
 from chatkit.server import ChatKitServer
-from chatkit.types import AssistantMessageItem, ThreadMetadata, ThreadStreamEvent, UserMessageItem
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    UserMessageItem,
+)
 from openai import AsyncOpenAI
 
 from . import settings, spend, tools
@@ -32,8 +40,9 @@ questions about their projects, milestones, approvals, meetings{billing} and mes
 what your tools return; never guess or invent. Today is {today} (UTC).
 {scope}
 Answer briefly and include the portal links the tools give (for example /projects/ID). If a tool \
-finds nothing, say so plainly. If you cannot help, or the person asks for a human, offer to pass the \
-conversation to the team, and when they agree call ask_the_team."""
+finds nothing, say so plainly.{handoff}"""
+HANDOFF = """ If you cannot help, or the person asks for a human, call ask_the_team: it shows them what \
+would be sent, and they decide."""
 
 
 def _out(value: dict[str, Any]) -> str:
@@ -96,25 +105,58 @@ def search_portal(ctx: Ctx, query: str, org_id: str | None = None) -> str:
     return _out(tools.search(_caller(ctx), query, org_id))
 
 
+SEND, DISCARD = "handoff.send", "handoff.discard"
+"""The answers to the assistant's question "send this to the team?" (ChatKit widget actions)."""
+
+
+def handoff_widget(subject: str, question: str, *, state: str = "asking", link: str | None = None) -> Any:
+    """The card that asks the person before anything reaches the team (``asking``), or says
+    what became of it (``sent``, ``discarded``). What would be sent is in the card's
+    confirm action; the server reads it from the stored card, never from the request."""
+    from chatkit.widgets import DynamicWidgetRoot as Root
+
+    draft = {"subject": subject[:200], "question": question[:2000]}
+    titles = {"asking": "Send this to the team?", "sent": "Sent to the team", "discarded": "Not sent"}
+    if state == "asking":
+        note = "This conversation goes with it, as a message thread the team and your organisation's people can read."
+    else:
+        note = f"The thread: {link}" if link else "Nothing was sent."
+    card: dict[str, Any] = {
+        "type": "Card",
+        "children": [
+            {"type": "Title", "value": titles[state], "size": "sm"},
+            {"type": "Text", "value": f"Subject: {draft['subject']}"},
+            {"type": "Text", "value": draft["question"] or "(no question)"},
+            {"type": "Caption", "value": note},
+        ],
+    }
+    if state == "asking":
+        from chatkit.actions import ActionConfig
+
+        card["confirm"] = {"label": "Send to the team", "action": ActionConfig(type=SEND, payload=draft)}
+        card["cancel"] = {"label": "Don't send", "action": ActionConfig(type=DISCARD, payload={})}
+    return Root.model_validate(card)
+
+
 @function_tool
-async def ask_the_team(ctx: Ctx, subject: str, question: str, org_id: str | None = None) -> str:
-    """Hand the conversation to the agency's team: starts a message thread with the question and this conversation.
+async def ask_the_team(ctx: Ctx, subject: str, question: str) -> str:
+    """Offer to hand the conversation to the agency's team: the person is shown what would be sent and decides.
 
     Args:
         subject: A short subject for the thread.
         question: What the person needs from the team, in their words.
-        org_id: For agency staff only: the client organisation the thread belongs to.
     """
-    agent_ctx = ctx.context
-    page = await agent_ctx.store.load_thread_items(agent_ctx.thread.id, None, 100, "asc", agent_ctx.request_context)
-    text = transcript(page.data)
-    return _out(tools.ask_the_team(_caller(ctx), subject, question, text, org_id))
+    await ctx.context.stream_widget(handoff_widget(subject, question), copy_text=question[:500])
+    return _out({"found": True, "pending": True, "note": "The person was shown a card with Send and Don't send: "
+                 "nothing reaches the team unless they press Send. Tell them so, briefly."})  # fmt: skip
 
 
 def _agent(request: Request, client: AsyncOpenAI) -> Agent[AgentContext[Request]]:
     caller = request.caller
     billing = tools.may_see_billing(caller)
-    offered: list[Any] = [projects, approvals_waiting, upcoming_meetings, search_portal, ask_the_team]
+    offered: list[Any] = [projects, approvals_waiting, upcoming_meetings, search_portal]
+    if not caller.is_staff:  # a hand-off goes from a client to the team, into the client's own organisation
+        offered.append(ask_the_team)
     if billing:
         offered.insert(2, billing_status)
     who = "an agency staff member" if caller.is_staff else "a client"
@@ -124,7 +166,11 @@ def _agent(request: Request, client: AsyncOpenAI) -> Agent[AgentContext[Request]
         else "You see only this client's own organisation; no tool can show another organisation's data."
     )
     instructions = INSTRUCTIONS.format(
-        who=who, billing=", billing" if billing else "", today=dt.date.today().isoformat(), scope=scope
+        who=who,
+        billing=", billing" if billing else "",
+        today=dt.date.today().isoformat(),
+        scope=scope,
+        handoff="" if caller.is_staff else HANDOFF,
     )
     model = OpenAIChatCompletionsModel(model=settings.model(), openai_client=client)
     return Agent[AgentContext[Request]](
@@ -161,6 +207,10 @@ class PortalChatKitServer(ChatKitServer[Request]):
         assert isinstance(self.store, FirestoreStore)
         self.store.set_feedback(thread_id, item_ids, str(getattr(feedback, "value", feedback)), context)
 
+    def action(self, thread: ThreadMetadata, action: Any, sender: Any, context: Request) -> AsyncIterator[Any]:
+        """The person's answer to a card the assistant showed (see :func:`handoff_widget`)."""
+        return _handoff(self, thread, action, sender, context)
+
     async def respond(
         self, thread: ThreadMetadata, input_user_message: UserMessageItem | None, context: Request
     ) -> AsyncIterator[ThreadStreamEvent]:
@@ -184,6 +234,38 @@ class PortalChatKitServer(ChatKitServer[Request]):
         finally:
             usage = result.context_wrapper.usage
             spend.add(org_id, int(usage.total_tokens or 0), requests=int(usage.requests or 0))
+
+
+async def _handoff(
+    server: ChatKitServer[Request], thread: ThreadMetadata, action: Any, sender: Any, context: Request
+) -> AsyncIterator[ThreadStreamEvent]:
+    """The person answered the card: send the conversation to the team (what the stored card
+    holds, once) or not. Any other action, or a card already answered, changes nothing."""
+    widget = getattr(sender, "widget", None)
+    card = widget.model_dump(mode="json") if widget is not None else {}
+    draft = (card.get("confirm") or {}).get("action") or {}
+    if draft.get("type") != SEND or action.type not in (SEND, DISCARD):
+        return
+    payload = draft.get("payload") or {}
+    subject, question = str(payload.get("subject") or ""), str(payload.get("question") or "")
+    if action.type == DISCARD:
+        done = handoff_widget(subject, question, state="discarded")
+        text = "Nothing was sent to the team."
+    else:
+        page = await server.store.load_thread_items(thread.id, None, 100, "asc", context)
+        sent = tools.ask_the_team(context.caller, subject, question, transcript(page.data))
+        if not sent.get("found"):
+            done, text = handoff_widget(subject, question, state="discarded"), "It could not be sent; try Messages."
+        else:
+            done = handoff_widget(subject, question, state="sent", link=sent["link"])
+            text = f"Sent to the team: {sent['link']}"
+    replaced = sender.model_copy(update={"widget": done})
+    await server.store.save_item(thread.id, replaced, context)
+    yield ThreadItemReplacedEvent(item=replaced)
+    item_id = server.store.generate_item_id("message", thread, context)
+    content = [AssistantMessageContent(text=text)]
+    message = AssistantMessageItem(id=item_id, thread_id=thread.id, created_at=dt.datetime.now(), content=content)
+    yield ThreadItemDoneEvent(item=message)
 
 
 def _real_ids(event: Any, current: dict[str, str], make: Callable[[], str]) -> Any:

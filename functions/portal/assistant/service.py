@@ -27,9 +27,10 @@ from . import settings
 MODEL_REQUESTS = frozenset({"threads.create", "threads.add_user_message", "threads.retry_after_item"})
 """ChatKit requests that run the model (counted against the per-person rate and the daily cap)."""
 SUPPORTED = MODEL_REQUESTS | {"threads.get_by_id", "threads.list", "items.list", "items.feedback", "threads.update",
-                              "threads.delete"}  # fmt: skip
-"""What the portal's assistant answers (no attachments, dictation, widgets or client tools)."""
-AUDITED = MODEL_REQUESTS | {"threads.delete", "threads.update"}
+                              "threads.delete", "threads.custom_action"}  # fmt: skip
+"""What the portal's assistant answers (no attachments, dictation or client tools); the one
+custom action is the person's answer to a confirmation the assistant asked for."""
+AUDITED = MODEL_REQUESTS | {"threads.delete", "threads.update", "threads.custom_action"}
 
 
 def require_configured() -> None:

@@ -167,20 +167,22 @@ def search(caller: Caller, query: str, org_id: str | None = None) -> dict[str, A
     return _guard(run)
 
 
-def ask_the_team(caller: Caller, subject: str, question: str, transcript: str, org_id: str | None = None
-                 ) -> dict[str, Any]:  # fmt: skip
-    """Start a message thread with the team: the question, then the conversation as text."""
+def ask_the_team(caller: Caller, subject: str, question: str, transcript: str) -> dict[str, Any]:
+    """Start a message thread with the team in the caller's own organisation: the question,
+    then the conversation as text. Only once the person confirmed it (``server.action``): the
+    model never writes anything a client will see on its own."""
     from ..messages import service
     from ..messages.models import MAX_BODY
 
     def run() -> dict[str, Any]:
+        if caller.is_staff:  # staff are the team; the assistant posts into no client's thread for them
+            return {"found": False, "reason": "Staff write to a client in Messages."}
         intro = question.strip() or "Could someone from the team help me with this?"
         body = f"{intro}\n\n--- Conversation with the assistant ---\n{transcript.strip()}"
         if len(body) > MAX_BODY:
             body = body[: MAX_BODY - 1] + "…"
         title = (subject.strip() or "Question from the assistant")[:200]
-        started = service.start_thread(caller, subject=title, body=body, project_id=None,
-                                       org_id=org_id if caller.is_staff else None, attachments=[])  # fmt: skip
+        started = service.start_thread(caller, subject=title, body=body, project_id=None, org_id=None, attachments=[])
         thread = started["thread"]
         return {"found": True, "threadId": thread["id"], "subject": thread.get("subject"),
                 "link": service.link(thread["id"])}  # fmt: skip

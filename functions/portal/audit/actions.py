@@ -57,6 +57,7 @@ ACTIONS: dict[str, str] = {
     "assistant.retry_after_item": "Asked the assistant to answer again",
     "assistant.update": "Renamed a conversation with the assistant",
     "assistant.delete": "Deleted a conversation with the assistant",
+    "assistant.custom_action": "Answered the assistant's question (sent a conversation to the team, or did not)",
     # view as client
     "viewas.started": "Staff started viewing the portal as a client",
     "viewas.ended": "Staff stopped viewing the portal as a client",
