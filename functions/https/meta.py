@@ -3,13 +3,13 @@
 from deployment import HTTP
 from firebase_functions import https_fn
 
-from portal.api import routes
+from portal.api import registry, routes
 
 
 @https_fn.on_request(**HTTP)
 def openapi(req: https_fn.Request) -> https_fn.Response:
     """GET /api/openapi.json"""
-    return routes.openapi.serve(req)
+    return registry.openapi.serve(req)
 
 
 @https_fn.on_request(**HTTP)

@@ -5,34 +5,43 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from portal.account import mfa, sessions
+from portal import authn
+from portal.account import sessions
 from portal.account.models import ProfilePatch
-from portal.errors import Forbidden
-from portal.identity import Caller, Role
+from portal.errors import Forbidden, Unauthenticated
+from portal.identity import Role
 
 
-def _caller(role: Role) -> Caller:
-    return Caller(uid="u", email="u@x.test", role=role, org_id="agency" if role.is_staff else "acme")
+def _claims(role: Role, **firebase: str) -> dict:
+    return {"uid": "u", "email": "u@x.test", "role": role.value, "orgId": "agency" if role.is_staff else "acme",
+            "firebase": firebase}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_second_factor_is_not_required_by_default(role: Role, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STAFF_SECOND_FACTOR", raising=False)
-    mfa.check_sign_in(_caller(role), {"firebase": {}})
+    assert authn.caller_from_claims(_claims(role), "bearer").role == role
 
 
+@pytest.mark.parametrize("method", ["bearer", "session"])
 @pytest.mark.parametrize("role", list(Role))
 def test_when_required_staff_need_a_second_factor_and_clients_do_not(
-    role: Role, monkeypatch: pytest.MonkeyPatch
+    role: Role, method: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STAFF_SECOND_FACTOR", "required")
-    mfa.check_sign_in(_caller(role), {"firebase": {"sign_in_second_factor": "phone"}})
+    authn.caller_from_claims(_claims(role, sign_in_second_factor="phone"), method)
     if role.is_staff:
         with pytest.raises(Forbidden) as refused:
-            mfa.check_sign_in(_caller(role), {"firebase": {"sign_in_provider": "password"}})
+            authn.caller_from_claims(_claims(role, sign_in_provider="password"), method)
         assert refused.value.code == "second_factor_required"
     else:
-        mfa.check_sign_in(_caller(role), {"firebase": {"sign_in_provider": "password"}})
+        authn.caller_from_claims(_claims(role, sign_in_provider="password"), method)
+
+
+def test_a_live_update_credential_is_no_credential_of_the_api() -> None:
+    with pytest.raises(Unauthenticated) as refused:
+        authn.caller_from_claims({**_claims(Role.CLIENT_OWNER), authn.LIVE_CLAIM: "s1"}, "bearer")
+    assert refused.value.code == "live_only"
 
 
 @pytest.mark.parametrize("zone", ["Europe/London", "America/Argentina/Buenos_Aires", "UTC", "Asia/Kolkata"])

@@ -10,8 +10,7 @@ import deployment
 import main
 from env import ROOT
 
-from portal.api.openapi import document
-from portal.api.registry import routes
+from portal.api.registry import document, routes
 
 ROUTES = routes()
 

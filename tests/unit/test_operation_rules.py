@@ -4,7 +4,7 @@ authorisation matrix reads it), and the rules' decisions hold on a few known cas
 from __future__ import annotations
 
 from portal import policy
-from portal.api.openapi import document
+from portal.api.registry import document
 from portal.identity import Caller, OrgKind, Role
 
 ACME = policy.OrgRef("acme", OrgKind.CLIENT)

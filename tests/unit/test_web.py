@@ -232,14 +232,14 @@ def test_event_stream_and_calendar() -> None:
 
 
 def test_openapi_describes_raw_bodies_streams_and_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
-    from portal.api import openapi, registry
+    from portal.api import registry
 
     monkeypatch.setattr(registry, "routes", lambda: (MEDIA, CSV))
-    openapi.document.cache_clear()
+    registry.document.cache_clear()
     try:
-        doc = openapi.document()
+        doc = registry.document()
     finally:
-        openapi.document.cache_clear()
+        registry.document.cache_clear()
     item = doc["paths"]["/api/media/{kind}"]
     put = item["put"]
     assert set(put["requestBody"]["content"]) == {"application/octet-stream", "image/png"}

@@ -3,14 +3,13 @@ models (resolved here, when the document is first asked for)."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from . import common, registry
-from .web import JSON, Operation
+from . import common
+from .web import JSON, Operation, Route
 
 _STATUS_TEXT = {
     400: "Bad input",
@@ -66,9 +65,8 @@ def _success(op: Operation, response: type[BaseModel] | None) -> dict[str, Any]:
     return out
 
 
-@cache
-def document() -> dict[str, Any]:
-    routes = registry.routes()
+def build(routes: tuple[Route, ...]) -> dict[str, Any]:
+    """The OpenAPI document of ``routes`` (``portal.api.registry.document`` serves it)."""
     bodies = {body for route in routes for op in route.operations if (body := op.models[0]) is not None}
     outs = {out for route in routes for op in route.operations if (out := op.models[2]) is not None}
     models: set[type[BaseModel]] = {common.ErrorBody, *bodies, *outs}

@@ -1,8 +1,12 @@
 """Every feature's routes, in one place: what the OpenAPI document, the wiring tests
 and the Hosting rewrites are checked against. Importing it imports route
-declarations only (no service, no model)."""
+declarations only (no service, no model). The OpenAPI document describes every route,
+its own included, so its route lives here, with the one list it is made from."""
 
 from __future__ import annotations
+
+from functools import cache
+from typing import Any
 
 from ..account import routes as account
 from ..approvals import routes as approvals
@@ -23,7 +27,7 @@ from ..privacy import routes as privacy
 from ..projects import routes as projects
 from ..search import routes as search
 from . import routes as meta
-from .web import Route
+from .web import GET, Ctx, Operation, Route
 
 FEATURES = (
     auth,
@@ -49,5 +53,20 @@ FEATURES = (
 """The feature route modules; each lists its routes in ``ROUTES``."""
 
 
+@cache
+def document() -> dict[str, Any]:
+    """The OpenAPI document of :func:`routes` (built once per instance)."""
+    from . import openapi as generator
+
+    return generator.build(routes())
+
+
+def _document(ctx: Ctx) -> Any:
+    return document()
+
+
+openapi = Route("openapi", "/api/openapi.json", "meta", (Operation(GET, _document, "This document", public=True),))
+
+
 def routes() -> tuple[Route, ...]:
-    return tuple(route for feature in FEATURES for route in feature.ROUTES)
+    return (*(route for feature in FEATURES for route in feature.ROUTES), openapi)

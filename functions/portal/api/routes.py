@@ -1,4 +1,5 @@
-"""Routes of the API itself: its OpenAPI document and its health for uptime monitors."""
+"""The API's health, for uptime monitors (its OpenAPI document is served by the registry of
+every route, ``portal.api.registry``)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,6 @@ from .lazy import lazy
 from .web import GET, Ctx, Operation, Route
 
 
-def _document(ctx: Ctx) -> Any:
-    from .openapi import document  # generated from every route, so imported on first use
-
-    return document()
-
-
 def _health(ctx: Ctx) -> Any:
     from .. import db
 
@@ -21,7 +16,6 @@ def _health(ctx: Ctx) -> Any:
     return {"status": "ok"}
 
 
-openapi = Route("openapi", "/api/openapi.json", "meta", (Operation(GET, _document, "This document", public=True),))
 health = Route("health", "/api/health", "meta", (
     Operation(GET, _health, "Whether the portal can serve (for uptime monitors)", public=True, rate_bucket="ip",
               response=lazy("portal.api.common").Health, errors=(503,),
@@ -29,4 +23,4 @@ health = Route("health", "/api/health", "meta", (
                           "It says nothing else: no version, no configuration, no timings."),
 ))  # fmt: skip
 
-ROUTES = (openapi, health)
+ROUTES = (health,)

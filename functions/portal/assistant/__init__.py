@@ -20,13 +20,13 @@ from typing import Any
 
 def export_user(uid: str) -> dict[str, Any]:
     """The conversations of ``uid`` with the assistant, as JSON-able data (see the module doc)."""
-    from .service import export_user as export
+    from .personal import export_user as export
 
     return export(uid)
 
 
 def erase_user(uid: str) -> int:
     """Delete every conversation of ``uid`` with the assistant; how many were deleted."""
-    from .service import erase_user as erase
+    from .personal import erase_user as erase
 
     return erase(uid)

@@ -329,9 +329,9 @@ def change(caller: Caller, thread_id: str, message_id: str, *, body: str | None)
         from ..notifications import threads
 
         threads.forget_message(org.id, thread_id, message_id)
-    from . import events
+    from .audience import audience
 
-    live.poke(events.audience(org.id, internal=internal), "messages", thread_id)
+    live.poke(audience(org.id, internal=internal), "messages", thread_id)
     return {"message": _message_json(snap, caller, org, _rendered(caller, org.id, [snap])[0], internal=internal)}
 
 

@@ -37,7 +37,7 @@ from .. import config, db, live, logs
 from ..errors import BadRequest, NotFound
 from ..identity import Caller
 from ..policy import Action
-from . import kinds, mail, threads
+from . import kinds, mail
 
 STAFF_ROLES = ("aj_ops", "aj_admin")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -184,6 +184,17 @@ def notify(
     if made:
         live.poke([p.uid for p in made], "notifications")
     return len(made)
+
+
+def read_change(snap: Any) -> dict[str, Any]:
+    """What marking a notification read writes: read, nothing new, its waiting mail cancelled."""
+    change: dict[str, Any] = {"read": True, "readAt": time.time()}
+    data = snap.to_dict() or {}
+    if data.get("mail") == "waiting":
+        change["mail"] = "cancelled"
+    if "thread" in data:
+        change.update(count=0, items=[])
+    return change
 
 
 def notification_key(key: str, uid: str) -> str:
@@ -387,7 +398,7 @@ def mark_read(caller: Caller, notification_id: str) -> dict[str, Any]:
             raise NotFound("Notification not found.")
         if _field(snap, "read"):
             return False
-        tx.update(ref, threads.read_change(snap))
+        tx.update(ref, read_change(snap))
         return True
 
     if db.transact(run):
@@ -410,7 +421,7 @@ def mark_all_read(caller: Caller) -> dict[str, Any]:
             break
         batch = db.batch()
         for snap in snaps:
-            batch.update(snap.reference, threads.read_change(snap),
+            batch.update(snap.reference, read_change(snap),
                          option=db.client().write_option(last_update_time=snap.update_time))  # fmt: skip
         try:
             batch.commit()

@@ -130,17 +130,6 @@ def merged(
     return data
 
 
-def read_change(snap: Any) -> dict[str, Any]:
-    """What marking a notification read writes: read, nothing new, its waiting mail cancelled."""
-    change: dict[str, Any] = {"read": True, "readAt": time.time()}
-    data = snap.to_dict() or {}
-    if data.get("mail") == "waiting":
-        change["mail"] = "cancelled"
-    if "thread" in data:
-        change.update(count=0, items=[])
-    return change
-
-
 def notify(
     org_id: str,
     thread_id: str,
@@ -250,6 +239,8 @@ def read_if(tx: Any, snap: Any, uid: str, up_to: int) -> bool:
     data = (snap.to_dict() or {}) if snap is not None and snap.exists else {}
     if data.get("uid") != uid or data.get("read") or int(data.get("seq") or 0) > up_to:
         return False
+    from .service import read_change
+
     tx.update(snap.reference, read_change(snap))
     return True
 

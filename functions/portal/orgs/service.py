@@ -10,6 +10,7 @@ from .. import authn, db
 from ..errors import BadRequest, Conflict, NotFound
 from ..identity import Caller, OrgKind
 from ..policy import Action
+from . import settings
 
 
 def _slug(name: str) -> str:
@@ -91,17 +92,6 @@ def _client_grant(caller: Caller, action: Action, org_id: str) -> db.Grant:
     return grant
 
 
-def check_domains_free(domains: list[str], org_id: str | None) -> None:
-    """Each email domain belongs to one organisation (bookings are matched by it)."""
-    if not domains:
-        return
-    query = db.orgs().where(filter=db.contains_any("emailDomains", domains[:30]))
-    for snap in query.select(["emailDomains"]).stream():
-        if snap.id != org_id:
-            taken = sorted(set(domains) & set((snap.to_dict() or {}).get("emailDomains") or []))
-            raise Conflict(f"Another organisation already uses {', '.join(taken)}.", code="domain_taken")
-
-
 def create_client(
     caller: Caller, *, name: str, logo_url: str | None, email_domains: list[str], owner_email: str
 ) -> dict[str, Any]:
@@ -112,7 +102,7 @@ def create_client(
     from ..invites import service as invites
 
     db.grant(caller, Action.ORGS_CREATE)
-    check_domains_free(email_domains, None)
+    settings.check_domains_free(email_domains, None)
     auth = authn.admin_auth()
     try:
         auth.get_user_by_email(owner_email)
@@ -138,7 +128,7 @@ def update_org(caller: Caller, org_id: str, fields: dict[str, Any]) -> dict[str,
 
     grant = _client_grant(caller, Action.ORGS_UPDATE, org_id)
     if "emailDomains" in fields:
-        check_domains_free(fields["emailDomains"], grant.org.id)
+        settings.check_domains_free(fields["emailDomains"], grant.org.id)
     if "name" in fields:
         name = fields["name"].strip()
         if not name:

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import config, db
-from ..errors import BadRequest
+from ..errors import BadRequest, Conflict
 from ..identity import Caller
 from ..policy import Action
 
@@ -45,6 +45,17 @@ def check_slack_url(url: str) -> str:
     return url
 
 
+def check_domains_free(domains: list[str], org_id: str | None) -> None:
+    """Each email domain belongs to one organisation (bookings are matched by it)."""
+    if not domains:
+        return
+    query = db.orgs().where(filter=db.contains_any("emailDomains", domains[:30]))
+    for snap in query.select(["emailDomains"]).stream():
+        if snap.id != org_id:
+            taken = sorted(set(domains) & set((snap.to_dict() or {}).get("emailDomains") or []))
+            raise Conflict(f"Another organisation already uses {', '.join(taken)}.", code="domain_taken")
+
+
 MAX_FOLDER_DEPTH = 20
 """How far up from a Drive folder the agency's root folder is looked for."""
 
@@ -53,7 +64,6 @@ def check_drive_folder(folder_id: str, org_id: str) -> None:
     """A client's Drive folder must be theirs alone: a folder in Drive under the agency's
     root folder (no folder of someone else's Drive), and used by no other organisation, as
     its own folder or a project's (so nobody points one client at another client's files)."""
-    from ..errors import Conflict
     from ..files import service as files
     from ..integrations.drive import DriveError, DriveNotFound
 
@@ -84,7 +94,6 @@ def check_drive_folder(folder_id: str, org_id: str) -> None:
 def check_calendar_free(calendar_id: str, org_id: str) -> None:
     """A calendar feeds one client's meetings: one used by another organisation is refused
     (its events would be filed there, by the calendar's say-so)."""
-    from ..errors import Conflict
 
     others = db.orgs().where(filter=db.eq("calendarId", calendar_id)).select([]).stream()
     if any(s.id != org_id for s in others):
@@ -177,7 +186,6 @@ def update(caller: Caller, org_id: str, fields: dict[str, Any]) -> dict[str, Any
     from google.cloud import firestore
 
     from ..audit import service as audit
-    from .service import check_domains_free
 
     grant = db.grant(caller, Action.ORGS_SETTINGS, org_id)
     if grant.org.kind.value != "client":

@@ -9,6 +9,7 @@ data (a data descriptor), which every unzip tool reads.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -16,7 +17,7 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
-from .. import db
+from .. import db, logs
 
 QUANTUM = 256 * 1024
 DRIVE_CHUNK = 8 * QUANTUM
@@ -169,3 +170,27 @@ class Archive:
 
     def close(self) -> None:
         self.zip.close()
+
+
+def remove_archive(ref: Any, data: dict[str, Any], drive: Any) -> None:
+    """Delete an export's archive (``data`` says where it is stored)."""
+    if data.get("storage") == "drive" and data.get("driveFileId"):
+        from ..files import service as files
+        from ..integrations.drive import DriveNotFound
+
+        with contextlib.suppress(DriveNotFound):
+            (drive or files.connect()).delete(str(data["driveFileId"]))
+    db.delete_matching(db.export_parts(ref))
+
+
+def erase_exports_of(uid: str) -> int:
+    """A deleted person's exports: archives and records (their personal-data source)."""
+    removed = 0
+    for snap in db.across_orgs(db.EXPORTS).where(filter=db.eq("requesterUid", uid)).stream():
+        try:
+            remove_archive(snap.reference, snap.to_dict() or {}, None)
+        except Exception as exc:  # Drive not connected: the record still goes
+            logs.warning("export archive not removed", path=snap.reference.path, error=repr(exc)[:300])
+        snap.reference.delete()
+        removed += 1
+    return removed

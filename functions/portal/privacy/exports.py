@@ -29,7 +29,7 @@ from ..errors import Conflict, Gone, NotFound, PortalError
 from ..identity import Caller, OrgKind, Role
 from ..policy import Action
 from . import retention
-from .archive import Archive, DriveSink, FirestoreSink
+from .archive import Archive, DriveSink, FirestoreSink, remove_archive
 from .sources import Person, export_all
 
 QUEUE = "exporter"  # the task function (queue names take no underscores)
@@ -269,7 +269,7 @@ def build(org_id: str, export_id: str, *, drive: Any = None) -> str:
                     "counts": counts})  # fmt: skip
     except google.NotFound:  # the export (or its organisation) was deleted while it was built
         with contextlib.suppress(Exception):  # nothing refers to the archive any more
-            _remove(ref, stored, sink.drive if sink.storage == "drive" else None)
+            remove_archive(ref, stored, sink.drive if sink.storage == "drive" else None)
         return "missing"
     details = {"scope": data.get("scope"), "size": stored["size"], "storage": stored["storage"]}
     audit.record("export.ready", actor_label="exporter", org_id=org_id, target=export_id, details=details)
@@ -464,17 +464,6 @@ def _safe(name: str) -> str:
 # --- expiry and erasure ------------------------------------------------------------------------
 
 
-def _remove(ref: Any, data: dict[str, Any], drive: Any) -> None:
-    """Delete an export's archive (``data`` says where it is stored)."""
-    if data.get("storage") == "drive" and data.get("driveFileId"):
-        from ..files import service as files
-        from ..integrations.drive import DriveNotFound
-
-        with contextlib.suppress(DriveNotFound):
-            (drive or files.connect()).delete(str(data["driveFileId"]))
-    db.delete_matching(db.export_parts(ref))
-
-
 def expire(*, now: dt.datetime | None = None, drive: Any = None) -> int:
     """Delete the archives of exports past their expiry (the record stays, ``expired``) and
     fail builds stuck for a day. Returns how many expired."""
@@ -484,7 +473,7 @@ def expire(*, now: dt.datetime | None = None, drive: Any = None) -> int:
         if snap.get("status") != "ready":
             continue
         try:
-            _remove(snap.reference, snap.to_dict() or {}, drive)
+            remove_archive(snap.reference, snap.to_dict() or {}, drive)
         except Exception as exc:  # tried again next run
             logs.warning("export expiry failed", path=snap.reference.path, error=repr(exc)[:300])
             continue
@@ -500,16 +489,3 @@ def expire(*, now: dt.datetime | None = None, drive: Any = None) -> int:
             if isinstance(created, dt.datetime) and created < stuck:
                 snap.reference.update({"status": "failed", "error": "The archive took too long. Ask for a new one."})
     return done
-
-
-def erase_for(uid: str) -> int:
-    """A deleted person's exports: archives and records (their personal-data source)."""
-    removed = 0
-    for snap in db.across_orgs(db.EXPORTS).where(filter=db.eq("requesterUid", uid)).stream():
-        try:
-            _remove(snap.reference, snap.to_dict() or {}, None)
-        except Exception as exc:  # Drive not connected: the record still goes
-            logs.warning("export archive not removed", path=snap.reference.path, error=repr(exc)[:300])
-        snap.reference.delete()
-        removed += 1
-    return removed

@@ -243,9 +243,9 @@ def _erase_live(person: Person) -> int:
 
 
 def _erase_exports(person: Person) -> int:
-    from . import exports
+    from .archive import erase_exports_of
 
-    return exports.erase_for(person.uid)
+    return erase_exports_of(person.uid)
 
 
 register("profile", export=_profile, erase=_erase_profile)
