@@ -328,6 +328,17 @@ def drive_standin(standins: tuple[dict, object]) -> object:
 
 
 @pytest.fixture
+def drive(drive_standin: Any) -> Any:
+    """The Drive stand-in with what earlier tests left in it forgotten (their folders are gone
+    with the emulator's data): every item but the root trashed, no upload session open."""
+    with drive_standin.lock:
+        for item_id in [i for i in drive_standin.items if i != "root"]:
+            drive_standin.items[item_id].trashed = True
+        drive_standin.sessions.clear()
+    return drive_standin
+
+
+@pytest.fixture
 def calendar_standin(standins: tuple[dict, object]) -> object:
     """The Google Calendar stand-in the functions emulator talks to, emptied for the test."""
     calendar = standins[0]["calendar"]

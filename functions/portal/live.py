@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import db
+from . import db, policy
 from .errors import Forbidden, NotConnected
 from .identity import STAFF_ROLES, Caller, OrgKind
 from .policy import Action
@@ -90,7 +90,8 @@ def token(caller: Caller, session_cookie: str | None) -> dict[str, Any]:
     from .account import sessions
 
     db.grant(caller, Action.LIVE_LISTEN)
-    if caller.auth_method != "session" or not session_cookie:
+    policy.authorize_session_only(caller)
+    if not session_cookie:
         raise Forbidden("Live updates belong to a signed-in browser session.", code="session_required")
     _active_member(caller)
     auth = authn.admin_auth()

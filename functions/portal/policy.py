@@ -292,6 +292,14 @@ def authorize_factor_reset(actor: Caller, uid: str, role: Role, org: OrgRef) -> 
         raise Forbidden("Only admins may reset the second factors of staff.")
 
 
+def authorize_session_only(caller: Caller) -> None:
+    """Raise unless ``caller`` came with a session cookie: what is bound to a signed-in
+    browser session (the live-updates credential, which ends with it) is not for a Bearer
+    token, which no session record stands for."""
+    if caller.auth_method != "session":
+        raise Forbidden("Live updates belong to a signed-in browser session.", code="session_required")
+
+
 DELETE_OWN_FILE_SECONDS = 15 * 60
 """How long the uploader of a file may delete it themselves."""
 
@@ -412,6 +420,8 @@ class Refinement(StrEnum):
     """Only the person who started it may end it (a view-as token): anyone else's is 403."""
     FACTOR_RESET = "factor_reset"
     """:func:`authorize_factor_reset`: not yourself, staff only by an admin."""
+    SESSION = "session"
+    """:func:`authorize_session_only`: a signed-in browser session's, never a Bearer token's (403)."""
 
 
 @dataclass(frozen=True)
@@ -453,7 +463,7 @@ OPERATIONS: dict[str, Rule] = {
     "auth_logout_post": _SIGNED_IN,
     "auth_session_get": _SIGNED_IN,
     "auth_me_get": _SIGNED_IN,
-    "auth_live_token_post": _SIGNED_IN,
+    "auth_live_token_post": Rule(None, refine=R.SESSION),  # a credential bound to the session asking
     "orgs_list_get": Rule(A.ORG_READ, _O),
     "orgs_list_post": Rule(A.ORGS_CREATE, _O),
     "org_detail_get": Rule(A.ORG_READ, _N),
@@ -646,6 +656,8 @@ def _refine(caller: Caller, rule: Rule, org: OrgRef, facts: Facts) -> None:
         raise NotFound("Not found.")
     if rule.refine == Refinement.STARTER and facts.owner != caller.uid:
         raise Forbidden("Not yours to end.")
+    if rule.refine == Refinement.SESSION:
+        authorize_session_only(caller)
     if rule.refine == Refinement.FILE_DELETE:
         authorize_file_delete(caller, org, uploaded_by=facts.owner, uploaded_at=facts.at, now=facts.now)
     if rule.refine == Refinement.MESSAGE_CHANGE and not may_change_message(

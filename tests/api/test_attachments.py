@@ -32,15 +32,6 @@ def who() -> Any:
     return headers
 
 
-@pytest.fixture
-def drive(drive_standin: Any) -> Any:
-    with drive_standin.lock:
-        for item_id in [i for i in drive_standin.items if i != "root"]:
-            drive_standin.items[item_id].trashed = True
-        drive_standin.sessions.clear()
-    return drive_standin
-
-
 def upload(http: httpx.Client, headers: dict[str, str], name: str, data: bytes, **extra: Any) -> dict[str, Any]:
     r = http.post("/api/files/upload", json={"name": name, "size": len(data), **extra}, headers=headers)
     assert r.status_code == 201, r.text

@@ -87,17 +87,6 @@ def uploads(org: str = "acme") -> list[str]:
     return [s.id for s in db.client().collection("orgs").document(org).collection("uploads").stream()]
 
 
-@pytest.fixture
-def drive(drive_standin: Any) -> Any:
-    """The stand-in, with what earlier tests left in it forgotten (their folders are gone
-    with the emulator's data)."""
-    with drive_standin.lock:
-        for item_id in [i for i in drive_standin.items if i != "root"]:
-            drive_standin.items[item_id].trashed = True
-        drive_standin.sessions.clear()
-    return drive_standin
-
-
 # --- each role ---------------------------------------------------------------------------------
 
 

@@ -23,14 +23,6 @@ pytestmark = pytest.mark.usefixtures("world")
 
 
 @pytest.fixture
-def drive(drive_standin: Any) -> Any:
-    with drive_standin.lock:
-        for item_id in [i for i in drive_standin.items if i != "root"]:
-            drive_standin.items[item_id].trashed = True
-    return drive_standin
-
-
-@pytest.fixture
 def item(http: httpx.Client) -> dict[str, Any]:
     body = {"orgId": "acme", "projectId": "acme-rebrand", "contentType": "design", "title": "Poster",
             "assigneeEmails": [], "content": {"previewUrl": None, "fileUrls": [], "notes": "First round."}}  # fmt: skip

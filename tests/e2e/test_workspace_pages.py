@@ -6,6 +6,7 @@ reaches any of it."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -79,7 +80,8 @@ def test_an_admin_edits_a_project_and_changes_a_role(page: Page, http: httpx.Cli
     assert {m["email"]: m["role"] for m in members}["member@acme.test"] == "client_owner"
 
 
-def test_settings_per_client_keep_the_slack_webhook_write_only(page: Page) -> None:
+def test_settings_per_client_keep_the_slack_webhook_write_only(page: Page, drive: Any) -> None:
+    folder = drive.add_folder("Acme shared", "root").id  # a folder inside the portal's Drive folder
     sign_in(page, "ops@agency.test")
     page.goto("/clients/acme")
     expect(page.get_by_test_id("page-title")).to_have_text("Acme Corporation")
@@ -90,7 +92,7 @@ def test_settings_per_client_keep_the_slack_webhook_write_only(page: Page) -> No
     page.get_by_test_id("slack-save").click()
     expect(page.get_by_test_id("status-slack")).to_contain_text("Connected")
     expect(page.get_by_test_id("slack-url")).to_have_value("")
-    page.get_by_test_id("drive-folder").fill("1DriveFolder")
+    page.get_by_test_id("drive-folder").fill(folder)
     page.get_by_test_id("booking-links").fill("Kick-off | https://cal.com/northlight/kickoff")
     page.get_by_test_id("settings-save").click()
     expect(page.get_by_test_id("status-drive")).to_contain_text("Connected")

@@ -11,6 +11,8 @@ written over the REST API with each user's ID token, as a browser SDK would."""
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from typing import Any
 
@@ -226,6 +228,11 @@ def test_the_search_index_is_for_the_server_alone(tokens: dict[str, str | None])
 # --- live/{uid}: one's own signal, while one's membership still matches ---------------------
 
 
+MEMBERSHIP = {"acme_owner": ("client_owner", "acme"), "acme_member": ("client_member", "acme"),
+              "globex_owner": ("client_owner", "globex"), "ops": ("aj_ops", "agency"),
+              "admin": ("aj_admin", "agency")}  # fmt: skip
+
+
 @pytest.fixture
 def signals(world: dict) -> dict[str, str]:
     """Every demo person's signal document, with its uid by role name."""
@@ -234,15 +241,54 @@ def signals(world: dict) -> dict[str, str]:
     return uids
 
 
+def session_record(uid: str, org: str, *, ended: bool = False, seconds: int = 3600) -> str:
+    """A session record, as signing in writes one (``portal.account.sessions``): its id."""
+    import datetime as dt
+    import secrets
+
+    sid = secrets.token_hex(16)
+    now = dt.datetime.now(dt.UTC)
+    db.system(org).session(uid, sid).set({"createdAt": now, "expiresAt": now + dt.timedelta(seconds=seconds),
+                                          "ended": ended})  # fmt: skip
+    return sid
+
+
+def live_credential(name: str, uid: str, **session: Any) -> str:
+    """What ``POST /api/auth/live-token`` mints for ``name``'s session, signed in with (the
+    emulator takes an unsigned token: the refusals of the rules are what is tested)."""
+    role, org = MEMBERSHIP[name]
+    return forged_token(uid, role=role, orgId=org, email=ROLES[name], live=session_record(uid, org, **session))
+
+
 def test_each_person_reads_only_their_own_signal(tokens: dict[str, str | None], signals: dict[str, str]) -> None:
-    for reader, tok in tokens.items():
+    credentials = {name: live_credential(name, uid) for name, uid in signals.items()}
+    for reader, tok in credentials.items():
         for owner, uid in signals.items():
             assert can_read(f"live/{uid}", tok) == (reader == owner), (reader, owner)
             assert not can_write(f"live/{uid}", tok), (reader, owner)
+    for reader, tok in tokens.items():  # a sign-in's own ID token is no live credential
+        for owner, uid in signals.items():
+            assert not can_read(f"live/{uid}", tok), (reader, owner)
+
+
+def test_a_live_credential_ends_with_its_session(signals: dict[str, str]) -> None:
+    uid = signals["acme_member"]
+    assert not can_read(f"live/{uid}", live_credential("acme_member", uid, ended=True))
+    assert not can_read(f"live/{uid}", live_credential("acme_member", uid, seconds=-60))
+    assert not can_read(f"live/{uid}", forged_token(uid, role="client_member", orgId="acme", email="m", live="nope"))
+    ending = live_credential("acme_member", uid)
+    assert can_read(f"live/{uid}", ending)
+    db.system("acme").session(uid, _sid(ending)).update({"ended": True})  # signed out on that device
+    assert not can_read(f"live/{uid}", ending)
+
+
+def _sid(credential: str) -> str:
+    payload = credential.split(".")[1]
+    return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["live"])
 
 
 def _fresh(name: str) -> str:
-    return str(sign_in(ROLES[name], fresh=True)["idToken"])
+    return live_credential(name, str(sign_in(ROLES[name])["localId"]))
 
 
 @pytest.mark.parametrize("name", ["acme_member", "ops"])
@@ -273,9 +319,9 @@ def test_a_demoted_person_loses_their_signal_at_once(signals: dict[str, str], na
 def test_a_token_without_portal_claims_or_with_another_org_reads_no_signal(signals: dict[str, str]) -> None:
     uid = signals["acme_member"]
     # A token whose orgId names another organisation (where no such membership exists).
-    same = forged_token(uid, role="client_member", orgId="acme", email="member@acme.test")
+    same = live_credential("acme_member", uid)
     assert can_read(f"live/{uid}", same)  # the emulator takes such tokens: the refusals below mean something
-    other = forged_token(uid, role="client_member", orgId="globex", email="member@acme.test")
+    other = forged_token(uid, role="client_member", orgId="globex", email="member@acme.test", live=_sid(same))
     assert not can_read(f"live/{uid}", other)
     assert not can_read(f"live/{uid}", forged_token(uid, email="member@acme.test"))
     assert not can_read(f"live/{uid}", forged_token(uid, role="client_member", orgId="", email="x"))

@@ -21,16 +21,6 @@ from portal.files.demo import pdf, png
 pytestmark = pytest.mark.usefixtures("world")
 
 
-@pytest.fixture
-def drive(drive_standin: Any) -> Any:
-    """The Drive stand-in with what earlier tests left in it forgotten."""
-    with drive_standin.lock:
-        for item_id in [i for i in drive_standin.items if i != "root"]:
-            drive_standin.items[item_id].trashed = True
-        drive_standin.sessions.clear()
-    return drive_standin
-
-
 def _file_doc(file_id: str, org: str = "acme") -> Any:
     return db.client().collection("orgs").document(org).collection("files").document(file_id)
 
