@@ -11,7 +11,7 @@ import httpx
 import pytest
 from helpers import bearer, error_code, forged_token, sign_in, wait_for
 from test_billing import ACME, company, deliver_webhook, linked  # noqa: F401  (fixtures)
-from test_files import drive, upload  # noqa: F401  (a fixture)
+from test_files import upload
 
 from portal import db
 from portal.audit import actions
@@ -201,7 +201,7 @@ def test_people_role_changes_and_removals(http: httpx.Client) -> None:
     assert one("invite.created", orgId="acme", actorEmail="owner@acme.test")["details"]
 
 
-def test_file_downloads_and_deletions(http: httpx.Client, drive: Any) -> None:  # noqa: F811
+def test_file_downloads_and_deletions(http: httpx.Client, drive: Any) -> None:
     from portal.files.demo import png
 
     admin = bearer("admin@agency.test")

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from helpers import bearer, error_code
-from test_files import drive, upload  # noqa: F401  (a fixture)
+from test_files import upload
 
 from portal import db, viewas
 from portal.members import service as members
@@ -75,7 +75,7 @@ def test_it_answers_what_the_client_sees(http: httpx.Client, email: str) -> None
     assert http.get("/api/projects", params={"orgId": other}, headers=viewing(token)).status_code == 404
 
 
-def test_it_is_read_only(http: httpx.Client, drive: Any) -> None:  # noqa: F811
+def test_it_is_read_only(http: httpx.Client, drive: Any) -> None:
     import datetime as dt
 
     from portal.files.demo import png
