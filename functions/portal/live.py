@@ -91,8 +91,7 @@ def token(caller: Caller, session_cookie: str | None) -> dict[str, Any]:
 
     db.grant(caller, Action.LIVE_LISTEN)
     policy.authorize_session_only(caller)
-    if not session_cookie:
-        raise Forbidden("Live updates belong to a signed-in browser session.", code="session_required")
+    assert session_cookie, "a session caller always comes with its cookie (portal.api.web)"
     _active_member(caller)
     auth = authn.admin_auth()
     claims = {"role": caller.role.value, "orgId": caller.org_id, "permissions": sorted(caller.permissions),

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from api.test_privacy import _ready
 from helpers import bearer, error_code, sign_in, upload_file, wait_for
 
 from portal import db
@@ -191,16 +192,7 @@ def test_a_client_owner_sees_agency_staff_and_no_ip_in_the_audit_view(http: http
 def _export(http: httpx.Client, who: str, body: dict[str, Any]) -> dict[str, Any]:
     r = http.post("/api/exports", json=body, headers=bearer(who))
     assert r.status_code == 202, r.text
-    export_id = r.json()["export"]["id"]
-
-    def ready() -> Any:
-        items = http.get("/api/exports", headers=bearer(who)).json()["items"]
-        found = next((e for e in items if e["id"] == export_id), None)
-        return found if found and found["status"] in ("ready", "failed") else None
-
-    done = wait_for(ready, timeout=180, interval=1)
-    assert done["status"] == "ready", done
-    return dict(done)
+    return _ready(http, who, r.json()["export"]["id"])
 
 
 def test_a_client_owners_export_holds_no_staff_only_file(http: httpx.Client, drive: Any) -> None:

@@ -14,11 +14,6 @@ from typing import Any
 
 from .. import authn
 
-
-def required_for_staff() -> bool:
-    return authn.staff_second_factor_required()
-
-
 # --- the enrolled factors, through Identity Toolkit ------------------------------------------
 #
 # The Admin SDK for Python neither models nor changes second factors. Reading them uses the

@@ -62,10 +62,8 @@ def _second_factors(record: Any) -> list[dict[str, Any]]:
 
 
 def second_factor_required(caller: Caller) -> bool:
-    """Staff accounts must sign in with a second factor (see :mod:`portal.account.mfa`)."""
-    from . import mfa
-
-    return caller.role in STAFF_ROLES and mfa.required_for_staff()
+    """Staff accounts must sign in with a second factor (``STAFF_SECOND_FACTOR``, :mod:`portal.authn`)."""
+    return caller.role in STAFF_ROLES and authn.staff_second_factor_required()
 
 
 def recent_sign_ins(caller: Caller, limit: int = RECENT_SIGN_INS) -> list[dict[str, Any]]:

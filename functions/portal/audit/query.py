@@ -17,6 +17,7 @@ PAGE = 50
 
 
 STAFF_LABEL = "agency staff"
+_CLIENT_ROLES = frozenset(r.value for r in CLIENT_ROLES)
 
 
 def entry_json(entry_id: str, data: dict[str, Any], caller: Caller) -> dict[str, Any]:
@@ -39,7 +40,7 @@ def entry_json(entry_id: str, data: dict[str, Any], caller: Caller) -> dict[str,
     }
     if policy.sees_staff_identities(caller):
         return out
-    client = data.get("actorRole") in {r.value for r in CLIENT_ROLES}
+    client = data.get("actorRole") in _CLIENT_ROLES
     system = data.get("actorRole") is None and "@" not in str(data.get("actorEmail") or "@")  # "exporter", "cli"
     if not client and not system:
         out.update(actorUid=None, actorEmail=STAFF_LABEL)

@@ -56,6 +56,11 @@ def check_domains_free(domains: list[str], org_id: str | None) -> None:
             raise Conflict(f"Another organisation already uses {', '.join(taken)}.", code="domain_taken")
 
 
+def _used_elsewhere(field: str, value: str, org_id: str) -> bool:
+    """Whether an organisation other than ``org_id`` has ``field`` set to ``value``."""
+    return any(s.id != org_id for s in db.orgs().where(filter=db.eq(field, value)).select([]).stream())
+
+
 MAX_FOLDER_DEPTH = 20
 """How far up from a Drive folder the agency's root folder is looked for."""
 
@@ -67,9 +72,9 @@ def check_drive_folder(folder_id: str, org_id: str) -> None:
     from ..files import service as files
     from ..integrations.drive import DriveError, DriveNotFound
 
-    others = db.orgs().where(filter=db.eq("driveFolderId", folder_id)).select([]).stream()
     projects = db.across_orgs(db.PROJECTS).where(filter=db.eq("driveFolderId", folder_id)).select([]).stream()
-    if any(s.id != org_id for s in others) or any(s.reference.parent.parent.id != org_id for s in projects):
+    if _used_elsewhere("driveFolderId", folder_id, org_id) or any(s.reference.parent.parent.id != org_id
+                                                                   for s in projects):  # fmt: skip
         raise Conflict("This Drive folder belongs to another organisation.", code="folder_in_use")
     drive, root = files.connect(), config.drive_root_folder_id()
     try:
@@ -94,9 +99,7 @@ def check_drive_folder(folder_id: str, org_id: str) -> None:
 def check_calendar_free(calendar_id: str, org_id: str) -> None:
     """A calendar feeds one client's meetings: one used by another organisation is refused
     (its events would be filed there, by the calendar's say-so)."""
-
-    others = db.orgs().where(filter=db.eq("calendarId", calendar_id)).select([]).stream()
-    if any(s.id != org_id for s in others):
+    if _used_elsewhere("calendarId", calendar_id, org_id):
         raise Conflict("This calendar belongs to another organisation.", code="calendar_in_use")
 
 
