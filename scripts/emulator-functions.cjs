@@ -23,6 +23,11 @@
 //      PUT /functions/resumeBackgroundTriggers  takes events again, without a reload
 //    and one to see whether the functions are done (tests wait on it instead of sleeping):
 //      GET /functions/work                      {"running": [what runs], "queued": n}
+//
+// 4. Forked Python workers (scripts/functions_forkserver.py): instead of a new interpreter
+//    that imports every library before its first request, a worker is forked from one process
+//    that imported them once. EMULATOR_FORK_WORKERS=0 runs functions-framework as the emulator
+//    does.
 'use strict';
 
 const fs = require('fs');
@@ -60,7 +65,7 @@ function endTree(pid) {
 }
 
 function boundIdleWorkers(workerModule) {
-  const limit = Number.parseInt(process.env.EMULATOR_IDLE_WORKERS || '40', 10);
+  const limit = Number.parseInt(process.env.EMULATOR_IDLE_WORKERS || (forking ? '100' : '40'), 10);
   const { RuntimeWorkerPool, RuntimeWorkerState } = workerModule;
   const pool = RuntimeWorkerPool.prototype;
   const idleWorkers = (self) => [...self.workers.values()].flat().filter((w) => w.state === RuntimeWorkerState.IDLE);
@@ -76,8 +81,15 @@ function boundIdleWorkers(workerModule) {
   pool.addWorker = function (...args) {
     const worker = addWorker.apply(this, args);
     worker.lastUsed = Date.now();
+    // Beyond the limit, a function's second idle worker goes before any function's last one,
+    // the least recently used first.
     const idle = idleWorkers(this).sort((a, b) => (a.lastUsed || 0) - (b.lastUsed || 0));
-    for (const w of idle.slice(0, Math.max(0, idle.length - limit))) {
+    const count = new Map();
+    for (const w of idle) count.set(w.triggerKey, (count.get(w.triggerKey) || 0) + 1);
+    while (idle.length > limit) {
+      const at = Math.max(0, idle.findIndex((w) => count.get(w.triggerKey) > 1));
+      const [w] = idle.splice(at, 1);
+      count.set(w.triggerKey, count.get(w.triggerKey) - 1);
       w.state = RuntimeWorkerState.FINISHING;
       endTree(w.runtime.process.pid);
     }
@@ -157,8 +169,21 @@ function pausableTriggers(hubModule, registryModule) {
   };
 }
 
+const forking = process.env.EMULATOR_FORK_WORKERS !== '0';
+
+function forkedWorkers(pythonModule) {
+  const shim = path.join(__dirname, 'functions_forkserver.py');
+  process.env.FUNCTIONS_EMULATOR_PID = String(process.pid); // one fork server per emulator process
+  const runWithVirtualEnv = pythonModule.runWithVirtualEnv;
+  pythonModule.runWithVirtualEnv = function (commandAndArgs, ...rest) {
+    const worker = commandAndArgs.length === 1 && commandAndArgs[0] === 'functions-framework';
+    return runWithVirtualEnv.call(this, worker ? ['python', '-S', `"${shim}"`] : commandAndArgs, ...rest);
+  };
+}
+
 if (isEmulatorCli) {
   try {
+    if (forking) forkedWorkers(require(require.resolve('firebase-tools/lib/functions/python', { paths: [process.cwd()] })));
     boundIdleWorkers(load('functionsRuntimeWorker'));
     const emulatorDir = path.dirname(resolveEmulator('functionsEmulator'));
     distinctWorkerPorts(require(require.resolve('portfinder', { paths: [emulatorDir] })));

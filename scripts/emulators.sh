@@ -12,9 +12,11 @@ cmd="$1"; shift
 # firebase.json carries the production headers; the emulators serve a copy whose
 # Content-Security-Policy also lets the browser reach the Auth emulator.
 python3 scripts/emulator_config.py
-# The Functions emulator leaves its Python workers behind when it stops: end them too.
+# The Functions emulator leaves its Python workers behind when it stops: end them too (those
+# it ran itself, and the shims and forked workers of scripts/functions_forkserver.py).
 workers="$(cd functions/venv && pwd -P)/bin/functions-framework"
-trap 'pkill -f "$workers" 2>/dev/null || true' EXIT
+forked="$(pwd -P)/scripts/functions_forkserver.py"
+trap '{ pkill -f "$workers"; pkill -f "$forked"; } 2>/dev/null || true' EXIT
 # Requests forwarded to the Python workers do not reuse connections (emulator-http.cjs); idle
 # workers are bounded and background triggers can be paused cheaply (emulator-functions.cjs).
 here="$(pwd -P)/scripts"
