@@ -1,14 +1,15 @@
 // Loaded into the emulators' Node process (NODE_OPTIONS=--require) by scripts/emulators.sh.
-// Three additions to the Functions emulator of firebase-tools, for the local stack only (tests,
+// Four additions to the Functions emulator of firebase-tools, for the local stack only (tests,
 // `make dev`, bench); a deployed function is not affected.
 //
-// 1. A bounded number of idle Python workers. The emulator starts a worker (a shell, a gunicorn
-//    master and its worker: about 80 MB) for every function that has no idle one, and keeps it
-//    for the rest of the run, so a run that touches a hundred functions holds hundreds of them.
-//    Here the least recently used idle workers beyond EMULATOR_IDLE_WORKERS (default 40) are
-//    stopped; a function called again starts a new one, as a deployed function's cold start.
-//    The emulator's own stop (`refresh`) ends only the shell and leaves gunicorn behind: here
-//    the whole process tree is ended.
+// 1. A bounded number of idle Python workers. The emulator starts a worker for every request
+//    that finds its function's workers busy and keeps it for the rest of the run, so a run
+//    that touches a hundred functions holds hundreds of them. Here, beyond
+//    EMULATOR_IDLE_WORKERS idle workers (default 100 with forked workers, 40 without), a
+//    function's second idle worker is stopped before any function's last one, the least
+//    recently used first; a function called again starts a new one, as a deployed function's
+//    cold start. The emulator's own stop (`refresh`) ends only the shell and leaves the
+//    Python process behind: here the whole process tree is ended.
 //
 // 2. Distinct ports for workers that start together (distinctWorkerPorts below).
 //

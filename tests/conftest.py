@@ -37,8 +37,8 @@ SEED_PROJECT = f"{PROJECT}-seed"
 
 def emulators_running() -> bool:
     try:
-        httpx.get(FIRESTORE, timeout=2)
-        httpx.get(AUTH, timeout=2)
+        helpers.web.get(FIRESTORE, timeout=2)
+        helpers.web.get(AUTH, timeout=2)
         return True
     except httpx.HTTPError:
         return False
@@ -63,12 +63,12 @@ def triggers_paused() -> Iterator[None]:
     it already holds what the triggers derive, and a restore that fired them would run
     every trigger on every demo document before each test."""
     try:
-        r = httpx.put(f"{HUB}/functions/pauseBackgroundTriggers", timeout=90)
+        r = helpers.web.put(f"{HUB}/functions/pauseBackgroundTriggers", timeout=90)
         if r.status_code != 200:  # functions still running after a minute: the triggers take events again
             raise AssertionError(f"the emulator hub did not pause the triggers: {r.status_code} {r.text[:200]}")
         yield
     finally:
-        httpx.put(f"{HUB}/functions/resumeBackgroundTriggers", timeout=30).raise_for_status()
+        helpers.web.put(f"{HUB}/functions/resumeBackgroundTriggers", timeout=30).raise_for_status()
 
 
 def clear_firestore(project: str = PROJECT) -> None:
@@ -76,7 +76,7 @@ def clear_firestore(project: str = PROJECT) -> None:
     a lock; then it is asked again, and a test never starts on another test's documents."""
     url = f"{FIRESTORE}/emulator/v1/projects/{project}/databases/(default)/documents"
     for attempt in range(10):
-        r = httpx.delete(url, timeout=30)
+        r = helpers.web.delete(url, timeout=30)
         if r.is_success:
             break
         if attempt == 9:
@@ -88,7 +88,7 @@ def clear_firestore(project: str = PROJECT) -> None:
 
 
 def clear_auth(project: str = PROJECT) -> None:
-    httpx.delete(f"{AUTH}/emulator/v1/projects/{project}/accounts", timeout=30)
+    helpers.web.delete(f"{AUTH}/emulator/v1/projects/{project}/accounts", timeout=30)
     helpers.forget_sessions()
 
 

@@ -15,6 +15,11 @@ PASSWORD = "portal-demo"
 SESSION_SECONDS = 120.0
 """How long a demo account's ID token is reused: well inside the login's recent sign-in window."""
 
+web = httpx.Client(timeout=30, limits=httpx.Limits(keepalive_expiry=1.0))
+"""One client for the emulators' REST endpoints and Hosting: a client made per call (``httpx.get``)
+first builds a TLS context, tens of milliseconds on every reset, poll and sign-in. Idle
+connections close after a second, before a server closes them under a request."""
+
 _cacheable: set[str] = set()
 _sessions: dict[str, tuple[float, dict[str, Any]]] = {}
 
@@ -39,7 +44,7 @@ def sign_in(email: str, password: str = PASSWORD, *, fresh: bool = False) -> dic
     hit = _sessions.get(email) if cacheable and not fresh else None
     if hit and time.monotonic() - hit[0] < SESSION_SECONDS:
         return dict(hit[1])
-    r = httpx.post(
+    r = web.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any",
         json={"email": email, "password": password, "returnSecureToken": True},
         timeout=30,
@@ -74,9 +79,9 @@ def wait_for(check: Callable[[], Any], timeout: float = 60.0, interval: float = 
 def functions_busy() -> list[str]:
     """What the functions still have to do: work running or queued in the Functions emulator
     (triggers, HTTP and task functions; scripts/emulator-functions.cjs), tasks waiting in a queue."""
-    work = httpx.get(f"{HUB}/functions/work", timeout=30).json()
+    work = web.get(f"{HUB}/functions/work", timeout=30).json()
     busy = [str(w) for w in work["running"]] + [f"{work['queued']} queued"] * bool(work["queued"])
-    queues = httpx.get(f"{TASKS}/queueStats", timeout=30).json()
+    queues = web.get(f"{TASKS}/queueStats", timeout=30).json()
     return busy + [f"{name}: {q['numberOfTasks']} tasks" for name, q in queues.items() if q.get("numberOfTasks")]
 
 
@@ -159,7 +164,7 @@ def error_code(response: httpx.Response) -> str:
 def oob_codes(email: str, kind: str | None = None) -> list[dict[str, Any]]:
     """The out-of-band codes (sign-in links, password resets, verifications) the Auth
     emulator has "emailed" to ``email``, oldest first; ``kind`` e.g. ``EMAIL_SIGNIN``."""
-    r = httpx.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/oobCodes", timeout=30)
+    r = web.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/oobCodes", timeout=30)
     r.raise_for_status()
     return [
         c
@@ -171,16 +176,14 @@ def oob_codes(email: str, kind: str | None = None) -> list[dict[str, Any]]:
 def email_link_token(email: str, continue_url: str = "http://127.0.0.1:5000/login") -> str:
     """What the owner of ``email`` gets by asking for a sign-in link and opening it: an ID token."""
     identity = f"{AUTH}/identitytoolkit.googleapis.com/v1"
-    sent = httpx.post(
+    sent = web.post(
         f"{identity}/accounts:sendOobCode?key=any",
         json={"requestType": "EMAIL_SIGNIN", "email": email, "continueUrl": continue_url, "canHandleCodeInApp": True},
         timeout=30,
     )
     sent.raise_for_status()
     code = oob_codes(email, "EMAIL_SIGNIN")[-1]["oobCode"]
-    r = httpx.post(
-        f"{identity}/accounts:signInWithEmailLink?key=any", json={"email": email, "oobCode": code}, timeout=30
-    )
+    r = web.post(f"{identity}/accounts:signInWithEmailLink?key=any", json={"email": email, "oobCode": code}, timeout=30)
     r.raise_for_status()
     return str(r.json()["idToken"])
 
@@ -208,7 +211,7 @@ def accept_invite(
 
 def enrol_phone(uid: str, phone: str = "+15555550100", name: str = "Work phone") -> None:
     """Give an account an SMS second factor, as an administrator can (Auth emulator REST)."""
-    r = httpx.post(
+    r = web.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/projects/{PROJECT}/accounts:update",
         json={
             "localId": uid,
@@ -224,7 +227,7 @@ def enrol_phone(uid: str, phone: str = "+15555550100", name: str = "Work phone")
 
 def sms_codes(phone: str) -> list[str]:
     """The SMS codes the Auth emulator has "texted" to ``phone``, oldest first."""
-    r = httpx.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/verificationCodes", timeout=30)
+    r = web.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/verificationCodes", timeout=30)
     r.raise_for_status()
     return [c["code"] for c in r.json().get("verificationCodes", []) if c.get("phoneNumber") == phone]
 
@@ -240,7 +243,7 @@ def sms_code_after(phone: str, before: list[str], timeout: float = 10.0) -> str:
 def password_works(email: str, password: str) -> bool:
     """Whether Firebase accepts the password (for an account with a second factor it then
     asks for the code: still a yes)."""
-    r = httpx.post(
+    r = web.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any",
         json={"email": email, "password": password, "returnSecureToken": True},
         timeout=30,
@@ -254,7 +257,7 @@ def enrol_phones(uid: str, *phones: str) -> list[str]:
     enrollments = [
         {"phoneInfo": p, "displayName": f"Phone {p[-4:]}", "mfaEnrollmentId": f"phone{p[-4:]}"} for p in phones
     ]
-    r = httpx.post(
+    r = web.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/projects/{PROJECT}/accounts:update",
         json={"localId": uid, "mfa": {"enrollments": enrollments}},
         headers={"Authorization": "Bearer owner"},
@@ -269,7 +272,7 @@ def two_factor_sign_in(email: str, phone: str, password: str = PASSWORD) -> dict
     the code the Auth emulator "texts" to ``phone`` (enrolled as ``phone`` + its last four
     digits, as :func:`enrol_phone` does). Returns idToken and refreshToken."""
     base = f"{AUTH}/identitytoolkit.googleapis.com"
-    r = httpx.post(
+    r = web.post(
         f"{base}/v1/accounts:signInWithPassword?key=any",
         json={"email": email, "password": password, "returnSecureToken": True},
         timeout=30,
@@ -277,7 +280,7 @@ def two_factor_sign_in(email: str, phone: str, password: str = PASSWORD) -> dict
     r.raise_for_status()
     pending = r.json()["mfaPendingCredential"]
     before = sms_codes(phone)
-    r = httpx.post(
+    r = web.post(
         f"{base}/v2/accounts/mfaSignIn:start?key=any",
         json={"mfaPendingCredential": pending, "mfaEnrollmentId": f"phone{phone[-4:]}", "phoneSignInInfo": {}},
         timeout=30,
@@ -285,7 +288,7 @@ def two_factor_sign_in(email: str, phone: str, password: str = PASSWORD) -> dict
     r.raise_for_status()
     session = r.json()["phoneResponseInfo"]["sessionInfo"]
     code = sms_code_after(phone, before)
-    r = httpx.post(
+    r = web.post(
         f"{base}/v2/accounts/mfaSignIn:finalize?key=any",
         json={"mfaPendingCredential": pending, "phoneVerificationInfo": {"sessionInfo": session, "code": code}},
         timeout=30,

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import bearer, error_code, forged_token, sign_in, wait_for
+from helpers import bearer, error_code, forged_token, sign_in, wait_for, web
 from test_billing import ACME, company, deliver_webhook, linked  # noqa: F401  (fixtures)
 from test_files import upload
 
@@ -163,7 +163,7 @@ def test_sign_ins_and_refused_sign_ins(http: httpx.Client) -> None:
 def test_blocked_sign_up(http: httpx.Client) -> None:
     from env import AUTH
 
-    r = httpx.post(f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=any",
+    r = web.post(f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=any",
                    json={"email": "walk-in@example.test", "password": "secret-123"}, timeout=30)  # fmt: skip
     assert r.status_code == 400
     entry = one("auth.signup_blocked", actorEmail="walk-in@example.test")

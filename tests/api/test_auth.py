@@ -6,7 +6,7 @@ import time
 
 import httpx
 import pytest
-from helpers import after_issue, bearer, error_code, forged_token, sign_in, token
+from helpers import after_issue, bearer, error_code, forged_token, sign_in, token, web
 
 from portal import authn, db
 
@@ -177,7 +177,7 @@ def test_config_is_public(http: httpx.Client) -> None:
 def test_self_sign_up_is_refused_by_the_blocking_function() -> None:
     from env import AUTH
 
-    r = httpx.post(
+    r = web.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signUp?key=any",
         json={"email": "walk-in@example.test", "password": "secret-123", "returnSecureToken": True},
         timeout=30,

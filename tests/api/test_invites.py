@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 from env import AUTH
-from helpers import accept_invite, bearer, email_link_token, error_code, sign_in
+from helpers import accept_invite, bearer, email_link_token, error_code, sign_in, web
 
 from portal import db
 
@@ -206,7 +206,7 @@ def test_the_inviter_cannot_take_the_invited_address(http: httpx.Client) -> None
 
     uid = authn.admin_auth().get_user_by_email("victim@acme.test").uid
     custom = authn.admin_auth().create_custom_token(uid).decode()
-    signed = httpx.post(
+    signed = web.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=any",
         json={"token": custom, "returnSecureToken": True},
         timeout=30,

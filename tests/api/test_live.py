@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from env import AUTH, FIRESTORE, PROJECT
-from helpers import after_issue, bearer, browser_session, error_code, sign_in, token
+from helpers import after_issue, bearer, browser_session, error_code, sign_in, token, web
 
 from portal import authn, db, live
 from portal.approvals import events as approval_events
@@ -35,7 +35,7 @@ def _claims(jwt: str) -> dict[str, Any]:
 
 def firestore_sign_in(custom_token: str) -> str:
     """What the browser's signInWithCustomToken does: a Firebase ID token for the custom token."""
-    r = httpx.post(
+    r = web.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=any",
         json={"token": custom_token, "returnSecureToken": True},
         timeout=30,
@@ -45,7 +45,7 @@ def firestore_sign_in(custom_token: str) -> str:
 
 
 def read_signal(uid: str, id_token: str) -> int:
-    return httpx.get(f"{DOCS}/live/{uid}", headers={"Authorization": f"Bearer {id_token}"}, timeout=30).status_code
+    return web.get(f"{DOCS}/live/{uid}", headers={"Authorization": f"Bearer {id_token}"}, timeout=30).status_code
 
 
 @pytest.mark.parametrize("email", list(PEOPLE))
@@ -127,7 +127,7 @@ def test_a_live_credential_reads_its_signal_and_nothing_else_and_ends_with_its_s
     assert error_code(http.post(PATH, headers=bearer("owner@acme.test"))) == "session_required"
     device = browser_session(http, "owner@acme.test")
     minted = http.post(PATH, headers=device).json()["token"]
-    r = httpx.post(f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=any",
+    r = web.post(f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=any",
                    json={"token": minted, "returnSecureToken": True}, timeout=30)  # fmt: skip
     live_id, refresh = r.json()["idToken"], r.json()["refreshToken"]
     live.poke([uid], "approvals", "ap-3")
@@ -138,7 +138,7 @@ def test_a_live_credential_reads_its_signal_and_nothing_else_and_ends_with_its_s
     r = http.post("/api/auth/login", json={"idToken": live_id})
     assert r.status_code == 401 and error_code(r) == "live_only"
     grant = {"grant_type": "refresh_token", "refresh_token": refresh}
-    refreshed = httpx.post(f"{AUTH}/securetoken.googleapis.com/v1/token?key=any", data=grant, timeout=30).json()
+    refreshed = web.post(f"{AUTH}/securetoken.googleapis.com/v1/token?key=any", data=grant, timeout=30).json()
     assert http.get("/api/auth/me", headers={"Authorization": f"Bearer {refreshed['id_token']}"}).status_code == 401
     # signing this device out ends it (another device's session does not keep it alive)
     other = browser_session(http, "owner@acme.test", fresh=True)

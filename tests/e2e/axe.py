@@ -15,6 +15,7 @@ dialog or menu); ``shoot()`` in test_pages.py and ``sign_in()`` in test_shell.py
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +63,18 @@ _SETTLE = """() => document.getAnimations().forEach((a) => {
 })"""
 
 
+def finish_animations(page: Any) -> None:
+    """Finite animations and transitions run to their end (endless ones, such as a spinner, are left)."""
+    page.evaluate(_SETTLE)
+
+
 def axe_violations(page: Any) -> list[dict]:
     """axe's violations for the page as it is now (axe is injected once per document)."""
     page.wait_for_load_state("domcontentloaded")
     # Colours are judged as they settle, not halfway through a fade (a toast sliding in):
     # finite animations and transitions are run to their end first (endless ones, such as a
     # spinner, cannot be and are left).
-    page.evaluate(_SETTLE)
+    finish_animations(page)
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
     return list(page.evaluate(_RUN, [TAGS, sorted(DISABLED_RULES)]))
@@ -86,6 +92,31 @@ def format_violations(violations: list[dict], label: str) -> str:
     return "\n".join(lines)
 
 
+_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+_STATE = """() => {
+    const html = document.documentElement.outerHTML;
+    let hash = 2166136261;
+    for (let i = 0; i < html.length; i += 1) hash = Math.imul(hash ^ html.charCodeAt(i), 16777619);
+    return `${location.href} ${html.length} ${hash >>> 0}`;
+}"""
+
+_checked: weakref.WeakKeyDictionary[Any, tuple[str, tuple[str, ...]]] = weakref.WeakKeyDictionary()
+"""The state each page was last checked in (its address and a hash of its markup), and at which widths."""
+
+
+def resized(page: Any, size: dict[str, int]) -> None:
+    """The viewport set to ``size``, once the page has been laid out for it (two frames)."""
+    page.set_viewport_size(size)
+    page.evaluate(_FRAMES)
+
+
+def checked_already(page: Any, widths: tuple[str, ...] = ("desktop", "phone")) -> bool:
+    """Whether the page is in the very state it was last checked in, at these widths."""
+    last = _checked.get(page)
+    return last is not None and set(widths) <= set(last[1]) and last[0] == page.evaluate(_STATE)
+
+
 def check_a11y(page: Any, label: str = "", *, widths: tuple[str, ...] = ("desktop", "phone")) -> None:
     """Fail with the list of violations for the page now, at each of the given widths
     (the viewport is put back afterwards)."""
@@ -95,13 +126,13 @@ def check_a11y(page: Any, label: str = "", *, widths: tuple[str, ...] = ("deskto
     try:
         for width in widths:
             if len(widths) > 1 or (before and before != sizes[width]):
-                page.set_viewport_size(sizes[width])
-                page.wait_for_timeout(100)
+                resized(page, sizes[width])
             violations = axe_violations(page)
             if violations:
                 found.append(format_violations(violations, f"{label or page.url} at {width} width"))
     finally:
         if before:
-            page.set_viewport_size(before)
+            resized(page, before)
     if found:
         raise AssertionError("\n".join(found))
+    _checked[page] = (page.evaluate(_STATE), widths)

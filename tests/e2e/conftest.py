@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e.axe import check_a11y
+from e2e.axe import check_a11y, checked_already
 from env import PORTAL
 
 CHROMIUM_FLAGS = [
@@ -47,13 +47,15 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_default_timeout(20_000)
     yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-    # The state every test ends on passes axe-core too, at desktop and phone width
-    # (tests/e2e/axe.py); a test that failed already is not checked again.
     report = getattr(request.node, "rep_call", None)
+    if report is None or not report.passed:  # what a failed test ended on, to look at afterwards
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    # The state every test ends on passes axe-core too, at desktop and phone width
+    # (tests/e2e/axe.py), unless the test checked that very state last; a test that failed
+    # already is not checked again.
     try:
-        if report is not None and report.passed and page.url.startswith(PORTAL):
+        if report is not None and report.passed and page.url.startswith(PORTAL) and not checked_already(page):
             check_a11y(page, f"the last page of {request.node.name} ({page.url})")
     finally:
         context.close()

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import httpx
 from env import PORTAL
+from helpers import web
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +28,7 @@ def test_production_headers_name_no_emulator() -> None:
 
 
 def test_the_app_and_embedded_documents_have_their_own_policies() -> None:
-    app = httpx.get(f"{PORTAL}/", timeout=30)
+    app = web.get(f"{PORTAL}/", timeout=30)
     csp = policy(app.headers["content-security-policy"])
     # Beyond the portal itself, only Google's reCAPTCHA, which Firebase's SMS second factor needs.
     recaptcha = "https://www.google.com/recaptcha/"
@@ -39,7 +39,7 @@ def test_the_app_and_embedded_documents_have_their_own_policies() -> None:
     assert "http://127.0.0.1:9099" in csp["connect-src"]  # the development copy, under the emulators
     assert app.headers["x-frame-options"] == "DENY"
 
-    embed = httpx.get(f"{PORTAL}/embed/example", timeout=30)
+    embed = web.get(f"{PORTAL}/embed/example", timeout=30)
     csp = policy(embed.headers["content-security-policy"])
     assert csp["frame-ancestors"] == "'self'"
     assert embed.headers["x-frame-options"] == "SAMEORIGIN"
@@ -48,12 +48,12 @@ def test_the_app_and_embedded_documents_have_their_own_policies() -> None:
 def test_only_the_assistants_document_may_load_openais_script() -> None:
     """The ChatKit web component's script is allowed in /embed/assistant/ alone; the app's
     policy and every other embedded document's stay as they were."""
-    app = policy(httpx.get(f"{PORTAL}/", timeout=30).headers["content-security-policy"])
+    app = policy(web.get(f"{PORTAL}/", timeout=30).headers["content-security-policy"])
     assert "openai" not in " ".join(app.values())
-    other = policy(httpx.get(f"{PORTAL}/embed/example", timeout=30).headers["content-security-policy"])
+    other = policy(web.get(f"{PORTAL}/embed/example", timeout=30).headers["content-security-policy"])
     assert "openai" not in " ".join(other.values())
     for path in ("/embed/assistant/index.html", "/embed/assistant/", "/embed/assistant"):  # however it is named
-        r = httpx.get(f"{PORTAL}{path}", timeout=30, follow_redirects=True)
+        r = web.get(f"{PORTAL}{path}", timeout=30, follow_redirects=True)
         assert r.status_code == 200 and "/embed/assistant/embed.js" in r.text, (path, r.url)
         csp = policy(r.headers["content-security-policy"])
         assert csp["script-src"] == "'self' https://cdn.platform.openai.com", (path, r.url)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e.axe import check_a11y
+from e2e.axe import check_a11y, finish_animations, resized
 from e2e.test_shell import sign_in
 from helpers import bearer, wait_for
 from playwright.sync_api import Page, expect
@@ -67,8 +67,8 @@ def shoot(page: Page, name: str) -> None:
     and the axe-core check at both."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for label, size in SCREEN_SIZES.items():
-        page.set_viewport_size(size)
-        page.wait_for_timeout(450)
+        resized(page, size)
+        finish_animations(page)
         page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways at {label} width"

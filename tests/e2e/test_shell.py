@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlencode, urlparse
 
-import httpx
 import pytest
 from axe import check_a11y
 from env import AUTH, PROJECT
+from helpers import web
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -75,7 +75,7 @@ def test_staff_switch_between_client_organisations(page: Page) -> None:
 def _emailed_link(email: str) -> str:
     """Where the last link the Auth emulator "emailed" to ``email`` lands once Firebase's
     action handler has redirected."""
-    codes = httpx.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/oobCodes", timeout=30).json()["oobCodes"]
+    codes = web.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/oobCodes", timeout=30).json()["oobCodes"]
     link = next(c["oobLink"] for c in reversed(codes) if c["email"] == email)
     params = parse_qs(urlparse(link).query)
     landing = params["continueUrl"][0]
@@ -88,7 +88,7 @@ def test_email_link_sign_in(page: Page) -> None:
     page.get_by_test_id("login-email").fill("member@globex.test")
     page.get_by_test_id("email-link-submit").click()
     expect(page.get_by_test_id("email-link-sent")).to_be_visible()
-    codes = httpx.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/oobCodes", timeout=30).json()["oobCodes"]
+    codes = web.get(f"{AUTH}/emulator/v1/projects/{PROJECT}/oobCodes", timeout=30).json()["oobCodes"]
     link = next(c["oobLink"] for c in reversed(codes) if c["email"] == "member@globex.test")
     # What the email's link lands on once Firebase's action handler has redirected.
     params = parse_qs(urlparse(link).query)

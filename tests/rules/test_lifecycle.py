@@ -11,7 +11,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 from env import AUTH, FIRESTORE, PROJECT
-from helpers import after_issue, bearer, browser_session, sign_in
+from helpers import after_issue, bearer, browser_session, sign_in, web
 
 from portal import live
 from portal.members import service as members
@@ -26,7 +26,7 @@ def live_id_token(http: httpx.Client, email: str) -> tuple[str, str, str]:
     session = sign_in(email, fresh=True)
     r = http.post("/api/auth/live-token", headers=browser_session(http, email))
     assert r.status_code == 200, r.text
-    r2 = httpx.post(
+    r2 = web.post(
         f"{AUTH}/identitytoolkit.googleapis.com/v1/accounts:signInWithCustomToken?key=any",
         json={"token": r.json()["token"], "returnSecureToken": True},
         timeout=30,
@@ -36,7 +36,7 @@ def live_id_token(http: httpx.Client, email: str) -> tuple[str, str, str]:
 
 
 def reads(path: str, id_token: str) -> int:
-    return httpx.get(f"{DOCS}/{path}", headers={"Authorization": f"Bearer {id_token}"}, timeout=30).status_code
+    return web.get(f"{DOCS}/{path}", headers={"Authorization": f"Bearer {id_token}"}, timeout=30).status_code
 
 
 def _remove(http: httpx.Client, actor: str) -> Callable[[str], None]:

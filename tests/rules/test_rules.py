@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from env import FIRESTORE, PROJECT
-from helpers import forged_token, sign_in
+from helpers import forged_token, sign_in, web
 
 from portal import authn, db, live
 from portal.identity import Role
@@ -110,7 +110,7 @@ def _send(method: str, url: str, **kwargs: object) -> httpx.Response:
     timeout": a trigger of an earlier step held the document's lock (the emulator locks
     pessimistically); the rules' answer is what is tested, not the lock."""
     for _ in range(10):
-        r = httpx.request(method, url, timeout=30, **kwargs)  # type: ignore[arg-type]
+        r = web.request(method, url, timeout=30, **kwargs)  # type: ignore[arg-type]
         if r.status_code != 409:
             return r
         time.sleep(1)
