@@ -44,9 +44,21 @@ def emulators_running() -> bool:
         return False
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The queries recorded for the index check (tests/parity/test_indexes.py) are this run's."""
+    from portal import querylog
+
+    log = querylog.log_path()
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests other than the unit tests need the emulators: without them the run stops at once
-    and says how to run it, instead of skipping hundreds of tests."""
+    """Tests marked ``last`` (checks over what the whole run did) run after the others. Tests
+    other than the unit tests need the emulators: without them the run stops at once and says
+    how to run it, instead of skipping hundreds of tests."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
     needing = [item for item in items if "unit" not in item.path.parts]
     if needing and not emulators_running():
         raise pytest.UsageError(

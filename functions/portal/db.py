@@ -55,6 +55,9 @@ def connect(project: str | None = None) -> firestore.Client:
     credentials under the emulator)."""
     from google.cloud import firestore
 
+    from . import querylog
+
+    querylog.install()  # the test project records every query's shape for its index check
     return firestore.Client(project=project or config.project_id())
 
 

@@ -23,7 +23,13 @@ ACTIONS_STILL = {
 }  # fmt: skip
 """Services that still decide with ``(caller, Action)`` instead of the grant they are handed."""
 
-SDK_ALLOWED = {"db.py", "authn.py", "backups.py", "seed.py"}
+SDK_ALLOWED = {
+    "db.py",
+    "querylog.py",
+    "authn.py",
+    "backups.py",
+    "seed.py",
+}  # querylog: the storage layer's query recorder
 SDK_ALLOWED_UNDER = ("integrations/",)
 SDK_STILL = {
     "account/mfa.py", "api/web.py", "approvals/service.py", "assistant/spend.py", "assistant/store.py",

@@ -79,6 +79,13 @@ function TemplateRow({ t, api, manage, onChange }) {
 export default function TemplatesPage(ctx) {
   const templates = useResource((signal) => ctx.api.get('/api/templates', { signal }), []);
   const manage = can('templates.manage', 'agency');
+  // The new-template form starts empty again after a save, not when the list arrives (what was
+  // typed, or the error of a save, stays while it loads).
+  const [saves, setSaves] = useState(0);
+  const saved = () => {
+    setSaves((n) => n + 1);
+    templates.reload();
+  };
   return html`
     <${PageHeader} title="Project templates" subtitle="Milestone sets new projects can start from." />
     <div class="team-grid">
@@ -92,7 +99,7 @@ export default function TemplatesPage(ctx) {
       </div>
       <div class="team-side">
         ${manage
-          ? html`<section class="card"><div class="card-body"><h2 class="section-title">New template</h2><${TemplateForm} key=${templates.data ? templates.data.items.length : 0} api=${ctx.api} onSaved=${templates.reload} /></div></section>`
+          ? html`<section class="card"><div class="card-body"><h2 class="section-title">New template</h2><${TemplateForm} key=${saves} api=${ctx.api} onSaved=${saved} /></div></section>`
           : html`<section class="card"><div class="card-body"><p class="muted">Only admins manage templates.</p></div></section>`}
       </div>
     </div>
