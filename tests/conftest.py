@@ -44,16 +44,6 @@ def emulators_running() -> bool:
         return False
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """The queries recorded for the index check (tests/parity/test_indexes.py) are this run's."""
-    from portal import querylog
-
-    log = querylog.log_path()
-    if log is not None:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text("")
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``last`` (checks over what the whole run did) run after the others. Tests
     other than the unit tests need the emulators: without them the run stops at once and says
@@ -239,6 +229,12 @@ class Demo:
 @pytest.fixture(scope="session")
 def demo(standins: tuple[dict, object]) -> Demo:
     """The demo data (the stand-ins are up first: the triggers of its first writing deliver)."""
+    from portal import querylog
+
+    log = querylog.log_path()  # the queries the index check reads are this run's (tests/parity)
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("")
     made = Demo.made_by_seed()
     clear_auth()
     helpers.cache_sessions_for(*(u.email for u in made.accounts.values()))

@@ -4,11 +4,13 @@ A real Firestore project serves a query only from an index; the emulator serves 
 applied here are Firestore's (https://firebase.google.com/docs/firestore/query-data/index-overview):
 
 - Every field of a collection has single-field indexes (ascending, descending, array-contains)
-  unless a field override says otherwise; a field override replaces them for its scopes.
+  unless a field override says otherwise; a field override replaces them for both scopes, and
+  a map field's override holds for its subfields.
   Collection group queries have none of their own: a field override must add them.
 - A query on one field (filters and ordering on that field only) is served by its single-field
   index; equality filters (``==``, ``in``, ``array-contains``...) on several fields with no
-  other ordering are served by merging those fields' single-field indexes.
+  other ordering are served by merging those fields' single-field indexes, or by a composite
+  index of those fields.
 - Any other query needs a composite index of its scope: its equality fields first (in any
   order), then its orderings as written, then the inequality fields it does not order by
   (Firestore orders by them, ascending). Equality fields may instead be merged from composite
@@ -79,9 +81,6 @@ def needs(query: dict[str, Any]) -> list[Need]:
         fields = list(equal.items()) + ordered
         if not fields:
             continue
-        if not ordered:  # equalities only: one single-field index per field, merged
-            result.extend(Need(collection, scope, (f,)) for f in fields)
-            continue
         if len(fields) == 1:
             result.append(Need(collection, scope, tuple(fields)))
             continue
@@ -105,7 +104,11 @@ class Indexes:
 
     def single(self, need: Need) -> bool:
         field, mode = need.fields[0]
-        override = self.overrides.get((need.collection, field))
+        # A map field's override holds for its subfields, unless one has its own.
+        parts = field.split(".")
+        prefixes = [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+        found = [self.overrides[(need.collection, p)] for p in prefixes if (need.collection, p) in self.overrides]
+        override = found[0] if found else None
         if override is None:
             return need.scope == "COLLECTION"  # automatic for collections, none for groups
         for index in override:
@@ -117,6 +120,10 @@ class Indexes:
     def has(self, need: Need) -> bool:
         if not need.composite:
             return self.single(need)
+        if need.equalities == len(need.fields) and all(
+            self.single(Need(need.collection, need.scope, (field,))) for field in need.fields
+        ):
+            return True  # equalities only: the fields' single-field indexes, merged
         for index in self.composite:
             if index["collectionGroup"] != need.collection or index.get("queryScope", "COLLECTION") != need.scope:
                 continue

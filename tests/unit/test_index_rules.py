@@ -130,3 +130,11 @@ def test_equalities_may_be_merged_from_composite_indexes_sharing_the_ordering(de
         ]
     )
     assert not ix.missing([asked], both)
+
+
+def test_a_map_fields_override_holds_for_its_subfields(declared) -> None:
+    terms = {"collectionGroup": "searchIndex", "fieldPath": "terms",
+             "indexes": [{"order": "ASCENDING", "queryScope": "COLLECTION_GROUP"}]}  # fmt: skip
+    asked = query("searchIndex", ("terms.brand", "EQUAL"), group=True)
+    assert ix.missing([asked], declared())
+    assert not ix.missing([asked], declared(overrides=[terms]))
