@@ -137,6 +137,8 @@ def test_refused_live_updates_fall_back_to_polling_with_a_notice(page: Page, wor
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("refreshes every 30 seconds")
     expect(notice).to_contain_text("nothing is lost")
+    expect(page.get_by_test_id("page-title")).to_be_visible()  # the page itself is in, not only the notice
+    expect(page.get_by_test_id("loading")).to_have_count(0)
     check_a11y(page, "the approvals list with the polling notice")
     _mark(page)
     create(http, bearer("ops@agency.test"), title="Polled poster")
