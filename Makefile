@@ -1,4 +1,4 @@
-.PHONY: dev test setup lint unit admin bench clean
+.PHONY: dev test setup lint unit admin bench deploy lock clean
 
 PY := functions/venv/bin/python
 TEST_PROJECT := demo-portal-test
@@ -35,6 +35,22 @@ admin:
 bench:
 	@scripts/setup.sh --test
 	@scripts/emulators.sh exec --project $(TEST_PROJECT) "functions/venv/bin/python bench/run.py $(BENCH_ARGS)"
+
+## make deploy STAGE=staging: deploy a stage (a .firebaserc alias), only the functions whose code changed
+## since the last deploy there; PLAN=1 prints what it would deploy, offline; DEPLOY_ARGS=--all deploys all
+STAGE ?= staging
+deploy:
+ifdef PLAN
+	@python3 scripts/deploy.py --project $(STAGE) --plan $(DEPLOY_ARGS)
+else
+	@scripts/setup.sh
+	@$(PY) scripts/deploy.py --project $(STAGE) $(DEPLOY_ARGS)
+endif
+
+## make lock: pin every Python dependency with hashes (requirements-dev.lock, functions/requirements.txt)
+## from the .in files; UPGRADE=1 moves them to the newest versions allowed
+lock:
+	@UPGRADE=$(UPGRADE) scripts/lock.sh
 
 clean:
 	rm -rf node_modules functions/venv hosting/dist .cache

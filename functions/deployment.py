@@ -8,7 +8,11 @@ from params import SESSION_SECRET
 
 REGION = "us-central1"
 
-EVENTS: dict[str, Any] = {"region": REGION}
+RUNTIME_SERVICE_ACCOUNT = "portal-runtime@"
+"""Every function runs as this service account of its project (``portal-runtime@<project>.iam.
+gserviceaccount.com``), which holds only the roles the portal needs (README, "Deploying")."""
+
+EVENTS: dict[str, Any] = {"region": REGION, "service_account": RUNTIME_SERVICE_ACCOUNT}
 """Triggers, scheduled and task-queue functions."""
 
 HTTP: dict[str, Any] = {

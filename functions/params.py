@@ -38,3 +38,7 @@ OPENAI_API_KEY = SecretParam(
 ASSISTANT_MODEL = StringParam(
     "ASSISTANT_MODEL", default="gpt-4.1-mini", description="The OpenAI model the assistant answers with"
 )
+
+REQUIRED_SECRETS = (SESSION_SECRET,)
+"""Secrets no deployment runs without. Every other secret belongs to an optional integration:
+set to ``off`` (``make deploy`` creates a missing one so), that integration is not connected."""

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, idempotently: npm packages (firebase-tools, the web SDK,
-# Vite), the functions' Python virtualenv, local development config, and with
-# --test the test tools (pytest & co.) and a browser (Debian's Chromium).
+# Vite), the functions' Python virtualenv from requirements-dev.lock, local development config,
+# and with --test a browser (Debian's Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
@@ -17,6 +17,7 @@ apt_install() {
 }
 
 # Tools the emulators need: Node (firebase-tools), Java (Firestore, Pub/Sub emulators), Python 3.11.
+# Missing ones are installed with apt; versions are checked below.
 missing=()
 need node || missing+=(nodejs npm)
 need java || missing+=(openjdk-17-jre-headless)
@@ -26,23 +27,40 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
 
+# Versions: say what to install instead of failing later with an obscure error.
+py=python3.11
+need "$py" || py=python3
+problems=()
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+[ "$node_major" -ge 20 ] || problems+=("Node.js 20 or newer (found $(node --version 2>/dev/null || echo none)): \
+install it from https://nodejs.org or with your package manager (Debian 13: apt install nodejs npm)")
+py_version="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo none)"
+[ "$py_version" = 3.11 ] || problems+=("Python 3.11, the functions' runtime (found $py_version): \
+install python3.11 (apt install python3.11 python3.11-venv, or pyenv install 3.11)")
+java_major="$(java -version 2>&1 | sed -nE '1s/.*version "(1\.)?([0-9]+).*/\2/p')"
+[ "${java_major:-0}" -ge 17 ] || problems+=("Java 17 or newer for the Firestore and Pub/Sub emulators \
+(found ${java_major:-none}): apt install openjdk-17-jre-headless")
+if [ ${#problems[@]} -gt 0 ]; then
+  echo "setup: this machine needs:" >&2
+  printf '  - %s\n' "${problems[@]}" >&2
+  exit 1
+fi
+
 # npm packages, from the lockfile.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# The functions' virtualenv (the Functions emulator runs functions/venv).
-py=python3.11
-need "$py" || py=python3
-reqs="functions/requirements.txt dev/requirements.txt"
-[ "$want_test" = 1 ] && reqs="$reqs requirements-dev.txt"
-stamp="functions/venv/.installed-$(cat $reqs | sha1sum | cut -c1-12)"
+# The functions' virtualenv (the Functions emulator runs functions/venv), from the lock: every
+# package, transitive ones included, at its pinned version and checked against its hashes.
+lock=requirements-dev.lock
+stamp="functions/venv/.installed-$(sha1sum "$lock" | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   [ -x functions/venv/bin/python ] || "$py" -m venv functions/venv
-  echo "setup: pip install ($reqs)"
-  functions/venv/bin/pip install -q --disable-pip-version-check -r functions/requirements.txt \
-    -r dev/requirements.txt $([ "$want_test" = 1 ] && echo "-r requirements-dev.txt")
+  echo "setup: pip install --require-hashes -r $lock"
+  functions/venv/bin/pip install -q --disable-pip-version-check --require-hashes -r "$lock"
+  rm -f functions/venv/.installed-*
   touch "$stamp"
 fi
 

@@ -16,6 +16,18 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+SWITCHED_OFF = "off"
+"""The value that switches an optional integration's secret off: a deployment must give every
+secret a value (``make deploy`` sets the missing optional ones to it), and this one means "not
+connected", exactly as an unset secret does locally."""
+
+
+def secret(name: str) -> str:
+    """A secret's value, or ``""`` when it is unset or switched off (``off``)."""
+    value = env(name).strip()
+    return "" if value.lower() == SWITCHED_OFF else value
+
+
 def env_int(name: str, default: int) -> int:
     try:
         return int(os.environ.get(name, ""))
@@ -60,13 +72,13 @@ def cors_origins() -> frozenset[str]:
 
 
 def csrf_secret() -> bytes:
-    secret = env("SESSION_SECRET")
-    if not secret:
+    value = secret("SESSION_SECRET")
+    if not value:
         if is_emulated():
-            secret = "emulator-only-session-secret"  # noqa: S105 - never used outside the emulators
+            value = "emulator-only-session-secret"
         else:  # pragma: no cover - deployment misconfiguration
             raise RuntimeError("SESSION_SECRET is not set")
-    return secret.encode()
+    return value.encode()
 
 
 def session_days() -> int:
@@ -114,7 +126,7 @@ def firestore_emulator_host() -> str | None:
 def drive_root_folder_id() -> str:
     """The folder (inside a Shared Drive the service account belongs to) that holds one
     folder per client organisation. Empty: Drive is not connected."""
-    return env("DRIVE_ROOT_FOLDER_ID")
+    return env("DRIVE_ROOT_FOLDER_ID") if env("DRIVE_SERVICE_ACCOUNT_JSON").strip().lower() != SWITCHED_OFF else ""
 
 
 def drive_shared_drive_id() -> str:
@@ -125,7 +137,7 @@ def drive_shared_drive_id() -> str:
 def drive_service_account_json() -> str:
     """A service account's JSON key (a secret). Anything else (``default``): the
     functions' own service account (Application Default Credentials)."""
-    return env("DRIVE_SERVICE_ACCOUNT_JSON")
+    return secret("DRIVE_SERVICE_ACCOUNT_JSON")
 
 
 def drive_api_url() -> str:

@@ -18,8 +18,8 @@ DEFAULT_MESSAGES_PER_MINUTE = 12
 
 
 def api_key() -> str:
-    key = os.environ.get("OPENAI_API_KEY", "").strip()
-    return "" if key.lower() in ("", "none", "unset") else key
+    key = config.secret("OPENAI_API_KEY")
+    return "" if key.lower() in ("none", "unset") else key
 
 
 def configured() -> bool:

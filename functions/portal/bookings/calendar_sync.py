@@ -136,7 +136,7 @@ def renew_channels(now: float | None = None, calendar: Calendar | None = None) -
     within a day; the old channel is stopped once the new one is open."""
     from google.cloud import firestore
 
-    token = config.env("GOOGLE_CALENDAR_CHANNEL_TOKEN")
+    token = config.secret("GOOGLE_CALENDAR_CHANNEL_TOKEN")
     if not token:
         raise NotConnected("Set GOOGLE_CALENDAR_CHANNEL_TOKEN to receive Google Calendar notifications.")
     now = time.time() if now is None else now

@@ -137,7 +137,7 @@ def _send(data: dict[str, Any], transport: httpx.BaseTransport | None) -> str:
         outbound.send_email(smtp, str(payload.get("to", "")), str(payload.get("subject", "")),
                             str(payload.get("text", "")), str(payload.get("html", "")))  # fmt: skip
         return "delivered"
-    url, secret = config.env("N8N_EVENTS_URL"), config.env("N8N_EVENTS_SECRET")
+    url, secret = config.env("N8N_EVENTS_URL"), config.secret("N8N_EVENTS_SECRET")
     if not url or not secret:
         return "skipped"
     outbound.send_n8n(url, secret, payload, transport=transport)

@@ -217,7 +217,7 @@ GOOGLE_CHANNEL = ChannelToken("X-Goog-Channel-Token")
 def verify(scheme: Scheme, secret_name: str, integration: str, headers: Any, body: bytes) -> None:
     """Raise unless ``body`` is signed by ``integration`` with the secret named
     ``secret_name``: NotConnected without the secret, Unauthenticated on a bad signature."""
-    secret = config.env(secret_name)
+    secret = config.secret(secret_name)
     if not secret:
         raise NotConnected(f"{integration} is not connected: set {secret_name} to receive its webhooks.")
     try:

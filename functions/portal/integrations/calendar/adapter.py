@@ -57,7 +57,7 @@ class Calendar:
         from ... import config
         from ...errors import NotConnected
 
-        key = config.env("GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON").strip()
+        key = config.secret("GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON")
         api_url = config.env("GOOGLE_CALENDAR_API_URL") or None
         if not key:
             raise NotConnected("Google Calendar is not connected.", code="calendar_not_connected")

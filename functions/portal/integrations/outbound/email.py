@@ -45,7 +45,7 @@ def smtp_settings() -> SmtpSettings | None:
         host=host,
         port=config.env_int("SMTP_PORT", default_port),
         user=config.env("SMTP_USER"),
-        password=config.env("SMTP_PASSWORD"),
+        password=config.secret("SMTP_PASSWORD"),
         sender=config.env("SMTP_FROM") or "Client portal <portal@localhost>",
         security=security,
     )

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from ... import config
 from .. import signatures
 from .errors import WhopError, WhopNotFound, WhopSignatureError, translate
 from .models import BillingState, Payment, WhopEvent
@@ -175,7 +176,7 @@ class WhopBilling:
 def from_env(transport: httpx.BaseTransport | None = None) -> WhopBilling | None:
     """A ``WhopBilling`` from ``WHOP_API_KEY``, ``WHOP_COMPANY_ID``, ``WHOP_WEBHOOK_SECRET``
     and optional ``WHOP_BASE_URL``; None when no API key is set (billing not connected)."""
-    api_key = os.environ.get("WHOP_API_KEY", "").strip()
+    api_key = config.secret("WHOP_API_KEY")
     if not api_key:
         return None
     return WhopBilling(
@@ -183,5 +184,5 @@ def from_env(transport: httpx.BaseTransport | None = None) -> WhopBilling | None
         os.environ.get("WHOP_COMPANY_ID", "").strip(),
         base_url=os.environ.get("WHOP_BASE_URL", "").strip() or None,
         transport=transport,
-        webhook_secret=os.environ.get("WHOP_WEBHOOK_SECRET", "").strip() or None,
+        webhook_secret=config.secret("WHOP_WEBHOOK_SECRET") or None,
     )
