@@ -1,15 +1,23 @@
 """The OpenAPI 3.1 document, generated from every feature's routes and their pydantic
-models (resolved here, when the document is first asked for)."""
+models (resolved here, when the document is first asked for).
+
+A model's schema is a component named after its class (``Name-Input`` / ``Name-Output``
+where what a model accepts and what it gives differ). Names are unique across features:
+two models of one name fail the build (:class:`ComponentNameClash`), so a name never
+depends on what else the document holds and every ``$ref`` names a schema it defines."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import CoreModeRef, DefsRef, GenerateJsonSchema, JsonSchemaMode, models_json_schema
 
 from . import common
 from .web import JSON, Operation, Route
+
+COMPONENTS = "#/components/schemas/"
 
 _STATUS_TEXT = {
     400: "Bad input",
@@ -28,15 +36,44 @@ _STATUS_TEXT = {
 }
 
 
-def _ref(model: type[BaseModel]) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+class ComponentNameClash(TypeError):
+    """Two models (or enums) of one name: rename one of them."""
+
+
+class _Components(GenerateJsonSchema):
+    """Pydantic's generator, refusing two types of one name (pydantic would qualify both
+    names with their modules, so a name would change whenever another feature's model of
+    the same name came or went)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._types: dict[str, str] = {}
+
+    def get_defs_ref(self, core_mode_ref: CoreModeRef) -> DefsRef:
+        core_ref, _ = core_mode_ref  # "module.Qualname:id", generic arguments in brackets
+        qualified = _without_ids(core_ref)
+        name = self.normalize_name(re.sub(r"(?:[^.[\],]+\.)+([^.[\],]+)", r"\1", qualified))
+        seen = self._types.setdefault(name, core_ref)
+        if seen != core_ref:
+            raise ComponentNameClash(
+                f"Two types would share the schema name {name} ({_without_ids(seen)} and {qualified}): rename one."
+            )
+        return super().get_defs_ref(core_mode_ref)
+
+
+def _without_ids(core_ref: str) -> str:
+    return "".join(part.rsplit(":", 1)[0] for part in re.split(r"([\][,])", core_ref))
+
+
+Refs = dict[tuple[Any, JsonSchemaMode], dict[str, Any]]
+"""A model's reference in the document, by (model, mode)."""
 
 
 def _binary(content_types: tuple[str, ...] | list[str]) -> dict[str, Any]:
     return {ct: {"schema": {"type": "string", "format": "binary"}} for ct in content_types}
 
 
-def _content(op: Operation, response: type[BaseModel] | None) -> dict[str, Any]:
+def _content(op: Operation, response: type[BaseModel] | None, refs: Refs) -> dict[str, Any]:
     """A success's content, per media type: JSON with its model (any object when a stream
     answers it), every other type as bytes."""
     out: dict[str, Any] = {}
@@ -44,15 +81,15 @@ def _content(op: Operation, response: type[BaseModel] | None) -> dict[str, Any]:
         if media_type != JSON:
             out.update(_binary([media_type]))
         elif response is not None:
-            out[JSON] = {"schema": _ref(response)}
+            out[JSON] = {"schema": refs[response, "serialization"]}
         elif op.produces != JSON:
             out[JSON] = {"schema": {"type": "object"}}
     return out
 
 
-def _success(op: Operation, response: type[BaseModel] | None) -> dict[str, Any]:
+def _success(op: Operation, response: type[BaseModel] | None, refs: Refs) -> dict[str, Any]:
     ok: dict[str, Any] = {"description": "OK"}
-    if content := _content(op, response):
+    if content := _content(op, response, refs):
         ok["content"] = content
     out = {str(op.status): ok}
     if op.ranges:
@@ -65,18 +102,20 @@ def _success(op: Operation, response: type[BaseModel] | None) -> dict[str, Any]:
     return out
 
 
+def _models(routes: tuple[Route, ...], which: int) -> list[type[BaseModel]]:
+    """The bodies (0) or the responses (2) of ``routes``' operations, by name."""
+    found: set[type[BaseModel]] = set()
+    for route in routes:
+        found.update(model for op in route.operations if (model := op.models[which]) is not None)
+    return sorted(found, key=lambda model: model.__name__)
+
+
 def build(routes: tuple[Route, ...]) -> dict[str, Any]:
     """The OpenAPI document of ``routes`` (``portal.api.registry.document`` serves it)."""
-    bodies = {body for route in routes for op in route.operations if (body := op.models[0]) is not None}
-    outs = {out for route in routes for op in route.operations if (out := op.models[2]) is not None}
-    models: set[type[BaseModel]] = {common.ErrorBody, *bodies, *outs}
-    _, defs = models_json_schema(
-        [
-            (model, "validation" if model in bodies else "serialization")
-            for model in sorted(models, key=lambda x: x.__name__)
-        ],
-        ref_template="#/components/schemas/{model}",
-    )
+    inputs: list[tuple[type[BaseModel], JsonSchemaMode]] = [(model, "validation") for model in _models(routes, 0)]
+    outs: list[type[BaseModel]] = [common.ErrorBody, *_models(routes, 2)]
+    inputs += [(model, "serialization") for model in dict.fromkeys(outs)]
+    refs, defs = models_json_schema(inputs, ref_template=COMPONENTS + "{model}", schema_generator=_Components)
     paths: dict[str, Any] = {}
     for route in routes:
         item: dict[str, Any] = {}
@@ -93,8 +132,8 @@ def build(routes: tuple[Route, ...]) -> dict[str, Any]:
                     )
             if op.ranges:
                 params.append({"name": "Range", "in": "header", "required": False, "schema": {"type": "string"}})
-            error = {"content": {JSON: {"schema": _ref(common.ErrorBody)}}}
-            responses = _success(op, response)
+            error = {"content": {JSON: {"schema": refs[common.ErrorBody, "serialization"]}}}
+            responses = _success(op, response, refs)
             codes = (
                 set(op.errors)
                 | {429}
@@ -119,7 +158,7 @@ def build(routes: tuple[Route, ...]) -> dict[str, Any]:
             if op.description:
                 operation["description"] = op.description
             if body is not None:
-                operation["requestBody"] = {"required": True, "content": {JSON: {"schema": _ref(body)}}}
+                operation["requestBody"] = {"required": True, "content": {JSON: {"schema": refs[body, "validation"]}}}
             elif op.raw_body is not None:
                 operation["requestBody"] = {
                     "required": True,

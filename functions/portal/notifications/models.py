@@ -37,7 +37,7 @@ class Feed(Out):
     unread: int
 
 
-class Unread(Out):
+class UnreadCount(Out):
     unread: int
 
 
