@@ -59,6 +59,14 @@ def test_schemas_are_named_after_their_models() -> None:
     )
 
 
+def test_the_document_is_valid_openapi_3_1() -> None:
+    from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+    doc = document()
+    assert doc["openapi"].startswith("3.1.")  # pydantic's schemas are JSON Schema 2020-12, as 3.1's are
+    validate(doc, cls=OpenAPIV31SpecValidator)
+
+
 def _twin(base: type[common.Model] | type[common.Out]) -> type[Any]:
     class Twin(base):  # type: ignore[valid-type,misc]
         value: str = ""
