@@ -6,10 +6,15 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, StringConstraints
 
-from ..api.common import Model, Name, Ok, Out, Patch
-from .service import valid_time_zone
+from ..api.common import Documented, Model, Name, Ok, Out, Patch
+from .service import time_zones, valid_time_zone
 
-TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(valid_time_zone)]
+TimeZone = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(valid_time_zone),
+    Documented(lambda: {"enum": sorted(time_zones())}),
+]
 """An IANA time zone name, such as ``Europe/London``."""
 
 

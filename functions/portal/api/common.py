@@ -4,6 +4,8 @@ types (ids, emails, dates, titles, page sizes) and a webhook's answer."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -17,6 +19,26 @@ from pydantic import (
 )
 
 from .. import ids
+
+NOT_BLANK = r"[^\s\x1c-\x1f\x85]"
+r"""A pattern (JSON Schema's, ECMA-262) that a text passes when it holds a character that is
+not whitespace, read as widely as the server reads it: pydantic's ``strip_whitespace`` and
+Python's ``str.strip`` also remove U+0085, Python's also U+001C-U+001F, which ECMA-262's
+``\s`` does not name."""
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: typing hashes annotations
+class Documented:
+    """Adds to a type's JSON schema what a check beyond its pydantic constraints refuses
+    (a format, an enum, a pattern), made from the same constants the check uses; a
+    function is called when the schema is made, not at import."""
+
+    extra: dict[str, Any] | Callable[[], dict[str, Any]]
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        schema.update(self.extra() if callable(self.extra) else self.extra)
+        return schema
 
 
 def _not_reserved(value: str) -> str:
@@ -34,8 +56,11 @@ Id = Annotated[
 """An id a caller names (see :mod:`portal.ids`)."""
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s\x85]+@[^@\s\x85]+\.[^@\s\x85]+$"
+    ),
 ]
+r"""Trimmed and lowercased; ``\x85`` is whitespace to the server's ``\s``, not to ECMA-262's."""
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
 
 
@@ -43,26 +68,35 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _not_null_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+def without_null(prop: dict[str, Any]) -> None:
+    """``prop`` (a property's schema) without ``null`` among its kinds, nor a default of null."""
+    if "anyOf" not in prop:
+        return
+    kinds = [k for k in prop["anyOf"] if k != {"type": "null"}]
+    if prop.get("default", ...) is None:
+        del prop["default"]
+    if len(kinds) == 1:
+        del prop["anyOf"]
+        prop.update(kinds[0])
+    else:
+        prop["anyOf"] = kinds
+
+
+def _patch_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
     nullable: frozenset[str] = getattr(model, "nullable", frozenset())
     for name, prop in schema.get("properties", {}).items():
-        if name in nullable or "anyOf" not in prop:
-            continue
-        kinds = [k for k in prop["anyOf"] if k != {"type": "null"}]
-        prop.pop("default", None)
-        if len(kinds) == 1:
-            del prop["anyOf"]
-            prop.update(kinds[0])
-        else:
-            prop["anyOf"] = kinds
+        if name not in nullable:
+            without_null(prop)
+    schema["minProperties"] = 1
 
 
 class Patch(Model):
     """A partial update. A field left out stays as it is; ``null`` clears a field only
     where the model lists it in ``nullable``, and is refused (400) for every other field,
-    which must keep a value. The OpenAPI schema says the same."""
+    which must keep a value; a patch that changes nothing is refused (400). The OpenAPI
+    schema says the same."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_not_null_in_schema)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_patch_schema)
     nullable: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="before")
@@ -98,7 +132,15 @@ def _iso_date(value: str) -> str:
     return value
 
 
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_iso_date)]
+_YEAR = r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"
+"""0001 to 9999 (Python's dates have no year 0)."""
+IsoDate = Annotated[
+    str,
+    StringConstraints(pattern=rf"^{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"),
+    AfterValidator(_iso_date),
+    Documented({"format": "date"}),
+]
+"""``YYYY-MM-DD``, a day of the calendar (not 0000-01-01, not 2025-02-30)."""
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=5000)]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, HttpUrl, RootModel, StringConstraints
+from pydantic import ConfigDict, Field, HttpUrl, RootModel, StringConstraints
 
-from ..api.common import Email, EventId, Id, IsoDate, Limit, Model, Out, Text, Title
+from ..api.common import NOT_BLANK, Email, EventId, Id, IsoDate, Limit, Model, Out, Text, Title
 from ..files.models import Attachment, AttachmentIds
 
 ContentType = Literal["design", "copy", "video", "audio", "strategy"]
@@ -37,7 +37,19 @@ class VersionIn(Model):
     content: ApprovalContent
 
 
+NEEDS_COMMENT = ("reject", "request_revision")
+"""Decisions that must say why (400 ``comment_required`` without a comment)."""
+
+
 class DecisionIn(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "if": {"properties": {"action": {"enum": list(NEEDS_COMMENT)}}, "required": ["action"]},
+            "then": {"properties": {"comment": {"pattern": NOT_BLANK}}, "required": ["comment"]},
+        },
+    )
+
     action: Literal["approve", "reject", "request_revision"]
     comment: Annotated[str, StringConstraints(max_length=5000)] = ""
     version: int | None = Field(default=None, ge=1)

@@ -155,8 +155,9 @@ def decide(caller: Caller, approval_id: str, action: str, comment: str, version:
     from google.cloud import firestore
 
     from ..audit import service as audit
+    from .models import NEEDS_COMMENT
 
-    if action in ("reject", "request_revision") and not comment.strip():
+    if action in NEEDS_COMMENT and not comment.strip():
         raise BadRequest("Say why: a comment is required to reject or request a revision.", code="comment_required")
     ref = _locate(caller, approval_id, Action.APPROVALS_DECIDE)
 

@@ -82,5 +82,5 @@ class UnmatchedEvent(Out):
     receivedAt: str | None = None
 
 
-class UnmatchedList(Out):
+class UnmatchedEventList(Out):
     items: list[UnmatchedEvent]

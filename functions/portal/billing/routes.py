@@ -33,7 +33,7 @@ billing_link = Route("billing_link", "/api/billing/link", "billing", (
 billing_unmatched = Route("billing_unmatched", "/api/billing/unmatched", "billing", (
     Operation(GET, lambda ctx: {"items": service.unmatched(ctx.user)},
               "Whop events for memberships no organisation is linked to (staff)",
-              response=m.UnmatchedList, errors=(403,)),
+              response=m.UnmatchedEventList, errors=(403,)),
 ))
 webhook_whop = Route("webhook_whop", "/api/webhooks/whop", "webhooks", (
     Operation(POST, lambda ctx: service.apply_event(ctx.verified), "Whop billing events",

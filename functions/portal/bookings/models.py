@@ -19,7 +19,7 @@ class BookingsQuery(Model):
     limit: Limit | None = None
 
 
-class Person(Out):
+class Attendee(Out):
     name: str = ""
     email: str
 
@@ -36,8 +36,8 @@ class Booking(Out):
     end: str | None = None
     timeZone: str | None = None
     """The time zone the meeting was booked in."""
-    attendees: list[Person] = []
-    organizer: Person | None = None
+    attendees: list[Attendee] = []
+    organizer: Attendee | None = None
     location: str | None = None
     videoUrl: str | None = None
     cancelUrl: str | None = None
@@ -72,7 +72,7 @@ class Embed(Out):
     links: list[EmbedLink]
 
 
-class UnmatchedList(Out):
+class UnmatchedBookingList(Out):
     items: list[Booking]
 
 

@@ -53,7 +53,7 @@ booking_ics = Route("booking_ics", "/api/bookings/{bookingId}/ics", "bookings", 
 ))
 bookings_unmatched = Route("bookings_unmatched", "/api/bookings/unmatched", "bookings", (
     Operation(GET, lambda ctx: {"items": service.unmatched(ctx.user)},
-              "Meetings whose attendees matched no client organisation (staff)", response=m.UnmatchedList,
+              "Meetings whose attendees matched no client organisation (staff)", response=m.UnmatchedBookingList,
               errors=(403,)),
 ))
 booking_assign = Route("booking_assign", "/api/bookings/unmatched/{bookingId}/assign", "bookings", (

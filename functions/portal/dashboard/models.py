@@ -44,7 +44,7 @@ class ClientGroup(Out):
     nextActions: list[NextAction] = []
 
 
-class Unread(Out):
+class DashboardUnread(Out):
     threads: int = 0
     notifications: int = 0
 
@@ -57,4 +57,4 @@ class Dashboard(Out):
     projects: list[ProjectCard] = []
     counts: dict[str, int] = {}
     clients: list[ClientGroup] = []
-    unread: Unread = Unread()
+    unread: DashboardUnread = DashboardUnread()

@@ -120,6 +120,7 @@ AttachmentIds = Annotated[
         "same organisation kept with the organisation as a whole or in the same project. Otherwise 400 "
         "(`unknown_attachment` for an unknown, deleted or another organisation's id alike, "
         "`duplicate_attachment`, `too_many_attachments`, `attachment_other_project`) and nothing is written.",
+        json_schema_extra={"uniqueItems": True},
     ),
 ]
 """Portal file ids to attach (at most 20, no duplicates), of the same organisation and,

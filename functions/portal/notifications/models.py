@@ -6,9 +6,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from ..api.common import Limit, Model, Out
+from ..api.common import Documented, Limit, Model, Out
+from . import kinds
 
-KindId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+KindId = Annotated[
+    str, StringConstraints(min_length=1, max_length=64), Documented(lambda: {"enum": sorted(kinds.KINDS)})
+]
+"""A kind of notification (one the caller receives, or 400 ``unknown_kind``)."""
+ChannelName = Annotated[str, StringConstraints(max_length=32), Documented({"enum": list(kinds.CHANNELS)})]
+"""How a kind reaches the caller (another, 400 ``unknown_channel``)."""
 
 
 class FeedQuery(Model):
@@ -37,7 +43,7 @@ class Feed(Out):
     unread: int
 
 
-class Unread(Out):
+class UnreadCount(Out):
     unread: int
 
 
@@ -67,4 +73,4 @@ class Preferences(Out):
 
 
 class PreferencesPatch(Model):
-    kinds: Annotated[dict[KindId, Annotated[str, StringConstraints(max_length=32)]], Field(max_length=50)]
+    kinds: Annotated[dict[KindId, ChannelName], Field(max_length=50)]

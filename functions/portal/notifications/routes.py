@@ -22,7 +22,7 @@ notifications = Route("notifications", "/api/notifications", "notifications", (
 ))
 notifications_unread = Route("notifications_unread", "/api/notifications/unread", "notifications", (
     Operation(GET, lambda ctx: {"unread": service.unread_count(ctx.user)},
-              "How many of the caller's notifications are unread (the bell's badge)", response=m.Unread),
+              "How many of the caller's notifications are unread (the bell's badge)", response=m.UnreadCount),
 ))
 notifications_read_all = Route("notifications_read_all", "/api/notifications/read", "notifications", (
     Operation(POST, lambda ctx: service.mark_all_read(ctx.user), "Mark all the caller's notifications read",

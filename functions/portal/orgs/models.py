@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, HttpUrl, StringConstraints, field_validator
 
-from ..api.common import Email, Model, Out, Patch
+from ..api.common import Documented, Email, Model, Out, Patch
 from ..identity import OrgKind
 from ..invites.models import InviteCreated
 
@@ -29,10 +30,23 @@ def _https(url: HttpUrl) -> str:
     return str(url)
 
 
-HttpsUrl = Annotated[HttpUrl, AfterValidator(_https)]
+HttpsUrl = Annotated[HttpUrl, AfterValidator(_https), Documented({"pattern": r"^https://[^/?#@:\s]"})]
 FolderId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,200}$")]
 CalendarId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9._@+-]{1,254}$")]
 BOOKING_HOSTS = ("cal.com", "calendly.com")
+_BOOKING_HOST = rf"(?:[a-z0-9-]+\.)*(?:{'|'.join(map(re.escape, BOOKING_HOSTS))})"
+BookingUrl = Annotated[HttpsUrl, Documented({"pattern": rf"^https://{_BOOKING_HOST}(?::[0-9]{{1,4}})?(?:[/?#]|$)"})]
+"""A Cal.com or Calendly page (the host, or one under it)."""
+
+
+def _slack_url() -> dict[str, str]:
+    from .settings import SLACK_HOST
+
+    return {"pattern": rf"^https://{re.escape(SLACK_HOST)}/services/"}
+
+
+SlackUrl = Annotated[str, StringConstraints(max_length=500), Documented(_slack_url)]
+"""An incoming-webhook URL (checked by ``settings.check_slack_url``)."""
 
 
 class Org(Out):
@@ -79,7 +93,7 @@ class OrgPatch(Patch):
 
 class BookingLink(Model):
     label: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-    url: HttpsUrl
+    url: BookingUrl
 
     @field_validator("url")
     @classmethod
@@ -95,7 +109,7 @@ class SettingsPatch(Patch):
 
     nullable = frozenset({"slackWebhookUrl", "driveFolderId", "calendarId", "bookingLinks", "emailDomains"})
 
-    slackWebhookUrl: Annotated[str, StringConstraints(max_length=500)] | None = None
+    slackWebhookUrl: SlackUrl | None = None
     driveFolderId: FolderId | None = None
     calendarId: CalendarId | None = None
     bookingLinks: Annotated[list[BookingLink], Field(max_length=10)] | None = None

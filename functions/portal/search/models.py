@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from ..api.common import Id, Model, Out
+from ..api.common import NOT_BLANK, Documented, Id, Model, Out
+from .text import MAX_QUERY_CHARS
 
 KindName = Literal["project", "approval", "file", "thread", "message", "note"]
 """Kept equal to the names in ``kinds.KINDS`` (a unit test checks)."""
 
 
 class SearchQuery(Model):
-    q: Annotated[str, StringConstraints(max_length=1000)] = ""
+    # The service refuses a missing or blank q (400 empty_query) and one too long (query_too_long).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["q"]})
+
+    q: Annotated[
+        str,
+        StringConstraints(max_length=1000),
+        Documented({"minLength": 1, "maxLength": MAX_QUERY_CHARS, "pattern": NOT_BLANK}),
+    ] = ""
     """Words to find (at most 6 words, 200 characters): every word must match, as a whole word or
     as the start of one; case and accents do not matter."""
     orgId: Id | None = None
