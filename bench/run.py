@@ -156,6 +156,18 @@ def table(out: dict[str, str]) -> list[tuple[str, str, str, str]]:
             "nothing",
         )
     )
+    clients = out.get("http_clients", "")
+    per_request = re.findall(r"^  (Drive|Slack) .*?([\d.]+) ms\s+([\d.]+) ms", clients, re.MULTILINE)
+    if len(per_request) >= 2:
+        (_, drive_before, drive_now), (_, slack_before, slack_now) = per_request[:2]
+        rows.append(
+            (
+                "a request to a stand-in through an adapter's shared httpx client, Drive / Slack (median)",
+                f"{drive_now} / {slack_now} ms",
+                f"{drive_before} / {slack_before} ms (a client per request)",
+                "-",
+            )
+        )
     load_file = RESULTS / "load.json"
     if load_file.exists() and "load" in out:
         rows += load_rows(json.loads(load_file.read_text()))
@@ -190,7 +202,8 @@ def table(out: dict[str, str]) -> list[tuple[str, str, str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a short load run")
-    parser.add_argument("--only", nargs="*", help="only these (cold_import dashboard burst search cost frontend load)")
+    names = "cold_import dashboard burst search cost http_clients frontend load"
+    parser.add_argument("--only", nargs="*", help=f"only these ({names})")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     load = ["bench/load.py", *(["--users", "20", "--seconds", "15", "--warmup", "10"] if args.quick else [])]
@@ -200,6 +213,7 @@ def main() -> None:
         "burst": (["bench/burst.py"], "demo-portal-bench"),
         "search": (["bench/search.py"], "demo-portal-bench-search"),
         "cost": (["bench/cost.py"], "demo-portal-bench-cost"),
+        "http_clients": (["bench/http_clients.py"], None),
         "frontend": (["bench/frontend.py"], None),
         "load": (load, None),
     }

@@ -38,6 +38,14 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
             "naive dashboard (scan)       1000       1000            1      300.0\n"
         ),
         "cost": "grows with the organisation's size: nothing\n",
+        "http_clients": (
+            "a request to a local stand-in, median of 200 each (alternating)\n"
+            "  case                                                  per request    shared   ratio\n"
+            "  Drive upload status (stand-in keeps connections)         30.34 ms   0.95 ms   31.8x\n"
+            "  Slack POST (stand-in closes each connection)             26.47 ms   1.83 ms   14.4x\n"
+            "8 threads at once, 25 requests each: requests per second\n"
+            "  Drive upload status (stand-in keeps connections)            42/s    1107/s   26.3x\n"
+        ),
     }
     rows = {name: measured for name, measured, _, _ in run.table(out)}
     assert rows["cold start: `import main` / bare SDK imports"] == "1.08x"
@@ -48,6 +56,8 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
     assert rows["burst: converged, correct dashboard"] == "4.0 s (yes)"
     assert rows["dashboard doc reads at 10 / 1,000 projects"] == "12 / 12"
     assert rows["requests whose reads grow with the org beyond a page"] == "nothing"
+    clients = "a request to a stand-in through an adapter's shared httpx client, Drive / Slack (median)"
+    assert rows[clients] == "0.95 / 1.83 ms"
 
 
 def test_the_table_puts_the_load_runs_modes_side_by_side() -> None:

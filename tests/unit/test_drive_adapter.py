@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,6 +142,42 @@ def test_changes_feed_reports_additions_trash_and_removals(drive: Drive, standin
     assert by_id[gone.id].removed and by_id[gone.id].file is None
     assert not by_id[kept.id].removed and by_id[kept.id].file.parents == (folder,)  # type: ignore[union-attr]
     assert drive.changes(new_start)[0] == []
+
+
+def test_one_adapter_answers_each_of_many_threads_correctly(drive: Drive) -> None:
+    """An instance's threads share its adapter. Each thread makes its folder, then uploads,
+    reads back, lists and downloads its own files, all at once with the others; every call
+    must get its own answer. With one ``httplib2.Http`` shared by the threads (as before),
+    their requests went over the same connection: a thread read another's answer or waited
+    for one already read (and hung until the 60 s timeout)."""
+    threads, rounds = 12, 3
+    start = threading.Barrier(threads)
+    failures: list[str] = []
+
+    def work(n: int) -> None:
+        try:
+            start.wait()
+            folder = drive.ensure_folder(f"Thread {n}")
+            for r in range(rounds):
+                content = f"thread {n}, round {r};".encode() * 50
+                file = upload(drive, f"{r}.png", content, folder)
+                got, md5 = drive.get(file.id), hashlib.md5(content, usedforsecurity=False).hexdigest()
+                assert (got.name, got.parents, got.md5) == (f"{r}.png", (folder,), md5)
+                assert [f.name for f in drive.list_folder(folder)[0]] == [f"{k}.png" for k in range(r + 1)]
+                with drive.open_media(file.id) as media:
+                    assert b"".join(media.iter_bytes()) == content
+        except Exception as exc:
+            failures.append(f"thread {n}: {type(exc).__name__}: {exc}")
+
+    workers = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    deadline = time.monotonic() + 30
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    stuck = sum(worker.is_alive() for worker in workers)
+    assert not failures and not stuck, f"{stuck} threads still waiting; " + "; ".join(failures)
+    assert len(drive.list_folder("root")[0]) == threads
 
 
 def test_the_token_is_sent_and_required(standin: object) -> None:

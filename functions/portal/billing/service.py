@@ -29,11 +29,11 @@ _ADAPTER: list[Any] = []
 
 
 def adapter() -> whop.WhopBilling | None:
-    """The Whop adapter from the environment (None: not connected). Tests may install
-    one with :func:`use_adapter`."""
+    """The Whop adapter from the environment (None: not connected), one per process while the
+    settings stay the same. Tests may install one with :func:`use_adapter`."""
     if _ADAPTER:
         return _ADAPTER[0]
-    return whop.from_env()
+    return whop.shared_from_env()
 
 
 def use_adapter(instance: whop.WhopBilling | None) -> None:

@@ -44,7 +44,9 @@ def discovery_document(root_url: str | None = None) -> dict[str, Any]:
 
 
 class Calendar:
-    """The portal's view of Google Calendar. ``http``: an httplib2-compatible object (tests)."""
+    """The portal's view of Google Calendar, safe to share between threads (each request goes
+    over its thread's own transport: ``googleapi.service``). ``http``: an httplib2-compatible
+    object every request uses (tests, one thread at a time)."""
 
     def __init__(self, *, credentials: Any = None, api_url: str | None = None, http: Any = None) -> None:
         self._credentials = credentials

@@ -7,9 +7,13 @@ a subfolder per project. Every call passes ``supportsAllDrives`` (and lists
 
 Metadata calls go through the discovery-based client. File bytes do not: googleapiclient's
 httplib2 transport buffers whole bodies, so uploads (one resumable-session chunk at a
-time) and downloads (streamed, with ``Range``) use an ``httpx`` client carrying the same
-access token. Both are built from one discovery document whose ``rootUrl`` says where
-Drive is, so a plain-HTTP stand-in takes Google's place without any other change.
+time) and downloads (streamed, with ``Range``) use an ``httpx`` client, sending the same
+access token with each request. Both are built from one discovery document whose ``rootUrl``
+says where Drive is, so a plain-HTTP stand-in takes Google's place without any other change.
+
+One adapter serves concurrent requests (an instance's threads share it): the discovery client
+gives each thread its own ``httplib2`` transport (``googleapi.service``), and the ``httpx``
+client, thread-safe, is built once per adapter and keeps its connections.
 
 Nothing is read or imported at module import; :meth:`Drive.from_config` raises
 :class:`~portal.errors.NotConnected` when no Drive is configured.
@@ -27,6 +31,7 @@ from urllib.parse import quote
 import httpx
 
 from .. import googleapi
+from ..httpclients import SharedClient
 
 FOLDER = "application/vnd.google-apps.folder"
 SCOPES = ("https://www.googleapis.com/auth/drive",)
@@ -119,7 +124,6 @@ class Media:
     status: int
     headers: dict[str, str]
     _response: httpx.Response = field(repr=False)
-    _client: httpx.Client = field(repr=False)
 
     def iter_bytes(self, chunk_size: int = STREAM_CHUNK) -> Iterator[bytes]:
         try:
@@ -128,8 +132,7 @@ class Media:
             self.close()
 
     def close(self) -> None:
-        self._response.close()
-        self._client.close()
+        self._response.close()  # its connection goes back to the adapter's pool
 
     def __enter__(self) -> Media:
         return self
@@ -152,8 +155,8 @@ class Drive:
     """The portal's Drive: folders, files, resumable uploads, downloads and the changes feed.
 
     ``credentials`` are google-auth credentials (None: send no token, for a stand-in);
-    ``http`` an httplib2-compatible object for the discovery client (tests); ``transport``
-    an httpx transport for file bytes (tests)."""
+    ``http`` an httplib2-compatible object for the discovery client, used by every request
+    (tests, one thread at a time); ``transport`` an httpx transport for file bytes (tests)."""
 
     def __init__(
         self,
@@ -171,7 +174,7 @@ class Drive:
         self._document = discovery_document(api_url)
         self._root = self._document["rootUrl"]
         self._http = http
-        self._transport = transport
+        self._bytes = SharedClient(transport=transport, timeout=TIMEOUT)
         self._service: Any = None
 
     @classmethod
@@ -220,13 +223,10 @@ class Drive:
             creds.refresh(google.auth.transport.requests.Request())
         return {"Authorization": f"Bearer {creds.token}"}
 
-    def _client(self) -> httpx.Client:
-        return httpx.Client(transport=self._transport, timeout=TIMEOUT, headers=self._token_headers())
-
-    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def _send(self, method: str, url: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
         try:
-            with self._client() as client:
-                return client.request(method, url, **kwargs)
+            headers = {**self._token_headers(), **(headers or {})}
+            return self._bytes.get().request(method, url, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             raise DriveUnavailable(f"Drive is unreachable: {type(exc).__name__}: {exc}") from None
 
@@ -375,21 +375,19 @@ class Drive:
         return self._stream(link, None)
 
     def _stream(self, url: str, byte_range: str | None) -> Media:
-        client = self._client()
+        client = self._bytes.get()
+        headers = {**self._token_headers(), **({"Range": byte_range} if byte_range else {})}
         try:
-            request = client.build_request("GET", url, headers={"Range": byte_range} if byte_range else {})
-            response = client.send(request, stream=True)
+            response = client.send(client.build_request("GET", url, headers=headers), stream=True)
         except httpx.HTTPError as exc:
-            client.close()
             raise DriveUnavailable(f"Drive is unreachable: {type(exc).__name__}: {exc}") from None
         if response.status_code not in (200, 206):
             body = response.read()
             response.close()
-            client.close()
             raise _error(response.status_code, body)
         keep = ("content-type", "content-length", "content-range", "accept-ranges", "etag", "last-modified")
         headers = {k: v for k, v in response.headers.items() if k.lower() in keep}
-        return Media(response.status_code, headers, response, client)
+        return Media(response.status_code, headers, response)
 
     # --- the changes feed ----------------------------------------------------------------------
 

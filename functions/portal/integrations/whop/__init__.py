@@ -24,14 +24,15 @@ The package:
 * ``models``: the plain dataclasses above and the statuses;
 * ``parsing``: Whop's JSON (both webhook shapes, API answers) into those dataclasses;
 * ``errors``: the adapter's exceptions and the translation of the SDK's and the network's;
-* ``client``: :class:`WhopBilling` (the SDK behind the billing port) and :func:`from_env`.
+* ``client``: :class:`WhopBilling` (the SDK behind the billing port), :func:`from_env` and
+  :func:`shared_from_env` (the one the process's requests share).
 
 Webhook signatures are Standard Webhooks, checked with ``integrations.signatures.WHOP``.
 """
 
 from __future__ import annotations
 
-from .client import WhopBilling, from_env
+from .client import WhopBilling, from_env, shared_from_env
 from .errors import WhopError, WhopNotFound, WhopSignatureError, WhopUnavailable, retry_after_seconds
 from .models import BillingState, Payment, PaymentStatus, Status, WhopEvent
 from .parsing import event_from_payload, payment_from_invoice, payment_from_receipt, state_from_membership
@@ -52,5 +53,6 @@ __all__ = [
     "payment_from_invoice",
     "payment_from_receipt",
     "retry_after_seconds",
+    "shared_from_env",
     "state_from_membership",
 ]

@@ -12,6 +12,7 @@ import httpx
 
 from ... import config
 from .. import signatures
+from ..httpclients import SharedClient
 from .errors import WhopError, WhopNotFound, WhopSignatureError, translate
 from .models import BillingState, Payment, WhopEvent
 from .parsing import event_from_payload, payment_from_receipt, state_from_membership
@@ -65,24 +66,26 @@ class WhopBilling:
         self.company_id = company_id
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self._api_key = api_key
-        self._transport = transport
+        self._http = SharedClient(transport=transport, timeout=timeout, follow_redirects=True)
         self._webhook_secret = webhook_secret
-        self._timeout = timeout
         self._max_retries = max_retries
-        self._sdk: Any = None
+        self._sdk: tuple[httpx.Client, Any] | None = None
 
     def _client(self) -> Any:
-        """The SDK client, built on first use around an httpx client with our transport."""
-        if self._sdk is None:
+        """The SDK client, built on first use around the adapter's httpx client (one per adapter
+        and process, shared by threads; the SDK sends the API key with each request)."""
+        http = self._http.get()
+        sdk = self._sdk
+        if sdk is None or sdk[0] is not http:  # first use, or a forked child with a client of its own
             from whop_sdk import Whop
             from whop_sdk.environment import WhopEnvironment
 
-            http = httpx.Client(transport=self._transport, timeout=self._timeout, follow_redirects=True)
             environment = WhopEnvironment(api=self.base_url, vault=WhopEnvironment.PRODUCTION.vault)
-            self._sdk = Whop(
-                environment=environment, token=self._api_key, httpx_client=http, max_retries=self._max_retries
+            sdk = self._sdk = (
+                http,
+                Whop(environment=environment, token=self._api_key, httpx_client=http, max_retries=self._max_retries),
             )
-        return self._sdk
+        return sdk[1]
 
     def _pages(self, list_fn: Callable[..., Any], **params: Any) -> Iterator[dict[str, Any]]:
         """Every item of a cursor-paginated list, page by page (``page_info.end_cursor``)."""
@@ -173,16 +176,33 @@ class WhopBilling:
         return event
 
 
+_ENV = ("WHOP_API_KEY", "WHOP_COMPANY_ID", "WHOP_BASE_URL", "WHOP_WEBHOOK_SECRET")
+_SHARED: list[tuple[tuple[str, ...], WhopBilling | None]] = []
+
+
 def from_env(transport: httpx.BaseTransport | None = None) -> WhopBilling | None:
     """A ``WhopBilling`` from ``WHOP_API_KEY``, ``WHOP_COMPANY_ID``, ``WHOP_WEBHOOK_SECRET``
     and optional ``WHOP_BASE_URL``; None when no API key is set (billing not connected)."""
-    api_key = config.secret("WHOP_API_KEY")
+    api_key, webhook_secret = config.secret("WHOP_API_KEY"), config.secret("WHOP_WEBHOOK_SECRET")
+    company_id, base_url = config.env("WHOP_COMPANY_ID").strip(), config.env("WHOP_BASE_URL").strip()
     if not api_key:
         return None
     return WhopBilling(
         api_key,
-        os.environ.get("WHOP_COMPANY_ID", "").strip(),
-        base_url=os.environ.get("WHOP_BASE_URL", "").strip() or None,
+        company_id,
+        base_url=base_url or None,
         transport=transport,
-        webhook_secret=config.secret("WHOP_WEBHOOK_SECRET") or None,
+        webhook_secret=webhook_secret or None,
     )
+
+
+def shared_from_env() -> WhopBilling | None:
+    """What :func:`from_env` builds, kept for as long as those settings stay the same: the
+    process's requests share one adapter, so one SDK client and its kept connections."""
+    settings = tuple(os.environ.get(name, "").strip() for name in _ENV)
+    kept = _SHARED[0] if _SHARED else None
+    if kept is not None and kept[0] == settings:
+        return kept[1]
+    adapter = from_env()
+    _SHARED[:] = [(settings, adapter)]
+    return adapter
