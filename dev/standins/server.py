@@ -28,6 +28,8 @@ def serve(handler: Callable[[httpx.Request], httpx.Response], port: int) -> Thre
     """Serve ``handler`` on 127.0.0.1:``port`` in a daemon thread; ``shutdown()`` stops it."""
 
     class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # headers and body are separate writes: send each at once
+
         def _any(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
