@@ -121,8 +121,8 @@ class JobHealth(Out):
 
     name: str
     schedule: str
-    lastSuccess: str | None = None
-    lastFailure: str | None = None
+    lastSuccess: dt.datetime | None = None
+    lastFailure: dt.datetime | None = None
     lastError: str | None = None
     """The type of the exception the last failure raised."""
     failing: bool
@@ -135,8 +135,8 @@ class BackupHealth(Out):
     """Whether the daily export is set up (``BACKUP_BUCKET``) and whether its last start failed."""
 
     configured: bool
-    lastSuccess: str | None = None
-    lastFailure: str | None = None
+    lastSuccess: dt.datetime | None = None
+    lastFailure: dt.datetime | None = None
     failed: bool
 
 
