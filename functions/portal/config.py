@@ -55,6 +55,13 @@ def project_id() -> str:
         return ""
 
 
+def release() -> str:
+    """The release being served: the commit ``PORTAL_RELEASE`` names, written into the
+    functions' environment when they are deployed (never asked of git at run time); ``dev``
+    when unset. Every log line and every error report carries it."""
+    return env("PORTAL_RELEASE").strip()[:64] or "dev"
+
+
 def is_emulated() -> bool:
     return bool(os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") or os.environ.get("FUNCTIONS_EMULATOR"))
 

@@ -13,7 +13,8 @@ Every Firestore path is built in this module; services name what they want
   :func:`trusted_grant`.
 - A few collections are global: ``deliveries`` (the outbox), ``processedWebhooks`` (the
   inbound ledger), ``summaries/clients`` (the agency's dashboard), ``auditLog``,
-  ``whopMemberships``, ``unmatchedBillingEvents`` and ``system/billingSync``.
+  ``whopMemberships``, ``unmatchedBillingEvents``, ``system/billingSync`` and
+  ``system/jobs/runs`` (the scheduled jobs' records).
 
 The client is injected: :func:`use` installs one for the process and :func:`using` for
 a block of code (tests, tools); without either, the first call connects lazily to the
@@ -133,6 +134,7 @@ SUMMARIES = "summaries"  # summaries/clients
 WHOP_MEMBERSHIPS = "whopMemberships"
 UNMATCHED_BILLING_EVENTS = "unmatchedBillingEvents"
 SYSTEM = "system"  # system/billingSync
+JOBS, JOB_RUNS = "jobs", "runs"  # system/jobs/runs/{job}: what each scheduled job last did (portal.jobs)
 BOOKINGS = "bookings"  # orgs/{orgId}/bookings/{bookingId}
 UNMATCHED_BOOKINGS = "unmatchedBookings"  # bookings no organisation was found for (staff assign them)
 BOOKING_INDEX = "bookingIndex"  # bookingIndex/{bookingId}: where a booking lives (its orgId, or none)
@@ -422,16 +424,32 @@ def live_signal(uid: str) -> firestore.DocumentReference:
     return client().collection(LIVE).document(uid)
 
 
-def check_reachable(timeout: float = 3.0) -> None:
-    """Raise :class:`Unavailable` unless Firestore answers one read within ``timeout``
-    seconds (the document need not exist)."""
+def job_run(name: str) -> firestore.DocumentReference:
+    """What the scheduled job ``name`` last did (``portal.jobs``): ``system/jobs/runs/{name}``,
+    times and an exception's type, nothing personal; closed to every browser."""
+    return client().collection(SYSTEM).document(JOBS).collection(JOB_RUNS).document(name)
+
+
+def record_job_run(name: str, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Merge into the record of job ``name`` the fields ``change`` makes of the record so far
+    (read first, without a transaction: a job runs once at a time, every few minutes at most)."""
+    ref = job_run(name)
+    ref.set(change(ref.get().to_dict() or {}), merge=True)
+
+
+def job_runs(names: Iterable[str], timeout: float = 3.0) -> dict[str, dict[str, Any]]:
+    """The records of the jobs ``names`` (those that have one), in one batched read: the
+    health check's only read. Raise :class:`Unavailable` unless Firestore answers within
+    ``timeout`` seconds, without retries (an uptime monitor must not wait on them)."""
+    refs = [job_run(name) for name in names]
     try:
-        client().collection(SYSTEM).document("health").get(retry=None, timeout=timeout)
+        snaps = list(client().get_all(refs, retry=None, timeout=timeout))
     except Exception as exc:  # any failure to answer is the same to an uptime monitor
         from . import logs
 
         logs.error("health check: Firestore unreachable", error=f"{type(exc).__name__}: {exc}"[:300])
         raise Unavailable("The portal cannot serve right now.") from None
+    return {snap.id: snap.to_dict() or {} for snap in snaps if snap.exists}
 
 
 def billing_sync_state() -> firestore.DocumentReference:

@@ -4,7 +4,8 @@ to Sentry when ``SENTRY_DSN`` is set, and nowhere but the logs otherwise.
 Nothing personal leaves the portal: no request (URL, headers, cookies, body), no user, no
 local variables, no breadcrumbs (log lines), and no exception *messages*, which can quote
 what a caller sent. What is sent: the exception's type, its stack (files, functions,
-lines), the function's name and the request id, which finds the whole story in the logs.
+lines), the function's name, the request id, which finds the whole story in the logs, and the
+release (``PORTAL_RELEASE``).
 
 The SDK is imported on the first error, never at cold start.
 """
@@ -47,6 +48,7 @@ def enabled() -> bool:
                     sentry_sdk.init(
                         dsn=dsn,
                         environment=config.project_id(),
+                        release=config.release(),
                         data_collection={
                             "user_info": False,
                             "http_bodies": [],

@@ -67,6 +67,7 @@ class Action(StrEnum):
     ORGS_DELETE = "orgs.delete"
     DELETIONS_MANAGE = "deletions.manage"
     MEMBERS_RESET_FACTORS = "members.reset_factors"
+    OPERATIONS_READ = "operations.read"
 
 
 A = Action
@@ -156,6 +157,7 @@ AGENCY_ADMIN_ACTIONS = frozenset(
 )
 AGENCY_ADMIN_ACTIONS |= {A.AUDIT_READ}  # the agency's own entries (staff sign-ins, staff accounts)
 AGENCY_ADMIN_ACTIONS |= {A.MEMBERS_RESET_FACTORS}  # a member of staff who lost their phone
+AGENCY_ADMIN_ACTIONS |= {A.OPERATIONS_READ}  # how the scheduled jobs and backups are doing (the health check)
 """What only admins may do on the agency's own organisation."""
 
 READ_ACTIONS = frozenset(
@@ -323,6 +325,15 @@ def authorize_file_delete(
         return
     authorize(caller, A.FILES_READ, org)  # NotFound for another organisation
     raise Forbidden("Only staff, or its uploader within 15 minutes, may delete this file.")
+
+
+def sees_operations(caller: Caller | None) -> bool:
+    """Whether the health check tells ``caller`` how the scheduled jobs and the backups are
+    doing and which release is served (``operations.read`` on the agency's organisation:
+    admins). Anyone else, signed in or not, gets the status alone."""
+    if caller is None or not caller.is_staff:
+        return False
+    return allowed(caller, A.OPERATIONS_READ, OrgRef(caller.org_id, OrgKind.AGENCY))
 
 
 def may_see_file(caller: Caller, *, staff_only: bool) -> bool:
@@ -531,7 +542,7 @@ OPERATIONS: dict[str, Rule] = {
     "booking_assign_post": Rule(A.BOOKINGS_MANAGE, _B),
     "webhook_calendar_post": _HOOK,
     "openapi_get": _PUBLIC,
-    "health_get": _PUBLIC,
+    "health_get": _PUBLIC,  # the status to anyone; the jobs' detail as :func:`sees_operations` says
     "notifications_get": Rule(A.NOTIFICATIONS_OWN, _O),
     "notifications_unread_get": Rule(A.NOTIFICATIONS_OWN, _O),
     "notifications_read_all_post": Rule(A.NOTIFICATIONS_OWN, _O),

@@ -3,11 +3,10 @@
 from deployment import EVENTS
 from firebase_functions import scheduler_fn
 
-from portal.monitoring import reported
+from scheduled import job
 
 
-@scheduler_fn.on_schedule(schedule="every day 03:30", **EVENTS)
-@reported
+@job(**EVENTS)
 def expire_audit_log(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.audit.retention import expire
 

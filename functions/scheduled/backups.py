@@ -3,11 +3,10 @@
 from deployment import EVENTS
 from firebase_functions import scheduler_fn
 
-from portal.monitoring import reported
+from scheduled import job
 
 
-@scheduler_fn.on_schedule(schedule="every day 02:00", timezone="Etc/UTC", **EVENTS)
-@reported
+@job(**EVENTS)
 def backup_firestore(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.backups import export
 

@@ -4,11 +4,10 @@ from deployment import EVENTS, with_secrets
 from firebase_functions import scheduler_fn
 
 from params import WHOP_API_KEY, WHOP_WEBHOOK_SECRET
-from portal.monitoring import reported
+from scheduled import job
 
 
-@scheduler_fn.on_schedule(schedule="every 30 minutes", **with_secrets(EVENTS, WHOP_API_KEY, WHOP_WEBHOOK_SECRET))
-@reported
+@job(**with_secrets(EVENTS, WHOP_API_KEY, WHOP_WEBHOOK_SECRET))
 def poll_whop(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.billing.service import sync_all
 

@@ -5,18 +5,19 @@ from deployment import EVENTS, with_secrets
 from firebase_functions import scheduler_fn
 
 from params import GOOGLE_CALENDAR_CHANNEL_TOKEN, GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON
+from scheduled import job
 
 CALENDAR = with_secrets(EVENTS, GOOGLE_CALENDAR_CHANNEL_TOKEN, GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON)
 
 
-@scheduler_fn.on_schedule(schedule="every 6 hours", **CALENDAR)
+@job(**CALENDAR)
 def renew_calendar_channels(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.bookings.calendar_sync import renew_channels
 
     renew_channels()
 
 
-@scheduler_fn.on_schedule(schedule="every 30 minutes", **CALENDAR)
+@job(**CALENDAR)
 def sync_calendars(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.bookings.calendar_sync import sync_all
 

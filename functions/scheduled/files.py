@@ -4,13 +4,12 @@ from deployment import EVENTS, with_secrets
 from firebase_functions import scheduler_fn
 
 from params import DRIVE_SERVICE_ACCOUNT_JSON
-from portal.monitoring import reported
+from scheduled import job
 
 DRIVE = with_secrets(EVENTS, DRIVE_SERVICE_ACCOUNT_JSON)
 
 
-@scheduler_fn.on_schedule(schedule="every 15 minutes", **DRIVE)
-@reported
+@job(**DRIVE)
 def reconcile_files(event: scheduler_fn.ScheduledEvent) -> None:
     """Files staff add or remove in the clients' Drive folders appear or disappear."""
     from portal.files.service import reconcile_all
@@ -18,8 +17,7 @@ def reconcile_files(event: scheduler_fn.ScheduledEvent) -> None:
     reconcile_all()
 
 
-@scheduler_fn.on_schedule(schedule="every 6 hours", **DRIVE)
-@reported
+@job(**DRIVE)
 def expire_uploads(event: scheduler_fn.ScheduledEvent) -> None:
     """Uploads left unfinished past their expiry are cancelled in Drive and forgotten."""
     from portal.files.service import expire_abandoned

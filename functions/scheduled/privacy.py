@@ -5,29 +5,26 @@ from deployment import EVENTS, with_secrets
 from firebase_functions import scheduler_fn
 
 from params import DRIVE_SERVICE_ACCOUNT_JSON
-from portal.monitoring import reported
+from scheduled import job
 
 DRIVE = with_secrets(EVENTS, DRIVE_SERVICE_ACCOUNT_JSON)
 
 
-@scheduler_fn.on_schedule(schedule="every 1 hours", **DRIVE)
-@reported
+@job(**DRIVE)
 def expire_exports(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.privacy.exports import expire
 
     expire()
 
 
-@scheduler_fn.on_schedule(schedule="every day 03:00", timezone="Etc/UTC", **DRIVE)
-@reported
+@job(**DRIVE)
 def purge_deletions(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.privacy.deletion import purge_due
 
     purge_due()
 
 
-@scheduler_fn.on_schedule(schedule="every day 03:30", timezone="Etc/UTC", **EVENTS)
-@reported
+@job(**EVENTS)
 def age_out_data(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.privacy.retention import age_out
 

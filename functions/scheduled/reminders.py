@@ -3,11 +3,10 @@
 from deployment import EVENTS
 from firebase_functions import scheduler_fn
 
-from portal.monitoring import reported
+from scheduled import job
 
 
-@scheduler_fn.on_schedule(schedule="every 1 hours", timezone="Etc/UTC", **EVENTS)
-@reported
+@job(**EVENTS)
 def approval_reminders(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.approvals.events import send_reminders
 

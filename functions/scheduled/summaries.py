@@ -3,11 +3,10 @@
 from deployment import EVENTS
 from firebase_functions import scheduler_fn
 
-from portal.monitoring import reported
+from scheduled import job
 
 
-@scheduler_fn.on_schedule(schedule="every day 03:00", timezone="Etc/UTC", **EVENTS)
-@reported
+@job(**EVENTS)
 def refresh_summaries(event: scheduler_fn.ScheduledEvent) -> None:
     from portal.dashboard.summaries import refresh_all
 

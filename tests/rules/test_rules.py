@@ -401,3 +401,16 @@ def test_exports_and_deletions_are_for_the_server_alone(tokens: dict[str, str | 
             assert not can_write(path, tok), (role, path)
         assert _query("", "exports", True, tok) == 403, role
         assert _query("", "deletions", False, tok) == 403, role
+
+
+@pytest.mark.usefixtures("world")
+def test_the_scheduled_jobs_records_are_for_the_server_alone(tokens: dict[str, str | None]) -> None:
+    """What each scheduled job last did (portal.jobs): staff admins see it through the health
+    check; no browser reads or writes it, not even an admin's."""
+    db.job_run("mail_waiting").set({"lastSuccess": 1, "release": "dev"})
+    for role, tok in tokens.items():
+        for path in ("system/jobs/runs/mail_waiting", "system/jobs", "system/billingSync"):
+            assert not can_read(path, tok), (role, path)
+            assert not can_write(path, tok), (role, path)
+        assert _query("system/jobs", "runs", False, tok) == 403, role
+        assert _query("", "runs", True, tok) == 403, role

@@ -63,7 +63,8 @@ def _fail(secret_value: str) -> None:
     raise KeyError(f"no account for dana@client.example ({password})")
 
 
-def test_a_defect_reaches_sentry_without_personal_data(sentry: list[bytes]) -> None:
+def test_a_defect_reaches_sentry_without_personal_data(sentry: list[bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_RELEASE", "3f2a9c1")
     try:
         _fail("hunter2")
     except KeyError as exc:
@@ -73,6 +74,7 @@ def test_a_defect_reaches_sentry_without_personal_data(sentry: list[bytes]) -> N
     event = events[0]
     raw = json.dumps(event)
     assert event["exception"]["values"][0]["type"] == "KeyError"
+    assert event["release"] == "3f2a9c1"  # the commit being served
     assert event["tags"]["function"] == "project_detail" and event["tags"]["requestId"] == "req-123"
     assert any(f["function"] == "_fail" for f in event["exception"]["values"][0]["stacktrace"]["frames"])
     for personal in ("dana@client.example", "hunter2", "password"):

@@ -114,6 +114,7 @@ EXPECTED_ON_AGENCY_ORG = {
         A.EXPORTS_OWN,
         A.DELETIONS_MANAGE,
         A.MEMBERS_RESET_FACTORS,  # a member of staff's lost phone
+        A.OPERATIONS_READ,  # the scheduled jobs and backups, in the health check
     },
     Role.CLIENT_OWNER: set(),
     Role.CLIENT_MEMBER: set(),

@@ -276,3 +276,36 @@ def test_server_timing_says_how_long_the_portal_took() -> None:
         got, _, headers = call(method, "/api/things/abc")
         assert got == status
         assert re.fullmatch(r"app;dur=\d+\.\d", headers["Server-Timing"]), headers
+
+
+# A public operation that identifies a caller who sends credentials, and never refuses one.
+
+WHO = Route(
+    "who",
+    "/api/who",
+    "test",
+    (Operation("GET", lambda ctx: {"uid": ctx.caller and ctx.caller.uid}, "who", public=True, identifies=True),),
+)
+
+
+def _who(headers: dict[str, str]) -> tuple[int, dict]:
+    with app.test_request_context("/api/who", headers=headers):
+        response = WHO.serve(flask.request)
+        return response.status_code, json.loads(response.get_data())
+
+
+def test_a_public_operation_that_identifies_never_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal import authn
+    from portal.errors import Unauthenticated
+    from portal.identity import Caller, Role
+
+    def authenticate(authorization: str | None, cookie: str | None) -> Caller:
+        if authorization == "Bearer good":
+            return Caller("u1", "u@x.test", Role.AJ_ADMIN, "agency")
+        raise Unauthenticated("Your session has expired.", code="expired")
+
+    monkeypatch.setattr(authn, "authenticate", authenticate)
+    assert _who({}) == (200, {"uid": None})
+    assert _who({"Authorization": "Bearer good"}) == (200, {"uid": "u1"})
+    assert _who({"Authorization": "Bearer expired"}) == (200, {"uid": None})
+    assert _who({"Authorization": "Basic x"}) == (200, {"uid": None})

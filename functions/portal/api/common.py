@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -154,8 +154,43 @@ class OrgQuery(Model):
     orgId: Id | None = None
 
 
+def _absent_when_none(value: Any) -> bool:
+    return value is None
+
+
+class JobHealth(Out):
+    """How one scheduled job is doing (times in RFC 3339, UTC)."""
+
+    name: str
+    schedule: str
+    lastSuccess: dt.datetime | None = None
+    lastFailure: dt.datetime | None = None
+    lastError: str | None = None
+    """The type of the exception the last failure raised."""
+    failing: bool
+    """Its last run failed."""
+    late: bool
+    """No success for twice its interval and a quarter of an hour."""
+
+
+class BackupHealth(Out):
+    """Whether the daily export is set up (``BACKUP_BUCKET``) and whether its last start failed."""
+
+    configured: bool
+    lastSuccess: dt.datetime | None = None
+    lastFailure: dt.datetime | None = None
+    failed: bool
+
+
 class Health(Out):
-    status: str
+    """``ok``, or ``degraded`` when a scheduled job is late or the last backup failed to start.
+    Staff admins also get the release served, each job's state and the backup's; anyone else
+    gets the status alone."""
+
+    status: Literal["ok", "degraded"]
+    release: str | None = Field(default=None, exclude_if=_absent_when_none)
+    jobs: list[JobHealth] | None = Field(default=None, exclude_if=_absent_when_none)
+    backup: BackupHealth | None = Field(default=None, exclude_if=_absent_when_none)
 
 
 class WebhookResult(Out):

@@ -1,8 +1,9 @@
 """The request pipeline every HTTPS function runs a request through.
 
 An HTTPS function is a doorway: it hands its Flask request to :meth:`Route.serve`,
-which applies, in order: request id and request context, CORS, route and method
-matching, per-IP rate limit, body size limit, authentication, per-user rate limit,
+which applies, in order: request id, trace and request context, CORS, route and method
+matching, per-IP rate limit, body size limit, authentication (for a public operation that
+``identifies``, only of credentials that come with it, and never a refusal), per-user rate limit,
 CSRF for cookie sessions, view as client (an ``X-View-As`` token turns an admin into
 a read-only caller of that client, :mod:`portal.viewas`: unsafe requests and operations
 marked ``acts_as_caller`` are refused), query and body validation with the
@@ -23,7 +24,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import traceback
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -168,6 +168,10 @@ class Operation:
     acts_as_caller: bool = False
     """A read that acts as the caller (a download is recorded as theirs): refused to staff
     viewing as someone, like every unsafe request."""
+    identifies: bool = False
+    """A public operation that still recognises a signed-in caller (``ctx.caller``) when the
+    request carries credentials, to say more to some (the health check, to staff admins).
+    Credentials that do not verify leave the caller anonymous: never a refusal."""
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -366,7 +370,7 @@ def _guarded(chunks: Iterator[bytes]) -> Iterator[bytes]:
     try:
         yield from chunks
     except Exception as exc:
-        logs.error("stream failed", error=repr(exc), stack=traceback.format_exc())
+        logs.error("stream failed", exc=exc)
         raise
 
 
@@ -384,7 +388,7 @@ def _serve_timed(route: Route, request: Any, started: float) -> Any:
     supplied = request.headers.get("X-Request-Id", "")
     request_id = supplied if ids.valid(supplied) else uuid.uuid4().hex
     logs.reset()
-    logs.bind(function=route.function)
+    logs.bind(function=route.function, **logs.trace_fields(request.headers, config.project_id()))
     origin = request.headers.get("Origin")
     headers = {**SECURITY_HEADERS, **_cors_headers(origin), "X-Request-Id": request_id}
     status = 500
@@ -416,7 +420,7 @@ def _serve_timed(route: Route, request: Any, started: float) -> Any:
                     "error": {"code": "busy", "message": "Busy with the same data; try again.", "requestId": request_id}
                 }
                 return _json_response(503, body, headers)
-            logs.error("unhandled error", error=repr(exc), stack=traceback.format_exc())
+            logs.error("unhandled error", exc=exc)
             monitoring.capture(exc, function=route.function, requestId=request_id)
             body = {
                 "error": {"code": "internal", "message": "Something went wrong on our side.", "requestId": request_id}
@@ -459,6 +463,23 @@ def _view_as(caller: Caller, op: Operation, request: Any) -> Caller:
     return viewed
 
 
+def _sign_in(op: Operation, request: Any, ctx: Ctx) -> Caller:
+    """The caller behind the request's credentials (a bearer token or a session cookie, with
+    CSRF for an unsafe request by cookie), or whom they view the portal as."""
+    cookie = request.cookies.get(authn.SESSION_COOKIE)
+    caller = authn.authenticate(request.headers.get("Authorization"), cookie)
+    context.update(caller=caller)
+    _rate("user", caller.uid)
+    if caller.auth_method == "session":
+        ctx.session_cookie = cookie
+        from ..account import sessions
+
+        sessions.check(caller, cookie or "")
+        if request.method in UNSAFE and not authn.csrf_ok(cookie or "", request.headers.get("X-CSRF-Token")):
+            raise Forbidden("Missing or invalid CSRF token.", code="csrf")
+    return _view_as(caller, op, request)
+
+
 def _handle(route: Route, request: Any, origin: str | None, headers: dict[str, str]) -> Any:
     path = request.path
     at = path.find("/api/")
@@ -489,19 +510,13 @@ def _handle(route: Route, request: Any, origin: str | None, headers: dict[str, s
     ):
         raise Forbidden("Cross-site requests are not allowed.", code="bad_origin")
     if not op.public:
-        cookie = request.cookies.get(authn.SESSION_COOKIE)
-        caller = authn.authenticate(request.headers.get("Authorization"), cookie)
-        context.update(caller=caller)
-        _rate("user", caller.uid)
-        if caller.auth_method == "session":
-            ctx.session_cookie = cookie
-            from ..account import sessions
-
-            sessions.check(caller, cookie or "")
-            if request.method in UNSAFE and not authn.csrf_ok(cookie or "", request.headers.get("X-CSRF-Token")):
-                raise Forbidden("Missing or invalid CSRF token.", code="csrf")
-        caller = _view_as(caller, op, request)
-        ctx.caller = caller
+        ctx.caller = _sign_in(op, request, ctx)
+    elif op.identifies and (request.headers.get("Authorization") or request.cookies.get(authn.SESSION_COOKIE)):
+        try:
+            ctx.caller = _sign_in(op, request, ctx)
+        except PortalError:  # credentials that do not verify: answered as anyone is
+            context.update(caller=None)
+            ctx.caller, ctx.session_cookie = None, None
     if op.raw_body is not None:
         _check_raw(op.raw_body, request)
     body_model, query_model, response_model = op.models

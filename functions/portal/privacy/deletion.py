@@ -317,7 +317,7 @@ def purge_due(*, now: dt.datetime | None = None) -> dict[str, str]:
             snap.reference.delete()
             done[snap.id] = "purged"
         except Exception as exc:  # tried again on the next run
-            logs.error("purge failed", deletion=snap.id, error=repr(exc)[:500])
+            logs.error("purge failed", deletion=snap.id, exc=exc)
             done[snap.id] = "failed"
     return done
 

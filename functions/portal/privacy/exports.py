@@ -259,7 +259,7 @@ def build(org_id: str, export_id: str, *, drive: Any = None) -> str:
                 sink.abort()
         if isinstance(exc, google.NotFound) and not ref.get().exists:
             return "missing"  # the export (or its organisation) was deleted while it was built
-        logs.error("export failed", orgId=org_id, exportId=export_id, error=repr(exc)[:500])
+        logs.error("export failed", orgId=org_id, exportId=export_id, exc=exc)
         with contextlib.suppress(google.NotFound):  # the export (or its organisation) is gone meanwhile
             ref.update({"status": "failed", "error": "The archive could not be built. Ask for a new one."})
         return "failed"

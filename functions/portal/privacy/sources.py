@@ -94,7 +94,7 @@ def erase_all(person: Person) -> dict[str, int]:
         try:
             counts[source.name] = source.erase(person)
         except Exception as exc:  # reported, retried by the next purge
-            logs.error("personal data eraser failed", source=source.name, uid=person.uid, error=repr(exc)[:300])
+            logs.error("personal data eraser failed", source=source.name, uid=person.uid, exc=exc)
             failed.append(source.name)
     if failed:
         raise RuntimeError(f"erasers failed: {', '.join(failed)}")
