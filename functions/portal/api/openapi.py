@@ -42,7 +42,7 @@ _STATUS_TEXT = {
     416: "Range not satisfiable",
     429: "Rate limited",
     502: "The integration failed to answer",
-    503: "Integration not connected",
+    503: "Unavailable (an integration not connected, or a service the portal needs not answering)",
 }
 
 
