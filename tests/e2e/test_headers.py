@@ -81,3 +81,16 @@ def test_documents_revalidate_and_hashed_assets_are_kept_for_a_year() -> None:
     api = web.get(f"{PORTAL}/api/auth/config", timeout=30)
     assert api.headers["cache-control"] == "private, no-store"  # the function's own (Set-Cookie needs private)
 
+
+def test_error_tracking_may_reach_sentrys_ingest_only() -> None:
+    """The app's policy allows Sentry's ingest hosts (a browser DSN is optional, README
+    "Error tracking"); no other document's policy does, and the emulators' copy adds the
+    browser tests' local stand-in."""
+    config = json.loads((ROOT / "firebase.json").read_text())
+    for block in config["hosting"]["headers"]:
+        for header in block["headers"]:
+            if header["key"] == "Content-Security-Policy":
+                sentry = "https://*.ingest.sentry.io" in policy(header["value"]).get("connect-src", "")
+                assert sentry == (block.get("source") == "**"), block.get("source")
+    app = policy(web.get(f"{PORTAL}/", timeout=30).headers["content-security-policy"])
+    assert "https://*.ingest.sentry.io" in app["connect-src"] and "http://127.0.0.1:9916" in app["connect-src"]
