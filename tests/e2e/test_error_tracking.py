@@ -38,6 +38,8 @@ setTimeout(leakyName, 0);
 setTimeout(leakyName, 0);
 Promise.reject(new RangeError('secret rejection'));
 """
+# Thrown once the earlier reports are in: what the earlier errors would have sent came first.
+MARKER = "throw new EvalError('secret marker');"
 # Ten errors, each with a stack of its own (one frame deeper each time).
 MANY = """
 function deep(n) { if (n > 0) return deep(n - 1); throw new SyntaxError('secret ' + n); }
@@ -98,8 +100,26 @@ def _serve_config_in_process(page: Page) -> list[dict]:
     return answers
 
 
-def _script(page: Page, body: str) -> None:
-    page.route(f"{PORTAL}/boom*.js*", lambda route: route.fulfill(content_type="text/javascript", body=body))
+def _script(body: str) -> Any:
+    return lambda route: route.fulfill(content_type="text/javascript", body=body)
+
+
+def _scripts(page: Page, **scripts: str) -> None:
+    """Serve /<name>.js (with any query) as the portal's own script; count the reports sent."""
+    for name, body in scripts.items():
+        page.route(f"{PORTAL}/{name}.js*", _script(body))
+    page.add_init_script(COUNT_REPORTS)
+
+
+# Counts the reports the page asks fetch() to send, as they are asked for.
+COUNT_REPORTS = """
+window.reportsSent = 0;
+const original = window.fetch;
+window.fetch = function (input, init) {
+  if (String(input).includes('/envelope/')) window.reportsSent += 1;
+  return original.call(this, input, init);
+};
+"""
 
 
 def _wait_for(page: Page, received: list[dict[str, Any]], count: int, timeout: float = 15) -> None:
@@ -134,7 +154,7 @@ def test_an_uncaught_error_is_reported_with_its_type_and_stack_only(
     failures: list[str] = []
     page.on("pageerror", lambda exc: failures.append(str(exc)))
     answers = _serve_config_in_process(page)
-    _script(page, BOOM)
+    _scripts(page, boom=BOOM, marker=MARKER)
     sign_in(page, "owner@acme.test")
     page.goto("/projects?q=secret-query#secret-fragment")
     expect(page.get_by_test_id("project-card").first).to_be_visible()
@@ -142,14 +162,16 @@ def test_an_uncaught_error_is_reported_with_its_type_and_stack_only(
     page.add_script_tag(url="/boom.js?token=secret-token#secret-fragment")
     expect(page.get_by_test_id("error-message").first).to_be_visible()  # the banner says something went wrong
     _wait_for(page, ingest, 2)
-    page.wait_for_timeout(500)  # (the repeated error must not follow)
+    page.add_script_tag(url="/marker.js")  # had the repeated error been sent, it would have been before this
+    _wait_for(page, ingest, 3)
+    assert page.evaluate("window.reportsSent") == 3
 
     assert answers and answers[0]["errorTracking"] == {
         "dsn": f"http://publickey@127.0.0.1:{INGEST_PORT}/42",
         "release": RELEASE,
         "environment": PROJECT,
     }
-    assert [r["method"] for r in ingest] == ["POST", "POST"], ingest  # no preflight; the repeat is not sent
+    assert [r["method"] for r in ingest] == ["POST"] * 3, ingest  # no preflight; the repeat is not sent
     for request in ingest:
         url = urlparse(request["path"])
         assert url.path == "/api/42/envelope/"
@@ -160,7 +182,7 @@ def test_an_uncaught_error_is_reported_with_its_type_and_stack_only(
         for secret in ("secret", "owner@acme.test", "token", "fragment", "?", "#"):
             assert secret not in request["body"], (secret, request["body"])
     events = {e["exception"]["values"][0]["type"]: e for e in _events(ingest)}
-    assert set(events) == {"TypeError", "RangeError"}
+    assert sorted(events) == ["EvalError", "RangeError", "TypeError"] and len(ingest) == 3
     for event in events.values():
         assert event["release"] == RELEASE and event["environment"] == PROJECT
         assert event["platform"] == "javascript" and len(event["event_id"]) == 32
@@ -182,12 +204,13 @@ def test_reports_are_few_per_page_load(
     monkeypatch.setenv("SENTRY_BROWSER_DSN", f"http://publickey@127.0.0.1:{INGEST_PORT}/42")
     page = context.new_page()
     _serve_config_in_process(page)
-    _script(page, MANY)
+    _scripts(page, many=MANY, marker=MARKER)
     page.goto("/login")
     expect(page.get_by_test_id("login-email")).to_be_visible()
-    page.add_script_tag(url="/boom-many.js")
+    page.add_script_tag(url="/many.js")
     _wait_for(page, ingest, 5)
-    page.wait_for_timeout(1000)  # (no sixth)
+    page.add_script_tag(url="/marker.js")  # a new error, once the ten have been dealt with
+    assert page.evaluate("window.reportsSent") == 5  # (its report would have been asked for at once)
     events = _events(ingest)
     assert len(events) == 5, len(events)  # ten different errors, five reports
     assert {e["release"] for e in events} == {"dev"}  # PORTAL_RELEASE unset
@@ -198,14 +221,16 @@ def test_without_a_dsn_the_reporter_never_loads(context: Any, ingest: list[dict[
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    _script(page, BOOM)
+    _scripts(page, boom=BOOM)
     page.goto("/login")
     expect(page.get_by_test_id("login-email")).to_be_visible()
     page.wait_for_load_state("networkidle")
     requests.clear()
-    page.add_script_tag(url="/boom.js")
+    with page.expect_response(f"{PORTAL}/api/auth/config"):
+        page.add_script_tag(url="/boom.js")
     expect(page.get_by_test_id("error-message").first).to_be_visible()
-    page.wait_for_timeout(1000)
+    page.evaluate("() => new Promise((done) => setTimeout(done, 0))")  # what follows the answer has run
+    assert page.evaluate("window.reportsSent") == 0
     assert sum("/api/auth/config" in u for u in requests) == 1  # asked once, on the first error
     check_a11y(page, "the sign-in page with the error banner")
     assert not any("error-report" in u for u in requests)
