@@ -35,7 +35,16 @@ export default defineConfig({
     // No inline scripts or styles anywhere: the CSP allows only 'self'.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
-    rollupOptions: { output: { manualChunks: withTheEntry } },
+    // Every file under assets/ is named by its content's hash (8 characters): firebase.json
+    // caches exactly those for a year (`immutable`) and revalidates everything else.
+    rollupOptions: {
+      output: {
+        manualChunks: withTheEntry,
+        entryFileNames: 'assets/[name]-[hash].js',
+        chunkFileNames: 'assets/[name]-[hash].js',
+        assetFileNames: 'assets/[name]-[hash][extname]',
+      },
+    },
   },
   server: {
     port: 5173,

@@ -1,5 +1,7 @@
 // The top-level error boundary: an uncaught error or rejected promise never
-// leaves a blank or silently broken screen.
+// leaves a blank or silently broken screen, and is reported to error tracking when the
+// portal has a browser DSN (`track`: the reporter is a chunk of its own, ./error-report.js,
+// loaded on the first error and only when `/api/auth/config` names a DSN).
 
 import { render } from 'preact';
 import { html } from './html.js';
@@ -50,11 +52,26 @@ export function showFatal(reason) {
   banner.hidden = false;
 }
 
+let reporter = null; // the first error's promise of a reporting function, or of null
+
+/** Report an uncaught error (an Error; its type and stack, never its message). */
+function track(error, mechanism) {
+  if (!(error instanceof Error)) return;
+  reporter =
+    reporter ||
+    fetch('/api/auth/config')
+      .then((r) => (r.ok ? r.json() : {}))
+      .then((c) => (c.errorTracking ? import('./error-report.js').then((m) => m.reporter(c.errorTracking)) : null))
+      .catch(() => null);
+  reporter.then((report) => report && report(error, mechanism)).catch(() => {});
+}
+
 export function installErrorBoundary() {
   window.addEventListener('error', (event) => {
     // Resource load errors don't bubble to window; this is a script error.
     console.error(event.error || event.message);
     showFatal(event.error || event.message);
+    track(event.error, 'onerror');
   });
   window.addEventListener('unhandledrejection', (event) => {
     if (event.reason && event.reason.name === 'AbortError') {
@@ -63,5 +80,6 @@ export function installErrorBoundary() {
     }
     console.error(event.reason);
     showFatal(event.reason);
+    track(event.reason, 'onunhandledrejection');
   });
 }

@@ -133,6 +133,23 @@ setUnauthenticatedHandler((err) => {
   navigate('/login', { replace: true });
 });
 
+const RELOADED_KEY = 'portal.reloaded';
+/** A page's code failed to load: most likely a release has replaced it since this document
+ *  loaded (its chunks are gone). Reload once per release, so that the new document asks for
+ *  the new chunks; true when reloading. This bundle's own URL names the release (its hash
+ *  changes with any chunk's name), so a document that is still the old one after the reload,
+ *  or fails again, shows the error instead of reloading again; so does a browser offline. */
+function reloadForRelease() {
+  try {
+    if (!navigator.onLine || sessionStorage.getItem(RELOADED_KEY) === import.meta.url) return false;
+    sessionStorage.setItem(RELOADED_KEY, import.meta.url);
+  } catch {
+    return false;
+  }
+  location.reload();
+  return true;
+}
+
 const modules = new Map();
 /** A page module, loaded once (each page is its own chunk). */
 function usePageModule(load) {
@@ -145,7 +162,7 @@ function usePageModule(load) {
         modules.set(load, m);
         setMod(m);
       },
-      (err) => setError(err),
+      (err) => reloadForRelease() || setError(err),
     );
   }, [load]);
   return { mod, error };
@@ -249,7 +266,13 @@ async function publicPage(load, title) {
   document.title = `${title} · ${PORTAL_NAME}`;
   const message = flash;
   flash = '';
-  const mod = await load();
+  let mod;
+  try {
+    mod = await load();
+  } catch (err) {
+    if (reloadForRelease()) return;
+    throw err;
+  }
   const Page = mod.default;
   show(html`<main class="auth-layout" key=${title}><${Page} onSignedIn=${signedIn} flash=${message} /></main>`);
 }

@@ -1,10 +1,12 @@
 """One Content-Security-Policy story: production headers in firebase.json name no emulator;
 the emulators serve a copy that also allows the Auth emulator; documents under /embed/
-(third-party widgets, previews) have their own policy and may be framed by the app only."""
+(third-party widgets, previews) have their own policy and may be framed by the app only.
+And one caching story: documents revalidate, hashed assets are kept for a year."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from env import PORTAL
@@ -23,7 +25,7 @@ def test_production_headers_name_no_emulator() -> None:
     config = json.loads((ROOT / "firebase.json").read_text())
     text = json.dumps(config["hosting"]["headers"])
     assert "127.0.0.1" not in text and "localhost" not in text
-    blocks = [b["source"] for b in config["hosting"]["headers"]]
+    blocks = [b.get("source") for b in config["hosting"]["headers"]]
     assert blocks.index("/embed/**") > blocks.index("**")  # later blocks win for the same header
 
 
@@ -59,3 +61,36 @@ def test_only_the_assistants_document_may_load_openais_script() -> None:
         assert csp["script-src"] == "'self' https://cdn.platform.openai.com", (path, r.url)
         assert csp["frame-ancestors"] == "'self'" and r.headers["x-frame-options"] == "SAMEORIGIN"
         assert "unsafe" not in r.headers["content-security-policy"]
+
+
+def test_documents_revalidate_and_hashed_assets_are_kept_for_a_year() -> None:
+    """Across a release: the app's document (at any of its addresses) and every file not named
+    by its hash are revalidated on each use, so a new release is seen at once; the hashed files
+    under /assets/ never change and are kept; the API's answers keep their own caching."""
+    html = (ROOT / "hosting" / "dist" / "index.html").read_text()
+    entry = re.search(r'src="(/assets/index-[^"]+\.js)"', html)
+    assert entry, "the build names its entry script under /assets/"
+    for path in ("/", "/index.html", "/projects", "/projects/some-id", "/login", "/favicon.svg", "/embed/assistant"):
+        r = web.get(f"{PORTAL}{path}", timeout=30, follow_redirects=True)
+        assert r.status_code == 200, path
+        assert r.headers["cache-control"] == "no-cache", (path, r.headers.get("cache-control"))
+    for path in (entry.group(1), *re.findall(r'href="(/assets/[^"]+\.css)"', html)):
+        r = web.get(f"{PORTAL}{path}", timeout=30)
+        assert r.status_code == 200, path
+        assert r.headers["cache-control"] == "public, max-age=31536000, immutable", path
+    api = web.get(f"{PORTAL}/api/auth/config", timeout=30)
+    assert api.headers["cache-control"] == "private, no-store"  # the function's own (Set-Cookie needs private)
+
+
+def test_error_tracking_may_reach_sentrys_ingest_only() -> None:
+    """The app's policy allows Sentry's ingest hosts (a browser DSN is optional, README
+    "Error tracking"); no other document's policy does, and the emulators' copy adds the
+    browser tests' local stand-in."""
+    config = json.loads((ROOT / "firebase.json").read_text())
+    for block in config["hosting"]["headers"]:
+        for header in block["headers"]:
+            if header["key"] == "Content-Security-Policy":
+                sentry = "https://*.ingest.sentry.io" in policy(header["value"]).get("connect-src", "")
+                assert sentry == (block.get("source") == "**"), block.get("source")
+    app = policy(web.get(f"{PORTAL}/", timeout=30).headers["content-security-policy"])
+    assert "https://*.ingest.sentry.io" in app["connect-src"] and "http://127.0.0.1:9916" in app["connect-src"]

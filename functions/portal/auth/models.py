@@ -61,8 +61,19 @@ class FirebaseWebConfig(Out):
     projectId: str
 
 
+class ErrorTrackingOut(Out):
+    dsn: str
+    """The Sentry DSN the browser sends its uncaught errors to."""
+    release: str
+    """The portal's release (``PORTAL_RELEASE``, ``dev`` when unset)."""
+    environment: str
+    """The Firebase project, as in the functions' own reports."""
+
+
 class AuthConfigOut(Out):
     firebase: FirebaseWebConfig
+    errorTracking: ErrorTrackingOut | None = None
+    """Where the browser reports its errors; null when ``SENTRY_BROWSER_DSN`` is unset (nothing is sent)."""
     authEmulatorUrl: str | None = None
     firestoreEmulatorHost: str | None = None
     """``host:port`` of the Firestore emulator the browser listens to (development only)."""

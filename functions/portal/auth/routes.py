@@ -42,7 +42,7 @@ def _logout(ctx: Ctx) -> Reply:
 
 # fmt: off
 auth_config = Route("auth_config", "/api/auth/config", "auth", (
-    Operation(GET, lambda ctx: session.web_config(), "Firebase web settings for the sign-in page",
+    Operation(GET, lambda ctx: session.web_config(), "Firebase web settings and where the browser reports errors",
               response=m.AuthConfigOut, public=True),
 ))
 auth_login = Route("auth_login", "/api/auth/login", "auth", (

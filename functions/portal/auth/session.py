@@ -69,8 +69,10 @@ def session(caller: Caller, cookie: str | None) -> dict[str, Any]:
 
 
 def web_config() -> dict[str, Any]:
-    """What the browser needs to initialise the Firebase Auth web SDK."""
+    """What the browser needs to initialise the Firebase Auth web SDK, and where it reports
+    its errors (``errorTracking``, null unless ``SENTRY_BROWSER_DSN`` is set)."""
     project = config.project_id()
+    dsn = config.browser_error_dsn()
     return {
         "firebase": {
             "apiKey": config.web_api_key(),
@@ -79,4 +81,5 @@ def web_config() -> dict[str, Any]:
         },
         "authEmulatorUrl": config.auth_emulator_url(),
         "firestoreEmulatorHost": config.firestore_emulator_host(),
+        "errorTracking": {"dsn": dsn, "release": config.release(), "environment": project} if dsn else None,
     }
