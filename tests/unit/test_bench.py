@@ -38,6 +38,11 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
             "naive dashboard (scan)       1000       1000            1      300.0\n"
         ),
         "cost": "grows with the organisation's size: nothing\n",
+        "revocation": (
+            "bearer: round trips per request 1.000 -> 0.001; median 3.10 -> 0.21 ms, ratio before / after 14.8x\n"
+            "session: round trips per request 1.000 -> 0.001; median 3.20 -> 0.25 ms, ratio before / after 12.8x\n"
+            "GET /api/auth/me: round trips per request 1.000 -> 0.001; median 9.10 -> 6.00 ms, ratio 1.5x\n"
+        ),
     }
     rows = {name: measured for name, measured, _, _ in run.table(out)}
     assert rows["cold start: `import main` / bare SDK imports"] == "1.08x"
@@ -48,6 +53,8 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
     assert rows["burst: converged, correct dashboard"] == "4.0 s (yes)"
     assert rows["dashboard doc reads at 10 / 1,000 projects"] == "12 / 12"
     assert rows["requests whose reads grow with the org beyond a page"] == "nothing"
+    assert rows["Auth round trips per authenticated request (revocation check), Bearer / cookie"] == "0.001 / 0.001"
+    assert rows["`GET /api/auth/me` in-process, median"] == "6.00 ms"
 
 
 def test_the_table_puts_the_load_runs_modes_side_by_side() -> None:
