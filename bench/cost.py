@@ -9,8 +9,9 @@ token from the Auth emulator) in this process, against the Firestore emulator; e
 made through the portal's Firestore client is counted (reads by billing's rule, as in
 ``bench/dashboard.py``: every document returned or looked up, at least one per query or
 aggregation; writes: every write in a commit). Round trips are the RPCs, all sequential
-in this code. Checking a token against the Auth service (revocation) is one more round trip
-per request, outside Firestore, not counted here.
+in this code. Checking a credential for revocation costs no Firestore read and, outside
+Firestore, at most one round trip to the Auth service per account, instance and
+``SESSION_CHECK_SECONDS`` (``bench/revocation.py``), not counted here.
 
 The triggers are run as the Functions runtime would run them, each with the document's
 before and after: the project trigger (timeline entries, summary refresh request), the

@@ -168,6 +168,34 @@ def table(out: dict[str, str]) -> list[tuple[str, str, str, str]]:
                 "-",
             )
         )
+    revocation = out.get("revocation", "")
+    figures = {
+        kind: re.search(
+            rf"^{re.escape(kind)}: round trips per request ([\d.]+) -> ([\d.]+); median ([\d.]+) -> ([\d.]+) ms",
+            revocation,
+            re.MULTILINE,
+        )
+        for kind in ("bearer", "session", "GET /api/auth/me")
+    }
+    bearer, session, me = figures["bearer"], figures["session"], figures["GET /api/auth/me"]
+    if bearer and session and me:
+        rows.append(
+            (
+                "Auth round trips per authenticated request (revocation check), Bearer / cookie",
+                f"{bearer.group(2)} / {session.group(2)}",
+                f"{bearer.group(1)} / {session.group(1)} (check_revoked on every request)",
+                "at most 1 per account, instance and `SESSION_CHECK_SECONDS`",
+            )
+        )
+        rows.append(
+            (
+                "credential check, median, Bearer / cookie (local Auth emulator; deployed, a round trip costs more)",
+                f"{bearer.group(4)} / {session.group(4)} ms",
+                f"{bearer.group(3)} / {session.group(3)} ms",
+                "-",
+            )
+        )
+        rows.append(("`GET /api/auth/me` in-process, median", f"{me.group(4)} ms", f"{me.group(3)} ms", "-"))
     load_file = RESULTS / "load.json"
     if load_file.exists() and "load" in out:
         rows += load_rows(json.loads(load_file.read_text()))
@@ -202,7 +230,7 @@ def table(out: dict[str, str]) -> list[tuple[str, str, str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a short load run")
-    names = "cold_import dashboard burst search cost http_clients frontend load"
+    names = "cold_import dashboard burst search cost http_clients revocation frontend load"
     parser.add_argument("--only", nargs="*", help=f"only these ({names})")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -214,6 +242,7 @@ def main() -> None:
         "search": (["bench/search.py"], "demo-portal-bench-search"),
         "cost": (["bench/cost.py"], "demo-portal-bench-cost"),
         "http_clients": (["bench/http_clients.py"], None),
+        "revocation": (["bench/revocation.py"], "demo-portal-bench-auth"),
         "frontend": (["bench/frontend.py"], None),
         "load": (load, None),
     }

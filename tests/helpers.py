@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -115,6 +116,43 @@ def after_issue(jwt: str) -> None:
     """Wait until a revocation made now would cover ``jwt``: Firebase compares issue times and
     revocation times in whole seconds, so the clock must be past the token's second."""
     assert wait_for(lambda: time.time() >= issued_at(jwt) + 1, timeout=5, interval=0.05)
+
+
+def revocation_seconds(margin: float = 10.0) -> float:
+    """How long every instance may go on accepting a revoked or disabled account's credentials
+    (``SESSION_CHECK_SECONDS``, 2 in the tests), with a margin for a loaded machine."""
+    return float(os.environ.get("SESSION_CHECK_SECONDS", "60")) + margin
+
+
+def refused_within_interval(request: Callable[[], httpx.Response], margin: float = 10.0) -> httpx.Response:
+    """Send ``request`` until the API refuses it (401), for at most as long as an instance may
+    trust what it last read of an account (``SESSION_CHECK_SECONDS``, 2 in the tests;
+    :mod:`portal.revocation`) and a margin for a loaded machine; the last answer. A revoked,
+    disabled or removed account is refused at once by the instance that made the change, and by
+    every other instance within that interval: a test that makes the change in one place and asks
+    another polls, it does not expect the refusal at once."""
+    deadline = time.monotonic() + revocation_seconds(margin)
+    while True:
+        response = request()
+        if response.status_code == 401 or time.monotonic() > deadline:
+            return response
+        time.sleep(0.2)
+
+
+def in_process(method: str, path: str, headers: dict[str, str]) -> Any:
+    """One request through the real pipeline in this process (a Flask response): the test process is
+    an instance of its own, with its own memory of accounts, so what it changes itself it knows at once."""
+    import flask
+
+    from portal.api import registry
+
+    route = next(r for r in registry.routes() if r.pattern.match(path.split("?")[0]))
+    app = _flask.setdefault("app", flask.Flask("tests"))
+    with app.test_request_context(path, method=method, headers=headers):
+        return route.serve(flask.request)
+
+
+_flask: dict[str, Any] = {}
 
 
 def forged_token(uid: str, *, exp_offset: int = 3600, **claims: Any) -> str:

@@ -1,5 +1,11 @@
 """Authentication: Firebase ID tokens, session cookies and CSRF tokens.
 
+A credential is verified by the SDK (signature, issuer, audience, expiry) without asking Firebase
+Auth about the account; whether it was revoked or its account disabled is decided from what this
+instance remembers of the account (:mod:`portal.revocation`, trusted for ``SESSION_CHECK_SECONDS``),
+not from a lookup on every request. Whoever revokes, disables, enables or deletes an account goes
+through :func:`revoke_sessions` or :func:`account_changed`, so that this instance knows at once.
+
 The Firebase Admin SDK is imported on first use, not at cold start.
 """
 
@@ -12,7 +18,7 @@ import time
 from functools import cache
 from typing import Any
 
-from . import config
+from . import config, revocation
 from .errors import Forbidden, Unauthenticated
 from .identity import Caller, Role
 
@@ -41,10 +47,6 @@ def admin_auth() -> Any:
 def _unauthenticated(exc: Exception) -> Unauthenticated:
     from firebase_admin import auth
 
-    if isinstance(exc, auth.UserDisabledError):
-        return Unauthenticated("This account is disabled.", code="user_disabled")
-    if isinstance(exc, (auth.RevokedIdTokenError, auth.RevokedSessionCookieError)):
-        return Unauthenticated("Your session was revoked. Please sign in again.", code="revoked")
     if isinstance(exc, (auth.ExpiredIdTokenError, auth.ExpiredSessionCookieError)):
         return Unauthenticated("Your session has expired. Please sign in again.", code="expired")
     return Unauthenticated("Invalid credentials.", code="invalid_token")
@@ -106,24 +108,66 @@ def _unexpired(claims: dict[str, Any]) -> dict[str, Any]:
     return claims
 
 
+def _account_state(uid: str) -> revocation.State:
+    """What Firebase Auth says of the account now (one ``accounts:lookup`` round trip)."""
+    from firebase_admin import exceptions
+
+    auth = admin_auth()
+    try:
+        user = auth.get_user(uid)
+    except auth.UserNotFoundError:
+        return revocation.GONE
+    except (ValueError, exceptions.FirebaseError):
+        raise Unauthenticated("Credentials could not be checked; try again.", code="unavailable") from None
+    return revocation.State(valid_after_ms=int(user.tokens_valid_after_timestamp or 0), disabled=bool(user.disabled))
+
+
+REVOCATIONS = revocation.Revocations(_account_state, config.session_check_seconds)
+"""This instance's memory of accounts' revocation state."""
+
+_REFUSALS = {
+    "disabled": ("This account is disabled.", "user_disabled"),
+    "revoked": ("Your session was revoked. Please sign in again.", "revoked"),
+}
+
+
+def _not_revoked(claims: dict[str, Any]) -> dict[str, Any]:
+    """Refuse a credential revoked since it was issued, or whose account is disabled or gone:
+    Firebase's ``check_revoked``, from what this instance knows of the account."""
+    try:
+        REVOCATIONS.check(str(claims.get("uid") or ""), claims.get("iat"))
+    except revocation.Refused as refused:
+        message, code = _REFUSALS.get(refused.reason, ("Invalid credentials.", "invalid_token"))
+        raise Unauthenticated(message, code=code) from None
+    return claims
+
+
+def auth_lookups() -> int:
+    """Round trips this instance has made to Firebase Auth to check credentials (measured by the
+    tests and ``bench/revocation.py``)."""
+    return REVOCATIONS.lookups()
+
+
 def verify_id_token(token: str) -> dict[str, Any]:
     auth = admin_auth()
     try:
-        return _unexpired(dict(auth.verify_id_token(token, check_revoked=True)))
-    except (ValueError, auth.InvalidIdTokenError, auth.UserDisabledError, auth.UserNotFoundError) as exc:
+        claims = _unexpired(dict(auth.verify_id_token(token)))
+    except (ValueError, auth.InvalidIdTokenError) as exc:
         raise _unauthenticated(exc) from None
     except auth.CertificateFetchError:
         raise Unauthenticated("Credentials could not be checked; try again.", code="unavailable") from None
+    return _not_revoked(claims)
 
 
 def verify_session_cookie(cookie: str) -> dict[str, Any]:
     auth = admin_auth()
     try:
-        return _unexpired(dict(auth.verify_session_cookie(cookie, check_revoked=True)))
-    except (ValueError, auth.InvalidSessionCookieError, auth.UserDisabledError, auth.UserNotFoundError) as exc:
+        claims = _unexpired(dict(auth.verify_session_cookie(cookie)))
+    except (ValueError, auth.InvalidSessionCookieError) as exc:
         raise _unauthenticated(exc) from None
     except auth.CertificateFetchError:
         raise Unauthenticated("Credentials could not be checked; try again.", code="unavailable") from None
+    return _not_revoked(claims)
 
 
 def authenticate(authorization: str | None, cookie: str | None) -> Caller:
@@ -184,7 +228,16 @@ def verify_email_proof(id_token: str) -> dict[str, Any]:
 
 
 def revoke_sessions(uid: str) -> None:
+    """Revoke every credential of the account (refresh tokens, ID tokens, session cookies):
+    this instance refuses them at once, every other one within ``SESSION_CHECK_SECONDS``."""
     admin_auth().revoke_refresh_tokens(uid)
+    REVOCATIONS.forget(uid)
+
+
+def account_changed(uid: str) -> None:
+    """After the account was disabled, enabled or deleted: this instance looks it up again
+    at its next credential (the others within ``SESSION_CHECK_SECONDS``)."""
+    REVOCATIONS.forget(uid)
 
 
 def csrf_token(session_cookie: str) -> str:

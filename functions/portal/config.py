@@ -44,6 +44,12 @@ def env_float(name: str, default: float) -> float:
     return value if value > 0 else default
 
 
+def session_check_seconds() -> float:
+    """How long an instance trusts what it last read of a session's record and of an account's
+    revocation state (``SESSION_CHECK_SECONDS``, default 60, at most 600; 0 reads every time)."""
+    return float(max(0, min(600, env_int("SESSION_CHECK_SECONDS", 60))))
+
+
 @cache
 def project_id() -> str:
     for name in ("GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT"):

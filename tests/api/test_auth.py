@@ -6,7 +6,17 @@ import time
 
 import httpx
 import pytest
-from helpers import after_issue, bearer, error_code, forged_token, sign_in, token, web
+from helpers import (
+    after_issue,
+    bearer,
+    error_code,
+    forged_token,
+    in_process,
+    refused_within_interval,
+    sign_in,
+    token,
+    web,
+)
 
 from portal import authn, db
 
@@ -55,8 +65,10 @@ def test_expired_token_gets_401(http: httpx.Client) -> None:
 def test_revoked_token_gets_401(http: httpx.Client) -> None:
     session = sign_in("owner@acme.test")
     after_issue(session["idToken"])  # revocation is checked at one-second resolution
-    authn.revoke_sessions(session["localId"])
-    r = http.get("/api/auth/me", headers={"Authorization": f"Bearer {session['idToken']}"})
+    authn.revoke_sessions(session["localId"])  # here: the functions' instances learn it within the interval
+    r = refused_within_interval(
+        lambda: http.get("/api/auth/me", headers={"Authorization": f"Bearer {session['idToken']}"})
+    )
     assert r.status_code == 401
     assert error_code(r) == "revoked"
 
@@ -64,9 +76,77 @@ def test_revoked_token_gets_401(http: httpx.Client) -> None:
 def test_disabled_user_gets_401(http: httpx.Client) -> None:
     session = sign_in("member@acme.test")
     authn.admin_auth().update_user(session["localId"], disabled=True)
-    r = http.get("/api/auth/me", headers={"Authorization": f"Bearer {session['idToken']}"})
+    r = refused_within_interval(
+        lambda: http.get("/api/auth/me", headers={"Authorization": f"Bearer {session['idToken']}"})
+    )
     assert r.status_code == 401
     assert error_code(r) == "user_disabled"
+
+
+def _code(response: object) -> str:
+    return str(response.get_json()["error"]["code"])  # type: ignore[attr-defined]
+
+
+def test_a_revocation_is_refused_at_once_here_and_by_every_other_instance_within_the_interval(
+    http: httpx.Client,
+) -> None:
+    """This test process is an instance too (the real pipeline, in-process): it revokes, and
+    refuses at once; the functions' instances, which had just accepted the token, refuse it
+    within SESSION_CHECK_SECONDS, and from then on."""
+    session = sign_in("owner@acme.test", fresh=True)
+    headers = {"Authorization": f"Bearer {session['idToken']}"}
+    after_issue(session["idToken"])
+    paths = ("/api/auth/me", "/api/projects", "/api/notifications/unread")
+    for path in paths:  # each function's instance now remembers the account
+        assert http.get(path, headers=headers).status_code == 200, path
+    assert in_process("GET", "/api/auth/me", headers).status_code == 200
+    authn.revoke_sessions(session["localId"])
+    here = in_process("GET", "/api/auth/me", headers)
+    assert here.status_code == 401 and _code(here) == "revoked"
+    for path in paths:
+        r = refused_within_interval(lambda path=path: http.get(path, headers=headers))
+        assert r.status_code == 401 and error_code(r) == "revoked", path
+    fresh = {"Authorization": f"Bearer {token('owner@acme.test', fresh=True)}"}  # signed in again: accepted
+    assert http.get("/api/auth/me", headers=fresh).status_code == 200
+    assert in_process("GET", "/api/auth/me", fresh).status_code == 200
+
+
+def test_a_removed_member_is_refused_at_once_here_and_within_the_interval_everywhere(http: httpx.Client) -> None:
+    from portal.members import service as members
+
+    session = sign_in("member@acme.test", fresh=True)
+    cookie = _login(http, "member@acme.test")[1]
+    after_issue(cookie)
+    bearer_headers = {"Authorization": f"Bearer {session['idToken']}"}
+    jar = {"Cookie": f"__session={cookie}"}
+    for headers in (bearer_headers, jar):
+        assert http.get("/api/projects", headers=headers).status_code == 200
+        assert in_process("GET", "/api/projects", headers).status_code == 200
+    members.disable_user(session["localId"], actor_label="test")  # removed by the operator, in this instance
+    for headers in (bearer_headers, jar):
+        here = in_process("GET", "/api/projects", headers)
+        assert here.status_code == 401 and _code(here) == "user_disabled"
+        r = refused_within_interval(lambda headers=headers: http.get("/api/projects", headers=headers))
+        assert r.status_code == 401 and error_code(r) == "user_disabled"
+
+
+def test_firebase_auth_is_asked_once_per_account_and_interval(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cost of checking revocation: one round trip to Firebase Auth per account, instance and
+    SESSION_CHECK_SECONDS, instead of one per request (SESSION_CHECK_SECONDS=0 still asks every time)."""
+    session = sign_in("ops@agency.test", fresh=True)
+    headers = {"Authorization": f"Bearer {session['idToken']}"}
+    after_issue(session["idToken"])
+    monkeypatch.setenv("SESSION_CHECK_SECONDS", "60")
+    authn.REVOCATIONS.forget()
+    before = authn.auth_lookups()
+    for _ in range(50):
+        assert in_process("GET", "/api/auth/me", headers).status_code == 200
+    assert authn.auth_lookups() - before == 1
+    monkeypatch.setenv("SESSION_CHECK_SECONDS", "0")
+    before = authn.auth_lookups()
+    for _ in range(5):
+        assert in_process("GET", "/api/auth/me", headers).status_code == 200
+    assert authn.auth_lookups() - before == 5
 
 
 def test_account_without_portal_claims_gets_403(http: httpx.Client) -> None:

@@ -45,6 +45,10 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
             "  Slack POST (stand-in closes each connection)             26.47 ms   1.83 ms   14.4x\n"
             "8 threads at once, 25 requests each: requests per second\n"
             "  Drive upload status (stand-in keeps connections)            42/s    1107/s   26.3x\n"
+        "revocation": (
+            "bearer: round trips per request 1.000 -> 0.001; median 3.10 -> 0.21 ms, ratio before / after 14.8x\n"
+            "session: round trips per request 1.000 -> 0.001; median 3.20 -> 0.25 ms, ratio before / after 12.8x\n"
+            "GET /api/auth/me: round trips per request 1.000 -> 0.001; median 9.10 -> 6.00 ms, ratio 1.5x\n"
         ),
     }
     rows = {name: measured for name, measured, _, _ in run.table(out)}
@@ -58,6 +62,8 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
     assert rows["requests whose reads grow with the org beyond a page"] == "nothing"
     clients = "a request to a stand-in through an adapter's shared httpx client, Drive / Slack (median)"
     assert rows[clients] == "0.95 / 1.83 ms"
+    assert rows["Auth round trips per authenticated request (revocation check), Bearer / cookie"] == "0.001 / 0.001"
+    assert rows["`GET /api/auth/me` in-process, median"] == "6.00 ms"
 
 
 def test_the_table_puts_the_load_runs_modes_side_by_side() -> None:

@@ -11,8 +11,9 @@ default, ``SESSION_CHECK_SECONDS``): at most
 one read per session per instance per interval, whatever the traffic. The price is that
 a device signed out elsewhere may keep working on an instance that checked it recently,
 for up to that interval (the instance that ends the session knows at once). Signing
-out everywhere still revokes refresh tokens, which takes effect at once. A cookie
-without a record (minted before records existed) is valid until it expires.
+out everywhere revokes every credential of the account, under the same rule
+(:mod:`portal.revocation`: at once on the instance that did it, within the interval on the
+others). A cookie without a record (minted before records existed) is valid until it expires.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ..identity import Caller
 
 def check_seconds() -> float:
     """How long an instance trusts what it last read of a session's record."""
-    return float(max(0, min(600, config.env_int("SESSION_CHECK_SECONDS", 60))))
+    return config.session_check_seconds()
 
 
 _CACHE_SIZE = 4096
@@ -75,7 +76,7 @@ def end_revoked(caller: Caller, *, keep: str) -> int:
     the portal being told). Run at sign-in, so the list of devices stays true."""
     from .. import authn
 
-    valid_after_ms = authn.admin_auth().get_user(caller.uid).tokens_valid_after_timestamp or 0
+    valid_after_ms = authn.REVOCATIONS.read(caller.uid).valid_after_ms  # read now, and remembered
     valid_after = dt.datetime.fromtimestamp(valid_after_ms / 1000, dt.UTC)
     # Firebase compares whole seconds (a token issued in the second of the revocation stays valid).
     stale = [

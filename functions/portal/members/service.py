@@ -201,7 +201,7 @@ def set_role(uid: str, role: Role, *, actor: Caller | None = None, actor_label: 
     claims = dict(record.custom_claims or {})
     claims["role"] = role.value
     auth.set_custom_user_claims(uid, claims)
-    auth.revoke_refresh_tokens(uid)
+    authn.revoke_sessions(uid)
     _user_ref(org_id, uid).set({"role": role.value, "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)
     audit.record(
         "user.role_changed",
@@ -223,7 +223,7 @@ def disable_user(uid: str, *, actor: Caller | None = None, actor_label: str = "c
         authorize_removal(actor, uid, role, db.org_ref(org_id))
     auth = authn.admin_auth()
     auth.update_user(uid, disabled=True)
-    auth.revoke_refresh_tokens(uid)
+    authn.revoke_sessions(uid)  # this instance refuses the account at once, the others within the interval
     _user_ref(org_id, uid).set({"disabled": True, "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True)
     audit.record(
         "user.disabled",

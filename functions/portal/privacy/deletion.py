@@ -59,7 +59,7 @@ def _disable(uid: str) -> bool:
     try:
         was_enabled = not auth.get_user(uid).disabled
         auth.update_user(uid, disabled=True)
-        auth.revoke_refresh_tokens(uid)
+        authn.revoke_sessions(uid)
     except auth.UserNotFoundError:
         return False
     return was_enabled
@@ -72,7 +72,7 @@ def _enable(uid: str) -> None:
     auth = authn.admin_auth()
     try:
         auth.update_user(uid, disabled=False)
-        auth.revoke_refresh_tokens(uid)
+        authn.revoke_sessions(uid)
     except auth.UserNotFoundError:
         logs.warning("restored account no longer exists", uid=uid)
 
@@ -326,6 +326,7 @@ def _delete_auth(uid: str) -> None:
     auth = authn.admin_auth()
     with contextlib.suppress(auth.UserNotFoundError):
         auth.delete_user(uid)
+    authn.account_changed(uid)
 
 
 def purge_user(uid: str, org_id: str, email: str = "") -> dict[str, int]:
