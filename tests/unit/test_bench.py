@@ -45,6 +45,7 @@ def test_the_table_reads_each_benchmarks_output(tmp_path: Path, monkeypatch: pyt
             "  Slack POST (stand-in closes each connection)             26.47 ms   1.83 ms   14.4x\n"
             "8 threads at once, 25 requests each: requests per second\n"
             "  Drive upload status (stand-in keeps connections)            42/s    1107/s   26.3x\n"
+        ),
         "revocation": (
             "bearer: round trips per request 1.000 -> 0.001; median 3.10 -> 0.21 ms, ratio before / after 14.8x\n"
             "session: round trips per request 1.000 -> 0.001; median 3.20 -> 0.25 ms, ratio before / after 12.8x\n"
