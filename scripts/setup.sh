@@ -95,7 +95,7 @@ add_env DRIVE_ROOT_FOLDER_ID root
 add_env DRIVE_API_URL http://127.0.0.1:9913/
 add_secret DRIVE_SERVICE_ACCOUNT_JSON default
 # Bookings: the local Google Calendar stand-in (dev/standins/calendar.py) and webhook secrets
-# for Cal.com and Calendly, until you connect the real ones (README, "Bookings").
+# for Cal.com and Calendly, until you connect the real ones (docs/integrations.md, "Bookings").
 add_env GOOGLE_CALENDAR_API_URL http://127.0.0.1:9914/
 add_secret GOOGLE_CALENDAR_SERVICE_ACCOUNT_JSON default
 add_secret GOOGLE_CALENDAR_CHANNEL_TOKEN "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -111,7 +111,7 @@ add_env SMTP_SECURITY none
 add_env SMTP_FROM "Client portal <portal@localhost>"
 add_secret SMTP_PASSWORD unused-locally
 # The assistant: the local model stand-in (dev/standins/model.py, canned answers) until you
-# put a real OpenAI key here and remove ASSISTANT_BASE_URL (README, "Assistant").
+# put a real OpenAI key here and remove ASSISTANT_BASE_URL (docs/integrations.md, "Assistant").
 add_secret OPENAI_API_KEY standin-key
 add_env ASSISTANT_BASE_URL http://127.0.0.1:9915/v1
 add_env ASSISTANT_MODEL standin-model

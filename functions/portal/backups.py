@@ -3,7 +3,7 @@
 Off unless ``BACKUP_BUCKET`` names a bucket (``gs://name`` or ``gs://name/folder``); each
 run writes a dated folder under it. The export runs in Google's background and is not
 waited for; its operation name is logged. The functions' service account needs the
-"Cloud Datastore Import Export Admin" role and write access to the bucket (README,
+"Cloud Datastore Import Export Admin" role and write access to the bucket (docs/operations.md,
 "Backups and restore").
 """
 

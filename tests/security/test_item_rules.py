@@ -1,7 +1,7 @@
 """Rules about one item, attacked through the real pipeline (Hosting, the functions
 emulator, Firestore with its rules, the Drive stand-in): who owns a file, staff-only
 files, cursors, audit views and exports. Each test is a defect a review as an attacker
-found; the README's "Security and privacy" section names them."""
+found; docs/security.md names them."""
 
 from __future__ import annotations
 

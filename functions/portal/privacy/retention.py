@@ -1,5 +1,5 @@
 """The retention policy: how long each kind of data is kept, read from the environment
-(days), and the scheduled jobs that age out what has no reason to stay. The README's
+(days), and the scheduled jobs that age out what has no reason to stay. docs/security.md's
 "Data retention" section states the same table for people."""
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Each feature contributes its source with :func:`register` (or :func:`external` f
 module exposing ``export_user(uid)`` and ``erase_user(uid)``); the personal export walks
 every source, and the purge of a deleted account runs every eraser. What others rely on
 stays but loses the person: a message or comment keeps its words and shows "Former
-member"; the decision record keeps who decided (see the README's retention policy).
+member"; the decision record keeps who decided (see the retention policy in docs/security.md).
 """
 
 from __future__ import annotations
