@@ -118,6 +118,13 @@ def after_issue(jwt: str) -> None:
     assert wait_for(lambda: time.time() >= issued_at(jwt) + 1, timeout=5, interval=0.05)
 
 
+def next_second() -> None:
+    """Wait until the next whole second. The Auth emulator's tokens carry whole-second times and
+    no nonce: the same account signed in twice in one second gets the same ID token, so the same
+    session cookie (one session, not two)."""
+    time.sleep(1.02 - time.time() % 1)
+
+
 def revocation_seconds(margin: float = 10.0) -> float:
     """How long every instance may go on accepting a revoked or disabled account's credentials
     (``SESSION_CHECK_SECONDS``, 2 in the tests), with a margin for a loaded machine."""
