@@ -4,6 +4,8 @@ a page whose code cannot load at all shows its error, without reloading again an
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from e2e.axe import check_a11y
 from e2e.test_shell import sign_in
@@ -18,6 +20,20 @@ def _gone(route: Route) -> None:
     route.fulfill(status=404, content_type="text/html", body="<!doctype html><title>Not found</title>")
 
 
+def _gone_once(failed: list[str]) -> Callable[[Route], None]:
+    """A route handler: the first request is answered as gone (and listed in ``failed``), the
+    others reach the server."""
+
+    def once(route: Route) -> None:
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.url)
+            _gone(route)
+
+    return once
+
+
 def _count_loads(page: Page) -> list[str]:
     loads: list[str] = []
     page.on("load", lambda p: loads.append(p.url))
@@ -28,14 +44,7 @@ def test_a_page_whose_code_vanished_reloads_once_and_renders(page: Page) -> None
     sign_in(page, "owner@acme.test")
     expect(page.get_by_test_id("loading")).to_have_count(0)
     failed: list[str] = []
-
-    def once(route: Route) -> None:
-        if failed:
-            route.continue_()
-        else:
-            failed.append(route.request.url)
-            _gone(route)
-
+    once = _gone_once(failed)
     page.route(BILLING_CHUNK, once)
     loads = _count_loads(page)
     page.evaluate("window.beforeTheRelease = true")
@@ -64,14 +73,7 @@ def test_a_page_whose_code_never_loads_shows_its_error_after_one_reload(page: Pa
 
 def test_the_sign_in_page_reloads_once_when_its_code_vanished(page: Page) -> None:
     failed: list[str] = []
-
-    def once(route: Route) -> None:
-        if failed:
-            route.continue_()
-        else:
-            failed.append(route.request.url)
-            _gone(route)
-
+    once = _gone_once(failed)
     page.route("**/assets/login-*.js", once)
     loads = _count_loads(page)
     page.goto("/login")
