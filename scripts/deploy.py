@@ -35,7 +35,7 @@ import os
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +55,8 @@ class Tree:
 
     def __init__(self, root: Path = ROOT, rev: str | None = None) -> None:
         self.root, self.rev = root, rev
-        self._cache: dict[str, bytes | None] = {}
+        self._files: dict[str, bytes | None] = {}  # the working tree's, as read
+        self._commit: dict[str, bytes] | None = None  # every file of the commit, read at once
 
     def _git(self, *args: str) -> str:
         return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True, text=True).stdout
@@ -65,19 +66,21 @@ class Tree:
         if self.rev is None:
             out = self._git("ls-files", "--cached", "--others", "--exclude-standard", "--", under)
             return sorted(p for p in out.splitlines() if (self.root / p).is_file())
-        return sorted(self._git("ls-tree", "-r", "--name-only", self.rev, "--", under).splitlines())
+        prefix = under.rstrip("/") + "/"
+        return sorted(path for path in self._at_rev() if path.startswith(prefix))
 
     def read(self, path: str) -> bytes | None:
         if self.rev is not None:
             return self._at_rev().get(path)
-        if path not in self._cache:
+        if path not in self._files:
             file = self.root / path
-            self._cache[path] = file.read_bytes() if file.is_file() else None
-        return self._cache[path]
+            self._files[path] = file.read_bytes() if file.is_file() else None
+        return self._files[path]
 
-    def _at_rev(self) -> dict[str, bytes | None]:
+    def _at_rev(self) -> dict[str, bytes]:
         """Every file of the commit, read with two git commands."""
-        if not self._cache:
+        if self._commit is None:
+            self._commit = {}
             listing = self._git("ls-tree", "-r", "-z", self.rev or "HEAD").split("\0")
             blobs = [(line.split(None, 3)[2], line.split("\t", 1)[1]) for line in listing if " blob " in line]
             out = subprocess.run(["git", "cat-file", "--batch"], cwd=self.root, check=True, capture_output=True,
@@ -86,28 +89,9 @@ class Tree:
             for _, path in blobs:
                 header_end = out.index(b"\n", offset)
                 size = int(out[offset:header_end].split()[2])
-                self._cache[path] = out[header_end + 1 : header_end + 1 + size]
+                self._commit[path] = out[header_end + 1 : header_end + 1 + size]
                 offset = header_end + 1 + size + 1
-            self._cache.setdefault("", None)
-        return self._cache
-
-
-class Overlay(Tree):
-    """A tree with some files replaced (``None``: removed): what a change would make of it."""
-
-    def __init__(self, base: Tree, changes: Mapping[str, bytes | None]) -> None:
-        super().__init__(base.root, base.rev)
-        self.base, self.changes = base, dict(changes)
-
-    def paths(self, under: str) -> list[str]:
-        found = set(self.base.paths(under))
-        for path, content in self.changes.items():
-            if path.startswith(under.rstrip("/") + "/"):
-                (found.add if content is not None else found.discard)(path)
-        return sorted(found)
-
-    def read(self, path: str) -> bytes | None:
-        return self.changes[path] if path in self.changes else self.base.read(path)
+        return self._commit
 
 
 # --- what each function runs ------------------------------------------------------------------
