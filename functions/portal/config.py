@@ -72,8 +72,8 @@ def browser_error_dsn() -> str:
     """The Sentry DSN the browser reports its errors to (``SENTRY_BROWSER_DSN``), empty when
     unset. Deliberately not ``SENTRY_DSN``: the browser's reports are turned on on their own
     (a project of their own in Sentry, and a host the Content-Security-Policy must allow)."""
-    dsn = env("SENTRY_BROWSER_DSN").strip()
-    return "" if dsn.lower() in ("none", SWITCHED_OFF) else dsn
+    dsn = secret("SENTRY_BROWSER_DSN")
+    return "" if dsn.lower() == "none" else dsn
 
 
 def is_emulated() -> bool:
