@@ -16,7 +16,10 @@ python3 scripts/emulator_config.py
 # it ran itself, and the shims and forked workers of scripts/functions_forkserver.py).
 workers="$(cd functions/venv && pwd -P)/bin/functions-framework"
 forked="$(pwd -P)/scripts/functions_forkserver.py"
-trap '{ pkill -f "$workers"; pkill -f "$forked"; } 2>/dev/null || true' EXIT
+# Only this suite's: suites side by side in their own network namespaces (scripts/test.sh) run the
+# same programs, and each ends its own.
+mine=(--ns $$ --nslist net)
+trap '{ pkill "${mine[@]}" -f "$workers"; pkill "${mine[@]}" -f "$forked"; } 2>/dev/null || true' EXIT
 # Requests forwarded to the Python workers do not reuse connections (emulator-http.cjs); idle
 # workers are bounded and background triggers can be paused cheaply (emulator-functions.cjs).
 here="$(pwd -P)/scripts"
@@ -35,8 +38,9 @@ fi
 script="${*: -1}"
 options=("${@:1:$#-1}")
 mkdir -p .cache
-log="$(pwd -P)/.cache/emulators.log"
-out="$(pwd -P)/.cache/exec-output.log"
+# EMULATORS_RUN names a suite among several side by side (scripts/test.sh): its own two files.
+log="$(pwd -P)/.cache/emulators${EMULATORS_RUN:+-$EMULATORS_RUN}.log"
+out="$(pwd -P)/.cache/exec-output${EMULATORS_RUN:+-$EMULATORS_RUN}.log"
 : > "$out"
 npx firebase --config firebase.emulators.json emulators:exec --only "$only" "${options[@]}" \
   "($script) >> '$out' 2>&1" > "$log" 2>&1 &
