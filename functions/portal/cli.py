@@ -5,6 +5,7 @@
     python -m portal.cli user create --email a@b.com --role client_owner --org acme [--password ...]
     python -m portal.cli user invite --email a@b.com --role client_member --org acme
     python -m portal.cli user set-role --user a@b.com --role client_owner
+    python -m portal.cli user billing-access --user a@b.com --grant     (or --revoke; a client's member)
     python -m portal.cli user disable --user a@b.com
     python -m portal.cli user reset-second-factors --user a@b.com     (a lost phone)
     python -m portal.cli user list [--org acme]
@@ -80,6 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     c = user.add_parser("set-role")
     c.add_argument("--user", required=True, help="email or uid")
     c.add_argument("--role", choices=roles, required=True)
+    c = user.add_parser("billing-access", help="give a client's member billing access, or take it back")
+    c.add_argument("--user", required=True, help="email or uid")
+    which = c.add_mutually_exclusive_group(required=True)
+    which.add_argument("--grant", action="store_true", help="they see billing from their next sign-in")
+    which.add_argument("--revoke", action="store_true", help="they no longer see billing (their sessions end)")
     c = user.add_parser("disable")
     c.add_argument("--user", required=True, help="email or uid")
     c = user.add_parser("reset-second-factors", help="remove every second factor (a lost phone), end sessions")
@@ -136,6 +142,8 @@ def run(args: argparse.Namespace) -> Any:
         return invites.create(None, email=args.email.strip().lower(), role=Role(args.role), org_id=args.org)
     if g == "user" and cmd == "set-role":
         return users.set_role(users.find_uid(args.user), Role(args.role))
+    if g == "user" and cmd == "billing-access":
+        return users.set_billing_access(users.find_uid(args.user), bool(args.grant))
     if g == "user" and cmd == "disable":
         return users.disable_user(users.find_uid(args.user))
     if g == "user" and cmd == "reset-second-factors":

@@ -67,6 +67,7 @@ class Action(StrEnum):
     ORGS_DELETE = "orgs.delete"
     DELETIONS_MANAGE = "deletions.manage"
     MEMBERS_RESET_FACTORS = "members.reset_factors"
+    MEMBERS_GRANT = "members.grant"
     OPERATIONS_READ = "operations.read"
 
 
@@ -121,15 +122,17 @@ _ADMIN = _OPS | {
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.CLIENT_MEMBER: _CLIENT_MEMBER,
-    Role.CLIENT_OWNER: _CLIENT_OWNER | {A.AUDIT_READ, A.MEMBERS_RESET_FACTORS},
+    Role.CLIENT_OWNER: _CLIENT_OWNER | {A.AUDIT_READ, A.MEMBERS_RESET_FACTORS, A.MEMBERS_GRANT},
     Role.AJ_OPS: _OPS - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
-    Role.AJ_ADMIN: (_ADMIN | {A.MEMBERS_RESET_FACTORS}) - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
+    Role.AJ_ADMIN: (_ADMIN | {A.MEMBERS_RESET_FACTORS, A.MEMBERS_GRANT}) - {A.APPROVALS_DECIDE, A.ACCOUNT_DELETE},
 }
 """Actions each role may take. Deciding approvals is the client's alone, and so is deleting
 one's own account from the portal (a staff account is removed by an admin). A client owner
 reads their own organisation's audit log (ops, who inherit the owner's set, do not).
 Resetting someone's second factors (a lost phone) is for a client's owners and agency admins,
-not ops: it leaves the account guarded by its password alone until a phone is enrolled again."""
+not ops: it leaves the account guarded by its password alone until a phone is enrolled again.
+So is giving a member what :data:`GRANTABLE` lists (billing access, ``members.grant``): it is
+the client's money, and ops, who see billing, do not decide who else does."""
 
 AGENCY_ORG_ACTIONS = frozenset(
     {
@@ -188,8 +191,9 @@ profile and devices; exporting one's data and deleting one's account): they chan
 the organisation, so an archived one allows them."""
 
 GRANTABLE = frozenset({A.BILLING_READ})
-"""Extra actions a client owner's organisation may grant a member through the
-``permissions`` claim (for example a finance contact who should see billing)."""
+"""Extra actions a client's owners (and agency admins) may give a member through the
+``permissions`` claim (``members.grant``: billing access, for example for a finance contact
+who should see billing; :func:`authorize_billing_access`)."""
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,30 @@ def authorize_factor_reset(actor: Caller, uid: str, role: Role, org: OrgRef) -> 
     authorize(actor, A.MEMBERS_RESET_FACTORS, org)
     if role in STAFF_ROLES and actor.role != Role.AJ_ADMIN:
         raise Forbidden("Only admins may reset the second factors of staff.")
+
+
+def has_billing_access(role: Role, permissions: Collection[str]) -> bool:
+    """Whether an account with ``role`` and ``permissions`` (its claim) sees billing: a client's
+    owners and staff by their role, a client's member once given billing access."""
+    if A.BILLING_READ in ROLE_ACTIONS[role]:
+        return True
+    return role in CLIENT_ROLES and A.BILLING_READ in GRANTABLE and A.BILLING_READ.value in permissions
+
+
+def authorize_billing_access(actor: Caller | None, uid: str, role: Role, org: OrgRef) -> None:
+    """Raise unless ``actor`` (None: the admin CLI) may give or take back the billing access of
+    the account ``uid`` (with ``role``) of ``org``: never their own, only with ``members.grant``
+    there (the client's owners, admins; not ops, and nobody on the agency's organisation), and
+    only for a client's member: owners and staff see billing by their role (400)."""
+    if actor is not None:
+        if actor.uid == uid:
+            raise Forbidden("You cannot change your own billing access.")
+        authorize(actor, A.MEMBERS_GRANT, org)
+    if role != Role.CLIENT_MEMBER:
+        who = "Staff see every client's billing" if role in STAFF_ROLES else "Owners see billing"
+        raise BadRequest(
+            f"{who} by their role: billing access is given to a client's members only.", code="billing_by_role"
+        )
 
 
 def authorize_session_only(caller: Caller) -> None:
@@ -433,6 +461,8 @@ class Refinement(StrEnum):
     """:func:`authorize_factor_reset`: not yourself, staff only by an admin."""
     SESSION = "session"
     """:func:`authorize_session_only`: a signed-in browser session's, never a Bearer token's (403)."""
+    BILLING_ACCESS = "billing_access"
+    """:func:`authorize_billing_access`: not yourself, a client's members only (400 for others)."""
 
 
 @dataclass(frozen=True)
@@ -449,13 +479,13 @@ class Rule:
     located_by: Action | None = None
     """The action an item of the path is found with, when it differs from ``action`` (a file
     is found as one readable, then moved by those who manage files)."""
-    when: tuple[tuple[str, str, Rule], ...] = ()
+    when: tuple[tuple[str, str | bool, Rule], ...] = ()
     """``(field, value, rule)``: a body whose ``field`` is ``value`` is authorised by ``rule``
     instead (``scope: organisation`` asks another action on the body's ``orgId``). The
     authorisation matrix exercises each, with its own organisations."""
 
 
-def body_rules(rule: Rule) -> list[tuple[dict[str, str], Rule]]:
+def body_rules(rule: Rule) -> list[tuple[dict[str, str | bool], Rule]]:
     """An operation's rules, each with the body fields that choose it (none: the default)."""
     return [({}, rule), *(({field: value}, chosen) for field, value, chosen in rule.when)]
 
@@ -485,7 +515,13 @@ OPERATIONS: dict[str, Rule] = {
     "org_settings_patch": Rule(A.ORGS_SETTINGS, _N),
     "clients_list_get": Rule(A.CLIENTS_READ, _O),
     "members_list_get": Rule(A.MEMBERS_READ, _Q),
-    "member_detail_patch": Rule(A.MEMBERS_SET_ROLE, _N, R.ROLE_CHANGE),
+    # ``role`` (the default body); ``billingAccess`` (true or false) asks members.grant instead
+    "member_detail_patch": Rule(
+        A.MEMBERS_SET_ROLE,
+        _N,
+        R.ROLE_CHANGE,
+        when=tuple(("billingAccess", value, Rule(A.MEMBERS_GRANT, _N, R.BILLING_ACCESS)) for value in (True, False)),
+    ),
     "member_detail_delete": Rule(A.MEMBERS_REMOVE, _N, R.REMOVAL),
     "invites_get": Rule(A.MEMBERS_INVITE, _Q),
     "invites_post": Rule(A.MEMBERS_INVITE, _B),
@@ -669,6 +705,9 @@ def _refine(caller: Caller, rule: Rule, org: OrgRef, facts: Facts) -> None:
         raise Forbidden("Not yours to end.")
     if rule.refine == Refinement.SESSION:
         authorize_session_only(caller)
+    if rule.refine == Refinement.BILLING_ACCESS:
+        assert facts.uid is not None and facts.role is not None
+        authorize_billing_access(caller, facts.uid, facts.role, org)
     if rule.refine == Refinement.FILE_DELETE:
         authorize_file_delete(caller, org, uploaded_by=facts.owner, uploaded_at=facts.at, now=facts.now)
     if rule.refine == Refinement.MESSAGE_CHANGE and not may_change_message(

@@ -30,6 +30,7 @@ const FIREBASE_MESSAGES = {
   'auth/network-request-failed': 'Could not reach the sign-in service. Check your connection and try again.',
   'auth/invalid-action-code': 'This link is invalid or was already used. Request a new one.',
   'auth/expired-action-code': 'This link has expired. Request a new one.',
+  'auth/email-already-in-use': 'That email address now belongs to another account.',
   'auth/operation-not-allowed': 'This sign-in method is not enabled for the portal.',
   'auth/weak-password': 'Choose a longer password (at least 8 characters).',
   'auth/requires-recent-login': 'Sign in again, then retry.',
@@ -43,11 +44,11 @@ const FIREBASE_MESSAGES = {
   'auth/missing-verification-id': 'The code has not been sent yet. Send a new one.',
 };
 
-/** A sentence for the user from a Firebase or API error. */
-export function authErrorMessage(err, unavailable = 'The sign-in code could not load. Reload and try again.') {
-  if (!err) return 'Sign-in failed. Try again.';
+/** A sentence for the user from a Firebase or API error; `fallback` for an error it does not know. */
+export function authErrorMessage(err, unavailable = 'The sign-in code could not load. Reload and try again.', fallback = 'Sign-in failed. Try again.') {
+  if (!err) return fallback;
   if (err.authUnavailable) return unavailable;
   if (err.name === 'ApiError') return err.message;
   if (err.code && FIREBASE_MESSAGES[err.code]) return FIREBASE_MESSAGES[err.code];
-  return 'Sign-in failed. Try again.';
+  return fallback;
 }

@@ -4,6 +4,8 @@
 
 import { initializeApp } from 'firebase/app';
 import {
+  applyActionCode,
+  checkActionCode,
   confirmPasswordReset,
   connectAuthEmulator,
   getMultiFactorResolver,
@@ -331,10 +333,18 @@ export async function resetPassword(code, password) {
   await confirmPasswordReset(auth, code, password);
 }
 
-/** The URL has the parameters of an email sign-in link (cheap check, no SDK). */
-export function looksLikeEmailLink(href = location.href) {
-  const params = new URL(href).searchParams;
-  return params.get('mode') === 'signIn' && params.has('oobCode');
+/**
+ * Use an emailed link's code for what it says it does: `operation` is `VERIFY_EMAIL` (confirm
+ * the address) or `RECOVER_EMAIL` (undo a change of the sign-in address). The code is checked
+ * first, so a code of another kind is refused (as an invalid link) before anything changes.
+ * Returns the address confirmed, or restored.
+ */
+export async function applyEmailAction(code, operation) {
+  const auth = await firebaseAuth();
+  const info = await checkActionCode(auth, code);
+  if (info.operation !== operation) throw Object.assign(new Error('This link is for something else.'), { code: 'auth/invalid-action-code' });
+  await applyActionCode(auth, code);
+  return info.data.email || '';
 }
 
 export { authErrorMessage } from './auth-lazy.js';

@@ -11,7 +11,7 @@ export const ROLE_LABELS = {
 export const CLIENT_ROLES = ['client_member', 'client_owner'];
 export const STAFF_ROLES = ['aj_ops', 'aj_admin'];
 export const ROLE_HINTS = {
-  client_member: 'Sees projects, approvals, messages, files and bookings. No billing.',
+  client_member: 'Sees projects, approvals, messages, files and bookings; billing only if an owner gives them billing access.',
   client_owner: 'Everything a member sees, plus billing, decisions and managing the team.',
   aj_ops: 'Agency staff: manages projects, approvals and files for every client.',
   aj_admin: 'Agency admin: everything, including users, roles and billing sync.',

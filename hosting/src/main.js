@@ -14,7 +14,7 @@ import { html } from './html.js';
 import { currentPath, navigate, startRouter } from './router.js';
 import { allowed, findRoute } from './routes.js';
 import { Shell } from './shell.js';
-import { clearSession, isStaff, probablySignedIn, selectedOrg, selectedOrgId, session, setSelectedOrgId, setSession, storedOrgId, viewingAs } from './state.js';
+import { clearSession, isStaff, probablySignedIn, rememberNext, selectedOrg, selectedOrgId, session, setSelectedOrgId, setSession, storedOrgId, takeNext, viewingAs } from './state.js';
 import { exitViewAs } from './viewas.js';
 import { EmptyState, ErrorState, PageHeader, Skeleton, Spinner, focusNextHeading, toast } from './ui.js';
 
@@ -26,26 +26,7 @@ let sessionChecked = false;
 let flash = '';
 let refreshes = 0;
 let firstData = null; // the first page's early request (see route())
-const NEXT_KEY = 'portal.next';
 const show = (vnode) => render(vnode, app);
-
-function rememberNext(path) {
-  try {
-    if (path && path !== '/' && path !== '/login') sessionStorage.setItem(NEXT_KEY, path);
-  } catch {
-    /* ignore */
-  }
-}
-
-function takeNext() {
-  try {
-    const next = sessionStorage.getItem(NEXT_KEY);
-    sessionStorage.removeItem(NEXT_KEY);
-    return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-  } catch {
-    return '/';
-  }
-}
 
 async function restoreSession() {
   try {
@@ -281,14 +262,34 @@ const loginPage = () => import('./pages/login.js');
 const invitePage = () => import('./pages/invite.js');
 const restorePage = () => import('./pages/restore.js');
 
-/** The current URL is an email sign-in link (checked without loading Firebase). */
+/** The current URL is a link Firebase emailed (a sign-in link, a password reset, an address to
+ *  confirm or a change of it to undo): the sign-in page uses it, signed in or not. */
 function hasPendingEmailLink() {
   const params = new URLSearchParams(location.search);
-  return params.get('mode') === 'signIn' && params.has('oobCode');
+  return ['signIn', 'resetPassword', 'verifyEmail', 'recoverEmail'].includes(params.get('mode')) && params.has('oobCode');
+}
+
+/** Where a sign-in link for another of the portal's pages goes on to, or ''. An invitation's
+ *  link (continue URL /invite?invite=…) lands on /login when that is the action URL of Firebase's
+ *  email templates: it goes on to its page with the link's code, as Firebase's own handler sends it. */
+function emailLinkElsewhere() {
+  const params = new URLSearchParams(location.search);
+  if (params.get('mode') !== 'signIn' || !params.has('oobCode')) return '';
+  let target;
+  try {
+    target = new URL(params.get('continueUrl'));
+  } catch {
+    return '';
+  }
+  if (target.origin !== location.origin || target.pathname === '/login') return '';
+  for (const key of ['apiKey', 'oobCode', 'mode', 'lang']) if (params.has(key)) target.searchParams.set(key, params.get(key));
+  return target.pathname + target.search;
 }
 
 async function route({ initial }) {
   const path = currentPath();
+  const elsewhere = path === '/login' && emailLinkElsewhere();
+  if (elsewhere) return navigate(elsewhere, { replace: true });
   if (path === '/invite') return publicPage(invitePage, 'Accept your invitation');
   if (path === '/restore') return publicPage(restorePage, 'Restore your account');
 

@@ -49,6 +49,28 @@ function remember(key, value) {
   }
 }
 
+// Where to go once signed in (the page that asked for a sign-in), per tab.
+const NEXT_KEY = 'portal.next';
+
+export function rememberNext(path) {
+  try {
+    if (path && path !== '/' && path !== '/login') sessionStorage.setItem(NEXT_KEY, path);
+  } catch {
+    /* ignore */
+  }
+}
+
+/** The remembered page (once), or the dashboard. */
+export function takeNext() {
+  try {
+    const next = sessionStorage.getItem(NEXT_KEY);
+    sessionStorage.removeItem(NEXT_KEY);
+    return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  } catch {
+    return '/';
+  }
+}
+
 export function isStaff(user = session.user) {
   return Boolean(user) && STAFF_ROLES.includes(user.role);
 }

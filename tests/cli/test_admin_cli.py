@@ -114,3 +114,37 @@ def test_reset_second_factors_of_someone_who_lost_their_phone(http: httpx.Client
     assert mfa.enrollments(authn.admin_auth().get_user(uid)) == []
     assert http.get("/api/auth/me", headers=bearer("pm@initech.test", fresh=True)).status_code == 200
     assert "No user" in cli("user", "reset-second-factors", "--user", "ghost@y.test", ok=False).stderr
+
+
+def test_give_a_member_billing_access_and_take_it_back(http: httpx.Client) -> None:
+    from helpers import after_issue, token
+
+    from portal import db
+
+    cli("org", "create", "--name", "Initech", "--id", "initech")
+    for email, role in (("finance@initech.test", "client_member"), ("boss@initech.test", "client_owner")):
+        cli("user", "create", "--email", email, "--role", role, "--org", "initech", "--password", "portal-demo")
+    before = token("finance@initech.test")
+    assert http.get("/api/billing", headers={"Authorization": f"Bearer {before}"}).status_code == 403
+    after_issue(before)
+
+    out = json.loads(cli("user", "billing-access", "--user", "finance@initech.test", "--grant").stdout)
+    assert out["changed"] is True and out["member"]["billingAccess"] is True
+    assert http.get("/api/billing", headers={"Authorization": f"Bearer {before}"}).status_code == 401  # signed out
+    assert http.get("/api/billing", headers=bearer("finance@initech.test")).status_code == 200
+    entries = [s.to_dict() for s in db.client().collection("auditLog").stream()]
+    [granted] = [e for e in entries if e["event"] == "user.billing_access_granted"]
+    assert (granted["actorUid"], granted["actorEmail"], granted["orgId"]) == (None, "cli", "initech")
+
+    again = json.loads(cli("user", "billing-access", "--user", "finance@initech.test", "--grant").stdout)
+    assert again["changed"] is False
+    cli("user", "billing-access", "--user", "finance@initech.test", "--revoke")
+    assert http.get("/api/billing", headers=bearer("finance@initech.test")).status_code == 403
+    entries = [s.to_dict() for s in db.client().collection("auditLog").stream()]
+    assert [e["actorEmail"] for e in entries if e["event"] == "user.billing_access_revoked"] == ["cli"]
+
+    owner = cli("user", "billing-access", "--user", "boss@initech.test", "--grant", ok=False)
+    assert "Owners see billing by their role" in owner.stderr
+    assert "No user" in cli("user", "billing-access", "--user", "ghost@y.test", "--revoke", ok=False).stderr
+    both = cli("user", "billing-access", "--user", "finance@initech.test", "--grant", "--revoke", ok=False)
+    assert "not allowed with argument" in both.stderr

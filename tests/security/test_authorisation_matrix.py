@@ -278,7 +278,10 @@ BODY_FACTS: dict[str, str] = {"view_as_end_post": "viewAsToken"}
 """Operations whose refinement's facts belong to an item in the body, not the path."""
 
 
-def body_for(op_id: str, op: dict, defs: dict, item: dict[str, Any]) -> Any:
+def body_for(op_id: str, op: dict, defs: dict, item: dict[str, Any], chooser: dict[str, Any] | None = None) -> Any:
+    """A valid body; with ``chooser`` (the fields that choose another rule, ``policy.body_rules``),
+    the body that rule is for: its required fields and the chooser's (a ``role`` hinted for the
+    default rule is no part of a change of ``billingAccess``)."""
     if op_id in RAW_HINTS:
         return RAW_HINTS[op_id]
     content = (op.get("requestBody") or {}).get("content", {})
@@ -292,6 +295,8 @@ def body_for(op_id: str, op: dict, defs: dict, item: dict[str, Any]) -> Any:
         body[name] = sample(props[name], defs, name, item)
     for key, value in BODY_HINTS.get(op_id, {}).items():
         body[key] = value.format(**item["fill"]) if isinstance(value, str) else value
+    if chooser:
+        body = {k: v for k, v in body.items() if k in schema.get("required", [])} | chooser
     return body
 
 
@@ -372,9 +377,7 @@ def build_cases(http: httpx.Client, world: dict) -> tuple[list[Case], list[Case]
                     for org, variant in _targets(chosen, path, items):
                         item = items[org] if org else items[caller.org_id]
                         params = path_values(path, item, variant, who)
-                        body = body_for(op_id, op, defs, item)
-                        if isinstance(body, dict):
-                            body.update(chooser)
+                        body = body_for(op_id, op, defs, item, chooser)
                         if chosen.target == policy.Target.BODY and isinstance(body, dict):
                             body["orgId"] = org
                         query = {"orgId": org} if chosen.target in QUERIES and org else {}

@@ -104,3 +104,22 @@ def test_a_body_that_names_its_organisation_chooses_its_rule() -> None:
     delete = policy.body_rules(policy.OPERATIONS["deletions_post"])[1][1]
     assert d(OWNER, delete, ACME) == 403 and d(OPS, delete, GLOBEX) == 403 and d(ADMIN, delete, GLOBEX) is None
     assert policy.body_rules(policy.OPERATIONS["projects_list_get"]) == [({}, policy.OPERATIONS["projects_list_get"])]
+
+
+def test_a_change_of_billing_access_is_authorised_apart_from_a_role_change() -> None:
+    d = policy.decision
+    rule = policy.OPERATIONS["member_detail_patch"]
+    (plain, default), *chosen = policy.body_rules(rule)
+    assert plain == {} and default is rule and default.action == policy.Action.MEMBERS_SET_ROLE
+    assert [c for c, _ in chosen] == [{"billingAccess": True}, {"billingAccess": False}]
+    member = policy.Facts(uid="u-member", role=Role.CLIENT_MEMBER)
+    for _, grant in chosen:
+        assert grant.action == policy.Action.MEMBERS_GRANT and grant.target == policy.Target.NAMED
+        assert d(OWNER, grant, ACME, member) is None and d(OWNER, default, ACME, member) == 403
+        assert d(ADMIN, grant, GLOBEX, member) is None
+        assert d(OPS, grant, ACME, member) == 403
+        assert d(MEMBER, grant, ACME, member) == 403  # not their own
+        assert d(MEMBER, grant, ACME, policy.Facts(uid="u-other", role=Role.CLIENT_MEMBER)) == 403
+        assert d(OWNER, grant, GLOBEX, member) == 404
+        assert d(OWNER, grant, ACME, policy.Facts(uid="u-owner2", role=Role.CLIENT_OWNER)) == 400  # by their role
+        assert d(ADMIN, grant, AGENCY, policy.Facts(uid="u-ops", role=Role.AJ_OPS)) == 403

@@ -42,6 +42,7 @@ EXPECTED_ON_OWN_CLIENT_ORG = {
 }
 EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.AUDIT_READ}  # their own organisation's audit log
 EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.MEMBERS_RESET_FACTORS}  # a member's lost phone
+EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.MEMBERS_GRANT}  # a member's billing access
 EXPECTED_ON_ANY_CLIENT_ORG = {
     Role.AJ_OPS: READS
     | OWN
@@ -76,6 +77,7 @@ EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_O
     A.VIEW_AS,  # open the portal as a client's owner or member, read-only
     A.ORGS_DELETE,
     A.MEMBERS_RESET_FACTORS,  # a client's lost phone (not ops: admins and the client's owners)
+    A.MEMBERS_GRANT,  # a client member's billing access (not ops: admins and the client's owners)
 }
 EXPECTED_ON_AGENCY_ORG = {
     Role.AJ_OPS: {
@@ -280,8 +282,60 @@ def test_who_removes_whom(actor: Role, target: str, org: str, role: Role, outcom
     assert _outcome(authorize_removal, caller(actor), target, role, ORGS[org]) == outcome
 
 
+BY_ROLE = "by their role: billing access is given to a client's members only."
+
+
+@pytest.mark.parametrize(
+    ("actor", "target", "org", "role", "outcome"),
+    [
+        (Role.CLIENT_OWNER, "x", "acme", Role.CLIENT_MEMBER, "ok"),
+        (Role.CLIENT_OWNER, "u", "acme", Role.CLIENT_OWNER, "You cannot change your own billing access."),
+        (Role.CLIENT_OWNER, "x", "acme", Role.CLIENT_OWNER, "Owners see billing " + BY_ROLE),
+        (Role.CLIENT_OWNER, "x", "globex", Role.CLIENT_MEMBER, "not_found"),
+        (Role.CLIENT_OWNER, "x", "agency", Role.AJ_OPS, "not_found"),
+        (Role.CLIENT_MEMBER, "x", "acme", Role.CLIENT_MEMBER, NOT_ALLOWED),
+        (Role.CLIENT_MEMBER, "u", "acme", Role.CLIENT_MEMBER, "You cannot change your own billing access."),
+        (Role.AJ_OPS, "x", "acme", Role.CLIENT_MEMBER, NOT_ALLOWED),
+        (Role.AJ_ADMIN, "x", "globex", Role.CLIENT_MEMBER, "ok"),
+        (Role.AJ_ADMIN, "x", "acme", Role.CLIENT_OWNER, "Owners see billing " + BY_ROLE),
+        (Role.AJ_ADMIN, "x", "agency", Role.AJ_OPS, NOT_ALLOWED),
+        (None, "x", "acme", Role.CLIENT_MEMBER, "ok"),  # the admin CLI
+        (None, "x", "agency", Role.AJ_OPS, "Staff see every client's billing " + BY_ROLE),
+    ],
+)
+def test_who_gives_whom_billing_access(actor: Role | None, target: str, org: str, role: Role, outcome: str) -> None:
+    from portal.errors import BadRequest
+    from portal.policy import authorize_billing_access
+
+    who = caller(actor) if actor is not None else None
+    try:
+        got = _outcome(authorize_billing_access, who, target, role, ORGS[org])
+    except BadRequest as exc:
+        assert exc.code == "billing_by_role"
+        got = exc.message
+    assert got == outcome
+
+
+@pytest.mark.parametrize(
+    ("role", "permissions", "sees"),
+    [
+        (Role.CLIENT_OWNER, set(), True),
+        (Role.CLIENT_MEMBER, set(), False),
+        (Role.CLIENT_MEMBER, {"billing.read"}, True),
+        (Role.CLIENT_MEMBER, {"billing.sync"}, False),
+        (Role.AJ_OPS, set(), True),
+        (Role.AJ_ADMIN, set(), True),
+    ],
+)
+def test_who_has_billing_access(role: Role, permissions: set[str], sees: bool) -> None:
+    from portal.policy import has_billing_access
+
+    assert has_billing_access(role, permissions) is sees
+    assert sees is allowed(caller(role, frozenset(permissions)), A.BILLING_READ, OrgRef("acme", OrgKind.CLIENT))
+
+
 WRITES_OF_CLIENTS = {A.APPROVALS_DECIDE, A.APPROVALS_COMMENT, A.MESSAGES_WRITE, A.FILES_UPLOAD, A.MEMBERS_INVITE,
-                     A.MEMBERS_REMOVE}  # fmt: skip
+                     A.MEMBERS_REMOVE, A.MEMBERS_GRANT}  # fmt: skip
 
 
 @pytest.mark.parametrize(("role", "action"), list(itertools.product(Role, Action)))

@@ -88,16 +88,21 @@ def _patch_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
         if name not in nullable:
             without_null(prop)
     schema["minProperties"] = 1
+    if getattr(model, "one_at_a_time", False):
+        schema["maxProperties"] = 1
 
 
 class Patch(Model):
     """A partial update. A field left out stays as it is; ``null`` clears a field only
     where the model lists it in ``nullable``, and is refused (400) for every other field,
     which must keep a value; a patch that changes nothing is refused (400). The OpenAPI
-    schema says the same."""
+    schema says the same. A model with ``one_at_a_time`` takes one field per patch (its
+    fields are authorised apart: a member's role, their billing access): an empty patch and
+    one of two fields are refused (400)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_patch_schema)
     nullable: ClassVar[frozenset[str]] = frozenset()
+    one_at_a_time: ClassVar[bool] = False
 
     @model_validator(mode="before")
     @classmethod
@@ -106,6 +111,9 @@ class Patch(Model):
             nulls = [k for k, v in data.items() if v is None and k in cls.model_fields and k not in cls.nullable]
             if nulls:
                 raise ValueError(f"{', '.join(sorted(nulls))} cannot be null; leave a field out to keep it")
+            if cls.one_at_a_time and len(data) != 1:
+                fields = " or ".join(cls.model_fields)
+                raise ValueError(f"Send exactly one of {fields}: one change at a time")
         return data
 
 

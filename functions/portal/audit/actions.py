@@ -26,6 +26,8 @@ ACTIONS: dict[str, str] = {
     "user.avatar_changed": "Changed or removed their profile picture",
     "auth.second_factor_removed": "Removed one of their second factors (a phone), after signing in again with it",
     "user.second_factors_reset": "Reset someone's second factors (a lost phone): all removed, their sessions ended",
+    "user.billing_access_granted": "Gave a member billing access (their sessions ended)",
+    "user.billing_access_revoked": "Took back a member's billing access (their sessions ended)",
     # organisations
     "org.created": "Created a client organisation",
     "org.updated": "Edited an organisation",

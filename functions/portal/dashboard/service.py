@@ -1,8 +1,7 @@
 """The dashboard: everything that needs the caller, in one response, from one
-summary document (see ``summaries``), whatever the organisation's size.
-
-Sections whose feature is not built yet (approvals, billing, bookings, messages)
-are empty lists and fill in as those features add their entries to the summaries."""
+summary document (see ``summaries``), whatever the organisation's size: next actions
+(milestones due, approvals waiting, a payment past due), project cards, the next meetings,
+counts, and the caller's unread notifications and threads with news."""
 
 from __future__ import annotations
 
@@ -100,9 +99,7 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
     Reads one summary document (plus the billing document for those who may see billing)
     in one round trip."""
     today = domain.today()
-    empty: dict[str, Any] = {"billingAlert": None, "upcomingBookings": [], "unread": {"threads": 0, "notifications": 0}}
-    empty["unread"]["threads"] = unread_threads(caller, org_id)
-    empty["unread"]["notifications"] = unread_notifications(caller)
+    unread = {"threads": unread_threads(caller, org_id), "notifications": unread_notifications(caller)}
     if caller.is_staff and not org_id:
         snap = db.clients_summary().get()
         clients = (snap.to_dict() or {}).get("clients", {}) if snap.exists else {}
@@ -120,8 +117,8 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
         meetings = sorted((m for cid, s in clients.items() if not s.get("archived")
                            for m in _meetings(s, {"orgId": cid, "orgName": s.get("orgName", "")})),
                           key=lambda m: str(m.get("start")))[:5]  # fmt: skip
-        return {"scope": "agency", "nextActions": actions, "projects": [], "clients": groups, **empty,
-                "upcomingBookings": meetings}  # fmt: skip
+        return {"scope": "agency", "nextActions": actions, "projects": [], "clients": groups, "billingAlert": None,
+                "unread": unread, "upcomingBookings": meetings}  # fmt: skip
     grant = db.grant(caller, Action.PROJECTS_READ, org_id)
     refs = [grant.dashboard_summary()]
     if allowed(caller, Action.BILLING_READ, grant.org):
@@ -138,5 +135,5 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
         actions.insert(0, _overdue_payment(grant.org.id, summary.get("orgName", ""), "/billing"))
     meetings = _meetings(summary, {"orgId": grant.org.id, "orgName": summary.get("orgName", "")})
     return {"scope": "org", "nextActions": _by_due(actions), "projects": section["projects"],
-            "counts": section["counts"], "clients": [], **empty, "billingAlert": alert,
+            "counts": section["counts"], "clients": [], "billingAlert": alert, "unread": unread,
             "upcomingBookings": meetings}  # fmt: skip

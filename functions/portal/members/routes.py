@@ -20,9 +20,16 @@ members_list = Route("members_list", "/api/members", "members", (
               "Members of an organisation", query=common.OrgQuery, response=m.MemberList, errors=(403, 404)),
 ))
 member_detail = Route("member_detail", "/api/members/{uid}", "members", (
-    Operation(PATCH, lambda ctx: {"member": service.set_role(ctx.params["uid"], ctx.body.role, actor=ctx.user)},
-              "Change a member's role (admin)", body=m.MemberRoleIn, response=m.MemberChanged,
-              errors=(400, 403, 404)),
+    Operation(PATCH, lambda ctx: service.patch_member(ctx.params["uid"], ctx.body, actor=ctx.user),
+              "Change a member's role (admin) or billing access (owner)", body=m.MemberPatch,
+              response=m.MemberChanged, errors=(400, 403, 404, 409),
+              description="One change at a time. `role`: admins change the role of anyone but themselves, "
+                          "within the same kind of organisation. `billingAccess`: a client's owners (for their "
+                          "organisation) and admins give a client's member billing access (`true`) or take it "
+                          "back (`false`), never their own; owners and staff see billing by their role (400 "
+                          "`billing_by_role`); an archived organisation's owner changes nothing (409). Either "
+                          "change ends the person's sessions, so that it applies at once; billing access that "
+                          "already is as asked changes nothing (`changed: false`). Audited."),
     Operation(DELETE, lambda ctx: {"member": service.disable_user(ctx.params["uid"], actor=ctx.user)},
               "Remove a member: disable the account and end its sessions", response=m.MemberChanged,
               errors=(403, 404)),

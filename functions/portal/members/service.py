@@ -12,11 +12,32 @@ from .. import authn, db
 from ..audit import service as audit
 from ..errors import BadRequest, Conflict, NotFound
 from ..identity import STAFF_ROLES, Caller, OrgKind, Role
-from ..policy import Action, authorize_removal, authorize_role_change
+from ..policy import (
+    Action,
+    authorize_billing_access,
+    authorize_removal,
+    authorize_role_change,
+    has_billing_access,
+    refused_when_archived,
+)
+
+BILLING = Action.BILLING_READ.value
+"""The permission (claim) billing access gives a client's member."""
+
+
+def _permissions(values: Any) -> list[str]:
+    return sorted({p for p in values or [] if isinstance(p, str)})
 
 
 def _user_ref(org_id: str, uid: str) -> Any:
     return db.system(org_id).user(uid)
+
+
+def _sees_billing(role: Any, permissions: Any) -> bool:
+    try:
+        return has_billing_access(Role(role), _permissions(permissions))
+    except ValueError:
+        return False
 
 
 def member_json(snap: Any) -> dict[str, Any]:
@@ -27,6 +48,7 @@ def member_json(snap: Any) -> dict[str, Any]:
         "role": data.get("role"),
         "orgId": data.get("orgId"),
         "disabled": bool(data.get("disabled")),
+        "billingAccess": _sees_billing(data.get("role"), data.get("permissions")),
         "profile": data.get("profile") or {},
         "lastLogin": data.get("lastLogin"),
     }
@@ -187,6 +209,62 @@ def find_uid(email_or_uid: str) -> str:
         raise NotFound(f"No user with email {email_or_uid}.") from None
 
 
+def _summary(record: Any, org_id: str, role: Role, **more: Any) -> dict[str, Any]:
+    """An account as :class:`~portal.members.models.MemberSummary` shows it, from its Auth record."""
+    permissions = (record.custom_claims or {}).get("permissions")
+    return {"uid": record.uid, "email": record.email or "", "role": role.value, "orgId": org_id,
+            "disabled": bool(record.disabled), "billingAccess": has_billing_access(role, _permissions(permissions)),
+            **more}  # fmt: skip
+
+
+def patch_member(uid: str, patch: Any, *, actor: Caller) -> dict[str, Any]:
+    """``PATCH /api/members/{uid}``: one change, a role or billing access (``MemberPatch``)."""
+    if patch.billingAccess is not None:
+        return set_billing_access(uid, patch.billingAccess, actor=actor)
+    return {"member": set_role(uid, patch.role, actor=actor)}
+
+
+def set_billing_access(
+    uid: str, granted: bool, *, actor: Caller | None = None, actor_label: str = "cli"
+) -> dict[str, Any]:
+    """Give a client's member billing access (the ``billing.read`` permission claim), or take it
+    back; :func:`portal.policy.authorize_billing_access` decides who may. Their sessions end, so
+    that it applies at once: taken back, their credentials are refused at once by this instance
+    and within ``SESSION_CHECK_SECONDS`` by every other; given, they see billing from their next
+    sign-in. Audited. Asking for what already is changes nothing: ``{"member", "changed"}``."""
+    from google.cloud import firestore
+
+    record, org_id, role = _account(uid, actor)
+    org = db.org_ref(org_id)
+    authorize_billing_access(actor, uid, role, org)
+    if actor is not None and refused_when_archived(actor, Action.MEMBERS_GRANT) and db.org_archived(org_id):
+        raise Conflict("This organisation is archived: it is read-only.", code="org_archived")
+    claims = dict(record.custom_claims or {})
+    permissions = set(_permissions(claims.get("permissions")))
+    if (BILLING in permissions) == granted:
+        return {"member": _summary(record, org_id, role), "changed": False}
+    if granted:
+        permissions.add(BILLING)
+    else:
+        permissions.discard(BILLING)
+    claims["permissions"] = sorted(permissions)
+    authn.admin_auth().set_custom_user_claims(uid, claims)
+    authn.revoke_sessions(uid)  # the claims are in every credential: new ones carry the change
+    _user_ref(org_id, uid).set(
+        {"permissions": sorted(permissions), "updatedAt": firestore.SERVER_TIMESTAMP}, merge=True
+    )
+    audit.record(
+        "user.billing_access_granted" if granted else "user.billing_access_revoked",
+        actor=actor,
+        actor_label=actor_label,
+        org_id=org_id,
+        target=uid,
+        details={"email": record.email},
+    )
+    member = _summary(record, org_id, role, billingAccess=granted)
+    return {"member": member, "changed": True}
+
+
 def set_role(uid: str, role: Role, *, actor: Caller | None = None, actor_label: str = "cli") -> dict[str, Any]:
     """Change a user's role (within the same kind of organisation) and end their sessions
     so that the new role applies at once."""
@@ -211,7 +289,7 @@ def set_role(uid: str, role: Role, *, actor: Caller | None = None, actor_label: 
         target=uid,
         details={"from": old.value, "to": role.value},
     )
-    return {"uid": uid, "email": record.email, "role": role.value, "orgId": org_id}
+    return _summary(record, org_id, role)
 
 
 def disable_user(uid: str, *, actor: Caller | None = None, actor_label: str = "cli") -> dict[str, Any]:
@@ -236,7 +314,7 @@ def disable_user(uid: str, *, actor: Caller | None = None, actor_label: str = "c
     from ..privacy import deletion  # the removed person's data is purged after the grace period
 
     deletion.schedule_user(uid, org_id, record.email or "", reason="removed", actor=actor, actor_label=actor_label)
-    return {"uid": uid, "email": record.email, "role": role.value, "orgId": org_id, "disabled": True}
+    return _summary(record, org_id, role, disabled=True)
 
 
 def list_members(caller: Caller, org_id: str | None) -> list[dict[str, Any]]:
@@ -291,8 +369,7 @@ def reset_second_factors(uid: str, *, actor: Caller | None = None, actor_label: 
     record, org_id, role = _account(uid, actor)
     if actor is not None:
         authorize_factor_reset(actor, uid, role, db.org_ref(org_id))
-    summary = {"uid": uid, "email": record.email or "", "role": role.value, "orgId": org_id,
-               "disabled": bool(record.disabled)}  # fmt: skip
+    summary = _summary(record, org_id, role)
     factors = mfa.enrollments(record)
     if not factors:
         return {"member": summary, "removed": 0, "mailed": False}

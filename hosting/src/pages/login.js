@@ -1,13 +1,16 @@
 // Sign-in: email + password, or a one-time link by email. Accounts exist only by
-// invitation, so a refusal from the server is shown as the server words it.
+// invitation, so a refusal from the server is shown as the server words it. The links
+// Firebase emails land here too (the action URL of its email templates is /login): a
+// sign-in link, a password reset, an address to confirm, a change of address to undo.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { authErrorMessage, loadAuth } from '../auth-lazy.js';
-import { EMAIL_RE } from '../constants.js';
+import { EMAIL_RE, PORTAL_NAME } from '../constants.js';
 import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { SecondFactorStep, useCodeForm } from '../second-factor.js';
+import { rememberNext, session } from '../state.js';
 import { Button, Field, InlineError, Spinner } from '../ui.js';
 
 const LOAD_FAILED = 'The sign-in page could not load. Reload and try again.';
@@ -32,10 +35,26 @@ function useAuthModule() {
   return ref.current;
 }
 
-/** A password reset link from Firebase's email: /login?mode=resetPassword&oobCode=… */
-function pendingReset() {
+/** An action link from Firebase's email: /login?mode=resetPassword|verifyEmail|recoverEmail&oobCode=…
+ *  (&continueUrl=…), as { mode, code, next }; `next` is the continue URL when it is one of the
+ *  portal's pages. The code leaves the address bar at once: a reload does not use it again. */
+function pendingAction() {
   const params = new URLSearchParams(location.search);
-  return params.get('mode') === 'resetPassword' && params.get('oobCode') ? params.get('oobCode') : '';
+  const mode = params.get('mode');
+  const code = params.get('oobCode');
+  if (!code || !['resetPassword', 'verifyEmail', 'recoverEmail'].includes(mode)) return null;
+  history.replaceState(null, '', '/login');
+  return { mode, code, next: portalPath(params.get('continueUrl')) };
+}
+
+/** A URL of one of the portal's own pages as a path ('' for any other, or none). */
+function portalPath(url) {
+  try {
+    const target = new URL(url);
+    return target.origin === location.origin && target.pathname !== '/login' ? target.pathname + target.search : '';
+  } catch {
+    return '';
+  }
 }
 
 function hasPendingEmailLink() {
@@ -234,6 +253,97 @@ function ChooseNewPassword({ auth, code, onDone }) {
   `;
 }
 
+/** Errors of an emailed link as sentences. */
+const actionMessage = (err) =>
+  authErrorMessage(err?.code === 'auth/user-not-found' ? { code: 'auth/invalid-action-code' } : err, LOAD_FAILED, 'The link could not be used. Try again.');
+
+/**
+ * An emailed link that confirms the address (`verifyEmail`) or undoes a change of the sign-in
+ * address (`recoverEmail`): it is used at once, and the page says what happened. After an undone
+ * change, a password reset is offered (whoever changed the address may know the password). The
+ * way on: the page the link names (the account page, for a confirmation sent from it), else the
+ * portal when signed in, else the sign-in form.
+ */
+function EmailAction({ auth, mode, code, next, onSignIn }) {
+  const verify = mode === 'verifyEmail';
+  const [state, setState] = useState({ name: 'checking' });
+  const [resetSent, setResetSent] = useState(false);
+  const reset = useSubmit({ messageOf: authMessage });
+  const note = useRef(null);
+  const sentNote = useRef(null);
+  useEffect(() => {
+    (async () => {
+      try {
+        const email = await (await auth).applyEmailAction(code, verify ? 'VERIFY_EMAIL' : 'RECOVER_EMAIL');
+        setState({ name: 'done', email });
+      } catch (err) {
+        setState({ name: 'failed', message: actionMessage(err) });
+      }
+    })();
+  }, []);
+  useEffect(() => {
+    if (state.name !== 'checking') note.current?.focus();
+  }, [state.name]);
+  useEffect(() => {
+    if (resetSent) sentNote.current?.focus();
+  }, [resetSent]);
+
+  if (state.name === 'checking') {
+    return html`<${AuthTitle}>${verify ? 'Confirming your email' : 'Restoring your email'}<//><${Spinner} label="Checking your link…" />`;
+  }
+  const done = state.name === 'done';
+  const onward = ({ to, label = 'Continue', primary = true }) => {
+    const cls = `btn ${primary ? 'btn-primary' : 'btn-secondary'} btn-block`;
+    if (session.user) return html`<a href=${to || '/'} class=${cls} data-testid="email-action-continue">${label}</a>`;
+    const signIn = () => {
+      if (to) rememberNext(to);
+      onSignIn(state.email || '');
+    };
+    return html`<button type="button" class=${cls} onClick=${signIn} data-testid="email-action-continue">Sign in</button>`;
+  };
+
+  if (!done) {
+    return html`
+      <${AuthTitle}>This link can’t be used<//>
+      <div ref=${note} tabindex="-1" class="alert alert-error" role="alert" data-testid="email-action-failed">${state.message}</div>
+      <p class="auth-lead">
+        ${verify
+          ? 'If your address is not confirmed yet, your account page sends a new link: “Your account”, under your name.'
+          : 'If your sign-in email was changed without your asking, tell your project lead at once.'}
+      </p>
+      ${verify ? onward({ to: '/account', label: 'Go to your account' }) : onward({})}
+    `;
+  }
+  if (verify) {
+    return html`
+      <${AuthTitle}>Email address verified<//>
+      <div ref=${note} tabindex="-1" class="alert alert-info" role="status" data-testid="email-action-done">
+        <span>Your email address <strong>${state.email}</strong> is verified.</span>
+      </div>
+      ${onward({ to: next })}
+    `;
+  }
+  const sendReset = async () => {
+    if (await reset.run(async () => (await auth).sendPasswordReset(state.email))) setResetSent(true);
+  };
+  return html`
+    <${AuthTitle}>Email address restored<//>
+    <div ref=${note} tabindex="-1" class="alert alert-info" role="status" data-testid="email-action-done">
+      <span>Your sign-in email is <strong>${state.email}</strong> again.</span>
+    </div>
+    ${resetSent
+      ? html`<div ref=${sentNote} tabindex="-1" class="alert alert-info" role="status" data-testid="email-action-reset-sent">
+          <span>We sent a link to choose a new password to <strong>${state.email}</strong>.</span>
+        </div>`
+      : html`
+          <p class="auth-lead">If you did not ask to change it, someone else may know your password: choose a new one now.</p>
+          <div class="error-slot"><${InlineError} message=${reset.error} testid="login-error" /></div>
+          <${Button} class="btn btn-primary btn-block" busy=${reset.busy} busyLabel="Sending…" onClick=${sendReset} data-testid="email-action-reset">Reset my password<//>
+        `}
+    ${onward({ to: next, primary: resetSent })}
+  `;
+}
+
 /** Opened on another device or browser: ask which address the link was sent to. */
 function ConfirmEmail({ onConfirm }) {
   const [email, setEmail] = useState('');
@@ -261,15 +371,16 @@ function ConfirmEmail({ onConfirm }) {
 
 export default function LoginPage({ onSignedIn, flash }) {
   const auth = useAuthModule();
-  // form | sent | checking | confirm
+  // form | sent | checking | confirm | second-factor | enrol | forgot | reset | action
   const [view, setView] = useState(() => {
-    const reset = pendingReset();
-    if (reset) {
-      history.replaceState(null, '', '/login');
-      return { name: 'reset', code: reset };
-    }
+    const action = pendingAction();
+    if (action) return { name: action.mode === 'resetPassword' ? 'reset' : 'action', ...action };
     return hasPendingEmailLink() ? { name: 'checking' } : { name: 'form', info: flash };
   });
+  const title = { action: view.mode === 'verifyEmail' ? 'Confirm your email' : 'Restore your email', forgot: 'Reset your password', reset: 'Reset your password' }[view.name] || 'Sign in';
+  useEffect(() => {
+    document.title = `${title} · ${PORTAL_NAME}`;
+  }, [title]);
 
   const toForm = (opts) => {
     history.replaceState(null, '', '/login');
@@ -316,6 +427,7 @@ export default function LoginPage({ onSignedIn, flash }) {
   else if (view.name === 'enrol')
     content = html`<${AuthTitle}>Two-factor sign-in<//><${EnrolPhone} title="" lead=${`${view.message} We’ll text a code to your phone; you’ll enter a new one at each sign-in.`} enrolment=${() => auth.then((m) => m.phoneEnrolment())} onDone=${onSignedIn} />`;
   else if (view.name === 'forgot') content = html`<${ForgotPassword} auth=${auth} initialEmail=${view.email} onBack=${() => setView({ name: 'form', email: view.email, round: Date.now() })} />`;
+  else if (view.name === 'action') content = html`<${EmailAction} auth=${auth} mode=${view.mode} code=${view.code} next=${view.next} onSignIn=${(email) => toForm({ email })} />`;
   else if (view.name === 'reset') content = html`<${ChooseNewPassword} auth=${auth} code=${view.code} onDone=${(opts) => setView({ name: 'form', round: Date.now(), ...opts })} />`;
   else if (view.name === 'sent') content = html`<${LinkSent} email=${view.email} onBack=${() => setView({ name: 'form', email: view.email, round: Date.now() })} />`;
   else content = html`<${PasswordForm} key=${view.round || 0} auth=${auth} onSignedIn=${onSignedIn} onSent=${(email) => setView({ name: 'sent', email })} onForgot=${(email) => setView({ name: 'forgot', email })} onSecondFactor=${setView} initial=${view} />`;

@@ -2,7 +2,9 @@
 // Client owners manage their own organisation; staff manage the client chosen in
 // the switcher ("All clients" shows the agency's own team). Who may invite and
 // remove comes from the policy (capabilities "members.invite", "members.remove"); client
-// owners and admins reset a person's two-factor sign-in ("members.reset_factors").
+// owners and admins reset a person's two-factor sign-in ("members.reset_factors") and give a
+// client's member billing access or take it back ("members.grant"); whoever else sees a
+// client's team sees who has billing access.
 
 import { useRef, useState } from 'preact/hooks';
 import { CLIENT_ROLES, EMAIL_RE, ROLE_HINTS, ROLE_LABELS, STAFF_ROLES } from '../constants.js';
@@ -35,6 +37,37 @@ function RoleControl({ m, roles, api, onChanged }) {
   `;
 }
 
+/**
+ * A client member's billing access, as a switch (client owners and admins: "members.grant").
+ * Changing it ends the person's sessions, so it applies at once; `onChanged(member)` gets the
+ * member as the server now has it.
+ */
+function BillingAccessSwitch({ m, name, api, onChanged }) {
+  const [pending, setPending] = useState(null);
+  const checked = pending === null ? Boolean(m.billingAccess) : pending;
+  const id = `billing-${m.uid}`;
+  const change = async (e) => {
+    const granted = e.currentTarget.checked;
+    setPending(granted);
+    try {
+      const out = await api.patch(`/api/members/${encodeURIComponent(m.uid)}`, { billingAccess: granted });
+      onChanged(out.member);
+      if (!out.changed) toast(granted ? `${name} already had billing access.` : `${name} had no billing access.`, 'info');
+      else if (granted) toast(`${name} now has billing access: they were signed out, and see billing when they sign in again.`, 'success');
+      else toast(`${name} no longer has billing access: they were signed out.`, 'success');
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+    setPending(null);
+  };
+  return html`
+    <label for=${id} class="switch switch-sm member-billing">
+      <input type="checkbox" id=${id} class="switch-input" checked=${checked} disabled=${pending !== null} aria-label=${`Billing access for ${name}`} data-testid="member-billing-access" onChange=${change} />
+      <span class="switch-track" aria-hidden="true"></span><span>Billing access</span>
+    </label>
+  `;
+}
+
 /** A lost phone: every second factor of the person goes, and their sessions end (confirmed first). */
 function ResetFactorsButton({ m, name, api }) {
   const [busy, setBusy] = useState(false);
@@ -54,7 +87,7 @@ function ResetFactorsButton({ m, name, api }) {
   return html`<${Button} class="btn btn-secondary btn-sm" busy=${busy} busyLabel="Resetting…" data-testid="member-reset-factors" aria-label=${`Reset two-factor sign-in of ${name}`} onClick=${reset}>Reset two-factor<//>`;
 }
 
-function MemberRow({ m, self, canRemove, canReset, roles, orgName, onRemoved, api }) {
+function MemberRow({ m, self, canRemove, canReset, canGrant, clientView, roles, orgName, onRemoved, onUpdated, api }) {
   const [busy, setBusy] = useState(false);
   const name = displayName(m);
   const remove = async () => {
@@ -73,12 +106,20 @@ function MemberRow({ m, self, canRemove, canReset, roles, orgName, onRemoved, ap
   const removable = canRemove && !self && !m.disabled;
   const viewable = can('view_as') && !self && !m.disabled && CLIENT_ROLES.includes(m.role);
   const resettable = canReset && !self && !m.disabled;
+  // Billing access is a client member's to be given; owners see billing by their role.
+  const grantable = canGrant && clientView && !self && !m.disabled && m.role === 'client_member';
+  const billing = grantable
+    ? html`<${BillingAccessSwitch} m=${m} name=${name} api=${api} onChanged=${onUpdated} />`
+    : clientView && !m.disabled && m.billingAccess
+      ? html`<span class="small member-billing" data-testid="member-billing">${m.role === 'client_member' ? 'Billing access' : 'Sees billing (owner)'}</span>`
+      : null;
   return html`
     <li class=${`row${m.disabled ? ' is-disabled' : ''}`} data-testid="member-row">
       <span class="avatar" aria-hidden="true">${initials(m)}</span>
       <div class="row-main"><span class="row-title">${name}${self ? html`<span class="muted"> (you)</span>` : null}</span>${name !== m.email ? html`<span class="row-sub">${m.email}</span>` : null}</div>
       <div class="row-meta">
         ${!m.disabled && !self && roles.length && roles.includes(m.role) ? html`<${RoleControl} m=${m} roles=${roles} api=${api} onChanged=${onRemoved} />` : m.disabled ? html`<${Badge} status="disabled" label="Removed" />` : html`<${Badge} status=${m.role.startsWith('aj_') ? 'active' : 'planning'} label=${ROLE_LABELS[m.role] || m.role} />`}
+        ${billing}
         ${m.lastLogin ? html`<span class="muted small row-when">Last seen ${formatDate(m.lastLogin)}</span>` : null}
       </div>
       ${removable || viewable || resettable
@@ -222,6 +263,7 @@ export default function TeamPage(ctx) {
   const roles = can('members.invite', scope) ? (agencyView ? STAFF_ROLES : CLIENT_ROLES) : [];
   const canRemove = can('members.remove', scope);
   const canReset = can('members.reset_factors', scope);
+  const canGrant = !agencyView && can('members.grant', scope);
   // Changing a role (admins: "members.set_role"), among the roles of this organisation.
   const roleChoices = can('members.set_role', scope) ? (agencyView ? STAFF_ROLES : CLIENT_ROLES) : [];
   const members = useResource((signal) => ctx.api.get('/api/members', { query: { orgId }, signal }), [orgId]);
@@ -230,6 +272,8 @@ export default function TeamPage(ctx) {
   const subtitle = agencyView
     ? `${orgName} · the agency’s own team. Choose a client in the organisation switcher to manage that client’s people.`
     : `People with access to ${orgName}’s portal.`;
+  const updateMember = (member) =>
+    members.setData((d) => ({ ...d, items: d.items.map((x) => (x.uid === member.uid ? { ...x, billingAccess: member.billingAccess } : x)) }));
   const sortMembers = (items) => items.slice().sort((a, b) => Number(a.disabled) - Number(b.disabled) || displayName(a).localeCompare(displayName(b)));
   return html`
     <${PageHeader} title="Team" subtitle=${subtitle} />
@@ -238,6 +282,7 @@ export default function TeamPage(ctx) {
         <section class="card" aria-labelledby="members-title">
           <div class="card-head"><h2 id="members-title" class="section-title">Members</h2></div>
           <div class="card-body">
+            ${canGrant ? html`<p class="muted small" data-testid="billing-access-hint">Owners see billing. Give a member billing access (a finance contact, say) with the switch on their row; a change signs them out so that it applies at once.</p>` : null}
             <${Load}
               resource=${members}
               skeleton=${{ kind: 'rows', count: 3, label: 'Loading members…' }}
@@ -245,7 +290,7 @@ export default function TeamPage(ctx) {
               isEmpty=${(d) => !(d.items || []).length}
               empty=${html`<${EmptyState} title="No members yet" text="Invite someone to give them access." icon="team" />`}
             >
-              ${(data) => html`<ul class="rows">${sortMembers(data.items).map((m) => html`<${MemberRow} key=${m.uid} m=${m} self=${m.uid === ctx.user.uid} canRemove=${canRemove} canReset=${canReset} roles=${roleChoices} orgName=${orgName} onRemoved=${members.reload} api=${ctx.api} />`)}</ul>`}
+              ${(data) => html`<ul class="rows">${sortMembers(data.items).map((m) => html`<${MemberRow} key=${m.uid} m=${m} self=${m.uid === ctx.user.uid} canRemove=${canRemove} canReset=${canReset} canGrant=${canGrant} clientView=${!agencyView} roles=${roleChoices} orgName=${orgName} onRemoved=${members.reload} onUpdated=${updateMember} api=${ctx.api} />`)}</ul>`}
             <//>
           </div>
         </section>
