@@ -27,6 +27,9 @@ export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--require \"$here/emulator-h
 # At most this many functions run at once (firebase-tools' default is 50): a burst of
 # trigger events then waits its turn instead of starting a Python worker per event.
 export FUNCTIONS_EMULATOR_PARALLEL="${FUNCTIONS_EMULATOR_PARALLEL:-8}"
+# Finding the functions imports main.py in a new interpreter; firebase-tools gives that 10 s,
+# which a busy machine (two suites starting side by side, scripts/test.sh) can exceed.
+export FUNCTIONS_DISCOVERY_TIMEOUT="${FUNCTIONS_DISCOVERY_TIMEOUT:-90}"
 only="${EMULATORS:-auth,firestore,functions,hosting,pubsub,tasks}"
 
 if [ "$cmd" != exec ]; then
