@@ -1,8 +1,9 @@
 """The dashboard: everything that needs the caller, in one response, from one
 summary document (see ``summaries``), whatever the organisation's size.
 
-Sections whose feature is not built yet (approvals, billing, bookings, messages)
-are empty lists and fill in as those features add their entries to the summaries."""
+The agency's view (staff, no client chosen) also counts what waits for staff on the
+"Needs attention" page: failed deliveries, Whop events and meetings no client was found for,
+each a count aggregation (one read per 1,000 entries) for the staff whose role handles it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import Any
 
 from .. import db, domain
 from ..billing.service import alert_for
-from ..identity import Caller
-from ..policy import Action, allowed
+from ..identity import Caller, OrgKind
+from ..policy import Action, OrgRef, allowed
 
 DUE_SOON_DAYS = 14
 
@@ -95,10 +96,25 @@ def unread_notifications(caller: Caller) -> int:
     return notifications.unread_count(caller)
 
 
+def attention(caller: Caller) -> dict[str, int]:
+    """What waits for staff on the "Needs attention" page, counted (one aggregation each,
+    one read per 1,000 entries), for the actions ``caller``'s role takes there."""
+    agency = OrgRef(caller.org_id, OrgKind.AGENCY)
+    counts: dict[str, int] = {}
+    if allowed(caller, Action.DELIVERIES_MANAGE, agency):
+        counts["failedDeliveries"] = db.count(db.deliveries().where(filter=db.eq("status", "failed")))
+    if allowed(caller, Action.BILLING_REVIEW, agency):
+        counts["unmatchedBilling"] = db.count(db.unmatched_billing_events())
+    if allowed(caller, Action.BOOKINGS_MANAGE, agency):
+        counts["unmatchedBookings"] = db.count(db.unmatched_bookings())
+    return counts
+
+
 def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
     """One client's dashboard, or for staff without ``org_id`` the agency's view.
     Reads one summary document (plus the billing document for those who may see billing)
-    in one round trip."""
+    in one round trip, and counts unread threads and notifications (and, in the agency's
+    view, :func:`attention`) with an aggregation each."""
     today = domain.today()
     empty: dict[str, Any] = {"billingAlert": None, "upcomingBookings": [], "unread": {"threads": 0, "notifications": 0}}
     empty["unread"]["threads"] = unread_threads(caller, org_id)
@@ -121,7 +137,7 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
                            for m in _meetings(s, {"orgId": cid, "orgName": s.get("orgName", "")})),
                           key=lambda m: str(m.get("start")))[:5]  # fmt: skip
         return {"scope": "agency", "nextActions": actions, "projects": [], "clients": groups, **empty,
-                "upcomingBookings": meetings}  # fmt: skip
+                "upcomingBookings": meetings, "attention": attention(caller)}  # fmt: skip
     grant = db.grant(caller, Action.PROJECTS_READ, org_id)
     refs = [grant.dashboard_summary()]
     if allowed(caller, Action.BILLING_READ, grant.org):
