@@ -287,6 +287,42 @@ def seed_files(accounts: list[dict[str, Any]]) -> dict[str, Any]:
     return {"files": demo.seed_files(caller(ops, Role.AJ_OPS), owners, projects)}
 
 
+DEMO_FAILED_DELIVERY = "demo-failed-slack-acme-approval"
+"""A Slack message the agency's channel never received (Slack answered 503 eight times)."""
+DEMO_UNMATCHED_MEMBERSHIP = "mem_demoinitech01"
+"""A Whop membership no organisation is linked to yet: a new client who paid before their
+portal was made (the local Whop stand-in serves it, so linking it syncs)."""
+DEMO_UNMATCHED_EVENT = "msg_demoinitech0001"
+
+
+def seed_attention() -> dict[str, Any]:
+    """What waits for staff on the "Needs attention" page besides the unmatched meeting
+    (:func:`seed_bookings`): a Slack message that failed for good, and a Whop event for a
+    membership no organisation is linked to, as the delivery outbox and Whop's webhook leave
+    them. A ``failed`` delivery is sent again only by a staff retry, so its creation trigger
+    leaves it as it is."""
+    from google.cloud import firestore
+
+    from .deliveries import MAX_ATTEMPTS
+
+    now = dt.datetime.now(dt.UTC)
+    text = ":eyes: Acme Corporation: “Launch film — rough cut” v1 is waiting for a decision."
+    db.delivery(DEMO_FAILED_DELIVERY).set({
+        "channel": "slack", "kind": "approval_needed", "payload": {"text": text}, "orgId": "acme",
+        "target": "agency", "status": "failed", "attempts": MAX_ATTEMPTS,
+        "lastError": "Slack answered 503 service_unavailable", "createdAt": now - dt.timedelta(hours=3),
+        "updatedAt": firestore.SERVER_TIMESTAMP,
+    })  # fmt: skip
+    occurred = now - dt.timedelta(hours=5)
+    db.unmatched_billing_events().document(DEMO_UNMATCHED_EVENT).set({
+        "type": "membership.activated", "membershipId": DEMO_UNMATCHED_MEMBERSHIP, "userId": "user_demoinitech",
+        "occurredAt": occurred, "raw": {"id": DEMO_UNMATCHED_EVENT, "type": "membership.activated",
+                                        "data": {"id": DEMO_UNMATCHED_MEMBERSHIP, "user": {"id": "user_demoinitech"}}},
+        "receivedAt": occurred,
+    })  # fmt: skip
+    return {"failedDeliveries": 1, "unmatchedBillingEvents": 1}
+
+
 DEMO_CALENDAR_ID = "acme-meetings@group.calendar.test"
 """Acme's Google calendar (the local Calendar stand-in serves it with these events)."""
 
