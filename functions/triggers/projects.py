@@ -1,4 +1,5 @@
-"""Project trigger: the activity timeline and the dashboard summaries."""
+"""Project trigger: the activity timeline, the dashboard summaries, and the notifications,
+Slack messages and n8n events of a status change or a completed milestone."""
 
 from deployment import EVENTS
 from firebase_functions import firestore_fn

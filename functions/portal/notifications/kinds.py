@@ -51,6 +51,10 @@ KINDS: dict[str, Kind] = {k.id: k for k in (
     Kind("file_uploaded", "New file",
          "Staff when a client uploads; the client's people when staff share a file", "both", "digest"),
     Kind("meeting", "Meeting", "The people invited to a meeting", "both", "email"),
+    Kind("project_status", "Project status changed",
+         "The client's people and the project's team (not who changed it)", "both", "email"),
+    Kind("milestone_completed", "Milestone completed",
+         "The client's people and the project's team (not who completed it)", "both", "digest"),
 )}
 # fmt: on
 
