@@ -14,6 +14,7 @@ from ..assistant import routes as assistant
 from ..audit import routes as audit
 from ..auth import routes as auth
 from ..billing import routes as billing
+from ..contracts import routes as contracts
 from ..bookings import routes as bookings
 from ..dashboard import routes as dashboard
 from ..deliveries import routes as deliveries
@@ -32,6 +33,7 @@ from .web import GET, Ctx, Operation, Route
 FEATURES = (
     auth,
     orgs,
+    contracts,
     members,
     invites,
     projects,
