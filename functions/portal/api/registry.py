@@ -14,8 +14,8 @@ from ..assistant import routes as assistant
 from ..audit import routes as audit
 from ..auth import routes as auth
 from ..billing import routes as billing
-from ..contracts import routes as contracts
 from ..bookings import routes as bookings
+from ..contracts import routes as contracts
 from ..dashboard import routes as dashboard
 from ..deliveries import routes as deliveries
 from ..files import routes as files

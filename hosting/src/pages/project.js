@@ -1,9 +1,11 @@
-// Project detail (/projects/{id}): status, progress, timeline, team, counts, a
-// milestone tracker (those allowed "milestones.manage" mark milestones done, add and
-// remove them), the activity timeline, and ("projects.update") the project's status.
+// Project detail (/projects/{id}): status, progress, timeline, team, counts, its contracts
+// (GBU's, with their status, signing date and document), a milestone tracker (those allowed
+// "milestones.manage" mark milestones done, add and remove them), the activity timeline, and
+// ("projects.update") the project's status.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PORTAL_NAME, PROJECT_STATUSES, PROJECT_STATUS_LABELS } from '../constants.js';
+import { ContractsCard } from '../contracts.js';
 import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
@@ -133,7 +135,6 @@ function Overview({ project: p, actorName }) {
           <dt>Team</dt>
           <dd data-testid="project-team">${team.length ? html`<ul class="team-list">${team.map((e) => html`<li key=${e}>${actorName(e) !== e ? `${actorName(e)} (${e})` : e}</li>`)}</ul>` : 'Not assigned yet'}</dd>
         </div>
-        ${p.contract ? html`<div class="facts-wide"><dt>Contract</dt><dd>${p.contract.title || 'Contract'} · ${String(p.contract.status || '').replace(/_/g, ' ')}</dd></div>` : null}
       </dl>
       <ul class="count-chips" aria-label="Related items" data-testid="project-counts">
         <li><a href="/approvals" class="chip"><strong>${String(counts.openApprovals || 0)}</strong> open approvals</a></li>
@@ -349,6 +350,7 @@ function ProjectView({ ctx, resource }) {
     <div class="project-grid">
       <div class="project-main">
         <${Overview} project=${project} actorName=${actorName} />
+        <${ContractsCard} api=${ctx.api} orgId=${project.orgId} projectId=${project.id} signer=${can('contracts.read') && !ctx.isStaff} hideWhenEmpty=${!project.contract} testid="project-contracts" emptyText="No contracts for this project yet." />
         <section class="card" aria-labelledby="milestones-title">
           <div class="card-head"><h2 id="milestones-title" class="section-title">Milestones</h2></div>
           <div class="card-body">
