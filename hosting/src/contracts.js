@@ -46,7 +46,7 @@ function ContractItem({ c, showProject, signer }) {
       <div class="contract-end">
         <${Badge} status=${c.status} tone=${TONES[c.status]} label=${CONTRACT_STATUS_LABELS[c.status] || c.status} data-testid="contract-status" />
         ${href
-          ? html`<${ExternalLink} href=${href} class=${`btn btn-sm ${sign ? 'btn-primary' : 'btn-secondary'}`} data-testid="contract-document">${sign ? 'Review and sign' : 'Open document'}<span class="visually-hidden">: ${title} (opens in a new tab)</span><//>`
+          ? html`<${ExternalLink} href=${href} class=${`btn btn-sm ${sign ? 'btn-primary' : 'btn-secondary'}`} data-testid="contract-document">${sign ? 'Review and sign' : 'Open document'}<span class="visually-hidden"> (${title}, opens in a new tab)</span><//>`
           : null}
       </div>
     </li>

@@ -35,7 +35,7 @@ def contracts(http: httpx.Client, who: str, org: str = "acme", **query: str) -> 
 
 
 @pytest.fixture
-def demo_contracts() -> None:
+def demo_contracts(world: dict) -> None:
     """Acme's master agreement, signed, and its brand refresh's statement of work, awaiting
     the owner's signature: the demo's, through GBU's webhook handling."""
     from portal.seed import seed_contracts

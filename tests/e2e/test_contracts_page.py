@@ -43,7 +43,7 @@ def test_the_project_page_shows_its_contract_and_the_owner_is_asked_to_sign(page
     link = row.get_by_test_id("contract-document")
     expect(link).to_have_attribute("href", SOW_URL)
     expect(link).to_have_attribute("target", "_blank")
-    expect(link).to_have_accessible_name(f"Review and sign: {SOW} (opens in a new tab)")
+    expect(link).to_have_accessible_name(f"Review and sign ({SOW}, opens in a new tab)")
     expect(card).not_to_contain_text(MSA)
     shoot(page, "project-contracts-owner")
     # A project without a contract shows no contracts card.
@@ -72,7 +72,7 @@ def test_a_member_sees_the_project_s_contract_only(page: Page) -> None:
     row = page.get_by_test_id("project-contracts").get_by_test_id("contract")
     expect(row).to_have_count(1)
     link = row.get_by_test_id("contract-document")
-    expect(link).to_have_accessible_name(f"Open document: {SOW} (opens in a new tab)")
+    expect(link).to_have_accessible_name(f"Open document ({SOW}, opens in a new tab)")
     check_a11y(page, "project page as a member")
 
 

@@ -14,6 +14,7 @@ import { can, displayName } from '../state.js';
 import { Badge, Button, EmptyState, ErrorState, Field, InlineError, PageHeader, ProgressRing, TimeAgo, daysFromToday, dueLabel, formatDate, toast } from '../ui.js';
 
 const SYSTEM_ACTORS = new Set(['', 'seed', 'system']);
+const CONTRACT_EVENTS = { sent: 'was sent for signature', viewed: 'was opened for signature', signed: 'was signed', declined: 'was declined', expired: 'expired', voided: 'was voided' };
 const FIELD_LABELS = { title: 'title', due: 'due date', name: 'name', description: 'description', timeline: 'timeline', teamMembers: 'team', status: 'status' };
 
 function quote(s) {
@@ -50,7 +51,7 @@ export function activitySentence(entry, actorName) {
     case 'project.updated':
       return `${who} updated the project’s ${fields(d.fields) || 'details'}`;
     case 'contract.status':
-      return `The contract${d.title ? ` ${quote(d.title)}` : ''} is now ${String(d.status || 'updated').replace(/_/g, ' ')}`;
+      return `The contract${d.title ? ` ${quote(d.title)}` : ''} ${CONTRACT_EVENTS[d.status] || `is now ${String(d.status || 'updated').replace(/_/g, ' ')}`}`;
     default:
       return `${who}: ${String(entry.type || 'update').replace(/[._]/g, ' ')}`;
   }
