@@ -124,6 +124,8 @@ def test_the_signing_date_and_the_link_survive_later_events(http: httpx.Client) 
     assert item["documentUrl"] == "https://gbu.example/d/c-200"  # the signed event carried no link
     assert item["projectId"] == "acme-launch-video" and item["title"] == "Launch film SOW"
     assert item["updatedAt"] == "2026-11-04T09:30:00Z"
+    project = http.get("/api/projects/acme-launch-video", headers=bearer("owner@acme.test")).json()
+    assert project["contract"] == {"id": "c-200", "status": "signed", "title": "Launch film SOW"}  # still linked
 
 
 def _to_sign(http: httpx.Client, who: str) -> list[dict]:

@@ -59,13 +59,16 @@ def gbu_contract_event(event: GbuContractEvent) -> dict[str, Any]:
         if org.org.kind.value != "client":
             raise NotFound("Organisation not found.")
         contract_ref = org.contract(event.contractId)
-        project_ref = org.project(event.projectId) if event.projectId else None
 
         def run(tx: Any) -> bool:
             current = contract_ref.get(transaction=tx)
-            if project_ref is not None and not project_ref.get(transaction=tx).exists:
-                raise NotFound("Project not found.")
             stored = (current.to_dict() or {}) if current.exists else {}
+            linked = event.projectId or stored.get("projectId")  # an event without one keeps the link
+            project_ref = org.project(linked) if linked else None
+            if project_ref is not None and not project_ref.get(transaction=tx).exists:
+                if event.projectId:
+                    raise NotFound("Project not found.")
+                project_ref = None  # the project it was linked to is gone
             newer = not stored or stored.get("occurredAt") is None or occurred >= stored["occurredAt"]
             update: dict[str, Any] = {"history": firestore.ArrayUnion([entry]), "updatedAt": firestore.SERVER_TIMESTAMP}
             title = event.title or stored.get("title") or ""
@@ -76,7 +79,7 @@ def gbu_contract_event(event: GbuContractEvent) -> dict[str, Any]:
                         "occurredAt": occurred,
                         "title": title,
                         "documentUrl": str(event.documentUrl) if event.documentUrl else stored.get("documentUrl"),
-                        "projectId": event.projectId or stored.get("projectId"),
+                        "projectId": linked,
                         "contractId": event.contractId,
                     }
                 )
