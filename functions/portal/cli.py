@@ -179,6 +179,7 @@ def run(args: argparse.Namespace) -> Any:
             seed_attention,
             seed_billing,
             seed_bookings,
+            seed_contracts,
             seed_demo,
             seed_files,
             seed_messages,
@@ -189,7 +190,7 @@ def run(args: argparse.Namespace) -> Any:
         demo = seed_demo()
         made = {**demo, "approvals": seed_approvals(demo["users"]), **seed_billing(), **seed_files(demo["users"]),
                 "bookings": seed_bookings(), "threads": seed_messages(demo["users"]),
-                "attention": seed_attention()}  # fmt: skip
+                "attention": seed_attention(), "contracts": seed_contracts()}  # fmt: skip
         from .search.index import backfill
 
         return {**made, "search": backfill()}

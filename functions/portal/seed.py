@@ -457,3 +457,32 @@ def seed_messages(accounts: list[dict[str, Any]]) -> int:
         for snap in db.messages(ref).order_by("seq").stream():
             events.on_message_created(org_id, thread["id"], snap.id, snap.to_dict() or {}, announce=False)
     return len(THREADS)
+
+
+CONTRACTS: list[dict[str, Any]] = [
+    # as GBU reports them: Acme's master agreement signed long ago, and the statement of work
+    # of its brand refresh sent and opened, waiting for the owner's signature
+    {"eventId": "demo-gbu-msa-sent", "contractId": "acme-msa", "orgId": "acme", "status": "sent",
+     "title": "Master services agreement", "at": -130},
+    {"eventId": "demo-gbu-msa-signed", "contractId": "acme-msa", "orgId": "acme", "status": "signed",
+     "title": "Master services agreement", "at": -128},
+    {"eventId": "demo-gbu-sow-sent", "contractId": "acme-rebrand-sow", "orgId": "acme", "projectId": "acme-rebrand",
+     "status": "sent", "title": "Brand refresh — statement of work", "at": -3},
+    {"eventId": "demo-gbu-sow-viewed", "contractId": "acme-rebrand-sow", "orgId": "acme",
+     "projectId": "acme-rebrand", "status": "viewed", "title": "Brand refresh — statement of work", "at": -2},
+]  # fmt: skip
+"""The demo's contracts, as GBU's events (``at``: days from today)."""
+
+
+def seed_contracts() -> int:
+    """The demo's contracts, through the same webhook handling as GBU's events (with a
+    document link on GBU's demo host): a contract trigger then asks Acme's owner to sign."""
+    from .projects import inbound
+    from .projects.models import GbuContractEvent
+
+    for spec in CONTRACTS:
+        at = dt.datetime.combine(domain.today() + dt.timedelta(days=spec["at"]), dt.time(10), tzinfo=dt.UTC)
+        fields = {k: v for k, v in spec.items() if k != "at"}
+        url = f"https://app.gbu.example/documents/{spec['contractId']}"
+        inbound.gbu_contract_event(GbuContractEvent(**fields, occurredAt=at, documentUrl=url))  # type: ignore[arg-type]
+    return len({spec["contractId"] for spec in CONTRACTS})

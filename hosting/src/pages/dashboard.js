@@ -1,16 +1,18 @@
 // Dashboard: what needs attention first (next actions, the billing alert), then
-// upcoming meetings and the projects. One request: GET /api/dashboard.
+// upcoming meetings and the projects. One request: GET /api/dashboard; beside it, for those
+// who read contracts, the contracts awaiting a signature (shown only when there are some).
 // Clients (and staff who chose a client) get that organisation's view; staff with
 // "All clients" get the agency's view, grouped by client, with what waits on the
 // "Needs attention" page (failed deliveries, Whop events and meetings without a client) counted.
 
 import { PROJECT_STATUS_LABELS } from '../constants.js';
+import { ContractsCard } from '../contracts.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { useLive } from '../live.js';
 import { Load, useResource } from '../load.js';
 import { ProjectCard } from '../project-card.js';
-import { displayName } from '../state.js';
+import { can, displayName } from '../state.js';
 import { Badge, EmptyState, PageHeader, dueLabel, formatDate, formatDateTime, plural } from '../ui.js';
 
 const ORDER = { review: 0, active: 1, planning: 2, paused: 3, completed: 4 };
@@ -110,7 +112,7 @@ function countsLine(counts) {
   return parts.length ? parts.join(' · ') : 'No open projects';
 }
 
-function OrgView({ data, isStaff }) {
+function OrgView({ data, isStaff, api, orgId }) {
   const projects = (data.projects || []).slice().sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9) || a.name.localeCompare(b.name));
   const open = projects.filter((p) => p.status !== 'completed');
   const shown = open.length ? open : projects;
@@ -132,7 +134,10 @@ function OrgView({ data, isStaff }) {
           ${open.length && completed ? html`<p class="muted small">${plural(completed, 'completed project')} not shown. <a href="/projects?status=completed" class="link">See completed</a></p>` : null}
         </section>
       </div>
-      <aside class="dash-side" aria-label="Overview"><${Meetings} bookings=${data.upcomingBookings} /><${Counts} counts=${data.counts || {}} /></aside>
+      <aside class="dash-side" aria-label="Overview">
+        ${can('contracts.read') ? html`<${ContractsCard} api=${api} orgId=${orgId} title="Contracts to sign" showProject=${true} signer=${!isStaff} onlyAwaiting=${true} hideWhenEmpty=${true} testid="dash-contracts" />` : null}
+        <${Meetings} bookings=${data.upcomingBookings} /><${Counts} counts=${data.counts || {}} />
+      </aside>
     </div>
   `;
 }
@@ -205,7 +210,7 @@ export default function DashboardPage(ctx) {
     <${PageHeader} title="Dashboard" subtitle=${`Welcome back, ${first}. Here is what needs attention for ${scopeLabel(ctx)}.`} />
     <div class="page-body">
       <${Load} resource=${dashboard} skeleton=${{ kind: 'cards', count: 3, label: 'Loading your dashboard…' }} errorTitle="Could not load your dashboard">
-        ${(data) => (data.scope === 'agency' ? html`<${AgencyView} data=${data} selectOrg=${ctx.selectOrg} />` : html`<${OrgView} data=${data} isStaff=${ctx.isStaff} />`)}
+        ${(data) => (data.scope === 'agency' ? html`<${AgencyView} data=${data} selectOrg=${ctx.selectOrg} />` : html`<${OrgView} data=${data} isStaff=${ctx.isStaff} api=${ctx.api} orgId=${ctx.isStaff ? ctx.orgId : ctx.user.orgId} />`)}
       <//>
     </div>
   `;
