@@ -63,7 +63,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
         "notifications_read_all",
         "notifications_unread",
     ),
-    "https.orgs": ("clients_list", "org_archive", "org_detail", "org_settings", "orgs_list"),
+    "https.orgs": ("clients_list", "org_archive", "org_contracts", "org_detail", "org_settings", "orgs_list"),
     "https.privacy": ("account_restore", "deletion_detail", "deletions", "export_download", "exports"),
     "https.projects": (
         "project_archive",
@@ -97,7 +97,7 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
     "triggers.deliveries": ("delivery_created",),
     "triggers.files": ("file_written",),
     "triggers.messages": ("message_created", "note_created"),
-    "triggers.projects": ("project_written",),
+    "triggers.projects": ("contract_written", "project_written"),
     "triggers.search": (
         "search_index_approval",
         "search_index_file",

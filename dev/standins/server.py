@@ -103,8 +103,10 @@ class Recorder:
 
 
 def demo_whop() -> Any:
-    """The Whop stand-in with the demo company's memberships and payments."""
-    from portal.seed import DEMO_MEMBERSHIPS
+    """The Whop stand-in with the demo company's memberships and payments, and the
+    membership of a client the portal has no organisation for yet (its event waits on the
+    "Needs attention" page)."""
+    from portal.seed import DEMO_MEMBERSHIPS, DEMO_UNMATCHED_MEMBERSHIP
     from standins.whop import WhopStandIn
 
     whop = WhopStandIn(page_size=10)
@@ -124,6 +126,10 @@ def demo_whop() -> Any:
         if status == "past_due":
             whop.add_payment(membership_id=membership_id, total="4500.00", status="open", substatus="failed",
                              created_at=now - dt.timedelta(days=2))  # fmt: skip
+    joined = dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)
+    whop.add_membership(DEMO_UNMATCHED_MEMBERSHIP, plan_id=plan["id"], user_id="user_demoinitech",
+                        created_at=joined, current_period_end=joined + dt.timedelta(days=30))  # fmt: skip
+    whop.add_payment(membership_id=DEMO_UNMATCHED_MEMBERSHIP, total="4500.00", created_at=joined)
     return whop
 
 

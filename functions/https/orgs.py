@@ -1,8 +1,9 @@
-"""HTTPS functions: organisations, their settings and the clients overview."""
+"""HTTPS functions: organisations, their settings and contracts, and the clients overview."""
 
 from deployment import HTTP
 from firebase_functions import https_fn
 
+from portal.contracts import routes as contracts
 from portal.orgs import routes
 
 
@@ -34,3 +35,9 @@ def org_settings(req: https_fn.Request) -> https_fn.Response:
 def clients_list(req: https_fn.Request) -> https_fn.Response:
     """GET /api/clients"""
     return routes.clients_list.serve(req)
+
+
+@https_fn.on_request(**HTTP)
+def org_contracts(req: https_fn.Request) -> https_fn.Response:
+    """GET /api/orgs/{orgId}/contracts"""
+    return contracts.org_contracts.serve(req)

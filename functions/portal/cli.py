@@ -174,13 +174,23 @@ def run(args: argparse.Namespace) -> Any:
 
         return {"channelsRenewed": calendar_sync.renew_channels(), "synced": calendar_sync.sync_all()}
     if g == "seed":
-        from .seed import seed_approvals, seed_billing, seed_bookings, seed_demo, seed_files, seed_messages
+        from .seed import (
+            seed_approvals,
+            seed_attention,
+            seed_billing,
+            seed_bookings,
+            seed_contracts,
+            seed_demo,
+            seed_files,
+            seed_messages,
+        )
 
         if not os.environ["GCLOUD_PROJECT"].startswith("demo-"):
             raise PortalError("Seeding demo data is only for demo- projects (the emulators).")
         demo = seed_demo()
         made = {**demo, "approvals": seed_approvals(demo["users"]), **seed_billing(), **seed_files(demo["users"]),
-                "bookings": seed_bookings(), "threads": seed_messages(demo["users"])}  # fmt: skip
+                "bookings": seed_bookings(), "threads": seed_messages(demo["users"]),
+                "attention": seed_attention(), "contracts": seed_contracts()}  # fmt: skip
         from .search.index import backfill
 
         return {**made, "search": backfill()}

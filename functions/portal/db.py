@@ -219,8 +219,12 @@ class _OrgPaths:
     def upload(self, upload_id: str) -> firestore.DocumentReference:
         return self.uploads().document(upload_id)
 
+    def contracts(self) -> firestore.CollectionReference:
+        """The organisation's contracts as GBU reports them (``portal.projects.inbound``)."""
+        return self._collection(CONTRACTS)
+
     def contract(self, contract_id: str) -> firestore.DocumentReference:
-        return self._collection(CONTRACTS).document(contract_id)
+        return self.contracts().document(contract_id)
 
     def billing(self) -> firestore.DocumentReference:
         return self._collection(BILLING).document("current")

@@ -8,6 +8,9 @@ from typing import Any
 
 PROJECT_STATUSES = ("planning", "active", "review", "completed", "paused")
 OPEN_STATUSES = ("planning", "active", "review", "paused")
+STATUS_LABELS = {"planning": "Planning", "active": "Active", "review": "In review", "completed": "Completed",
+                 "paused": "Paused"}  # fmt: skip
+"""What people read for each status (the frontend's ``PROJECT_STATUS_LABELS``)."""
 EDIT_FIELDS = ("name", "description", "timeline", "teamMembers")
 """Fields whose change is an "edit" in the activity timeline; bookkeeping fields
 (lastActivity, updatedAt, updatedBy, nextDue, counts) are not."""
@@ -77,6 +80,23 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
     if before.get("contract") != after.get("contract") and after.get("contract"):
         out.append({"type": "contract.status", "details": dict(after["contract"])})
     return out
+
+
+def completed_milestones(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The milestones one write of a project completed (done now, not done before), in the
+    project's order. A new project, a milestone added already done and a deleted project
+    complete none: only a milestone turning done is news."""
+    if before is None or after is None:
+        return []
+    was_done = {m.get("id"): bool(m.get("done")) for m in before.get("milestones") or []}
+    return [m for m in after.get("milestones") or [] if m.get("done") and was_done.get(m.get("id")) is False]
+
+
+def status_change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[str, str] | None:
+    """``(from, to)`` when one write changed a project's status (not its creation or deletion)."""
+    if before is None or after is None or before.get("status") == after.get("status"):
+        return None
+    return str(before.get("status") or ""), str(after.get("status") or "")
 
 
 def today() -> dt.date:

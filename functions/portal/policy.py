@@ -69,6 +69,7 @@ class Action(StrEnum):
     MEMBERS_RESET_FACTORS = "members.reset_factors"
     MEMBERS_GRANT = "members.grant"
     OPERATIONS_READ = "operations.read"
+    CONTRACTS_READ = "contracts.read"
 
 
 A = Action
@@ -96,6 +97,7 @@ _CLIENT_MEMBER = frozenset(
     }
 )
 _CLIENT_OWNER = _CLIENT_MEMBER | {A.BILLING_READ, A.MEMBERS_INVITE, A.MEMBERS_REMOVE, A.ORGS_EXPORT}
+_CLIENT_OWNER |= {A.CONTRACTS_READ}  # every contract of the organisation (members: see may_see_contract)
 _OPS = _CLIENT_OWNER | {
     A.PROJECTS_CREATE,
     A.MILESTONES_MANAGE,
@@ -179,6 +181,7 @@ READ_ACTIONS = frozenset(
         A.SEARCH,
         A.LIVE_LISTEN,
         A.ORGS_EXPORT,
+        A.CONTRACTS_READ,
     }
 )
 """Actions that change nothing: all a client of an archived organisation may still take
@@ -364,6 +367,17 @@ def sees_operations(caller: Caller | None) -> bool:
     return allowed(caller, A.OPERATIONS_READ, OrgRef(caller.org_id, OrgKind.AGENCY))
 
 
+def may_see_contract(caller: Caller, org: OrgRef, *, project_id: str | None) -> bool:
+    """Whether ``caller`` sees a contract of ``org`` (GBU's status, title, signing date and
+    document link): those with ``contracts.read`` (the client's owners, staff) every one; a
+    member those linked to a project, which they see anyway (the project page shows its
+    contract's status), never the organisation-wide ones (a master agreement: the owners'
+    commercial business, like billing)."""
+    if allowed(caller, A.CONTRACTS_READ, org):
+        return True
+    return project_id is not None and allowed(caller, A.PROJECTS_READ, org)
+
+
 def may_see_file(caller: Caller, *, staff_only: bool) -> bool:
     """A file attached to an internal note (``staffOnly``) exists for staff alone: clients
     never see it, in a list, a count, an attachment, a search or an export."""
@@ -513,6 +527,8 @@ OPERATIONS: dict[str, Rule] = {
     "org_archive_delete": Rule(A.ORGS_ARCHIVE, _N, R.CLIENT_ORG),
     "org_settings_get": Rule(A.ORGS_SETTINGS, _N),
     "org_settings_patch": Rule(A.ORGS_SETTINGS, _N),
+    # those who read the organisation's projects; which contracts each sees: may_see_contract
+    "org_contracts_get": Rule(A.PROJECTS_READ, _N),
     "clients_list_get": Rule(A.CLIENTS_READ, _O),
     "members_list_get": Rule(A.MEMBERS_READ, _Q),
     # ``role`` (the default body); ``billingAccess`` (true or false) asks members.grant instead

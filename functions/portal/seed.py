@@ -287,6 +287,42 @@ def seed_files(accounts: list[dict[str, Any]]) -> dict[str, Any]:
     return {"files": demo.seed_files(caller(ops, Role.AJ_OPS), owners, projects)}
 
 
+DEMO_FAILED_DELIVERY = "demo-failed-slack-acme-approval"
+"""A Slack message the agency's channel never received (Slack answered 503 eight times)."""
+DEMO_UNMATCHED_MEMBERSHIP = "mem_demoinitech01"
+"""A Whop membership no organisation is linked to yet: a new client who paid before their
+portal was made (the local Whop stand-in serves it, so linking it syncs)."""
+DEMO_UNMATCHED_EVENT = "msg_demoinitech0001"
+
+
+def seed_attention() -> dict[str, Any]:
+    """What waits for staff on the "Needs attention" page besides the unmatched meeting
+    (:func:`seed_bookings`): a Slack message that failed for good, and a Whop event for a
+    membership no organisation is linked to, as the delivery outbox and Whop's webhook leave
+    them. A ``failed`` delivery is sent again only by a staff retry, so its creation trigger
+    leaves it as it is."""
+    from google.cloud import firestore
+
+    from .deliveries import MAX_ATTEMPTS
+
+    now = dt.datetime.now(dt.UTC)
+    text = ":eyes: Acme Corporation: “Launch film — rough cut” v1 is waiting for a decision."
+    db.delivery(DEMO_FAILED_DELIVERY).set({
+        "channel": "slack", "kind": "approval_needed", "payload": {"text": text}, "orgId": "acme",
+        "target": "agency", "status": "failed", "attempts": MAX_ATTEMPTS,
+        "lastError": "Slack answered 503 service_unavailable", "createdAt": now - dt.timedelta(hours=3),
+        "updatedAt": firestore.SERVER_TIMESTAMP,
+    })  # fmt: skip
+    occurred = now - dt.timedelta(hours=5)
+    db.unmatched_billing_events().document(DEMO_UNMATCHED_EVENT).set({
+        "type": "membership.activated", "membershipId": DEMO_UNMATCHED_MEMBERSHIP, "userId": "user_demoinitech",
+        "occurredAt": occurred, "raw": {"id": DEMO_UNMATCHED_EVENT, "type": "membership.activated",
+                                        "data": {"id": DEMO_UNMATCHED_MEMBERSHIP, "user": {"id": "user_demoinitech"}}},
+        "receivedAt": occurred,
+    })  # fmt: skip
+    return {"failedDeliveries": 1, "unmatchedBillingEvents": 1}
+
+
 DEMO_CALENDAR_ID = "acme-meetings@group.calendar.test"
 """Acme's Google calendar (the local Calendar stand-in serves it with these events)."""
 
@@ -421,3 +457,32 @@ def seed_messages(accounts: list[dict[str, Any]]) -> int:
         for snap in db.messages(ref).order_by("seq").stream():
             events.on_message_created(org_id, thread["id"], snap.id, snap.to_dict() or {}, announce=False)
     return len(THREADS)
+
+
+CONTRACTS: list[dict[str, Any]] = [
+    # as GBU reports them: Acme's master agreement signed long ago, and the statement of work
+    # of its brand refresh sent and opened, waiting for the owner's signature
+    {"eventId": "demo-gbu-msa-sent", "contractId": "acme-msa", "orgId": "acme", "status": "sent",
+     "title": "Master services agreement", "at": -130},
+    {"eventId": "demo-gbu-msa-signed", "contractId": "acme-msa", "orgId": "acme", "status": "signed",
+     "title": "Master services agreement", "at": -128},
+    {"eventId": "demo-gbu-sow-sent", "contractId": "acme-rebrand-sow", "orgId": "acme", "projectId": "acme-rebrand",
+     "status": "sent", "title": "Brand refresh — statement of work", "at": -3},
+    {"eventId": "demo-gbu-sow-viewed", "contractId": "acme-rebrand-sow", "orgId": "acme",
+     "projectId": "acme-rebrand", "status": "viewed", "title": "Brand refresh — statement of work", "at": -2},
+]  # fmt: skip
+"""The demo's contracts, as GBU's events (``at``: days from today)."""
+
+
+def seed_contracts() -> int:
+    """The demo's contracts, through the same webhook handling as GBU's events (with a
+    document link on GBU's demo host): a contract trigger then asks Acme's owner to sign."""
+    from .projects import inbound
+    from .projects.models import GbuContractEvent
+
+    for spec in CONTRACTS:
+        at = dt.datetime.combine(domain.today() + dt.timedelta(days=spec["at"]), dt.time(10), tzinfo=dt.UTC)
+        fields = {k: v for k, v in spec.items() if k != "at"}
+        url = f"https://app.gbu.example/documents/{spec['contractId']}"
+        inbound.gbu_contract_event(GbuContractEvent(**fields, occurredAt=at, documentUrl=url))  # type: ignore[arg-type]
+    return len({spec["contractId"] for spec in CONTRACTS})

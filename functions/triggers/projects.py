@@ -1,4 +1,6 @@
-"""Project trigger: the activity timeline and the dashboard summaries."""
+"""Project triggers: the activity timeline, the dashboard summaries, and the notifications,
+Slack messages and n8n events of a status change or a completed milestone; a contract GBU sent
+for signature tells the client's owners."""
 
 from deployment import EVENTS
 from firebase_functions import firestore_fn
@@ -21,3 +23,12 @@ def project_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.D
         data(before),
         data(after),
     )
+
+
+@firestore_fn.on_document_written(document="orgs/{orgId}/contracts/{contractId}", **EVENTS)
+@reported
+def contract_written(event: firestore_fn.Event[firestore_fn.Change[firestore_fn.DocumentSnapshot | None]]) -> None:
+    from portal.contracts.events import on_contract_written
+
+    before, after = event.data.before, event.data.after
+    on_contract_written(event.params["orgId"], event.params["contractId"], data(before), data(after))

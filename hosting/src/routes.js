@@ -14,8 +14,10 @@ export const ROUTES = [
   { path: '/bookings', key: 'bookings', label: 'Bookings', icon: 'bookings', load: () => import('./pages/bookings.js') },
   // The team page is where people are invited and removed.
   { path: '/team', key: 'team', label: 'Team', icon: 'team', load: () => import('./pages/team.js'), requires: 'members.invite' },
-  // The staff workspace: clients (with their settings) and project templates.
+  // The staff workspace: clients (with their settings), what needs attention (failed deliveries,
+  // Whop events and meetings no client was found for) and project templates.
   { path: '/clients', key: 'clients', label: 'Clients', icon: 'team', load: () => import('./pages/clients.js'), requires: 'clients.read', scope: 'agency' },
+  { path: '/attention', key: 'attention', label: 'Needs attention', icon: 'alert', load: () => import('./pages/attention.js'), requires: 'deliveries.manage', scope: 'agency' },
   { path: '/templates', key: 'templates', label: 'Templates', icon: 'projects', load: () => import('./pages/templates.js'), requires: 'templates.read', scope: 'agency' },
   { path: '/audit', key: 'audit', label: 'Audit log', icon: 'activity', load: () => import('./pages/audit.js'), requires: 'audit.read' },
 ];

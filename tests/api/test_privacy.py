@@ -40,6 +40,8 @@ ORG_ARCHIVE = {
     "files.csv",
     "bookings.json",
     "bookings.csv",
+    "contracts.json",
+    "contracts.csv",
     "billing.json",
     "billing-history.csv",
     "audit.json",
@@ -184,6 +186,9 @@ def test_one_export_at_a_time_and_only_its_requester_downloads_it(http: httpx.Cl
 def test_a_client_owner_exports_the_organisation_with_its_files_and_no_internal_note(
     http: httpx.Client, story: dict[str, str]
 ) -> None:
+    from portal.seed import seed_contracts
+
+    seed_contracts()  # a signed agreement and a statement of work awaiting the owner's signature
     brief = pdf("Brief for the export")
     uploaded = _upload(http, "owner@acme.test", "Brief.pdf", brief, projectId="acme-rebrand")
     r = http.post("/api/exports", json={"scope": "organisation"}, headers=bearer("owner@acme.test"))
@@ -213,6 +218,13 @@ def test_a_client_owner_exports_the_organisation_with_its_files_and_no_internal_
     path = manifest[uploaded["id"]]["path"]
     assert path.startswith("files/") and path.endswith("Brief.pdf")
     assert archive.read(path) == brief
+    contracts = {row["id"]: row for row in _csv(archive, "contracts.csv")}
+    assert contracts["acme-msa"]["status"] == "signed" and contracts["acme-msa"]["signedAt"]
+    assert contracts["acme-rebrand-sow"]["status"] == "viewed" and not contracts["acme-rebrand-sow"]["signedAt"]
+    assert contracts["acme-rebrand-sow"]["projectName"] == "Brand refresh"
+    assert contracts["acme-rebrand-sow"]["documentUrl"].endswith("/acme-rebrand-sow")
+    history = {c["id"]: c["history"] for c in json.loads(archive.read("contracts.json"))}
+    assert [h["status"] for h in history["acme-msa"]] == ["sent", "signed"]
     audit = json.loads(archive.read("audit.json"))
     assert audit and all(e["orgId"] == "acme" for e in audit)
     assert "export.requested" in {e["action"] for e in audit}

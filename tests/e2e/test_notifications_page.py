@@ -1,15 +1,17 @@
 """The bell, the notifications page and the notification settings in a real browser:
-the unread badge, following and marking read, mark all read, choosing a channel; axe at
-desktop and phone width."""
+the unread badge, following and marking read, mark all read, choosing a channel, a project's
+new status reaching its client; axe at desktop and phone width."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from e2e.axe import check_a11y
 from e2e.test_shell import sign_in
+from helpers import bearer, wait_for
 from playwright.sync_api import Page, expect
 
-from portal import authn
+from portal import authn, db
 from portal.notifications import service
 
 pytestmark = pytest.mark.usefixtures("world")
@@ -66,3 +68,20 @@ def test_staff_have_a_bell_and_their_own_settings(page: Page) -> None:
     page.get_by_test_id("notification-settings").click()
     expect(page.get_by_test_id("pref-client_posted")).to_be_visible()
     expect(page.get_by_test_id("pref-payment_overdue")).to_have_count(0)
+
+
+def test_a_project_that_moves_shows_in_the_clients_notifications(page: Page, http: httpx.Client) -> None:
+    r = http.patch("/api/projects/acme-website-copy", json={"status": "active"}, headers=bearer("admin@agency.test"))
+    assert r.status_code == 200, r.text
+    member = authn.admin_auth().get_user_by_email("member@acme.test").uid
+    mine = db.system("acme").notifications().where(filter=db.eq("uid", member))
+    assert wait_for(lambda: any(n.get("kind") == "project_status" for n in mine.stream()), timeout=90)
+    sign_in(page, "member@acme.test")
+    page.get_by_test_id("bell").click()
+    ours = page.get_by_test_id("notification").filter(has_text="“Website copy” is now Active")
+    expect(ours).to_have_attribute("data-read", "false")
+    expect(ours).to_contain_text("Project status changed")
+    expect(ours).to_contain_text("Its status changed from Planning to Active.")
+    ours.get_by_role("link").click()
+    page.wait_for_url("**/projects/acme-website-copy")
+    expect(page.get_by_test_id("page-title")).to_have_text("Website copy")

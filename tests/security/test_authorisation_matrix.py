@@ -68,13 +68,14 @@ def _first(collection: Any, **where: Any) -> Any:
 
 def _items(http: httpx.Client, world: dict, tokens: dict[str, str]) -> dict[str, dict[str, Any]]:
     """Per organisation: a value for every path parameter, and the facts refinements need."""
-    from portal.seed import seed_approvals, seed_bookings, seed_files, seed_messages
+    from portal.seed import seed_approvals, seed_bookings, seed_contracts, seed_files, seed_messages
 
     users = {u["email"]: u for u in world["users"]}
     seed_approvals(world["users"])
     seed_messages(world["users"])
     seed_bookings()
     seed_files(world["users"])
+    seed_contracts()
     client = db.client()
     items: dict[str, dict[str, Any]] = {}
     for org, member in (("acme", "member@acme.test"), ("globex", "member@globex.test"), ("agency", "ops@agency.test")):

@@ -54,3 +54,18 @@ def test_changes_name_each_kind_of_change() -> None:
     ]
     assert domain.changes(None, after)[0]["type"] == "project.created"
     assert domain.changes(before, None)[0]["type"] == "project.deleted"
+
+
+def test_what_a_write_announces_a_status_change_and_milestones_turning_done() -> None:
+    before = {"status": "active", "milestones": [{"id": "a", "done": True}, {"id": "b", "done": False},
+                                                 {"id": "c", "done": False}]}  # fmt: skip
+    after = {"status": "review", "milestones": [{"id": "a", "done": True}, {"id": "b", "done": True},
+                                                {"id": "c", "done": False}, {"id": "d", "done": True}]}  # fmt: skip
+    assert domain.status_change(before, after) == ("active", "review")
+    assert [m["id"] for m in domain.completed_milestones(before, after)] == ["b"]  # not "a" (was done), not "d" (new)
+    # Creation, deletion and a write that moves neither announce nothing.
+    for pair in [(None, after), (before, None), (before, {**before, "name": "Renamed", "progress": 40})]:
+        assert domain.status_change(*pair) is None and domain.completed_milestones(*pair) == []
+    reopened = {**before, "milestones": [{"id": "a", "done": False}, {"id": "b", "done": False}]}
+    assert domain.completed_milestones(before, reopened) == []
+    assert set(domain.STATUS_LABELS) == set(domain.PROJECT_STATUSES)

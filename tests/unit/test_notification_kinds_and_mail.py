@@ -15,7 +15,8 @@ from portal.notifications import kinds, mail
 
 def test_every_kind_has_a_default_channel_and_an_audience() -> None:
     expected = {"approval_needed", "approval_decided", "approval_reminder", "payment_overdue", "message", "mention",
-                "client_posted", "file_uploaded", "meeting"}  # fmt: skip
+                "client_posted", "file_uploaded", "meeting", "project_status", "milestone_completed"}  # fmt: skip
+    expected |= {"contract_to_sign"}  # a contract GBU sent for the client's signature
     assert set(kinds.KINDS) == expected
     for kind in kinds.KINDS.values():
         assert kind.default in kinds.CHANNELS and kind.audience in ("clients", "staff", "both") and kind.label
@@ -23,7 +24,10 @@ def test_every_kind_has_a_default_channel_and_an_audience() -> None:
     client = {k.id for k in kinds.for_role(staff=False)}
     staff = {k.id for k in kinds.for_role(staff=True)}
     assert "client_posted" in staff - client and "payment_overdue" in client - staff
-    assert {"approval_decided", "message", "file_uploaded", "meeting"} <= client & staff
+    assert "contract_to_sign" in client - staff and kinds.channel("contract_to_sign", None) == "email"
+    assert {"approval_decided", "message", "file_uploaded", "meeting", "project_status", "milestone_completed"} <= (
+        client & staff
+    )
 
 
 def test_the_channel_is_the_preference_else_the_default() -> None:

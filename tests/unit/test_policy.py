@@ -43,6 +43,7 @@ EXPECTED_ON_OWN_CLIENT_ORG = {
 EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.AUDIT_READ}  # their own organisation's audit log
 EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.MEMBERS_RESET_FACTORS}  # a member's lost phone
 EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.MEMBERS_GRANT}  # a member's billing access
+EXPECTED_ON_OWN_CLIENT_ORG[Role.CLIENT_OWNER] |= {A.CONTRACTS_READ}  # every contract (members: a project's)
 EXPECTED_ON_ANY_CLIENT_ORG = {
     Role.AJ_OPS: READS
     | OWN
@@ -65,6 +66,7 @@ EXPECTED_ON_ANY_CLIENT_ORG = {
         A.MESSAGES_NOTE,
         A.MESSAGES_MODERATE,
         A.ORGS_EXPORT,
+        A.CONTRACTS_READ,
     },
 }
 EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_ADMIN] = EXPECTED_ON_ANY_CLIENT_ORG[Role.AJ_OPS] | {
@@ -223,6 +225,26 @@ def test_who_decides_an_approval(role: Role, assigned: bool, decides: bool) -> N
     from portal.policy import may_decide
 
     assert may_decide(caller(role), ["u"] if assigned else ["someone-else"]) is decides
+
+
+@pytest.mark.parametrize(
+    ("role", "org", "project", "sees"),
+    [
+        (Role.CLIENT_OWNER, "acme", None, True),
+        (Role.CLIENT_OWNER, "acme", "p1", True),
+        (Role.CLIENT_MEMBER, "acme", "p1", True),  # a project's contract: the member sees the project
+        (Role.CLIENT_MEMBER, "acme", None, False),  # an organisation-wide agreement: owners and staff
+        (Role.CLIENT_OWNER, "globex", "p1", False),
+        (Role.CLIENT_MEMBER, "globex", "p1", False),
+        (Role.AJ_OPS, "globex", None, True),
+        (Role.AJ_ADMIN, "acme", None, True),
+        (Role.AJ_OPS, "agency", None, False),
+    ],
+)
+def test_who_sees_which_contract(role: Role, org: str, project: str | None, sees: bool) -> None:
+    from portal.policy import may_see_contract
+
+    assert may_see_contract(caller(role), ORGS[org], project_id=project) is sees
 
 
 def _outcome(check: object, *args: object) -> str:

@@ -15,6 +15,7 @@ from ..audit import routes as audit
 from ..auth import routes as auth
 from ..billing import routes as billing
 from ..bookings import routes as bookings
+from ..contracts import routes as contracts
 from ..dashboard import routes as dashboard
 from ..deliveries import routes as deliveries
 from ..files import routes as files
@@ -32,6 +33,7 @@ from .web import GET, Ctx, Operation, Route
 FEATURES = (
     auth,
     orgs,
+    contracts,
     members,
     invites,
     projects,

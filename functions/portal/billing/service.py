@@ -72,8 +72,15 @@ def _payment_fields(payment: whop.Payment) -> dict[str, Any]:
 # --- linking --------------------------------------------------------------------------
 
 
+PARKED_PER_LINK = 200
+"""The most parked events one link settles (more than a membership's events between two polls)."""
+
+
 def link(caller: Caller | None, org_id: str, membership_id: str) -> dict[str, Any]:
-    """Link a client organisation to its Whop membership (admin or the admin CLI), then sync."""
+    """Link a client organisation to its Whop membership (admin or the admin CLI), then sync.
+    The events parked for that membership (:func:`unmatched`) are settled with it: the sync
+    that follows, and the scheduled poll should Whop be down now, read the membership's
+    current state and payments, which those events only told of."""
     from google.cloud import firestore
 
     grant = db.trusted_grant(Action.BILLING_SYNC, org_id) if caller is None else db.grant(
@@ -84,12 +91,16 @@ def link(caller: Caller | None, org_id: str, membership_id: str) -> dict[str, An
     existing = index.get()
     if existing.exists and existing.get("orgId") != org_id:
         raise BadRequest("This membership is linked to another organisation.", code="membership_taken")
+    parked = db.unmatched_billing_events().where(filter=db.eq("membershipId", membership_id))
+    settled = [s.reference for s in parked.limit(PARKED_PER_LINK).select([]).stream()]
     batch = db.batch()
     batch.set(index, {"orgId": org_id, "linkedAt": firestore.SERVER_TIMESTAMP})
     batch.set(grant.doc(), {"whop": {"membershipId": membership_id}}, merge=True)
+    for ref in settled:
+        batch.delete(ref)
     batch.commit()
     audit.record("billing.linked", actor=caller, actor_label=None if caller else "cli", org_id=org_id,
-                 target=membership_id)  # fmt: skip
+                 target=membership_id, details={"settledEvents": len(settled)} if settled else None)  # fmt: skip
     client = adapter()
     return sync_org(org_id, client, actor=caller) if client else {"orgId": org_id, "linked": True, "connected": False}
 
@@ -271,7 +282,7 @@ def _apply(event: whop.WhopEvent, delivery: webhooks.Delivery) -> dict[str, Any]
 
 def unmatched(caller: Caller, limit: int = 100) -> list[dict[str, Any]]:
     """Whop events for memberships no organisation is linked to, newest first (staff):
-    link the organisation, then sync, to take them into account."""
+    linking the membership to its organisation (:func:`link`) settles them."""
     from google.cloud import firestore
 
     db.grant(caller, Action.BILLING_REVIEW)

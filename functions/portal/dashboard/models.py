@@ -49,6 +49,15 @@ class DashboardUnread(Out):
     notifications: int = 0
 
 
+class Attention(Out):
+    """What waits for staff on the "Needs attention" page (``/attention``); a count is
+    left out for a role that does not handle it."""
+
+    failedDeliveries: int | None = None
+    unmatchedBilling: int | None = None
+    unmatchedBookings: int | None = None
+
+
 class Dashboard(Out):
     scope: Literal["org", "agency"]
     nextActions: list[NextAction]
@@ -58,3 +67,5 @@ class Dashboard(Out):
     counts: dict[str, int] = {}
     clients: list[ClientGroup] = []
     unread: DashboardUnread = DashboardUnread()
+    attention: Attention | None = None
+    """The agency's view only."""

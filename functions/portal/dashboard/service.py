@@ -1,7 +1,11 @@
 """The dashboard: everything that needs the caller, in one response, from one
 summary document (see ``summaries``), whatever the organisation's size: next actions
 (milestones due, approvals waiting, a payment past due), project cards, the next meetings,
-counts, and the caller's unread notifications and threads with news."""
+counts, and the caller's unread notifications and threads with news.
+
+The agency's view (staff, no client chosen) also counts what waits for staff on the
+"Needs attention" page: failed deliveries, Whop events and meetings no client was found for,
+each a count aggregation (one read per 1,000 entries) for the staff whose role handles it."""
 
 from __future__ import annotations
 
@@ -10,8 +14,8 @@ from typing import Any
 
 from .. import db, domain
 from ..billing.service import alert_for
-from ..identity import Caller
-from ..policy import Action, allowed
+from ..identity import Caller, OrgKind
+from ..policy import Action, OrgRef, allowed
 
 DUE_SOON_DAYS = 14
 
@@ -94,10 +98,25 @@ def unread_notifications(caller: Caller) -> int:
     return notifications.unread_count(caller)
 
 
+def attention(caller: Caller) -> dict[str, int]:
+    """What waits for staff on the "Needs attention" page, counted (one aggregation each,
+    one read per 1,000 entries), for the actions ``caller``'s role takes there."""
+    agency = OrgRef(caller.org_id, OrgKind.AGENCY)
+    counts: dict[str, int] = {}
+    if allowed(caller, Action.DELIVERIES_MANAGE, agency):
+        counts["failedDeliveries"] = db.count(db.deliveries().where(filter=db.eq("status", "failed")))
+    if allowed(caller, Action.BILLING_REVIEW, agency):
+        counts["unmatchedBilling"] = db.count(db.unmatched_billing_events())
+    if allowed(caller, Action.BOOKINGS_MANAGE, agency):
+        counts["unmatchedBookings"] = db.count(db.unmatched_bookings())
+    return counts
+
+
 def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
     """One client's dashboard, or for staff without ``org_id`` the agency's view.
     Reads one summary document (plus the billing document for those who may see billing)
-    in one round trip."""
+    in one round trip, and counts unread threads and notifications (and, in the agency's
+    view, :func:`attention`) with an aggregation each."""
     today = domain.today()
     unread = {"threads": unread_threads(caller, org_id), "notifications": unread_notifications(caller)}
     if caller.is_staff and not org_id:
@@ -118,7 +137,7 @@ def dashboard(caller: Caller, org_id: str | None = None) -> dict[str, Any]:
                            for m in _meetings(s, {"orgId": cid, "orgName": s.get("orgName", "")})),
                           key=lambda m: str(m.get("start")))[:5]  # fmt: skip
         return {"scope": "agency", "nextActions": actions, "projects": [], "clients": groups, "billingAlert": None,
-                "unread": unread, "upcomingBookings": meetings}  # fmt: skip
+                "unread": unread, "upcomingBookings": meetings, "attention": attention(caller)}  # fmt: skip
     grant = db.grant(caller, Action.PROJECTS_READ, org_id)
     refs = [grant.dashboard_summary()]
     if allowed(caller, Action.BILLING_READ, grant.org):

@@ -16,10 +16,17 @@ class Delivery(Out):
     channel: str
     kind: str
     status: str
+    target: Literal["agency", "client", "person"] | None = None
+    """Slack: the agency's channel or the client's own; mail: one person."""
     attempts: int = 0
     lastError: str | None = None
     orgId: str | None = None
+    summary: str | None = None
+    """What it says in a line: a Slack message's text, a mail's subject (n8n: none, see ``kind``)."""
+    recipient: str | None = None
+    """A mail's address."""
     createdAt: str | None = None
+    updatedAt: str | None = None
 
 
 class DeliveryList(Out):

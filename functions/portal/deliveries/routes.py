@@ -1,4 +1,4 @@
-"""Routes of outbound deliveries (Slack, n8n), for staff."""
+"""Routes of outbound deliveries (Slack, n8n, mail), for staff."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ else:
 # fmt: off
 deliveries = Route("deliveries", "/api/deliveries", "deliveries", (
     Operation(GET, lambda ctx: {"items": service.list_deliveries(ctx.user, ctx.query.status)},
-              "Outbound deliveries (Slack, n8n) for staff, newest first", query=m.DeliveriesQuery,
+              "Outbound deliveries (Slack, n8n, mail) for staff, newest first", query=m.DeliveriesQuery,
               response=m.DeliveryList, errors=(403,)),
 ))
 delivery_retry = Route("delivery_retry", "/api/deliveries/{deliveryId}/retry", "deliveries", (

@@ -6,8 +6,10 @@ event that caused it, so a trigger delivered twice enqueues nothing new). A
 trigger on that document hands it to the ``deliver`` task queue, whose retries
 with backoff carry it through outages. A delivery that keeps failing stays as
 ``failed`` where staff can see it and retry it (``GET /api/deliveries``,
-``POST /api/deliveries/{id}/retry``). A channel that is not configured is recorded
-as ``skipped``: the portal works without Slack or n8n and says so.
+``POST /api/deliveries/{id}/retry``; the staff page "Needs attention" lists them). Only a
+``pending`` or ``retrying`` delivery is sent: a ``failed`` one waits for staff, whatever task
+arrives for it. A channel that is not configured is recorded as ``skipped``: the portal works
+without Slack or n8n and says so.
 
 Slack messages about one client go to the agency's channel (``SLACK_WEBHOOK_URL``) and,
 when the client has one (``portal.orgs.settings.slack_webhook``), as a delivery of their
@@ -155,7 +157,7 @@ def attempt(delivery_id: str, *, final: bool = False, transport: httpx.BaseTrans
         logs.warning("delivery no longer exists", deliveryId=delivery_id)
         return "gone"
     data = snap.to_dict() or {}
-    if data.get("status") in ("delivered", "skipped"):
+    if data.get("status") in ("delivered", "skipped", "failed"):  # failed: only a staff retry sends it again
         return str(data["status"])
     attempts = int(data.get("attempts", 0)) + 1
     update: dict[str, Any] = {"attempts": attempts, "updatedAt": firestore.SERVER_TIMESTAMP}
@@ -190,13 +192,21 @@ def list_deliveries(caller: Caller, status: str | None, limit: int = 50) -> list
     if status:
         query = query.where(filter=db.eq("status", status))
     query = query.order_by("createdAt", direction=firestore.Query.DESCENDING).limit(limit)
-    out = []
-    for snap in query.stream():
-        data = snap.to_dict() or {}
-        if isinstance(data.get("payload"), dict):
-            data["payload"] = _redacted(data["payload"])
-        out.append({"id": snap.id, **db.to_json(data)})
-    return out
+    return [_out(snap.id, snap.to_dict() or {}) for snap in query.stream()]
+
+
+SUMMARY_CHARS = 200
+
+
+def _out(delivery_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A delivery as staff see it: what it says in a line (a Slack message's text, a mail's
+    subject; an n8n event is named by its kind) and a mail's recipient, never a secret's text."""
+    payload: dict[str, Any] = data["payload"] if isinstance(data.get("payload"), dict) else {}
+    email = data.get("channel") == "email"
+    summary = payload.get("subject") if email else payload.get("text") if data.get("channel") == "slack" else None
+    return {"id": delivery_id, **db.to_json({**data, "payload": _redacted(payload)}),
+            "summary": str(summary)[:SUMMARY_CHARS] if summary else None,
+            "recipient": payload.get("to") if email else None}  # fmt: skip
 
 
 def retry(caller: Caller, delivery_id: str) -> dict[str, Any]:
@@ -212,7 +222,4 @@ def retry(caller: Caller, delivery_id: str) -> dict[str, Any]:
         raise Conflict("Only failed deliveries can be retried.")
     ref.update({"status": "pending", "attempts": 0, "updatedAt": firestore.SERVER_TIMESTAMP})
     dispatch(delivery_id)
-    data = ref.get().to_dict() or {}
-    if isinstance(data.get("payload"), dict):
-        data["payload"] = _redacted(data["payload"])
-    return {"id": delivery_id, **db.to_json(data)}
+    return _out(delivery_id, ref.get().to_dict() or {})

@@ -45,12 +45,18 @@ KINDS: dict[str, Kind] = {k.id: k for k in (
          "Staff of the project and the client's owners and assignees (not the person who decided)", "both", "email"),
     Kind("approval_reminder", "Approval reminder", "The assignees of an item due soon or overdue", "clients", "email"),
     Kind("payment_overdue", "Payment overdue", "The client's owners", "clients", "email"),
+    Kind("contract_to_sign", "Contract to sign", "The client's owners, once per contract sent for signature",
+         "clients", "email"),
     Kind("message", "New message", "The people of a thread", "both", "email", batched=True),
     Kind("mention", "Mention", "A person @-mentioned in a thread", "both", "email", batched=True),
     Kind("client_posted", "A client posted", "Staff, when a client writes in a thread", "staff", "email", batched=True),
     Kind("file_uploaded", "New file",
          "Staff when a client uploads; the client's people when staff share a file", "both", "digest"),
     Kind("meeting", "Meeting", "The people invited to a meeting", "both", "email"),
+    Kind("project_status", "Project status changed",
+         "The client's people and the project's team (not who changed it)", "both", "email"),
+    Kind("milestone_completed", "Milestone completed",
+         "The client's people and the project's team (not who completed it)", "both", "digest"),
 )}
 # fmt: on
 

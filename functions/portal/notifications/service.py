@@ -68,21 +68,36 @@ def members(org_id: str) -> list[str]:
     return [s.id for s in db.system(org_id).users().stream() if not _field(s, "disabled")]
 
 
-def staff(org_id: str | None = None, project_id: str | None = None, also: list[str] | None = None) -> list[str]:
-    """Staff who should hear about a client's project: the project's team and the staff
-    in ``also`` (a submitter); when that is nobody, every active staff member."""
+def _active_staff() -> list[Any]:
+    """The agency's active staff accounts (snapshots)."""
     agency = db.agency_org_id()
     if agency is None:
         return []
-    people = [
-        s for s in db.system(agency).users().stream() if not _field(s, "disabled") and _field(s, "role") in STAFF_ROLES
-    ]
-    team: set[str] = set()
+    users = db.system(agency).users().stream()
+    return [s for s in users if not _field(s, "disabled") and _field(s, "role") in STAFF_ROLES]
+
+
+def team(emails: list[str] | None) -> list[str]:
+    """Uids of the active staff whose addresses are ``emails`` (a project's team), and no
+    one else: nobody when the team is empty."""
+    wanted = {str(e).lower() for e in emails or []}
+    if not wanted:
+        return []
+    return [s.id for s in _active_staff() if str(_field(s, "email") or "").lower() in wanted]
+
+
+def staff(org_id: str | None = None, project_id: str | None = None, also: list[str] | None = None) -> list[str]:
+    """Staff who should hear about a client's project: the project's team and the staff
+    in ``also`` (a submitter); when that is nobody, every active staff member."""
+    people = _active_staff()
+    if not people:
+        return []
+    addresses: set[str] = set()
     if org_id and project_id:
         project = db.system(org_id).project(project_id).get()
         if project.exists:
-            team = {str(e).lower() for e in (_field(project, "teamMembers") or [])}
-    chosen = [s.id for s in people if str(_field(s, "email") or "").lower() in team or s.id in (also or [])]
+            addresses = {str(e).lower() for e in (_field(project, "teamMembers") or [])}
+    chosen = [s.id for s in people if str(_field(s, "email") or "").lower() in addresses or s.id in (also or [])]
     return chosen or [s.id for s in people]
 
 

@@ -10,8 +10,8 @@
 
 An organisation's archive: ``organisation.json``, projects, milestones, approvals with every
 version, decision and comment, message threads (internal notes only in an archive staff
-asked for), the file manifest and the files, bookings, billing history and the
-organisation's audit entries; JSON for everything and CSV for the tables.
+asked for), the file manifest and the files, bookings, contracts with their history, billing
+history and the organisation's audit entries; JSON for everything and CSV for the tables.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import config, db, logs, policy
 from ..audit import service as audit
+from ..contracts.service import signed_at
 from ..errors import Conflict, Gone, NotFound, PortalError
 from ..identity import Caller, OrgKind, Role
 from ..policy import Action
@@ -320,6 +321,7 @@ DECISION_COLUMNS = ["approvalId", "approvalTitle", "version", "action", "comment
 MESSAGE_COLUMNS = ["threadId", "subject", "seq", "author", "createdAt", "editedAt", "deleted", "body"]
 BOOKING_COLUMNS = ["id", "title", "start", "end", "status", "source", "attendees", "videoUrl"]
 PAYMENT_COLUMNS = ["id", "created", "amount", "currency", "status", "receipt_url"]
+CONTRACT_COLUMNS = ["id", "title", "status", "projectId", "projectName", "signedAt", "documentUrl", "occurredAt"]
 FILE_COLUMNS = ["id", "path", "name", "projectId", "mimeType", "size", "md5", "createdAt", "modifiedAt"]
 
 
@@ -368,6 +370,12 @@ def _write_org(archive: Archive, org_id: str, reader: Caller, drive: Any) -> dic
     counts["bookings"] = archive.json("bookings.json", bookings)
     archive.csv("bookings.csv", BOOKING_COLUMNS, ({**b, "attendees": ", ".join(
         str(a.get("email") or "") for a in b.get("attendees") or [])} for b in bookings))  # fmt: skip
+    contracts = sorted(_docs(org.contracts()), key=lambda c: str(c.get("occurredAt") or ""), reverse=True)
+    for contract in contracts:
+        contract["projectName"] = names.get(contract.get("projectId")) if contract.get("projectId") else None
+        contract["signedAt"] = signed_at(contract)
+    counts["contracts"] = archive.json("contracts.json", contracts)
+    archive.csv("contracts.csv", CONTRACT_COLUMNS, contracts)
     billing = org.billing().get()
     payments = list(_docs(db.payments(org.billing())))
     payments.sort(key=lambda p: str(p.get("created") or ""), reverse=True)

@@ -1,4 +1,5 @@
-"""The activity timeline of a project, written by the project trigger.
+"""The activity timeline of a project, written by the project trigger (which also
+announces status changes and completed milestones: :mod:`.events`).
 
 Each change of a write becomes one entry with a deterministic id (the event id and
 its position), created with ``create``: a trigger delivered twice writes nothing the
@@ -10,6 +11,7 @@ from typing import Any
 
 from .. import db, domain, logs
 from ..dashboard import summaries
+from . import events
 
 SUMMARY_FIELDS = ("name", "status", "milestones", "lastActivity", "nextDue")
 
@@ -17,7 +19,8 @@ SUMMARY_FIELDS = ("name", "status", "milestones", "lastActivity", "nextDue")
 def on_project_written(
     event_id: str, org_id: str, project_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> int:
-    """Record what changed and refresh the summaries; returns the entries written."""
+    """Record what changed, refresh the summaries and announce a new status or a completed
+    milestone (:func:`.events.on_project_changed`); returns the entries written."""
     from google.api_core.exceptions import AlreadyExists
     from google.cloud import firestore
 
@@ -47,4 +50,5 @@ def on_project_written(
             logs.info("duplicate project event ignored", eventId=event_id, projectId=project_id)
     if before is None or after is None or any(before.get(f) != after.get(f) for f in SUMMARY_FIELDS):
         summaries.request_refresh(org_id)
+    events.on_project_changed(event_id, org_id, project_id, before, after)
     return written

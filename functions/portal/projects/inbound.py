@@ -44,7 +44,9 @@ def n8n_project_event(event: N8nProjectStatus | N8nMilestoneUpdate | N8nMileston
 
 def gbu_contract_event(event: GbuContractEvent) -> dict[str, Any]:
     """A contract's status for an organisation (and optionally one of its projects).
-    An event older than the stored one is kept in the history but changes no status."""
+    An event older than the stored one is kept in the history but changes no status; a
+    ``signed`` event records when it was signed (``signedAt``). The contract trigger
+    (:mod:`portal.contracts.events`) tells the client's owners when one awaits their signature."""
     from google.cloud import firestore
 
     occurred = event.occurredAt or dt.datetime.now(dt.UTC)
@@ -57,33 +59,39 @@ def gbu_contract_event(event: GbuContractEvent) -> dict[str, Any]:
         if org.org.kind.value != "client":
             raise NotFound("Organisation not found.")
         contract_ref = org.contract(event.contractId)
-        project_ref = org.project(event.projectId) if event.projectId else None
 
         def run(tx: Any) -> bool:
             current = contract_ref.get(transaction=tx)
-            if project_ref is not None and not project_ref.get(transaction=tx).exists:
-                raise NotFound("Project not found.")
             stored = (current.to_dict() or {}) if current.exists else {}
+            linked = event.projectId or stored.get("projectId")  # an event without one keeps the link
+            project_ref = org.project(linked) if linked else None
+            if project_ref is not None and not project_ref.get(transaction=tx).exists:
+                if event.projectId:
+                    raise NotFound("Project not found.")
+                project_ref = None  # the project it was linked to is gone
             newer = not stored or stored.get("occurredAt") is None or occurred >= stored["occurredAt"]
             update: dict[str, Any] = {"history": firestore.ArrayUnion([entry]), "updatedAt": firestore.SERVER_TIMESTAMP}
-            if newer:
+            title = event.title or stored.get("title") or ""
+            if newer:  # an event that leaves out the link or the project keeps the ones stored
                 update.update(
                     {
                         "status": event.status,
                         "occurredAt": occurred,
-                        "title": event.title or stored.get("title") or "",
-                        "documentUrl": str(event.documentUrl) if event.documentUrl else None,
-                        "projectId": event.projectId,
+                        "title": title,
+                        "documentUrl": str(event.documentUrl) if event.documentUrl else stored.get("documentUrl"),
+                        "projectId": linked,
                         "contractId": event.contractId,
                     }
                 )
+            if event.status == "signed" and (newer or not stored.get("signedAt")):
+                update["signedAt"] = occurred  # when it was signed, even if a later status came first
             delivery.record(tx, {"contractId": event.contractId, "status": event.status})
             tx.set(contract_ref, update, merge=True)
             if newer and project_ref is not None:
                 tx.update(
                     project_ref,
                     {
-                        "contract": {"id": event.contractId, "status": event.status, "title": event.title or ""},
+                        "contract": {"id": event.contractId, "status": event.status, "title": title},
                         "lastActivity": firestore.SERVER_TIMESTAMP,
                         "updatedBy": {"uid": None, "email": None, "label": "gbu"},
                     },

@@ -184,7 +184,9 @@ class N8nProjectEvent(
 
 
 class GbuContractEvent(Model):
-    """Sent by GBU when a contract's status changes."""
+    """Sent by GBU when a contract's status changes. A ``signed`` event records when it was
+    signed; ``sent`` (or ``viewed`` first) asks the client's owners to sign, once per contract.
+    Left out, ``title``, ``documentUrl`` and ``projectId`` keep what an earlier event stored."""
 
     eventId: EventId
     contractId: Id

@@ -1,9 +1,11 @@
-// One client (staff): its details ("orgs.update"), its settings in one place, each with
+// One client (staff): its contracts (GBU's, "contracts.read"), its details ("orgs.update"),
+// its settings in one place, each with
 // whether it is connected and when it last worked ("orgs.settings"; the Whop link is
 // POST /api/billing/link, "billing.sync"), and archiving ("orgs.archive", admins). The
 // Slack webhook is write-only: once saved it is never shown, only replaced or removed.
 
 import { useState } from 'preact/hooks';
+import { ContractsCard } from '../contracts.js';
 import { html } from '../html.js';
 import { Load, useResource } from '../load.js';
 import { can } from '../state.js';
@@ -202,6 +204,7 @@ export default function ClientPage(ctx) {
         />
         <div class="team-grid">
           <div class="team-main">
+            ${can('contracts.read') ? html`<${ContractsCard} api=${ctx.api} orgId=${o.id} showProject=${true} testid="client-contracts" emptyText="No contracts yet: GBU’s contracts for this client appear here as it reports them." />` : null}
             ${can('orgs.settings') ? html`<${SettingsPanel} orgId=${o.id} api=${ctx.api} />` : null}
           </div>
           <div class="team-side">

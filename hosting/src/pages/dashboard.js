@@ -1,15 +1,18 @@
 // Dashboard: what needs attention first (next actions, the billing alert), then
-// upcoming meetings and the projects. One request: GET /api/dashboard.
+// upcoming meetings and the projects. One request: GET /api/dashboard; beside it, for those
+// who read contracts, the contracts awaiting a signature (shown only when there are some).
 // Clients (and staff who chose a client) get that organisation's view; staff with
-// "All clients" get the agency's view, grouped by client.
+// "All clients" get the agency's view, grouped by client, with what waits on the
+// "Needs attention" page (failed deliveries, Whop events and meetings without a client) counted.
 
 import { PROJECT_STATUS_LABELS } from '../constants.js';
+import { ContractsCard } from '../contracts.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
 import { useLive } from '../live.js';
 import { Load, useResource } from '../load.js';
 import { ProjectCard } from '../project-card.js';
-import { displayName } from '../state.js';
+import { can, displayName } from '../state.js';
 import { Badge, EmptyState, PageHeader, dueLabel, formatDate, formatDateTime, plural } from '../ui.js';
 
 const ORDER = { review: 0, active: 1, planning: 2, paused: 3, completed: 4 };
@@ -109,7 +112,7 @@ function countsLine(counts) {
   return parts.length ? parts.join(' · ') : 'No open projects';
 }
 
-function OrgView({ data, isStaff }) {
+function OrgView({ data, isStaff, api, orgId }) {
   const projects = (data.projects || []).slice().sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9) || a.name.localeCompare(b.name));
   const open = projects.filter((p) => p.status !== 'completed');
   const shown = open.length ? open : projects;
@@ -131,7 +134,10 @@ function OrgView({ data, isStaff }) {
           ${open.length && completed ? html`<p class="muted small">${plural(completed, 'completed project')} not shown. <a href="/projects?status=completed" class="link">See completed</a></p>` : null}
         </section>
       </div>
-      <aside class="dash-side" aria-label="Overview"><${Meetings} bookings=${data.upcomingBookings} /><${Counts} counts=${data.counts || {}} /></aside>
+      <aside class="dash-side" aria-label="Overview">
+        ${can('contracts.read') ? html`<${ContractsCard} api=${api} orgId=${orgId} title="Contracts to sign" showProject=${true} signer=${!isStaff} onlyAwaiting=${true} hideWhenEmpty=${true} testid="dash-contracts" />` : null}
+        <${Meetings} bookings=${data.upcomingBookings} /><${Counts} counts=${data.counts || {}} />
+      </aside>
     </div>
   `;
 }
@@ -152,6 +158,29 @@ function ClientGroup({ client, selectOrg }) {
   `;
 }
 
+const ATTENTION = [
+  ['failedDeliveries', 'failed delivery', 'failed deliveries'],
+  ['unmatchedBilling', 'Whop event without a client', 'Whop events without a client'],
+  ['unmatchedBookings', 'meeting without a client', 'meetings without a client'],
+];
+
+/** What waits on the "Needs attention" page, counted (the agency's view; staff only). */
+function AttentionCard({ counts }) {
+  const shown = ATTENTION.filter(([key]) => counts[key] !== undefined && counts[key] !== null);
+  const total = shown.reduce((sum, [key]) => sum + counts[key], 0);
+  return html`
+    <section class=${`card dash-side-card attention-card${total ? ' has-items' : ''}`} aria-labelledby="dash-attention" data-testid="attention-card" data-total=${String(total)}>
+      <div class="section-head"><h2 id="dash-attention" class="section-title">Needs attention</h2>${total ? html`<span class="badge badge-danger" data-testid="attention-total">${plural(total, 'item')}</span>` : null}</div>
+      ${total
+        ? html`<ul class="attention-counts">
+            ${shown.filter(([key]) => counts[key]).map(([key, one, many]) => html`<li key=${key} data-testid=${`attention-count-${key}`}><strong>${counts[key]}</strong> ${counts[key] === 1 ? one : many}</li>`)}
+          </ul>`
+        : html`<p class="muted small">Nothing waits for staff: every delivery went out, and every Whop event and meeting found its client.</p>`}
+      <a href="/attention" class="link" data-testid="attention-link">Open Needs attention</a>
+    </section>
+  `;
+}
+
 function AgencyView({ data, selectOrg }) {
   const clients = (data.clients || []).slice();
   const score = (c) => (c.billingStatus === 'past_due' ? 0 : (c.nextActions || []).some((a) => a.severity === 'overdue') ? 1 : (c.nextActions || []).length ? 2 : 3);
@@ -165,7 +194,10 @@ function AgencyView({ data, selectOrg }) {
           ? html`<div class="client-groups">${clients.map((c) => html`<${ClientGroup} key=${c.orgId} client=${c} selectOrg=${selectOrg} />`)}</div>`
           : html`<div class="card"><${EmptyState} title="No clients yet" text="Client organisations appear here once they have projects." icon="team" /></div>`}
       </div>
-      <aside class="dash-side" aria-label="Overview"><${Meetings} bookings=${data.upcomingBookings} /></aside>
+      <aside class="dash-side" aria-label="Overview">
+        ${data.attention ? html`<${AttentionCard} counts=${data.attention} />` : null}
+        <${Meetings} bookings=${data.upcomingBookings} />
+      </aside>
     </div>
   `;
 }
@@ -178,7 +210,7 @@ export default function DashboardPage(ctx) {
     <${PageHeader} title="Dashboard" subtitle=${`Welcome back, ${first}. Here is what needs attention for ${scopeLabel(ctx)}.`} />
     <div class="page-body">
       <${Load} resource=${dashboard} skeleton=${{ kind: 'cards', count: 3, label: 'Loading your dashboard…' }} errorTitle="Could not load your dashboard">
-        ${(data) => (data.scope === 'agency' ? html`<${AgencyView} data=${data} selectOrg=${ctx.selectOrg} />` : html`<${OrgView} data=${data} isStaff=${ctx.isStaff} />`)}
+        ${(data) => (data.scope === 'agency' ? html`<${AgencyView} data=${data} selectOrg=${ctx.selectOrg} />` : html`<${OrgView} data=${data} isStaff=${ctx.isStaff} api=${ctx.api} orgId=${ctx.isStaff ? ctx.orgId : ctx.user.orgId} />`)}
       <//>
     </div>
   `;

@@ -1,9 +1,11 @@
-// Project detail (/projects/{id}): status, progress, timeline, team, counts, a
-// milestone tracker (those allowed "milestones.manage" mark milestones done, add and
-// remove them), the activity timeline, and ("projects.update") the project's status.
+// Project detail (/projects/{id}): status, progress, timeline, team, counts, its contracts
+// (GBU's, with their status, signing date and document), a milestone tracker (those allowed
+// "milestones.manage" mark milestones done, add and remove them), the activity timeline, and
+// ("projects.update") the project's status.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { PORTAL_NAME, PROJECT_STATUSES, PROJECT_STATUS_LABELS } from '../constants.js';
+import { ContractsCard } from '../contracts.js';
 import { useSubmit } from '../forms.js';
 import { html } from '../html.js';
 import { Icon } from '../icons.js';
@@ -12,6 +14,7 @@ import { can, displayName } from '../state.js';
 import { Badge, Button, EmptyState, ErrorState, Field, InlineError, PageHeader, ProgressRing, TimeAgo, daysFromToday, dueLabel, formatDate, toast } from '../ui.js';
 
 const SYSTEM_ACTORS = new Set(['', 'seed', 'system']);
+const CONTRACT_EVENTS = { sent: 'was sent for signature', viewed: 'was opened for signature', signed: 'was signed', declined: 'was declined', expired: 'expired', voided: 'was voided' };
 const FIELD_LABELS = { title: 'title', due: 'due date', name: 'name', description: 'description', timeline: 'timeline', teamMembers: 'team', status: 'status' };
 
 function quote(s) {
@@ -48,7 +51,7 @@ export function activitySentence(entry, actorName) {
     case 'project.updated':
       return `${who} updated the project’s ${fields(d.fields) || 'details'}`;
     case 'contract.status':
-      return `The contract${d.title ? ` ${quote(d.title)}` : ''} is now ${String(d.status || 'updated').replace(/_/g, ' ')}`;
+      return `The contract${d.title ? ` ${quote(d.title)}` : ''} ${CONTRACT_EVENTS[d.status] || `is now ${String(d.status || 'updated').replace(/_/g, ' ')}`}`;
     default:
       return `${who}: ${String(entry.type || 'update').replace(/[._]/g, ' ')}`;
   }
@@ -133,7 +136,6 @@ function Overview({ project: p, actorName }) {
           <dt>Team</dt>
           <dd data-testid="project-team">${team.length ? html`<ul class="team-list">${team.map((e) => html`<li key=${e}>${actorName(e) !== e ? `${actorName(e)} (${e})` : e}</li>`)}</ul>` : 'Not assigned yet'}</dd>
         </div>
-        ${p.contract ? html`<div class="facts-wide"><dt>Contract</dt><dd>${p.contract.title || 'Contract'} · ${String(p.contract.status || '').replace(/_/g, ' ')}</dd></div>` : null}
       </dl>
       <ul class="count-chips" aria-label="Related items" data-testid="project-counts">
         <li><a href="/approvals" class="chip"><strong>${String(counts.openApprovals || 0)}</strong> open approvals</a></li>
@@ -349,6 +351,7 @@ function ProjectView({ ctx, resource }) {
     <div class="project-grid">
       <div class="project-main">
         <${Overview} project=${project} actorName=${actorName} />
+        <${ContractsCard} api=${ctx.api} orgId=${project.orgId} projectId=${project.id} signer=${can('contracts.read') && !ctx.isStaff} hideWhenEmpty=${!project.contract} testid="project-contracts" emptyText="No contracts for this project yet." />
         <section class="card" aria-labelledby="milestones-title">
           <div class="card-head"><h2 id="milestones-title" class="section-title">Milestones</h2></div>
           <div class="card-body">

@@ -1,0 +1,1 @@
+"""The contracts feature: GBU's contracts of an organisation, shown to those who may read them."""
