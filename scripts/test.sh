@@ -8,7 +8,7 @@
 #   so two of them keep two cores busy where one left them half idle.
 # - Lint, then the unit tests, which need no emulator.
 #
-# Without network namespaces the emulator tests run in one suite, as one pytest. Each part's
+# Without network namespaces (or with TEST_PARTS=1) the emulator tests run in one suite, as one pytest. Each part's
 # progress is printed as it goes, prefixed with its name; its slowest tests at its end. Exits
 # non-zero if any part fails. A part of the suite (TESTS=...) runs alone, as it is given.
 set -uo pipefail
@@ -56,7 +56,7 @@ run_part() {  # NAME COMMAND...: in the background, its lines prefixed with its 
 
 run_part checks bash -c "make --no-print-directory lint && cd functions && \
   venv/bin/python -m pytest ../tests/unit -p no:cacheprovider -q --durations=5 $pytest_args"
-if namespaces; then
+if [ "${TEST_PARTS:-2}" != 1 ] && namespaces; then
   # Each suite keeps at most half the idle workers one suite alone would (memory).
   export EMULATOR_IDLE_WORKERS="${EMULATOR_IDLE_WORKERS:-50}"
   export project pytest_args
