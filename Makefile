@@ -9,14 +9,13 @@ dev:
 	@scripts/setup.sh
 	@scripts/dev.sh
 
-## make test: install what is missing, lint, then the whole suite against the emulators and Chromium
-## (a part of it: make test TESTS=../tests/api/test_projects.py PYTEST_ARGS=-x); the emulators'
-## log lines go to .cache/emulators.log, the slowest 15 tests are listed at the end
+## make test: install what is missing, then the whole suite: the tests against the emulators and
+## Chromium, and beside them lint and the unit tests (a part of it, alone inside the emulators:
+## make test TESTS=../tests/api/test_projects.py PYTEST_ARGS=-x); the emulators' log lines go to
+## .cache/emulators.log, the slowest 15 tests are listed at the end
 test:
 	@scripts/setup.sh --test
-	@$(MAKE) --no-print-directory lint
-	@scripts/emulators.sh exec --project $(TEST_PROJECT) \
-		"cd functions && venv/bin/python -m pytest $(TESTS) -p no:cacheprovider --durations=15 $(PYTEST_ARGS)"
+	@PYTEST_ARGS="$(PYTEST_ARGS)" scripts/test.sh $(TEST_PROJECT) "$(TESTS)"
 
 setup:
 	@scripts/setup.sh --test

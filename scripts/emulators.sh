@@ -16,7 +16,10 @@ python3 scripts/emulator_config.py
 # it ran itself, and the shims and forked workers of scripts/functions_forkserver.py).
 workers="$(cd functions/venv && pwd -P)/bin/functions-framework"
 forked="$(pwd -P)/scripts/functions_forkserver.py"
-trap '{ pkill -f "$workers"; pkill -f "$forked"; } 2>/dev/null || true' EXIT
+# Only this suite's: suites side by side in their own network namespaces (scripts/test.sh) run the
+# same programs, and each ends its own.
+mine=(--ns $$ --nslist net)
+trap '{ pkill "${mine[@]}" -f "$workers"; pkill "${mine[@]}" -f "$forked"; } 2>/dev/null || true' EXIT
 # Requests forwarded to the Python workers do not reuse connections (emulator-http.cjs); idle
 # workers are bounded and background triggers can be paused cheaply (emulator-functions.cjs).
 here="$(pwd -P)/scripts"
@@ -24,6 +27,9 @@ export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--require \"$here/emulator-h
 # At most this many functions run at once (firebase-tools' default is 50): a burst of
 # trigger events then waits its turn instead of starting a Python worker per event.
 export FUNCTIONS_EMULATOR_PARALLEL="${FUNCTIONS_EMULATOR_PARALLEL:-8}"
+# Finding the functions imports main.py in a new interpreter; firebase-tools gives that 10 s,
+# which a busy machine (two suites starting side by side, scripts/test.sh) can exceed.
+export FUNCTIONS_DISCOVERY_TIMEOUT="${FUNCTIONS_DISCOVERY_TIMEOUT:-90}"
 only="${EMULATORS:-auth,firestore,functions,hosting,pubsub,tasks}"
 
 if [ "$cmd" != exec ]; then
@@ -35,8 +41,9 @@ fi
 script="${*: -1}"
 options=("${@:1:$#-1}")
 mkdir -p .cache
-log="$(pwd -P)/.cache/emulators.log"
-out="$(pwd -P)/.cache/exec-output.log"
+# EMULATORS_RUN names a suite among several side by side (scripts/test.sh): its own two files.
+log="$(pwd -P)/.cache/emulators${EMULATORS_RUN:+-$EMULATORS_RUN}.log"
+out="$(pwd -P)/.cache/exec-output${EMULATORS_RUN:+-$EMULATORS_RUN}.log"
 : > "$out"
 npx firebase --config firebase.emulators.json emulators:exec --only "$only" "${options[@]}" \
   "($script) >> '$out' 2>&1" > "$log" 2>&1 &

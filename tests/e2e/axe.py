@@ -15,12 +15,15 @@ dialog or menu); ``shoot()`` in test_pages.py and ``sign_in()`` in test_shell.py
 
 from __future__ import annotations
 
+import os
+import re
 import weakref
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / ".cache" / "screenshots"
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 # Rules switched off, each with its reason. Nothing else is disabled.
@@ -117,9 +120,16 @@ def checked_already(page: Any, widths: tuple[str, ...] = ("desktop", "phone")) -
     return last is not None and set(widths) <= set(last[1]) and last[0] == page.evaluate(_STATE)
 
 
-def check_a11y(page: Any, label: str = "", *, widths: tuple[str, ...] = ("desktop", "phone")) -> None:
+_SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def check_a11y(
+    page: Any, label: str = "", *, widths: tuple[str, ...] = ("desktop", "phone"), sideways: bool = False
+) -> None:
     """Fail with the list of violations for the page now, at each of the given widths
-    (the viewport is put back afterwards)."""
+    (the viewport is put back afterwards); with ``sideways``, also when the page scrolls
+    sideways at one of them. ``E2E_SCREENSHOTS=1`` keeps a full-page screenshot of each
+    width in ``.cache/screenshots`` (to look at; nothing is judged from them)."""
     before = page.viewport_size
     sizes = {"desktop": DESKTOP, "phone": PHONE}
     found: list[str] = []
@@ -128,6 +138,12 @@ def check_a11y(page: Any, label: str = "", *, widths: tuple[str, ...] = ("deskto
             if len(widths) > 1 or (before and before != sizes[width]):
                 resized(page, sizes[width])
             violations = axe_violations(page)
+            if sideways and (overflow := page.evaluate(_SIDEWAYS)) > 0:
+                found.append(f"{label or page.url} scrolls sideways by {overflow} px at {width} width")
+            if os.environ.get("E2E_SCREENSHOTS") == "1":
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                name = re.sub(r"[^\w.-]+", "-", label or page.url).strip("-")[:120]
+                page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
             if violations:
                 found.append(format_violations(violations, f"{label or page.url} at {width} width"))
     finally:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import httpx
 import pytest
-from e2e.axe import check_a11y, finish_animations, resized
+from e2e.axe import check_a11y
 from e2e.test_shell import sign_in
 from helpers import bearer, wait_for
 from playwright.sync_api import Page, expect
@@ -18,8 +17,6 @@ from portal.dashboard import summaries
 
 ACME = "mem_acme00000001"
 GLOBEX = "mem_globex000001"
-ARTIFACTS = Path(__file__).resolve().parents[2] / ".cache" / "screenshots"
-SCREEN_SIZES = {"wide": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 800}}
 
 
 @pytest.fixture
@@ -63,17 +60,9 @@ def past_due(dashboards: dict, whop, hooks, http: httpx.Client) -> object:
 
 
 def shoot(page: Page, name: str) -> None:
-    """Screenshots of the current page at desktop and phone widths (no sideways scroll),
-    and the axe-core check at both."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for label, size in SCREEN_SIZES.items():
-        resized(page, size)
-        finish_animations(page)
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name} scrolls sideways at {label} width"
-    page.set_viewport_size(SCREEN_SIZES["wide"])
-    check_a11y(page, name)
+    """The page as it is now at desktop and phone widths: no sideways scroll, and axe-core's
+    check at both (``E2E_SCREENSHOTS=1`` keeps a screenshot of each width)."""
+    check_a11y(page, name, sideways=True)
 
 
 def comes_before(page: Page, first: str, second: str) -> bool:
