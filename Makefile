@@ -9,10 +9,11 @@ dev:
 	@scripts/setup.sh
 	@scripts/dev.sh
 
-## make test: install what is missing, then the whole suite: the tests against the emulators and
-## Chromium, and beside them lint and the unit tests (a part of it, alone inside the emulators:
-## make test TESTS=../tests/api/test_projects.py PYTEST_ARGS=-x); the emulators' log lines go to
-## .cache/emulators.log, the slowest 15 tests are listed at the end
+## make test: install what is missing, then the whole suite (scripts/test.sh): the emulator tests in
+## one emulator suite, lint and the unit tests beside them (TEST_PARTS=2: the browser tests and the
+## others in two suites side by side; a part, alone: make test TESTS=../tests/api/test_projects.py
+## PYTEST_ARGS=-x); a suite's log lines go to .cache/emulators-<part>.log, each part lists its 15
+## slowest tests
 test:
 	@scripts/setup.sh --test
 	@PYTEST_ARGS="$(PYTEST_ARGS)" scripts/test.sh $(TEST_PROJECT) "$(TESTS)"
